@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Text.Json;
+using Analytics.Ingest.Run;
+using Analytics.Ingest.Sample;
+using Analytics.Schemas;
+using Analytics.Schemas.Ddl;
+
+namespace Analytics.Ingest.Cli;
+
+/// <summary>The ingest executable's commands.</summary>
+public static class Commands
+{
+    /// <summary>Exit code of a run that completed (quarantined records included).</summary>
+    public const int Ok = 0;
+    /// <summary>Exit code when the options are invalid.</summary>
+    public const int InvalidOptions = 2;
+    /// <summary>Exit code when the run could not complete (unreadable input, lake not writable).</summary>
+    public const int Failed = 1;
+
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand Build() =>
+        new("Analytics ingest: turns ECS, AWS Health and AWS Support events into a Parquet lake that Athena and DuckDB query.")
+        {
+            IngestCommand(), DdlCommand(), GenerateCommand(),
+        };
+
+    private static Command IngestCommand()
+    {
+        var lake = new Option<string>("--lake") { Description = "Folder of the lake (created when missing). Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.", Required = true };
+        var inputs = new Argument<string[]>("inputs") { Description = "Files or folders (searched recursively) of raw events: EventBridge events as newline-delimited JSON, JSON arrays or Firehose's concatenated objects, optionally gzip; or Health / Support API responses.", Arity = ArgumentArity.OneOrMore };
+        var batch = new Option<int>("--batch-mb") { Description = "Rows buffered (estimated MiB in memory) before they are written out; bounds memory.", DefaultValueFactory = _ => 64 };
+        var maxObject = new Option<int>("--max-object-mb") { Description = "Largest input object (MiB as stored); a larger one stops the run with an error.", DefaultValueFactory = _ => 512 };
+        var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
+        var command = new Command("ingest", """
+            Reads raw events and writes them into the lake. Every record becomes a row, is skipped as a duplicate
+            (same event already in the lake: reruns change nothing), or is quarantined with its source, position
+            and reason. Exit code 0 when the run completed, quarantined records included; 1 when it could not
+            (unreadable input, lake not writable); 2 for invalid options.
+
+            Example: analytics-ingest ingest --lake ./lake samples/
+            """) { lake, inputs, batch, maxObject, parallelism, summaryJson, quiet };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new IngestOptions
+            {
+                Lake = parse.GetValue(lake)!,
+                Inputs = parse.GetValue(inputs) ?? [],
+                BatchMegabytes = parse.GetValue(batch),
+                MaxObjectMegabytes = parse.GetValue(maxObject),
+                Parallelism = parse.GetValue(parallelism),
+            };
+            var errors = options.Validate();
+            if (errors.Count > 0)
+            {
+                await Console.Error.WriteLineAsync("Cannot start: " + string.Join("\n  ", ["", .. errors]).TrimStart()).ConfigureAwait(false);
+                return InvalidOptions;
+            }
+            var progress = parse.GetValue(quiet) ? null : (Action<string>)(line => Console.Error.WriteLine(line));
+            try
+            {
+                var summary = await new IngestRunner(options, TimeProvider.System, progress).RunAsync(ct).ConfigureAwait(false);
+                Console.Out.Write(summary.ToText());
+                if (parse.GetValue(summaryJson) is { } path)
+                    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary, SummaryJson.Options), ct).ConfigureAwait(false);
+                return Ok;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"Ingest failed, nothing of this run was published: {ex.Message}").ConfigureAwait(false);
+                return Failed;
+            }
+        });
+        return command;
+    }
+
+    private static Command DdlCommand()
+    {
+        var database = new Option<string>("--database") { Description = "Glue database name (lowercase).", DefaultValueFactory = _ => "analytics" };
+        var location = new Option<string>("--location") { Description = "S3 root of the lake, e.g. s3://my-bucket/lake/. Each table lives in TABLE/ below it.", Required = true };
+        var since = new Option<string>("--since") { Description = "First dt covered by partition projection (yyyy-MM-dd).", DefaultValueFactory = _ => AthenaDdl.DefaultRangeStart };
+        var command = new Command("ddl", "Prints the Athena DDL of every table (CREATE EXTERNAL TABLE … with partition projection on dt).\n\nExample: analytics-ingest ddl --location s3://my-bucket/lake/ --database analytics") { database, location, since };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                Console.Out.Write(AthenaDdl.CreateAll(TableCatalog.All, parse.GetValue(database)!, parse.GetValue(location)!, parse.GetValue(since)!));
+                return Ok;
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"Cannot generate DDL: {ex.Message}");
+                return InvalidOptions;
+            }
+        });
+        return command;
+    }
+
+    private static Command GenerateCommand()
+    {
+        var output = new Option<string>("--out") { Description = "Folder to write the Firehose-style objects to.", Required = true };
+        var days = new Option<int>("--days") { Description = "Days of events.", DefaultValueFactory = _ => 1 };
+        var start = new Option<string>("--start") { Description = "First day (yyyy-MM-dd, UTC).", DefaultValueFactory = _ => "2026-11-02" };
+        var taskEvents = new Option<int>("--task-events-per-day") { Description = "Approximate ECS task state changes per day (the bulk of the volume).", DefaultValueFactory = _ => 4000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed gives the same events.", DefaultValueFactory = _ => 7 };
+        var truncated = new Option<int>("--truncated") { Description = "Records to cut short, as a crashed producer would.", DefaultValueFactory = _ => 1 };
+        var command = new Command("generate", """
+            Writes a realistic, deterministic set of raw events as Firehose delivers them: YYYY/MM/dd/HH/ objects,
+            records concatenated without delimiter (some newline-delimited), most gzip, with redeliveries,
+            out-of-order versions and truncated records. Services crash-loop, get OOM-killed, lose Spot capacity,
+            deploy and roll back; Health events open and close; Support cases are opened and resolved.
+
+            Example: analytics-ingest generate --out ./events --days 7
+            """) { output, days, start, taskEvents, seed, truncated };
+        command.SetAction(parse =>
+        {
+            if (!DateOnly.TryParseExact(parse.GetValue(start), "yyyy-MM-dd", out var first))
+            {
+                Console.Error.WriteLine($"--start '{parse.GetValue(start)}' must be a date yyyy-MM-dd.");
+                return InvalidOptions;
+            }
+            var manifest = new EventGenerator(new GeneratorOptions
+            {
+                Start = first,
+                Days = parse.GetValue(days),
+                TaskEventsPerDay = parse.GetValue(taskEvents),
+                Seed = parse.GetValue(seed),
+                TruncatedRecords = parse.GetValue(truncated),
+            }).WriteTo(parse.GetValue(output)!);
+            Console.Out.WriteLine(manifest.ToText());
+            return Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary>JSON settings of the summary file.</summary>
+internal static class SummaryJson
+{
+    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+}

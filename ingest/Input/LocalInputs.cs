@@ -1,0 +1,34 @@
+namespace Analytics.Ingest.Input;
+
+/// <summary>Finds input files: each path is a file, or a folder searched recursively.</summary>
+public static class LocalInputs
+{
+    /// <summary>Every file under <paramref name="paths"/>, in a stable (ordinal) order, hidden files and folders skipped.</summary>
+    /// <exception cref="FileNotFoundException">A path is neither a file nor a folder.</exception>
+    public static List<FileInfo> Enumerate(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = new List<FileInfo>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path)) { files.Add(new FileInfo(path)); continue; }
+            if (!Directory.Exists(path)) throw new FileNotFoundException($"Input '{path}' is neither a file nor a folder.", path);
+            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = false };
+            files.AddRange(new DirectoryInfo(path).EnumerateFiles("*", options)
+                .Where(f => !IsHidden(Path.GetRelativePath(path, f.FullName))));
+        }
+        return files.DistinctBy(f => f.FullName).OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Reads a file whole.</summary>
+    public static async Task<InputObject> ReadAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+        return InputObject.FromBytes(file.FullName, bytes, file.LastWriteTimeUtc);
+    }
+
+    // Dot-files and _-prefixed folders (the lake's own _quarantine, editor backups) are not input.
+    private static bool IsHidden(string relative) =>
+        relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part.StartsWith('_'));
+}

@@ -1,0 +1,22 @@
+namespace Analytics.Ingest.Input;
+
+/// <summary>Where a record sits inside its input object.</summary>
+/// <param name="Ordinal">1-based index of the record in the object.</param>
+/// <param name="ByteOffset">Offset of the record's first byte in the (decompressed) object.</param>
+/// <param name="Line">1-based line the record starts on.</param>
+public readonly record struct RecordPosition(int Ordinal, long ByteOffset, int Line)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"record {Ordinal} (line {Line}, byte {ByteOffset})";
+}
+
+/// <summary>A segment of an input object: a complete JSON value, or bytes that are not one.</summary>
+/// <param name="Position">Where the segment starts.</param>
+/// <param name="Start">Offset of the first byte.</param>
+/// <param name="Length">Number of bytes.</param>
+/// <param name="Error">Null for a well-formed JSON value; otherwise why the bytes are not one.</param>
+public readonly record struct RecordSegment(RecordPosition Position, int Start, int Length, string? Error)
+{
+    /// <summary>True when the segment is a complete, well-formed JSON value.</summary>
+    public bool IsWellFormed => Error is null;
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+
+namespace Analytics.Ingest.Input;
+
+/// <summary>
+/// Splits an input object into JSON records: newline-delimited, a JSON array, or objects concatenated with
+/// no delimiter at all (Firehose's default). A malformed record becomes one error segment and splitting
+/// resumes at the next record, so one bad record never costs the rest of the object.
+/// </summary>
+public static class RecordSplitter
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 };
+
+    /// <summary>Splits <paramref name="data"/> into segments, in order, covering every non-blank byte once.</summary>
+    public static List<RecordSegment> Split(ReadOnlySpan<byte> data)
+    {
+        var segments = new List<RecordSegment>();
+        var lines = new LineCounter();
+        var pos = SkipWhitespace(data, 0);
+        // A document that is one JSON array holds its records as elements.
+        if (pos < data.Length && data[pos] == (byte)'[' && TryMeasure(data, pos, out var arrayEnd, out _)
+            && SkipWhitespace(data, arrayEnd) == data.Length)
+        {
+            SplitArray(data, pos, arrayEnd, segments, ref lines);
+            return segments;
+        }
+        while (pos < data.Length)
+        {
+            var position = new RecordPosition(segments.Count + 1, pos, lines.LineAt(data, pos));
+            if (TryMeasure(data, pos, out var end, out var error))
+            {
+                segments.Add(new RecordSegment(position, pos, end - pos, null));
+                pos = SkipWhitespace(data, end);
+                continue;
+            }
+            var next = Resync(data, pos + 1);
+            var reason = next < data.Length
+                ? $"malformed JSON ({error}); the next record starts at byte {next}"
+                : $"malformed JSON ({error})";
+            segments.Add(new RecordSegment(position, pos, TrimEnd(data, pos, next) - pos, reason));
+            pos = SkipWhitespace(data, next);
+        }
+        return segments;
+    }
+
+    private static void SplitArray(ReadOnlySpan<byte> data, int start, int end, List<RecordSegment> segments, ref LineCounter lines)
+    {
+        var reader = new Utf8JsonReader(data[..end], ReaderOptions);
+        reader.Read(); // [
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var elementStart = (int)reader.TokenStartIndex;
+            reader.Skip();
+            var elementEnd = (int)reader.BytesConsumed;
+            segments.Add(new RecordSegment(new RecordPosition(segments.Count + 1, elementStart, lines.LineAt(data, elementStart)),
+                elementStart, elementEnd - elementStart, null));
+        }
+    }
+
+    /// <summary>Measures the JSON value starting at <paramref name="start"/>; false with the parser's message when it is not one.</summary>
+    private static bool TryMeasure(ReadOnlySpan<byte> data, int start, out int end, out string error)
+    {
+        var reader = new Utf8JsonReader(data[start..], ReaderOptions);
+        try
+        {
+            if (!reader.Read()) { end = data.Length; error = "no JSON value"; return false; }
+            if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+            {
+                end = start + (int)reader.BytesConsumed;
+                error = $"a record must be a JSON object, found {Describe(reader.TokenType)}";
+                return false;
+            }
+            reader.Skip();
+            end = start + (int)reader.BytesConsumed;
+            error = "";
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            end = data.Length;
+            error = ex.Message;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Finds where the next record starts after a malformed one: the first <c>{</c> from which a whole object
+    /// parses and is followed by nothing, a newline or another record. An object nested inside the broken
+    /// record is followed by <c>,</c> or <c>}</c>, so it is not mistaken for a record.
+    /// </summary>
+    private static int Resync(ReadOnlySpan<byte> data, int from)
+    {
+        for (var i = data[from..].IndexOf((byte)'{'); i >= 0; )
+        {
+            var candidate = from + i;
+            if (TryMeasure(data, candidate, out var end, out _))
+            {
+                var after = SkipWhitespace(data, end);
+                if (after == data.Length || data[after] is (byte)'{' or (byte)'[' || ContainsNewline(data, end, after))
+                    return candidate;
+            }
+            var rest = data[(candidate + 1)..].IndexOf((byte)'{');
+            i = rest < 0 ? -1 : candidate + 1 + rest - from;
+        }
+        return data.Length;
+    }
+
+    private static bool ContainsNewline(ReadOnlySpan<byte> data, int from, int to) => data[from..to].Contains((byte)'\n');
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> data, int pos)
+    {
+        while (pos < data.Length && data[pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') pos++;
+        return pos;
+    }
+
+    private static int TrimEnd(ReadOnlySpan<byte> data, int start, int end)
+    {
+        while (end > start && data[end - 1] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') end--;
+        return end;
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+
+    /// <summary>Counts lines incrementally, since records are visited in order.</summary>
+    private struct LineCounter
+    {
+        private int _offset;
+        private int _line;
+
+        public int LineAt(ReadOnlySpan<byte> data, int offset)
+        {
+            if (_line == 0) _line = 1;
+            if (offset < _offset) { _offset = 0; _line = 1; }
+            _line += data[_offset..offset].Count((byte)'\n');
+            _offset = offset;
+            return _line;
+        }
+    }
+}

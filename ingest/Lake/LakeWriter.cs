@@ -1,0 +1,99 @@
+using Analytics.Schemas;
+
+namespace Analytics.Ingest.Lake;
+
+/// <summary>
+/// Writes rows into the lake exactly once. Rows are deduplicated by <c>record_id</c> against the lake and
+/// the run, buffered per table and partition, and appended as sorted row groups to one hidden file per
+/// partition whenever the buffer passes its size limit; <see cref="PublishAsync"/> then renames every file
+/// into place. A run killed before publishing leaves only hidden files (swept by a later run) and its
+/// rerun writes everything again; one killed while publishing is completed by a rerun, which skips the
+/// rows already published. Not thread-safe: one consumer feeds it.
+/// </summary>
+public sealed class LakeWriter
+{
+    private readonly LakeLayout _layout;
+    private readonly string _runId;
+    private readonly long _batchBytes;
+    private readonly DedupeIndex _index;
+    private readonly Dictionary<Type, TableBuffer> _buffers = [];
+    private readonly HashSet<(string Table, string Dt)> _openFiles = [];
+    private readonly Dictionary<string, long> _rowsWritten = new(StringComparer.Ordinal);
+    private long _bufferedBytes;
+
+    /// <summary>Creates a writer for one run.</summary>
+    /// <param name="layout">The lake.</param>
+    /// <param name="runId">The run's id; it names the files, so two runs never collide.</param>
+    /// <param name="batchBytes">Buffered bytes (estimated) after which rows are written out.</param>
+    public LakeWriter(LakeLayout layout, string runId, long batchBytes)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchBytes, 1);
+        _layout = layout;
+        _runId = runId;
+        _batchBytes = batchBytes;
+        _index = new DedupeIndex(layout);
+    }
+
+    /// <summary>Rows accepted so far, per table.</summary>
+    public IReadOnlyDictionary<string, long> RowsWritten => _rowsWritten;
+
+    /// <summary>Files published.</summary>
+    public int FilesPublished { get; private set; }
+
+    /// <summary>Bytes of the published files.</summary>
+    public long BytesPublished { get; private set; }
+
+    /// <summary>Published files read to find duplicates.</summary>
+    public int IndexFilesRead => _index.FilesRead;
+
+    /// <summary>Adds a row; false (and nothing written) when its record id is already in the lake or this run.</summary>
+    /// <param name="row">The row.</param>
+    /// <param name="approximateBytes">The row's approximate size in memory, for the batch limit.</param>
+    /// <param name="cancellationToken">Cancels the index load or the flush it may trigger.</param>
+    public async ValueTask<bool> AddAsync(LakeRow row, long approximateBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var type = row.GetType();
+        if (!_buffers.TryGetValue(type, out var buffer))
+            _buffers[type] = buffer = TableBuffer.For(TableCatalog.ForRowType(type));
+        var dt = Partitioning.DtOf(row.EventTime);
+        if (!await _index.TryAddAsync(buffer.Table.Name, dt, row.RecordId, cancellationToken).ConfigureAwait(false)) return false;
+        buffer.Add(dt, row);
+        _rowsWritten[buffer.Table.Name] = _rowsWritten.GetValueOrDefault(buffer.Table.Name) + 1;
+        _bufferedBytes += approximateBytes;
+        if (_bufferedBytes >= _batchBytes) await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Writes every buffered row to its partition's hidden file, partitions in parallel.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var work = _buffers.Values.SelectMany(b => b.Partitions.Select(dt => (Buffer: b, Dt: dt))).ToList();
+        await Parallel.ForEachAsync(work, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (item, ct) =>
+            {
+                var path = _layout.TempFile(item.Buffer.Table.Name, item.Dt, _runId);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
+                await item.Buffer.FlushAsync(item.Dt, stream, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        foreach (var (buffer, dt) in work) _openFiles.Add((buffer.Table.Name, dt));
+        _bufferedBytes = 0;
+    }
+
+    /// <summary>Flushes what is buffered and renames every file of the run into place.</summary>
+    public async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (table, dt) in _openFiles.OrderBy(f => f.Table, StringComparer.Ordinal).ThenBy(f => f.Dt, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var target = _layout.DataFile(table, dt, _runId);
+            File.Move(_layout.TempFile(table, dt, _runId), target, overwrite: false);
+            FilesPublished++;
+            BytesPublished += new FileInfo(target).Length;
+        }
+        _openFiles.Clear();
+    }
+}

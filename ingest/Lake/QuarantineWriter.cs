@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Analytics.Ingest.Lake;
+
+/// <summary>A record that could not become a row, kept with its source and reason.</summary>
+/// <param name="SourceObject">The input object.</param>
+/// <param name="Position">Where in the object.</param>
+/// <param name="Kind">malformed, unrecognized, invalid_field or api_failure.</param>
+/// <param name="Field">The field at fault, if one is.</param>
+/// <param name="Reason">What was expected and what was found.</param>
+/// <param name="Raw">The record's bytes.</param>
+public sealed record QuarantinedRecord(string SourceObject, string Position, string Kind, string? Field, string Reason, ReadOnlyMemory<byte> Raw)
+{
+    /// <summary>One line for a person: object, position and reason.</summary>
+    public override string ToString() => $"{SourceObject}: {Position}: {Reason}";
+}
+
+/// <summary>
+/// Writes the quarantined records of one input object to <c>_quarantine/NAME-HASH.jsonl</c>, one JSON
+/// line each (source, position, kind, field, reason, and the raw record as text or base64). The file is
+/// named after the object and replaced whole, so ingesting the same object again leaves the same file.
+/// </summary>
+public static class QuarantineWriter
+{
+    /// <summary>Writes (or replaces) the object's quarantine file; returns its path.</summary>
+    public static async Task<string> WriteAsync(LakeLayout layout, string sourceObject, IReadOnlyList<QuarantinedRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(records);
+        Directory.CreateDirectory(layout.QuarantineFolder);
+        var path = PathFor(layout, sourceObject);
+        var temp = Path.Combine(layout.QuarantineFolder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            foreach (var record in records)
+            {
+                await using (var json = new Utf8JsonWriter(stream))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("source_object", record.SourceObject);
+                    json.WriteString("position", record.Position);
+                    json.WriteString("kind", record.Kind);
+                    if (record.Field is null) json.WriteNull("field"); else json.WriteString("field", record.Field);
+                    json.WriteString("reason", record.Reason);
+                    if (IsUtf8(record.Raw.Span)) json.WriteString("raw", Encoding.UTF8.GetString(record.Raw.Span));
+                    else json.WriteBase64String("raw_base64", record.Raw.Span);
+                    json.WriteEndObject();
+                }
+                stream.WriteByte((byte)'\n');
+            }
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    /// <summary>The quarantine file of an input object.</summary>
+    public static string PathFor(LakeLayout layout, string sourceObject)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(sourceObject);
+        var name = new string(Path.GetFileName(sourceObject).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray());
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sourceObject)).AsSpan(0, 6));
+        return Path.Combine(layout.QuarantineFolder, $"{name}-{hash}.jsonl");
+    }
+
+    private static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
+}

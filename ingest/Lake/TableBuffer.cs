@@ -1,0 +1,68 @@
+using Analytics.Schemas;
+using Parquet.Serialization;
+
+namespace Analytics.Ingest.Lake;
+
+/// <summary>The rows of one table waiting to be written, grouped by partition.</summary>
+public abstract class TableBuffer
+{
+    /// <summary>The table.</summary>
+    public required TableDefinition Table { get; init; }
+
+    /// <summary>Creates the buffer for <paramref name="table"/>'s row type.</summary>
+    public static TableBuffer For(TableDefinition table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var type = typeof(TableBuffer<>).MakeGenericType(table.RowType);
+        var buffer = (TableBuffer)Activator.CreateInstance(type)!;
+        return buffer.WithTable(table);
+    }
+
+    private protected abstract TableBuffer WithTable(TableDefinition table);
+
+    /// <summary>Adds a row to its partition.</summary>
+    public abstract void Add(string dt, LakeRow row);
+
+    /// <summary>The partitions that have rows waiting.</summary>
+    public abstract IReadOnlyCollection<string> Partitions { get; }
+
+    /// <summary>
+    /// Appends the partition's waiting rows, sorted by event time, as one row group to <paramref name="stream"/>
+    /// (a new file when it is empty) and forgets them. Returns how many rows were written.
+    /// </summary>
+    public abstract Task<int> FlushAsync(string dt, Stream stream, CancellationToken cancellationToken);
+}
+
+/// <summary>A <see cref="TableBuffer"/> of rows of type <typeparamref name="TRow"/>.</summary>
+public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
+{
+    private readonly Dictionary<string, List<TRow>> _partitions = new(StringComparer.Ordinal);
+
+    private protected override TableBuffer WithTable(TableDefinition table) => new TableBuffer<TRow> { Table = table };
+
+    /// <inheritdoc/>
+    public override IReadOnlyCollection<string> Partitions => _partitions.Keys;
+
+    /// <inheritdoc/>
+    public override void Add(string dt, LakeRow row)
+    {
+        if (!_partitions.TryGetValue(dt, out var rows)) _partitions[dt] = rows = [];
+        rows.Add((TRow)row);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<int> FlushAsync(string dt, Stream stream, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!_partitions.Remove(dt, out var rows) || rows.Count == 0) return 0;
+        // Sorted by time so engines can skip row groups by their min/max statistics; record_id makes it deterministic.
+        rows.Sort(static (a, b) =>
+        {
+            var byTime = a.EventTime.CompareTo(b.EventTime);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.RecordId, b.RecordId);
+        });
+        await ParquetSerializer.SerializeAsync(rows, stream, ParquetSettings.Create(append: stream.Length > 0), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return rows.Count;
+    }
+}

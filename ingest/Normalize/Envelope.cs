@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace Analytics.Ingest.Normalize;
+
+/// <summary>The EventBridge envelope of an event: the fields every event has, read and checked once.</summary>
+public sealed class Envelope
+{
+    private Envelope(Fields root)
+    {
+        Id = root.NonEmptyString("id");
+        Source = root.NonEmptyString("source");
+        DetailType = root.NonEmptyString("detail-type");
+        Time = root.Timestamp("time");
+        Account = root.OptionalString("account");
+        Region = root.OptionalString("region");
+        Resources = root.OptionalStrings("resources");
+        Detail = root.Object("detail");
+    }
+
+    /// <summary>The event's id: a redelivery has the same one.</summary>
+    public string Id { get; }
+    /// <summary>e.g. aws.ecs.</summary>
+    public string Source { get; }
+    /// <summary>e.g. ECS Task State Change.</summary>
+    public string DetailType { get; }
+    /// <summary>When the event was emitted.</summary>
+    public DateTime Time { get; }
+    /// <summary>The account.</summary>
+    public string? Account { get; }
+    /// <summary>The region the event was delivered in.</summary>
+    public string? Region { get; }
+    /// <summary>The ARNs the event is about.</summary>
+    public List<string>? Resources { get; }
+    /// <summary>The event's detail object.</summary>
+    public Fields Detail { get; }
+
+    /// <summary>True when the object has the three fields that make it an EventBridge event.</summary>
+    public static bool Looks(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail-type", out _)
+        && root.TryGetProperty("source", out _) && root.TryGetProperty("detail", out _);
+
+    /// <summary>Reads the envelope; rejects the record when a required field is missing or mistyped.</summary>
+    public static Envelope Read(JsonElement root) => new(new Fields(root, ""));
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text.Json;
+using Analytics.Schemas;
+using Analytics.Schemas.Tables.Health;
+
+namespace Analytics.Ingest.Normalize.Health;
+
+/// <summary>
+/// Turns AWS Health events (EventBridge) and Health API responses into <c>health_events</c> and
+/// <c>health_affected_entities</c> rows. A version is identified by event ARN, last update time, status and
+/// page, so a redelivery or a backup-region copy of the same version lands once.
+/// </summary>
+public static class HealthNormalizer
+{
+    /// <summary>Normalizes an <c>aws.health</c> EventBridge event.</summary>
+    public static NormalizedRecord FromEventBridge(Envelope e, string raw, RecordContext context, string position)
+    {
+        var d = e.Detail;
+        var eventArn = d.NonEmptyString("eventArn");
+        var lastUpdated = d.OptionalTimestamp("lastUpdatedTime");
+        var startTime = d.OptionalTimestamp("startTime");
+        var versionTime = lastUpdated ?? startTime ?? e.Time;
+        var status = d.OptionalString("statusCode");
+        var page = d.OptionalInt32("page");
+        var recordId = VersionKey("eventbridge", eventArn, versionTime, status, page, null);
+        var row = context.Stamp(new HealthEvent
+        {
+            EventArn = eventArn,
+            Service = d.OptionalString("service"),
+            EventTypeCode = d.OptionalString("eventTypeCode"),
+            EventTypeCategory = d.OptionalString("eventTypeCategory"),
+            EventScopeCode = d.OptionalString("eventScopeCode"),
+            StatusCode = status,
+            EventRegion = d.OptionalString("eventRegion"),
+            AvailabilityZone = d.OptionalString("availabilityZone"),
+            StartTime = startTime,
+            EndTime = d.OptionalTimestamp("endTime"),
+            LastUpdatedTime = lastUpdated,
+            Description = Description(d),
+            AffectedAccount = d.OptionalString("affectedAccount"),
+            CommunicationId = d.OptionalString("communicationId"),
+            Page = page,
+            TotalPages = d.OptionalInt32("totalPages"),
+            BackupEvent = d.OptionalBool("backupEvent"),
+            Origin = "eventbridge",
+            RawEvent = raw,
+        }, versionTime, recordId, e.Id, e.Account, e.Region);
+
+        var entities = d.Objects("affectedEntities");
+        var derived = new List<LakeRow>(entities.Count);
+        for (var i = 0; i < entities.Count; i++)
+        {
+            var entity = entities[i];
+            derived.Add(context.Stamp(new HealthAffectedEntity
+            {
+                EventArn = eventArn,
+                LastUpdatedTime = entity.OptionalTimestamp("lastUpdatedTime") ?? lastUpdated,
+                EntityValue = entity.NonEmptyString("entityValue"),
+                EntityArn = entity.OptionalString("entityArn"),
+                EntityStatus = entity.OptionalString("status") ?? entity.OptionalString("statusCode"),
+                AffectedAccount = entity.OptionalString("awsAccountId") ?? row.AffectedAccount,
+                Tags = Tags(entity),
+            }, versionTime, $"{recordId}|{i}", e.Id, e.Account, e.Region));
+        }
+        return NormalizedRecord.Rows(position, row, derived);
+    }
+
+    /// <summary>Normalizes one item of DescribeEvents or DescribeEventsForOrganization.</summary>
+    public static HealthEvent FromApiEvent(Fields item, string raw, RecordContext context, string? description = null, string? account = null)
+    {
+        var eventArn = item.NonEmptyString("arn");
+        var lastUpdated = item.OptionalTimestamp("lastUpdatedTime");
+        var startTime = item.OptionalTimestamp("startTime");
+        var versionTime = lastUpdated ?? startTime
+            ?? throw RecordRejectedException.InvalidField("lastUpdatedTime", "a timestamp (or startTime)", "neither");
+        var status = item.OptionalString("statusCode");
+        var region = item.OptionalString("region");
+        return context.Stamp(new HealthEvent
+        {
+            EventArn = eventArn,
+            Service = item.OptionalString("service"),
+            EventTypeCode = item.OptionalString("eventTypeCode"),
+            EventTypeCategory = item.OptionalString("eventTypeCategory"),
+            EventScopeCode = item.OptionalString("eventScopeCode"),
+            StatusCode = status,
+            EventRegion = region,
+            AvailabilityZone = item.OptionalString("availabilityZone"),
+            StartTime = startTime,
+            EndTime = item.OptionalTimestamp("endTime"),
+            LastUpdatedTime = lastUpdated,
+            Description = description,
+            AffectedAccount = account,
+            Origin = "api",
+            RawEvent = raw,
+        }, versionTime, VersionKey("api", eventArn, versionTime, status, null, account), null, account, region);
+    }
+
+    /// <summary>Normalizes one item of DescribeEventDetails(ForOrganization)'s <c>successfulSet</c>.</summary>
+    public static HealthEvent FromApiEventDetails(Fields item, string raw, RecordContext context)
+    {
+        var description = item.OptionalObject("eventDescription")?.OptionalString("latestDescription");
+        return FromApiEvent(item.Object("event"), raw, context, description, item.OptionalString("awsAccountId"));
+    }
+
+    /// <summary>Normalizes one item of DescribeAffectedEntities(ForOrganization).</summary>
+    public static HealthAffectedEntity FromApiEntity(Fields item, RecordContext context)
+    {
+        var eventArn = item.NonEmptyString("eventArn");
+        var entityValue = item.NonEmptyString("entityValue");
+        var lastUpdated = item.OptionalTimestamp("lastUpdatedTime");
+        var account = item.OptionalString("awsAccountId");
+        var status = item.OptionalString("statusCode");
+        var time = lastUpdated ?? context.ObjectTime;
+        var recordId = string.Join('|', "api-entity", eventArn, entityValue, account, Ms(time), status);
+        return context.Stamp(new HealthAffectedEntity
+        {
+            EventArn = eventArn,
+            LastUpdatedTime = lastUpdated,
+            EntityValue = entityValue,
+            EntityArn = item.OptionalString("entityArn"),
+            EntityStatus = status,
+            AffectedAccount = account,
+            Tags = Tags(item),
+        }, time, recordId, null, account, RegionOf(eventArn));
+    }
+
+    private static string VersionKey(string origin, string eventArn, DateTime versionTime, string? status, int? page, string? account) =>
+        string.Join('|', origin, eventArn, Ms(versionTime), status, page?.ToString(CultureInfo.InvariantCulture), account);
+
+    private static string Ms(DateTime t) => new DateTimeOffset(t).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    // arn:aws:health:REGION::event/…
+    private static string? RegionOf(string eventArn)
+    {
+        var parts = eventArn.Split(':');
+        return parts.Length > 3 && parts[3].Length > 0 ? parts[3] : null;
+    }
+
+    // EventBridge carries descriptions per language; English is preferred, else the first.
+    private static string? Description(Fields detail)
+    {
+        var descriptions = detail.Objects("eventDescription");
+        var chosen = descriptions.FirstOrDefault(x => x.OptionalString("language")?.StartsWith("en", StringComparison.Ordinal) == true);
+        if (chosen.Element.ValueKind == JsonValueKind.Undefined && descriptions.Count > 0) chosen = descriptions[0];
+        return chosen.Element.ValueKind == JsonValueKind.Undefined ? null : chosen.OptionalString("latestDescription");
+    }
+
+    private static Dictionary<string, string>? Tags(Fields entity)
+    {
+        var tags = entity.OptionalObject("tags");
+        if (tags is null) return null;
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in tags.Value.Element.EnumerateObject())
+            result[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+        return result;
+    }
+}

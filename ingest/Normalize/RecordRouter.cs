@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Analytics.Ingest.Normalize.Ecs;
+using Analytics.Ingest.Normalize.Health;
+using Analytics.Ingest.Normalize.Support;
+using Analytics.Schemas.Tables.EventBridge;
+
+namespace Analytics.Ingest.Normalize;
+
+/// <summary>
+/// Decides what a well-formed JSON record is and hands it to its normalizer: an EventBridge event
+/// (ECS, Health, Support, or any other well-formed one), or a Health or Support API response, whose
+/// items each count as a record. Anything else is rejected as unrecognized, with what it lacked.
+/// </summary>
+public static partial class RecordRouter
+{
+    /// <summary>Normalizes the record <paramref name="utf8"/> found at <paramref name="position"/>.</summary>
+    public static List<NormalizedRecord> Route(ReadOnlyMemory<byte> utf8, string position, RecordContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var document = JsonDocument.Parse(utf8);
+        var root = document.RootElement;
+        try
+        {
+            if (Envelope.Looks(root))
+            {
+                var raw = Encoding.UTF8.GetString(utf8.Span);
+                return [Event(root, raw, context, position)];
+            }
+            if (root.ValueKind == JsonValueKind.Object && ApiResponse(root, context, position) is { } items) return items;
+            throw RecordRejectedException.Unrecognized(WhyUnrecognized(root));
+        }
+        catch (RecordRejectedException ex)
+        {
+            return [NormalizedRecord.Rejected(position, ex)];
+        }
+    }
+
+    private static NormalizedRecord Event(JsonElement root, string raw, RecordContext context, string position)
+    {
+        var e = Envelope.Read(root);
+        return e.Source switch
+        {
+            "aws.ecs" when EcsNormalizer.Handles(e.DetailType) => EcsNormalizer.Normalize(e, raw, context, position),
+            "aws.health" when e.DetailType.StartsWith("AWS Health", StringComparison.Ordinal) => HealthNormalizer.FromEventBridge(e, raw, context, position),
+            "aws.support" when e.DetailType == "Support Case Update" => NormalizedRecord.Rows(position, SupportNormalizer.FromEventBridge(e, raw, context)),
+            _ => NormalizedRecord.Rows(position, Generic(e, root, raw, context)),
+        };
+    }
+
+    private static EventBridgeEvent Generic(Envelope e, JsonElement root, string raw, RecordContext context)
+    {
+        // Another tool's re-published format imitates the envelope; a real delivery names a real account and region.
+        if (e.Account is null || !AccountId().IsMatch(e.Account))
+            throw RecordRejectedException.Unrecognized($"source '{e.Source}' detail-type '{e.DetailType}' is not a well-formed EventBridge event: account is {Describe(root, "account")}, expected a 12-digit account id");
+        if (e.Region is null || !RegionName().IsMatch(e.Region))
+            throw RecordRejectedException.Unrecognized($"source '{e.Source}' detail-type '{e.DetailType}' is not a well-formed EventBridge event: region is {Describe(root, "region")}, expected an AWS region name");
+        return context.Stamp(new EventBridgeEvent
+        {
+            Source = e.Source,
+            DetailType = e.DetailType,
+            Resources = e.Resources,
+            Detail = e.Detail.Element.GetRawText(),
+            RawEvent = raw,
+        }, e.Time, e.Id, e.Id, e.Account, e.Region);
+    }
+
+    private static List<NormalizedRecord>? ApiResponse(JsonElement root, RecordContext context, string position)
+    {
+        var fields = new Fields(root, "");
+        if (IsArray(root, "events") && !root.TryGetProperty("detail", out _))
+            return Items(fields, "events", position, (item, raw) => NormalizedRecord.Rows("", HealthNormalizer.FromApiEvent(item, raw, context)));
+        if (IsArray(root, "successfulSet") || IsArray(root, "failedSet") && !IsArray(root, "entities"))
+        {
+            var items = Items(fields, "successfulSet", position, (item, raw) => NormalizedRecord.Rows("", HealthNormalizer.FromApiEventDetails(item, raw, context)));
+            items.AddRange(Failures(fields, position));
+            return items;
+        }
+        if (IsArray(root, "entities"))
+        {
+            var items = Items(fields, "entities", position, (item, _) => NormalizedRecord.Rows("", HealthNormalizer.FromApiEntity(item, context)));
+            items.AddRange(Failures(fields, position));
+            return items;
+        }
+        if (IsArray(root, "cases"))
+            return Items(fields, "cases", position, (item, raw) => SupportNormalizer.FromApiCase(item, raw, context, ""));
+        if (IsArray(root, "communications"))
+            return Items(fields, "communications", position, (item, raw) => NormalizedRecord.Rows("", SupportNormalizer.Communication(item, raw, context)));
+        return null;
+    }
+
+    private static List<NormalizedRecord> Items(Fields root, string array, string position, Func<Fields, string, NormalizedRecord> normalize)
+    {
+        var results = new List<NormalizedRecord>();
+        foreach (var (value, path) in root.Array(array))
+        {
+            var itemPosition = $"{position} {path}";
+            var raw = value.GetRawText();
+            try
+            {
+                if (value.ValueKind != JsonValueKind.Object)
+                    throw RecordRejectedException.InvalidField(path, "an object", Fields.Describe(value));
+                var normalized = normalize(new Fields(value, ""), raw);
+                results.Add(normalized.Primary is null ? normalized : NormalizedRecord.Rows(itemPosition, normalized.Primary, normalized.Derived));
+            }
+            catch (RecordRejectedException ex)
+            {
+                results.Add(NormalizedRecord.Rejected(itemPosition, ex, raw));
+            }
+        }
+        return results;
+    }
+
+    // The API reports per-item failures in failedSet; each is quarantined so the gap is visible.
+    private static IEnumerable<NormalizedRecord> Failures(Fields root, string position) =>
+        root.Array("failedSet").Select(f => NormalizedRecord.Rejected($"{position} {f.Path}",
+            new RecordRejectedException(RejectionKind.ApiFailure, null,
+                $"the API reported a failure for {Prop(f.Value, "eventArn")}: {Prop(f.Value, "errorName")}: {Prop(f.Value, "errorMessage")}"),
+            f.Value.GetRawText()));
+
+    private static string WhyUnrecognized(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Array)
+            return "a JSON array nested inside a record; expected an object";
+        if (root.TryGetProperty("Source", out _) && root.TryGetProperty("DetailType", out _))
+            return "a PutEvents request entry (Source/DetailType/Detail), not a delivered EventBridge event";
+        var keys = string.Join(", ", root.EnumerateObject().Take(6).Select(p => p.Name));
+        return $"neither an EventBridge event (needs source, detail-type, detail) nor a Health or Support API response " +
+               $"(needs an events, successfulSet, entities, cases or communications array); its keys are: {keys}";
+    }
+
+    private static bool IsArray(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array;
+
+    private static string Prop(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v.ToString() : "?";
+
+    private static string Describe(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) ? Fields.Describe(v) : "missing";
+
+    [GeneratedRegex("^[0-9]{12}$")]
+    private static partial Regex AccountId();
+
+    [GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$")]
+    private static partial Regex RegionName();
+}

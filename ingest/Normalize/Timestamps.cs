@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Analytics.Ingest.Normalize;
+
+/// <summary>
+/// Parses the timestamp forms the sources use into UTC <see cref="DateTime"/>s truncated to milliseconds
+/// (the lake's precision): ISO 8601 with 0–9 fraction digits and Z or an offset (ECS, Support), RFC 1123
+/// (Health via EventBridge) and epoch seconds with fractions (Health API).
+/// </summary>
+public static class Timestamps
+{
+    private static readonly string[] Rfc1123Formats = ["d MMM yyyy HH:mm:ss 'GMT'", "d MMM yyyy HH:mm 'GMT'"];
+
+    /// <summary>Parses a JSON string or number; false when it is neither a known form nor a valid instant.</summary>
+    public static bool TryParse(JsonElement value, out DateTime result)
+    {
+        result = default;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number when value.TryGetDecimal(out var seconds):
+                if (seconds is < -62135596800m or > 253402300799m) return false;
+                result = DateTime.UnixEpoch.AddMilliseconds((double)decimal.Floor(seconds * 1000m));
+                return true;
+            case JsonValueKind.String:
+                return TryParse(value.GetString(), out result);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Parses text in ISO 8601 or RFC 1123 form.</summary>
+    public static bool TryParse(string? text, out DateTime result)
+    {
+        result = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        return text.Length >= 10 && char.IsAsciiDigit(text[0]) ? TryParseIso(text, out result) : TryParseRfc1123(text, out result);
+    }
+
+    private static bool TryParseIso(ReadOnlySpan<char> s, out DateTime result)
+    {
+        result = default;
+        // yyyy-MM-ddTHH:mm:ss[.fffffffff](Z|±HH:mm); a space is accepted for T.
+        if (s.Length < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+            return false;
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
+            return false;
+        var i = 19;
+        var millis = 0;
+        if (i < s.Length && s[i] == '.')
+        {
+            var start = ++i;
+            while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
+            var count = i - start;
+            if (count is 0 or > 9) return false;
+            // Keep milliseconds: the first three digits, right-padded (".98" is 980 ms).
+            for (var k = 0; k < 3; k++) millis = millis * 10 + (k < count ? s[start + k] - '0' : 0);
+        }
+        var offset = TimeSpan.Zero;
+        if (i < s.Length)
+        {
+            if (s[i] is 'Z' or 'z' && i == s.Length - 1) { }
+            else if (s[i] is '+' or '-' && s.Length - i == 6 && s[i + 3] == ':' && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om))
+                offset = new TimeSpan(s[i] == '-' ? -oh : oh, s[i] == '-' ? -om : om, 0);
+            else return false;
+        }
+        else return false; // No zone: the instant would be ambiguous.
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month) || hour > 23 || minute > 59 || second > 59)
+            return false;
+        result = new DateTime(year, month, day, hour, minute, second, millis, DateTimeKind.Utc) - offset;
+        return true;
+    }
+
+    private static bool TryParseRfc1123(string text, out DateTime result)
+    {
+        // The weekday is dropped: published samples carry weekdays that do not match their dates.
+        var comma = text.IndexOf(',', StringComparison.Ordinal);
+        var rest = comma >= 0 ? text[(comma + 1)..].Trim() : text.Trim();
+        var ok = DateTime.TryParseExact(rest, Rfc1123Formats, CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out result);
+        if (ok) result = DateTime.SpecifyKind(result, DateTimeKind.Utc);
+        return ok;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i])) return false;
+            value = value * 10 + (s[i] - '0');
+        }
+        return true;
+    }
+}

@@ -1,0 +1,43 @@
+namespace Analytics.Ingest.Run;
+
+/// <summary>What an ingest run reads and where it writes. Validate with <see cref="Validate"/> before running.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>The lake's root folder. Created when missing.</summary>
+    public string Lake { get; set; } = "";
+
+    /// <summary>Files or folders (searched recursively) to read.</summary>
+    public IReadOnlyList<string> Inputs { get; set; } = [];
+
+    /// <summary>Rows buffered (by estimated in-memory size) before they are written out.</summary>
+    /// <value>The default value is 64 MiB.</value>
+    public int BatchMegabytes { get; set; } = 64;
+
+    /// <summary>Largest input object read, after decompression; larger ones are reported and skipped.</summary>
+    /// <value>The default value is 512 MiB.</value>
+    public int MaxObjectMegabytes { get; set; } = 512;
+
+    /// <summary>Input objects parsed at once.</summary>
+    /// <value>The default value is the number of processors.</value>
+    public int Parallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Hidden temp files older than this, left by runs that died, are deleted at start.</summary>
+    /// <value>The default value is 60 minutes.</value>
+    public int StaleTempMinutes { get; set; } = 60;
+
+    /// <summary>Every problem with the options, each naming the option, its value and the rule; empty when valid.</summary>
+    public List<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Lake)) errors.Add("--lake is required: the folder the lake is written to.");
+        else if (File.Exists(Lake)) errors.Add($"--lake '{Lake}' is a file; it must be a folder (created when missing).");
+        if (Inputs.Count == 0) errors.Add("at least one input file or folder is required.");
+        foreach (var input in Inputs)
+            if (!File.Exists(input) && !Directory.Exists(input)) errors.Add($"input '{input}' does not exist.");
+        if (BatchMegabytes is < 1 or > 4096) errors.Add($"--batch-mb {BatchMegabytes} must be between 1 and 4096.");
+        if (MaxObjectMegabytes is < 1 or > 2000) errors.Add($"--max-object-mb {MaxObjectMegabytes} must be between 1 and 2000.");
+        if (Parallelism is < 1 or > 64) errors.Add($"--parallelism {Parallelism} must be between 1 and 64.");
+        if (StaleTempMinutes < 0) errors.Add($"--stale-temp-minutes {StaleTempMinutes} must be 0 or more.");
+        return errors;
+    }
+}

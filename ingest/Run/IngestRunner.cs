@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using Analytics.Ingest.Input;
+using Analytics.Ingest.Lake;
+using Analytics.Ingest.Normalize;
+
+namespace Analytics.Ingest.Run;
+
+/// <summary>
+/// One ingest run: input objects are read, split and normalized in parallel; a single consumer
+/// deduplicates and writes the rows; the run ends by publishing its files. Every record ends as a row,
+/// a counted duplicate, or a quarantined record.
+/// </summary>
+public sealed class IngestRunner
+{
+    private readonly IngestOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Action<string>? _progress;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="options">Validated options.</param>
+    /// <param name="time">The clock: stamps <c>ingested_at</c> and names the run.</param>
+    /// <param name="progress">Receives a progress line every few seconds; null for none.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public IngestRunner(IngestOptions options, TimeProvider time, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException("Invalid ingest options:\n  " + string.Join("\n  ", errors), nameof(options));
+        _options = options;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _progress = progress;
+    }
+
+    /// <summary>Runs the ingest and returns its summary.</summary>
+    /// <exception cref="IOException">An input cannot be read or the lake cannot be written; nothing of the run is published.</exception>
+    public async Task<IngestSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var started = _time.GetUtcNow().UtcDateTime;
+        var startedMs = new DateTime(started.Ticks - started.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var runId = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+        var layout = new LakeLayout(_options.Lake);
+        Directory.CreateDirectory(layout.Root);
+        foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.StaleTempMinutes))) File.Delete(stale);
+
+        var files = LocalInputs.Enumerate(_options.Inputs);
+        var summary = new IngestSummary { RunId = runId };
+        var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20);
+        // Bounded, so parsed objects wait for the writer instead of piling up in memory.
+        var channel = Channel.CreateBounded<ParsedObject>(new BoundedChannelOptions(_options.Parallelism) { SingleReader = true });
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cts.Token },
+                    async (file, ct) =>
+                    {
+                        if (file.Length > (long)_options.MaxObjectMegabytes << 20)
+                            throw new IOException($"Input '{file.FullName}' is {file.Length / 1e6:N0} MB, above --max-object-mb {_options.MaxObjectMegabytes}.");
+                        var input = await LocalInputs.ReadAsync(file, ct).ConfigureAwait(false);
+                        var parsed = Parse(input, startedMs);
+                        if (parsed.Quarantined.Count > 0)
+                            await QuarantineWriter.WriteAsync(layout, input.Name, parsed.Quarantined, ct).ConfigureAwait(false);
+                        await channel.Writer.WriteAsync(parsed, ct).ConfigureAwait(false);
+                    }).ConfigureAwait(false);
+                channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.Complete(ex);
+                throw;
+            }
+        }, cts.Token);
+
+        var lastProgress = stopwatch.Elapsed;
+        try
+        {
+            await foreach (var parsed in channel.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+            {
+                summary.ObjectsRead++;
+                summary.BytesRead += parsed.Bytes;
+                foreach (var q in parsed.Quarantined) Count(summary, q);
+                foreach (var record in parsed.Records)
+                {
+                    summary.RecordsRead++;
+                    var size = record.Size;
+                    if (await writer.AddAsync(record.Record.Primary!, size, cts.Token).ConfigureAwait(false)) summary.RecordsLanded++;
+                    else summary.Duplicates++;
+                    foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, 256, cts.Token).ConfigureAwait(false);
+                }
+                if (_progress is not null && stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
+                {
+                    lastProgress = stopwatch.Elapsed;
+                    _progress(string.Create(CultureInfo.InvariantCulture,
+                        $"… {summary.ObjectsRead:N0}/{files.Count:N0} objects, {summary.RecordsRead:N0} records, {summary.BytesRead / 1e6 / stopwatch.Elapsed.TotalSeconds:N1} MB/s"));
+                }
+            }
+            await producer.ConfigureAwait(false);
+        }
+        catch
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            try { await producer.ConfigureAwait(false); } catch (OperationCanceledException) { } catch (IOException) { }
+            throw;
+        }
+
+        await writer.PublishAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (table, rows) in writer.RowsWritten) summary.RowsPerTable[table] = rows;
+        summary.FilesWritten = writer.FilesPublished;
+        summary.BytesWritten = writer.BytesPublished;
+        summary.Elapsed = stopwatch.Elapsed;
+        summary.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;
+        return summary;
+    }
+
+    /// <summary>Splits and normalizes one object. Pure CPU; safe to run in parallel.</summary>
+    public static ParsedObject Parse(InputObject input, DateTime ingestedAt)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var context = new RecordContext(input.Name, input.LastModified, ingestedAt);
+        var records = new List<ParsedRecord>();
+        var quarantined = new List<QuarantinedRecord>();
+        var data = input.Data.AsMemory();
+        foreach (var segment in RecordSplitter.Split(data.Span))
+        {
+            var bytes = data.Slice(segment.Start, segment.Length);
+            var position = segment.Position.ToString();
+            if (!segment.IsWellFormed)
+            {
+                quarantined.Add(new QuarantinedRecord(input.Name, position, Kind(RejectionKind.Malformed), null, segment.Error!, bytes));
+                continue;
+            }
+            var normalized = RecordRouter.Route(bytes, position, context);
+            foreach (var record in normalized)
+            {
+                if (record.Rejection is { } rejection)
+                {
+                    var raw = record.RawText is null ? bytes : System.Text.Encoding.UTF8.GetBytes(record.RawText);
+                    quarantined.Add(new QuarantinedRecord(input.Name, record.Position, Kind(rejection.Kind), rejection.Field, rejection.Message, raw));
+                }
+                else
+                {
+                    // Strings are UTF-16 in memory and the raw JSON is kept as a column: about twice the bytes, plus the row.
+                    records.Add(new ParsedRecord(record, segment.Length / Math.Max(1, normalized.Count) * 2L + 512));
+                }
+            }
+        }
+        if (input.DecompressionError is not null)
+            quarantined.Add(new QuarantinedRecord(input.Name, $"byte {input.Data.Length} (decompressed)", Kind(RejectionKind.Malformed), null, input.DecompressionError, ReadOnlyMemory<byte>.Empty));
+        return new ParsedObject(input.Name, input.Data.Length, records, quarantined);
+    }
+
+    private static void Count(IngestSummary summary, QuarantinedRecord q)
+    {
+        // A broken gzip tail is not a record: it is reported, but the record count covers records only.
+        var isRecord = q.Raw.Length > 0 || !q.Position.EndsWith("(decompressed)", StringComparison.Ordinal);
+        if (isRecord)
+        {
+            summary.RecordsRead++;
+            summary.Quarantined++;
+            summary.QuarantinedByKind[q.Kind] = summary.QuarantinedByKind.GetValueOrDefault(q.Kind) + 1;
+        }
+        if (summary.FirstQuarantined.Count < 5) summary.FirstQuarantined.Add(q);
+    }
+
+    private static string Kind(RejectionKind kind) => kind switch
+    {
+        RejectionKind.Malformed => "malformed",
+        RejectionKind.Unrecognized => "unrecognized",
+        RejectionKind.InvalidField => "invalid_field",
+        RejectionKind.ApiFailure => "api_failure",
+        _ => kind.ToString(),
+    };
+}
+
+/// <summary>One record that became rows, with its estimated in-memory size.</summary>
+/// <param name="Record">The rows.</param>
+/// <param name="Size">Estimated bytes in memory.</param>
+public sealed record ParsedRecord(NormalizedRecord Record, long Size);
+
+/// <summary>An input object, split and normalized.</summary>
+/// <param name="Name">The object's name.</param>
+/// <param name="Bytes">Its decompressed size.</param>
+/// <param name="Records">The records that became rows.</param>
+/// <param name="Quarantined">The records that did not.</param>
+public sealed record ParsedObject(string Name, long Bytes, List<ParsedRecord> Records, List<QuarantinedRecord> Quarantined);

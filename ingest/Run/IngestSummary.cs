@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using Analytics.Ingest.Lake;
+
+namespace Analytics.Ingest.Run;
+
+/// <summary>What a run did. Every record read is exactly one of: new row, duplicate, quarantined.</summary>
+public sealed class IngestSummary
+{
+    /// <summary>The run's id, which names its files.</summary>
+    public string RunId { get; init; } = "";
+    /// <summary>Input objects read.</summary>
+    public int ObjectsRead { get; set; }
+    /// <summary>Bytes of raw JSON read, after decompression.</summary>
+    public long BytesRead { get; set; }
+    /// <summary>Records read (API responses count each item).</summary>
+    public long RecordsRead { get; set; }
+    /// <summary>Records that became a new row.</summary>
+    public long RecordsLanded { get; set; }
+    /// <summary>Records already in the lake or earlier in the run.</summary>
+    public long Duplicates { get; set; }
+    /// <summary>Records quarantined.</summary>
+    public long Quarantined { get; set; }
+    /// <summary>Quarantined records by kind.</summary>
+    public Dictionary<string, long> QuarantinedByKind { get; } = new(StringComparer.Ordinal);
+    /// <summary>The first quarantined records, for the summary.</summary>
+    public List<QuarantinedRecord> FirstQuarantined { get; } = [];
+    /// <summary>New rows per table (derived rows included).</summary>
+    public Dictionary<string, long> RowsPerTable { get; } = new(StringComparer.Ordinal);
+    /// <summary>Data files published.</summary>
+    public int FilesWritten { get; set; }
+    /// <summary>Bytes of data files published.</summary>
+    public long BytesWritten { get; set; }
+    /// <summary>Wall-clock duration.</summary>
+    public TimeSpan Elapsed { get; set; }
+    /// <summary>Peak working set of the process, bytes.</summary>
+    public long PeakMemoryBytes { get; set; }
+
+    /// <summary>True when the counts add up: every record is a row, a duplicate or quarantined.</summary>
+    public bool Balanced => RecordsRead == RecordsLanded + Duplicates + Quarantined;
+
+    /// <summary>Records per second.</summary>
+    public double RecordsPerSecond => RecordsRead / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>Raw JSON megabytes (10^6) per second.</summary>
+    public double MegabytesPerSecond => BytesRead / 1e6 / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>The summary a person reads at the end of a run.</summary>
+    public string ToText()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"Ingest run {RunId}");
+        sb.AppendLine(c, $"  read         {ObjectsRead:N0} objects, {RecordsRead:N0} records, {BytesRead / 1e6:N1} MB of JSON");
+        sb.AppendLine(c, $"  landed       {RecordsLanded:N0} records");
+        sb.AppendLine(c, $"  duplicates   {Duplicates:N0} skipped (already in the lake or earlier in this run)");
+        var kinds = string.Join(", ", QuarantinedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => string.Create(c, $"{k.Value:N0} {k.Key}")));
+        sb.AppendLine(c, $"  quarantined  {Quarantined:N0}{(Quarantined > 0 ? $" ({kinds})" : "")}");
+        foreach (var q in FirstQuarantined) sb.AppendLine(c, $"               - {q}");
+        if (Quarantined > FirstQuarantined.Count) sb.AppendLine(c, $"               … all of them are in the lake's _quarantine/ folder");
+        sb.AppendLine("  rows per table");
+        foreach (var (table, rows) in RowsPerTable.OrderBy(k => k.Key, StringComparer.Ordinal)) sb.AppendLine(c, $"    {table,-32} {rows,12:N0}");
+        sb.AppendLine(c, $"  written      {FilesWritten:N0} files, {BytesWritten / 1e6:N1} MB");
+        sb.AppendLine(c, $"  took         {Elapsed.TotalSeconds:N1} s: {RecordsPerSecond:N0} records/s, {MegabytesPerSecond:N1} MB/s, peak memory {PeakMemoryBytes / 1e6:N0} MB");
+        sb.AppendLine(Balanced ? "  check        every record is a row, a duplicate or quarantined" : "  check        COUNTS DO NOT ADD UP (a bug: please report it)");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using Parquet.Schema;
+
+namespace Analytics.Schemas.Ddl;
+
+/// <summary>
+/// Generates Athena <c>CREATE EXTERNAL TABLE</c> statements from table definitions, with partition
+/// projection on <c>dt</c> so no partition ever needs adding.
+/// </summary>
+public static class AthenaDdl
+{
+    /// <summary>The earliest <c>dt</c> partition projection considers, unless told otherwise.</summary>
+    public const string DefaultRangeStart = "2015-01-01";
+
+    /// <summary>The DDL of one table.</summary>
+    /// <param name="table">The table.</param>
+    /// <param name="database">The Glue database, e.g. <c>analytics</c>.</param>
+    /// <param name="location">The lake's root, e.g. <c>s3://bucket/lake/</c>; the table lives in <c>NAME/</c> below it.</param>
+    /// <param name="rangeStart">The first <c>dt</c> partition projection covers (<c>yyyy-MM-dd</c>).</param>
+    /// <exception cref="ArgumentException">An argument is empty or malformed.</exception>
+    public static string CreateTable(TableDefinition table, string database, string location, string rangeStart = DefaultRangeStart)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (!Naming.IsSnakeCase(database))
+            throw new ArgumentException($"Database name '{database}' must be lowercase [a-z0-9_].", nameof(database));
+        if (string.IsNullOrWhiteSpace(location) || location.Contains('\'', StringComparison.Ordinal))
+            throw new ArgumentException($"Location '{location}' must be a non-empty URI without quotes.", nameof(location));
+        if (!DateOnly.TryParseExact(rangeStart, Partitioning.Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            throw new ArgumentException($"Range start '{rangeStart}' must be a date yyyy-MM-dd.", nameof(rangeStart));
+
+        var tableLocation = location.TrimEnd('/') + "/" + table.Name + "/";
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"CREATE EXTERNAL TABLE IF NOT EXISTS `{database}`.`{table.Name}` (\n");
+        var fields = table.ParquetSchema.Fields;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            sb.Append(CultureInfo.InvariantCulture, $"  `{field.Name}` {TypeOf(field)}");
+            if (table.ColumnDescriptions.TryGetValue(field.Name, out var description))
+                sb.Append(CultureInfo.InvariantCulture, $" COMMENT '{Quote(description)}'");
+            sb.Append(i < fields.Count - 1 ? ",\n" : "\n");
+        }
+        sb.Append(CultureInfo.InvariantCulture, $")\nCOMMENT '{Quote(table.Description)}'\n");
+        sb.Append(CultureInfo.InvariantCulture, $"PARTITIONED BY (`{Partitioning.Column}` string COMMENT 'UTC date of event_time, yyyy-MM-dd')\n");
+        sb.Append("STORED AS PARQUET\n");
+        sb.Append(CultureInfo.InvariantCulture, $"LOCATION '{tableLocation}'\n");
+        sb.Append("TBLPROPERTIES (\n");
+        sb.Append("  'projection.enabled'='true',\n");
+        sb.Append("  'projection.dt.type'='date',\n");
+        sb.Append("  'projection.dt.format'='yyyy-MM-dd',\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  'projection.dt.range'='{rangeStart},NOW',\n");
+        sb.Append("  'projection.dt.interval'='1',\n");
+        sb.Append("  'projection.dt.interval.unit'='DAYS',\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  'storage.location.template'='{tableLocation}dt=${{dt}}/',\n");
+        sb.Append("  'parquet.compression'='ZSTD'\n");
+        sb.Append(");\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The DDL of every table, separated by blank lines, preceded by the database's creation.</summary>
+    /// <inheritdoc cref="CreateTable" path="/param"/>
+    public static string CreateAll(IEnumerable<TableDefinition> tables, string database, string location, string rangeStart = DefaultRangeStart)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"CREATE DATABASE IF NOT EXISTS `{database}`;\n");
+        foreach (var table in tables) sb.Append('\n').Append(CreateTable(table, database, location, rangeStart));
+        return sb.ToString();
+    }
+
+    /// <summary>The Athena (Hive DDL) type of a Parquet field.</summary>
+    /// <exception cref="NotSupportedException">The field's type has no mapping.</exception>
+    public static string TypeOf(Field field) => field switch
+    {
+        ListField list => $"array<{TypeOf(list.Item)}>",
+        MapField map => $"map<{TypeOf(map.Key)},{TypeOf(map.Value)}>",
+        StructField s => "struct<" + string.Join(",", s.Fields.Select(f => $"{f.Name}:{TypeOf(f)}")) + ">",
+        DateTimeDataField => "timestamp",
+        DataField data => ScalarType(data),
+        _ => throw new NotSupportedException($"Field '{field.Name}' of kind {field.SchemaType} has no Athena type."),
+    };
+
+    private static string ScalarType(DataField field)
+    {
+        var clr = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+        if (clr == typeof(string) || clr == typeof(ReadOnlyMemory<char>)) return "string";
+        if (clr == typeof(int)) return "int";
+        if (clr == typeof(long)) return "bigint";
+        if (clr == typeof(bool)) return "boolean";
+        if (clr == typeof(double)) return "double";
+        if (clr == typeof(DateTime)) return "timestamp";
+        throw new NotSupportedException($"Field '{field.Name}' has CLR type {clr.Name}, which has no Athena mapping.");
+    }
+
+    // Hive DDL string literals escape a quote with a backslash.
+    private static string Quote(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+}

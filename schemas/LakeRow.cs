@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+using Parquet.Serialization.Attributes;
+
+namespace Analytics.Schemas;
+
+/// <summary>
+/// The columns every table has. The partition column <c>dt</c> is not stored in the files: it is the
+/// Hive folder <c>dt=yyyy-MM-dd/</c>, derived from <see cref="EventTime"/> by <see cref="Partitioning.DtOf"/>.
+/// </summary>
+/// <remarks>Parquet.Net writes base-class columns after the derived ones, so these come last in every file.</remarks>
+public abstract class LakeRow
+{
+    /// <summary>When the fact happened, UTC, millisecond precision. Its UTC date is the partition <c>dt</c>.</summary>
+    [JsonPropertyName("event_time"), ParquetTimestamp(ParquetTimestampResolution.Milliseconds, true, true)]
+    [Column("When the fact happened (UTC); dt is its date")]
+    public DateTime EventTime { get; set; }
+
+    /// <summary>The row's identity: a redelivered or re-observed record has the same value, so it never lands twice.</summary>
+    [JsonPropertyName("record_id"), Column("Identity of the row; a redelivered or re-observed record has the same record_id")]
+    public string RecordId { get; set; } = "";
+
+    /// <summary>The EventBridge envelope <c>id</c> of the event this row came from; null for API observations.</summary>
+    [JsonPropertyName("event_id"), Column("EventBridge envelope id (null for API observations)")]
+    public string? EventId { get; set; }
+
+    /// <summary>The AWS account the fact belongs to.</summary>
+    [JsonPropertyName("account_id"), Column("AWS account id")]
+    public string? AccountId { get; set; }
+
+    /// <summary>The AWS region the fact was recorded in.</summary>
+    [JsonPropertyName("region"), Column("AWS region the record was recorded in")]
+    public string? Region { get; set; }
+
+    /// <summary>Where the record came from: file path or <c>s3://bucket/key</c>, then <c>#position</c>.</summary>
+    [JsonPropertyName("source_object"), Column("Input object and position the record was read from")]
+    public string SourceObject { get; set; } = "";
+
+    /// <summary>When the ingest run that wrote this row started, UTC.</summary>
+    [JsonPropertyName("ingested_at"), ParquetTimestamp(ParquetTimestampResolution.Milliseconds, true, true)]
+    [Column("When the ingest run that wrote the row started (UTC)")]
+    public DateTime IngestedAt { get; set; }
+}
+
+/// <summary>A row that keeps the original JSON of its record, so nothing is ever unrecoverable.</summary>
+public abstract class RawLakeRow : LakeRow
+{
+    /// <summary>The record's original JSON text, verbatim.</summary>
+    [JsonPropertyName("raw_event"), Column("The record's original JSON, verbatim")]
+    public string RawEvent { get; set; } = "";
+}
