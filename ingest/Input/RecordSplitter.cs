@@ -85,8 +85,8 @@ public static class RecordSplitter
 
     /// <summary>
     /// Finds where the next record starts after a malformed one: the first <c>{</c> from which a whole object
-    /// parses and is followed by nothing, a newline or another record. An object nested inside the broken
-    /// record is followed by <c>,</c> or <c>}</c>, so it is not mistaken for a record.
+    /// parses and is followed by nothing or by another record. An object nested inside the broken record is
+    /// followed by <c>,</c>, <c>]</c> or <c>}</c>, so it is not mistaken for a record.
     /// </summary>
     private static int Resync(ReadOnlySpan<byte> data, int from)
     {
@@ -96,16 +96,13 @@ public static class RecordSplitter
             if (TryMeasure(data, candidate, out var end, out _))
             {
                 var after = SkipWhitespace(data, end);
-                if (after == data.Length || data[after] is (byte)'{' or (byte)'[' || ContainsNewline(data, end, after))
-                    return candidate;
+                if (after == data.Length || data[after] is (byte)'{' or (byte)'[') return candidate;
             }
             var rest = data[(candidate + 1)..].IndexOf((byte)'{');
             i = rest < 0 ? -1 : candidate + 1 + rest - from;
         }
         return data.Length;
     }
-
-    private static bool ContainsNewline(ReadOnlySpan<byte> data, int from, int to) => data[from..to].Contains((byte)'\n');
 
     private static int SkipWhitespace(ReadOnlySpan<byte> data, int pos)
     {

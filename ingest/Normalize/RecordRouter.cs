@@ -101,6 +101,8 @@ public static partial class RecordRouter
             {
                 if (value.ValueKind != JsonValueKind.Object)
                     throw RecordRejectedException.InvalidField(path, "an object", Fields.Describe(value));
+                if (IsTemplate(value))
+                    throw RecordRejectedException.Unrecognized($"{path} is a documentation template (placeholder values such as \"string\"), not an API response");
                 var normalized = normalize(new Fields(value, ""), raw);
                 results.Add(normalized.Primary is null ? normalized : NormalizedRecord.Rows(itemPosition, normalized.Primary, normalized.Derived));
             }
@@ -129,6 +131,10 @@ public static partial class RecordRouter
         return $"neither an EventBridge event (needs source, detail-type, detail) nor a Health or Support API response " +
                $"(needs an events, successfulSet, entities, cases or communications array); its keys are: {keys}";
     }
+
+    // The API reference's response syntax fills every string with the word "string".
+    private static bool IsTemplate(JsonElement item) =>
+        item.EnumerateObject().Count(p => p.Value.ValueKind == JsonValueKind.String && p.Value.ValueEquals("string")) >= 2;
 
     private static bool IsArray(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array;

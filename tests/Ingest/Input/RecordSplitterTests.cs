@@ -1,0 +1,113 @@
+using System.IO.Compression;
+using System.Text;
+using Analytics.Ingest.Input;
+
+namespace Analytics.Tests.Ingest.Input;
+
+public class RecordSplitterTests
+{
+    private static List<string> Texts(string input, out List<RecordSegment> segments)
+    {
+        var bytes = Encoding.UTF8.GetBytes(input);
+        segments = RecordSplitter.Split(bytes);
+        return segments.Select(s => Encoding.UTF8.GetString(bytes, s.Start, s.Length)).ToList();
+    }
+
+    [Fact]
+    public void Split_ConcatenatedWithoutDelimiter_YieldsEachObject()
+    {
+        var texts = Texts("""{"a":1}{"b":{"c":[1,2]}}{"d":"}{"}""", out var segments);
+        Assert.Equal(["""{"a":1}""", """{"b":{"c":[1,2]}}""", """{"d":"}{"}"""], texts);
+        Assert.All(segments, s => Assert.True(s.IsWellFormed));
+        Assert.Equal([1, 2, 3], segments.Select(s => s.Position.Ordinal));
+    }
+
+    [Fact]
+    public void Split_NewlineDelimited_ReportsLinesAndOffsets()
+    {
+        var texts = Texts("{\"a\":1}\n{\"b\":2}\r\n\n{\"c\":3}\n", out var segments);
+        Assert.Equal(["{\"a\":1}", "{\"b\":2}", "{\"c\":3}"], texts);
+        Assert.Equal([1, 2, 4], segments.Select(s => s.Position.Line));
+        Assert.Equal([0L, 8L, 18L], segments.Select(s => s.Position.ByteOffset));
+    }
+
+    [Fact]
+    public void Split_JsonArrayDocument_YieldsElements()
+    {
+        var texts = Texts("""[ {"a":1} , {"b":2} ]""", out _);
+        Assert.Equal(["""{"a":1}""", """{"b":2}"""], texts);
+    }
+
+    [Fact]
+    public void Split_TruncatedRecordBetweenConcatenatedRecords_QuarantinesOnlyTheTruncatedBytes()
+    {
+        // The middle record is cut inside a string, inside a nested object: the next record begins mid-string.
+        var input = """{"id":"1","detail":{"x":1}}{"id":"2","detail":{"nested":{"y":2},"reas{"id":"3","detail":{"z":3}}""";
+        var texts = Texts(input, out var segments);
+        Assert.Equal(3, segments.Count);
+        Assert.True(segments[0].IsWellFormed);
+        Assert.False(segments[1].IsWellFormed);
+        Assert.Equal("""{"id":"2","detail":{"nested":{"y":2},"reas""", texts[1]);
+        Assert.Contains("malformed JSON", segments[1].Error);
+        Assert.Equal("""{"id":"3","detail":{"z":3}}""", texts[2]);
+        Assert.True(segments[2].IsWellFormed);
+    }
+
+    [Fact]
+    public void Split_BrokenPrettyPrintedDocument_IsOneMalformedSegment()
+    {
+        // Nested objects followed by ',' or ']' must not be taken for records.
+        var texts = Texts("{\n \"a\": [\n  {\"b\": 1},\n  {\"c\": 2}\n ],\n \"d\": ...\n}\n", out var segments);
+        Assert.Single(segments);
+        Assert.False(segments[0].IsWellFormed);
+    }
+
+    [Fact]
+    public void Split_ScalarAtTopLevel_IsMalformedWithReason()
+    {
+        Texts("42 {\"a\":1}", out var segments);
+        Assert.Contains("must be a JSON object, found a number", segments[0].Error);
+        Assert.True(segments[1].IsWellFormed);
+    }
+
+    [Fact]
+    public void FromBytes_GzipWithoutExtension_IsDetectedByMagicBytes()
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write("{\"a\":1}"u8);
+        var input = InputObject.FromBytes("2026/11/02/14/stream-1-2026-11-02-14-00-00-uuid", compressed.ToArray(), DateTime.UnixEpoch);
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(input.Data));
+        Assert.Null(input.DecompressionError);
+    }
+
+    private static byte[] GzipOfRecords(int count)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            for (var i = 0; i < count; i++) gzip.Write(Encoding.UTF8.GetBytes($"{{\"id\":\"{i}\",\"pad\":\"{Guid.NewGuid()}\"}}"));
+        return compressed.ToArray();
+    }
+
+    [Fact]
+    public void FromBytes_TruncatedGzip_KeepsWhatDecompressedAndTheCutRecordIsMalformed()
+    {
+        var bytes = GzipOfRecords(2000);
+        var input = InputObject.FromBytes("cut.gz", bytes[..(bytes.Length / 2)], DateTime.UnixEpoch);
+        var segments = RecordSplitter.Split(input.Data);
+        Assert.True(segments.Count > 100);
+        Assert.All(segments.SkipLast(1), s => Assert.True(s.IsWellFormed));
+        // Unless the cut fell exactly between records, the last one is incomplete and quarantined.
+        var last = segments[^1];
+        Assert.True(!last.IsWellFormed || input.Data[^1] == (byte)'}');
+    }
+
+    [Fact]
+    public void FromBytes_CorruptGzip_ReportsTheDecompressionError()
+    {
+        var bytes = GzipOfRecords(2000);
+        for (var i = bytes.Length / 3; i < bytes.Length / 3 + 64; i++) bytes[i] ^= 0x5a;
+        var input = InputObject.FromBytes("corrupt.gz", bytes, DateTime.UnixEpoch);
+        Assert.NotNull(input.DecompressionError);
+        Assert.Contains("gzip stream is corrupt or truncated", input.DecompressionError);
+    }
+}

@@ -1,0 +1,93 @@
+using Analytics.Ingest.Run;
+using DuckDB.NET.Data;
+
+namespace Analytics.Tests;
+
+/// <summary>Test data and helpers that keep each test's Arrange step short.</summary>
+public static class Some
+{
+    /// <summary>The repository's root (where Analytics.sln is).</summary>
+    public static string RepoRoot { get; } = FindRoot();
+
+    /// <summary>The bundled corpus of real published samples.</summary>
+    public static string Corpus => Path.Combine(RepoRoot, "samples", "corpus");
+
+    /// <summary>A fresh temporary folder, deleted by the returned disposable.</summary>
+    public static TempFolder TempFolder() => new();
+
+    /// <summary>Runs an ingest with default options.</summary>
+    public static Task<IngestSummary> IngestAsync(string lake, params string[] inputs) =>
+        new IngestRunner(new IngestOptions { Lake = lake, Inputs = inputs }, TimeProvider.System).RunAsync(CancellationToken.None);
+
+    /// <summary>An in-memory DuckDB connection with one view per lake table (hive partitioning on).</summary>
+    public static DuckDBConnection DuckDb(string lake)
+    {
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        foreach (var table in Directory.Exists(lake) ? Directory.GetDirectories(lake) : [])
+        {
+            var name = Path.GetFileName(table);
+            if (name.StartsWith('_') || !Directory.EnumerateFiles(table, "*.parquet", SearchOption.AllDirectories).Any()) continue;
+            Execute(connection, $"CREATE VIEW {name} AS SELECT * FROM read_parquet('{table}/*/*.parquet', hive_partitioning = true)");
+        }
+        return connection;
+    }
+
+    /// <summary>Runs a statement.</summary>
+    public static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs a query and returns its rows as dictionaries keyed by column name.</summary>
+    public static List<Dictionary<string, object?>> Query(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<Dictionary<string, object?>>();
+        while (reader.Read())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++) row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Runs a query returning one value.</summary>
+    public static T Scalar<T>(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Analytics.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Analytics.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A temporary folder that deletes itself.</summary>
+public sealed class TempFolder : IDisposable
+{
+    /// <summary>Creates the folder.</summary>
+    public TempFolder() => Directory.CreateDirectory(Path);
+
+    /// <summary>The folder.</summary>
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "analytics-tests-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>A path inside the folder.</summary>
+    public string Sub(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
