@@ -28,7 +28,7 @@ public static class Some
         {
             var name = Path.GetFileName(table);
             if (name.StartsWith('_') || !Directory.EnumerateFiles(table, "*.parquet", SearchOption.AllDirectories).Any()) continue;
-            Execute(connection, $"CREATE VIEW {name} AS SELECT * FROM read_parquet('{table}/*/*.parquet', hive_partitioning = true)");
+            Execute(connection, $"CREATE VIEW {name} AS SELECT * FROM read_parquet('{table}/*/*.parquet', hive_partitioning = true, hive_types = {{'dt': VARCHAR}})");
         }
         return connection;
     }

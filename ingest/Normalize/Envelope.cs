@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Analytics.Ingest.Normalize;
@@ -15,7 +16,14 @@ public sealed class Envelope
         Region = root.OptionalString("region");
         Resources = root.OptionalStrings("resources");
         Detail = root.Object("detail");
+        RecordId = Id + "#" + ContentHash.Of(JsonMarshal.GetRawUtf8Value(Detail.Element));
     }
+
+    /// <summary>
+    /// The identity of the event as a row: its id and a hash of its detail. A redelivery has both the same;
+    /// two different events that share an id (as documentation samples do) stay two rows.
+    /// </summary>
+    public string RecordId { get; }
 
     /// <summary>The event's id: a redelivery has the same one.</summary>
     public string Id { get; }

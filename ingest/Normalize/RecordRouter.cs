@@ -63,7 +63,7 @@ public static partial class RecordRouter
             Resources = e.Resources,
             Detail = e.Detail.Element.GetRawText(),
             RawEvent = raw,
-        }, e.Time, e.Id, e.Id, e.Account, e.Region);
+        }, e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     private static List<NormalizedRecord>? ApiResponse(JsonElement root, RecordContext context, string position)

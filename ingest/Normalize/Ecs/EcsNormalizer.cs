@@ -59,7 +59,7 @@ public static class EcsNormalizer
             CpuUnits = d.OptionalInt32("cpu"),
             MemoryMib = d.OptionalInt32("memory"),
             RawEvent = raw,
-        }, updatedAt ?? e.Time, e.Id, e.Id, e.Account, e.Region);
+        }, updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
 
         var containers = d.Objects("containers");
         row.Containers = new List<EcsContainer>(containers.Count);
@@ -94,7 +94,7 @@ public static class EcsNormalizer
                 OomKilled = container.Reason?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true,
                 MemoryMib = c.OptionalInt32("memory"),
                 MemoryReservationMib = c.OptionalInt32("memoryReservation"),
-            }, row.EventTime, $"{e.Id}/{i}", e.Id, e.Account, e.Region));
+            }, row.EventTime, $"{e.RecordId}/{i}", e.Id, e.Account, e.Region));
         }
         return NormalizedRecord.Rows(position, row, states);
     }
@@ -117,7 +117,7 @@ public static class EcsNormalizer
             Reason = d.OptionalString("reason"),
             UpdatedAt = updatedAt,
             RawEvent = raw,
-        }, updatedAt ?? e.Time, e.Id, e.Id, e.Account, e.Region);
+        }, updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     private static EcsServiceAction ServiceAction(Envelope e, string raw, RecordContext context)
@@ -140,7 +140,7 @@ public static class EcsNormalizer
             ContainerInstanceArns = d.OptionalStrings("containerInstanceArns"),
             CreatedAt = createdAt,
             RawEvent = raw,
-        }, createdAt ?? e.Time, e.Id, e.Id, e.Account, e.Region);
+        }, createdAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     private static EcsContainerInstanceEvent ContainerInstance(Envelope e, string raw, RecordContext context)
@@ -166,7 +166,7 @@ public static class EcsNormalizer
             RemainingMemoryMib = remaining.Memory,
             UpdatedAt = updatedAt,
             RawEvent = raw,
-        }, updatedAt ?? e.Time, e.Id, e.Id, e.Account, e.Region);
+        }, updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     private static (int? Cpu, int? Memory) Resources(Fields detail, string name)

@@ -24,7 +24,7 @@ public static class SupportNormalizer
             EventName = d.NonEmptyString("event-name"),
             Origin = d.OptionalNonEmptyString("origin"),
             RawEvent = raw,
-        }, e.Time, e.Id, e.Id, e.Account, e.Region);
+        }, e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     /// <summary>Normalizes one case of DescribeCases, with the communications it carries.</summary>
