@@ -1,0 +1,161 @@
+using Analytics.Ingest.Lake;
+using Analytics.Ingest.Run;
+using Analytics.Ingest.Sample;
+
+namespace Analytics.Tests.Ingest.Run;
+
+public class IngestRunnerTests
+{
+    private static GeneratorManifest Generate(string folder, int days = 3, int truncated = 2, int taskEventsPerDay = 1500) =>
+        new EventGenerator(new GeneratorOptions { Days = days, TaskEventsPerDay = taskEventsPerDay, TruncatedRecords = truncated, Seed = 11 }).WriteTo(folder);
+
+    [Fact]
+    public async Task Run_MultiDayInputWithRedeliveriesAndTruncation_LandsEachDistinctEventOnce()
+    {
+        using var temp = Some.TempFolder();
+        var manifest = Generate(temp.Sub("events"));
+        Assert.True(manifest.Duplicates > 0 && manifest.OutOfOrderTasks > 0 && manifest.GzipObjects > 0 && manifest.NewlineDelimitedObjects > 0);
+        Assert.Contains(Directory.GetFiles(temp.Sub("events"), "*", SearchOption.AllDirectories),
+            f => File.ReadAllBytes(f) is [(byte)'{', ..] && File.ReadAllText(f).Contains("}{", StringComparison.Ordinal));
+
+        var summary = await Some.IngestAsync(temp.Sub("lake"), temp.Sub("events"));
+
+        Assert.Equal(manifest.RecordsWritten, summary.RecordsRead);
+        Assert.Equal(manifest.Duplicates, summary.Duplicates);
+        Assert.Equal(manifest.Truncated, summary.Quarantined);
+        Assert.Equal(manifest.Truncated, summary.QuarantinedByKind["malformed"]);
+        Assert.True(summary.Balanced);
+        Assert.Equal(manifest.ExpectedRows.OrderBy(k => k.Key), summary.RowsPerTable.OrderBy(k => k.Key));
+        using var db = Some.DuckDb(temp.Sub("lake"));
+        foreach (var (table, rows) in manifest.ExpectedRows)
+        {
+            Assert.Equal(rows, Some.Scalar<long>(db, $"SELECT count(*) FROM {table}"));
+            Assert.Equal(rows, Some.Scalar<long>(db, $"SELECT count(DISTINCT record_id) FROM {table}"));
+        }
+    }
+
+    [Fact]
+    public async Task Run_OutOfOrderVersions_LatestStateIsHighestVersion()
+    {
+        using var temp = Some.TempFolder();
+        var manifest = Generate(temp.Sub("events"), days: 2, truncated: 0);
+        await Some.IngestAsync(temp.Sub("lake"), temp.Sub("events"));
+        using var db = Some.DuckDb(temp.Sub("lake"));
+        var latest = Some.Query(db, "SELECT task_arn, arg_max(last_status, task_version) AS status FROM ecs_task_events GROUP BY task_arn")
+            .ToDictionary(r => (string)r["task_arn"]!, r => (string)r["status"]!);
+        Assert.Equal(manifest.LatestTaskStatus.OrderBy(k => k.Key), latest.OrderBy(k => k.Key));
+        Assert.Contains("RUNNING", latest.Values);
+        Assert.Contains("STOPPED", latest.Values);
+    }
+
+    [Fact]
+    public async Task Run_SameInputTwice_SecondRunChangesNothing()
+    {
+        using var temp = Some.TempFolder();
+        Generate(temp.Sub("events"), days: 2);
+        var first = await Some.IngestAsync(temp.Sub("lake"), temp.Sub("events"));
+        var filesBefore = LakeFiles(temp.Sub("lake"));
+
+        var second = await Some.IngestAsync(temp.Sub("lake"), temp.Sub("events"));
+
+        Assert.Equal(0, second.RecordsLanded);
+        Assert.Equal(first.RecordsLanded + first.Duplicates, second.Duplicates);
+        Assert.Equal(first.Quarantined, second.Quarantined);
+        Assert.Equal(0, second.FilesWritten);
+        Assert.Equal(filesBefore, LakeFiles(temp.Sub("lake")));
+    }
+
+    [Fact]
+    public async Task Run_RedeliveryInALaterRun_IsADuplicate()
+    {
+        using var temp = Some.TempFolder();
+        Generate(temp.Sub("events"), days: 1, truncated: 0);
+        var objects = Directory.GetFiles(temp.Sub("events"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        Directory.CreateDirectory(temp.Sub("later"));
+        // The later delivery carries the same events under another object name, as a Firehose retry would.
+        File.Copy(objects[3], Path.Combine(temp.Sub("later"), "retry-object"));
+        await Some.IngestAsync(temp.Sub("lake"), temp.Sub("events"));
+
+        var later = await Some.IngestAsync(temp.Sub("lake"), temp.Sub("later"));
+
+        Assert.True(later.RecordsRead > 0);
+        Assert.Equal(later.RecordsRead, later.Duplicates);
+        Assert.Equal(0, later.FilesWritten);
+    }
+
+    [Fact]
+    public async Task Run_KilledBeforePublishing_RerunLosesNothingAndDuplicatesNothing()
+    {
+        using var temp = Some.TempFolder();
+        var manifest = Generate(temp.Sub("events"), days: 2, truncated: 0);
+        var lake = temp.Sub("lake");
+        // A first run over part of the input publishes; a second dies after writing but before publishing
+        // (its hidden temp files stay behind, and a published file of it is there for one partition).
+        await Some.IngestAsync(lake, Directory.GetDirectories(temp.Sub("events"), "*", SearchOption.AllDirectories).First(d => d.EndsWith("02", StringComparison.Ordinal)));
+        var layout = new LakeLayout(lake);
+        var deadRun = new LakeWriter(layout, "20261101T000000Z-deadbeef", batchBytes: 1);
+        var parsed = IngestRunner.Parse(Analytics.Ingest.Input.InputObject.FromBytes("x", File.ReadAllBytes(Directory.GetFiles(temp.Sub("events"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last()), DateTime.UtcNow), DateTime.UtcNow);
+        foreach (var record in parsed.Records) await deadRun.AddAsync(record.Record.Primary!, 1, CancellationToken.None);
+        Assert.NotEmpty(Directory.GetFiles(lake, ".part-*.tmp", SearchOption.AllDirectories));
+
+        var rerun = await new IngestRunner(new IngestOptions { Lake = lake, Inputs = [temp.Sub("events")], StaleTempMinutes = 0 }, TimeProvider.System).RunAsync(CancellationToken.None);
+
+        Assert.Empty(Directory.GetFiles(lake, ".part-*.tmp", SearchOption.AllDirectories));
+        using var db = Some.DuckDb(lake);
+        foreach (var (table, rows) in manifest.ExpectedRows)
+            Assert.Equal(rows, Some.Scalar<long>(db, $"SELECT count(*) FROM {table}"));
+        Assert.True(rerun.Duplicates > manifest.Duplicates, "the records of the first run were found in the lake");
+    }
+
+    [Fact]
+    public async Task Run_LakeReadsBackWithHivePartitionsAndUtcMilliseconds()
+    {
+        using var temp = Some.TempFolder();
+        Generate(temp.Sub("events"), days: 3, truncated: 0, taskEventsPerDay: 400);
+        await Some.IngestAsync(temp.Sub("lake"), temp.Sub("events"));
+        using var db = Some.DuckDb(temp.Sub("lake"));
+        // dt is the UTC date of event_time, for every row of every table.
+        foreach (var table in Analytics.Schemas.TableCatalog.All.Select(t => t.Name).Where(t => Directory.Exists(Path.Combine(temp.Sub("lake"), t))))
+            Assert.Equal(0L, Some.Scalar<long>(db, $"SELECT count(*) FROM {table} WHERE dt <> strftime(event_time AT TIME ZONE 'UTC', '%Y-%m-%d')"));
+        var dts = Some.Query(db, "SELECT DISTINCT dt FROM ecs_task_events ORDER BY dt").Select(r => (string)r["dt"]!).ToList();
+        Assert.Equal(["2026-11-02", "2026-11-03", "2026-11-04"], dts.Take(3));
+        Assert.Equal("VARCHAR", Some.Scalar<string>(db, "SELECT typeof(dt) FROM ecs_task_events LIMIT 1"));
+        Assert.Equal("TIMESTAMP WITH TIME ZONE", Some.Scalar<string>(db, "SELECT typeof(event_time) FROM ecs_task_events LIMIT 1"));
+        // Files are sorted by event time.
+        Assert.Equal(0L, Some.Scalar<long>(db, """
+            SELECT count(*) FROM (
+              SELECT event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS backwards
+              FROM read_parquet('LAKE/ecs_task_events/*/*.parquet', filename = true, file_row_number = true))
+            WHERE backwards
+            """.Replace("LAKE", temp.Sub("lake"), StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Options_Invalid_ListsEveryError()
+    {
+        var errors = new IngestOptions { Lake = "", Inputs = ["/no/such/input"], BatchMegabytes = 0, Parallelism = 0 }.Validate();
+        Assert.Equal(
+        [
+            "--lake is required: the folder the lake is written to.",
+            "input '/no/such/input' does not exist.",
+            "--batch-mb 0 must be between 1 and 4096.",
+            "--parallelism 0 must be between 1 and 64.",
+        ], errors);
+        var ex = Assert.Throws<ArgumentException>(() => new IngestRunner(new IngestOptions(), TimeProvider.System));
+        Assert.Contains("--lake is required", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("at least one input", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_Defaults_ArePinned()
+    {
+        var options = new IngestOptions();
+        Assert.Equal(64, options.BatchMegabytes);
+        Assert.Equal(512, options.MaxObjectMegabytes);
+        Assert.Equal(Environment.ProcessorCount, options.Parallelism);
+        Assert.Equal(60, options.StaleTempMinutes);
+    }
+
+    private static List<string> LakeFiles(string lake) =>
+        Directory.GetFiles(lake, "*", SearchOption.AllDirectories).Select(f => $"{Path.GetRelativePath(lake, f)}:{new FileInfo(f).Length}").Order(StringComparer.Ordinal).ToList();
+}
