@@ -66,7 +66,13 @@ public static class HealthNormalizer
     }
 
     /// <summary>Normalizes one item of DescribeEvents or DescribeEventsForOrganization.</summary>
-    public static HealthEvent FromApiEvent(Fields item, string raw, RecordContext context, string? description = null, string? account = null)
+    /// <remarks>
+    /// A DescribeEvents item and a DescribeEventDetails item of the same version are two observations (only the
+    /// second carries the description), with distinct record ids, so which lands never depends on input order.
+    /// </remarks>
+    public static HealthEvent FromApiEvent(Fields item, string raw, RecordContext context) => FromApi(item, raw, context, "api", null, null);
+
+    private static HealthEvent FromApi(Fields item, string raw, RecordContext context, string observation, string? description, string? account)
     {
         var eventArn = item.NonEmptyString("arn");
         var lastUpdated = item.OptionalTimestamp("lastUpdatedTime");
@@ -92,14 +98,14 @@ public static class HealthNormalizer
             AffectedAccount = account,
             Origin = "api",
             RawEvent = raw,
-        }, versionTime, VersionKey("api", eventArn, versionTime, status, null, account), null, account, region);
+        }, versionTime, VersionKey(observation, eventArn, versionTime, status, null, account), null, account, region);
     }
 
     /// <summary>Normalizes one item of DescribeEventDetails(ForOrganization)'s <c>successfulSet</c>.</summary>
     public static HealthEvent FromApiEventDetails(Fields item, string raw, RecordContext context)
     {
         var description = item.OptionalObject("eventDescription")?.OptionalString("latestDescription");
-        return FromApiEvent(item.Object("event"), raw, context, description, item.OptionalString("awsAccountId"));
+        return FromApi(item.Object("event"), raw, context, "api-details", description, item.OptionalString("awsAccountId"));
     }
 
     /// <summary>Normalizes one item of DescribeAffectedEntities(ForOrganization).</summary>

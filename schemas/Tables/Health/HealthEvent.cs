@@ -44,5 +44,5 @@ public sealed class HealthEvent : RawLakeRow
     /// <summary>True for a copy sent to a backup region (the same event, not a new one).</summary>
     [JsonPropertyName("backup_event"), Column("Copy sent to a backup region")] public bool? BackupEvent { get; set; }
     /// <summary><c>eventbridge</c> or <c>api</c>.</summary>
-    [JsonPropertyName("origin"), Column("eventbridge or api")] public string Origin { get; set; } = "";
+    [JsonPropertyName("origin"), Column("eventbridge or api (DescribeEvents and DescribeEventDetails observations are separate rows; only the latter has the description)")] public string Origin { get; set; } = "";
 }
