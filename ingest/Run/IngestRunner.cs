@@ -14,6 +14,9 @@ namespace Analytics.Ingest.Run;
 /// </summary>
 public sealed class IngestRunner
 {
+    // A derived row (container state, affected entity, communication) repeats a dozen short strings of its parent.
+    private const int DerivedRowBytes = 1536;
+
     private readonly IngestOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string>? _progress;
@@ -90,7 +93,7 @@ public sealed class IngestRunner
                     var size = record.Size;
                     if (await writer.AddAsync(record.Record.Primary!, size, cts.Token).ConfigureAwait(false)) summary.RecordsLanded++;
                     else summary.Duplicates++;
-                    foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, 256, cts.Token).ConfigureAwait(false);
+                    foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, DerivedRowBytes, cts.Token).ConfigureAwait(false);
                 }
                 if (_progress is not null && stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
                 {
@@ -144,8 +147,9 @@ public sealed class IngestRunner
                 }
                 else
                 {
-                    // Strings are UTF-16 in memory and the raw JSON is kept as a column: about twice the bytes, plus the row.
-                    records.Add(new ParsedRecord(record, segment.Length / Math.Max(1, normalized.Count) * 2L + 512));
+                    // Measured on ECS task events: the row keeps the raw JSON as UTF-16 (2x) and its parsed fields
+                    // as strings of their own (about 2x more), plus a kilobyte of objects.
+                    records.Add(new ParsedRecord(record, segment.Length / Math.Max(1, normalized.Count) * 4L + 1024));
                 }
             }
         }

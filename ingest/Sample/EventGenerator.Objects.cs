@@ -25,7 +25,7 @@ public sealed partial class EventGenerator
             // A truncated record is left in a plain, concatenated object: the hardest place to find the next record.
             var gzip = !hasTruncated && _rng.NextDouble() < 0.75;
             var newline = !hasTruncated && _rng.NextDouble() < 0.2;
-            var extension = gzip && _rng.NextDouble() < 0.85 ? ".gz" : "";
+            var extension = gzip && _rng.NextDouble() >= options.GzipWithoutExtensionShare ? ".gz" : "";
             var key = string.Create(CultureInfo.InvariantCulture,
                 $"{first:yyyy/MM/dd/HH}/analytics-events-1-{first:yyyy-MM-dd-HH-mm-ss}-{NewId()}{extension}");
             var path = Path.Combine(folder, key.Replace('/', Path.DirectorySeparatorChar));

@@ -27,6 +27,10 @@ public sealed class GeneratorOptions
     /// <value>The default value is 1.</value>
     public int TruncatedRecords { get; set; } = 1;
 
+    /// <summary>Share of gzip objects written without the <c>.gz</c> extension (Firehose's FileExtension can be anything).</summary>
+    /// <value>The default value is 0.15.</value>
+    public double GzipWithoutExtensionShare { get; set; } = 0.15;
+
     /// <summary>Records per object (Firehose's buffer holds a few hundred events).</summary>
     /// <value>The default value is 400.</value>
     public int RecordsPerObject { get; set; } = 400;

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Analytics.Ingest.Run;
+using Analytics.Ingest.Sample;
+using DuckDB.NET.Data;
+
+// Ingest benchmark: our ingest and DuckDB convert the same raw objects to partitioned Parquet, each in its
+// own child process so each peak memory is its own. Usage:
+//   dotnet run -c Release --project bench -- [--events N] [--work DIR]
+// Child modes (used by the parent): ours DIR IN OUT | duckdb DIR IN OUT
+var inv = CultureInfo.InvariantCulture;
+if (args.Length == 4 && args[0] is "ours" or "duckdb")
+{
+    var (input, output) = (args[2], args[3]);
+    var sw = Stopwatch.StartNew();
+    if (args[0] == "ours")
+    {
+        var summary = await new IngestRunner(new IngestOptions { Lake = output, Inputs = [input] }, TimeProvider.System).RunAsync(CancellationToken.None);
+        if (!summary.Balanced) throw new InvalidOperationException("counts do not add up");
+    }
+    else
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            COPY (SELECT *, strftime(CAST("time" AS TIMESTAMP), '%Y-%m-%d') AS dt
+                  FROM read_json('{input}/**/*', format = 'auto', union_by_name = true, maximum_object_size = 16777216))
+            TO '{output}' (FORMAT parquet, PARTITION_BY (dt), COMPRESSION zstd)
+            """;
+        command.ExecuteNonQuery();
+    }
+    Console.WriteLine(JsonSerializer.Serialize(new { seconds = sw.Elapsed.TotalSeconds, peak = Process.GetCurrentProcess().PeakWorkingSet64 }));
+    return 0;
+}
+
+var events = 300_000;
+var work = Path.Combine(Path.GetTempPath(), "analytics-bench");
+for (var i = 0; i < args.Length - 1; i++)
+{
+    if (args[i] == "--events") events = int.Parse(args[i + 1], inv);
+    if (args[i] == "--work") work = args[i + 1];
+}
+var inputDir = Path.Combine(work, $"input-{events}");
+if (!Directory.Exists(inputDir))
+{
+    // DuckDB detects gzip by extension and fails a whole file on one bad record: give it input it can read.
+    var manifest = new EventGenerator(new GeneratorOptions
+    {
+        Days = 7, TaskEventsPerDay = events / 7, TruncatedRecords = 0, GzipWithoutExtensionShare = 0, Seed = 1,
+    }).WriteTo(inputDir);
+    Console.Write(manifest.ToText());
+}
+var records = 0L;
+var jsonBytes = 0L;
+foreach (var file in Directory.EnumerateFiles(inputDir, "*", SearchOption.AllDirectories))
+{
+    var input = Analytics.Ingest.Input.InputObject.FromBytes(file, File.ReadAllBytes(file), DateTime.UnixEpoch);
+    jsonBytes += input.Data.Length;
+    records += Analytics.Ingest.Input.RecordSplitter.Split(input.Data).Count;
+}
+Console.WriteLine(string.Create(inv, $"Input: {records:N0} records, {jsonBytes / 1e6:N1} MB of JSON, {Directory.EnumerateFiles(inputDir, "*", SearchOption.AllDirectories).Count():N0} objects; {Environment.ProcessorCount} cores"));
+
+(double Seconds, long Peak) RunChild(string mode)
+{
+    var output = Path.Combine(work, $"out-{mode}");
+    if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+    foreach (var a in new[] { mode, work, inputDir, output }) start.ArgumentList.Add(a);
+    if (Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal)) start.ArgumentList.Insert(0, typeof(Program).Assembly.Location);
+    using var process = Process.Start(start)!;
+    var text = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0) throw new InvalidOperationException($"{mode} failed with exit code {process.ExitCode}");
+    using var doc = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
+    return (doc.RootElement.GetProperty("seconds").GetDouble(), doc.RootElement.GetProperty("peak").GetInt64());
+}
+
+var ours = RunChild("ours");
+var duck = RunChild("duckdb");
+Console.WriteLine();
+Console.WriteLine("| engine | seconds | events/s | MB/s of raw JSON | peak memory |");
+Console.WriteLine("|---|---:|---:|---:|---:|");
+foreach (var (name, r) in new[] { ("analytics ingest", ours), ("DuckDB read_json + COPY … PARTITION_BY (dt)", duck) })
+    Console.WriteLine(string.Create(inv, $"| {name} | {r.Seconds:N1} | {records / r.Seconds:N0} | {jsonBytes / 1e6 / r.Seconds:N1} | {r.Peak / 1e6:N0} MB |"));
+Console.WriteLine(string.Create(inv, $"\nThroughput ratio (ours / DuckDB): {duck.Seconds / ours.Seconds:N2}x; target >= 3x with peak < 400 MB: {(duck.Seconds / ours.Seconds >= 3 && ours.Peak < 400e6 ? "met" : "NOT met")}"));
+return 0;
