@@ -31,8 +31,8 @@ public abstract class LakeRow
     [JsonPropertyName("region"), Column("AWS region the record was recorded in")]
     public string? Region { get; set; }
 
-    /// <summary>Where the record came from: file path or <c>s3://bucket/key</c>, then <c>#position</c>.</summary>
-    [JsonPropertyName("source_object"), Column("Input object and position the record was read from")]
+    /// <summary>Where the record came from: a file path or <c>s3://bucket/key</c>.</summary>
+    [JsonPropertyName("source_object"), Column("Input object (file path or S3 URI) the record was read from")]
     public string SourceObject { get; set; } = "";
 
     /// <summary>When the ingest run that wrote this row started, UTC.</summary>

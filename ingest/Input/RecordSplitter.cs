@@ -78,7 +78,7 @@ public static class RecordSplitter
         catch (JsonException ex)
         {
             end = data.Length;
-            error = ex.Message;
+            error = OneLine(ex.Message);
             return false;
         }
     }
@@ -114,6 +114,13 @@ public static class RecordSplitter
     {
         while (end > start && data[end - 1] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') end--;
         return end;
+    }
+
+    // The parser quotes the offending text, which can span lines: keep reasons on one short line.
+    private static string OneLine(string message)
+    {
+        var text = string.Join(' ', message.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 197), "...");
     }
 
     private static string Describe(JsonTokenType token) => token switch
