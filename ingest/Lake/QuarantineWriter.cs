@@ -11,7 +11,8 @@ namespace Analytics.Ingest.Lake;
 /// <param name="Field">The field at fault, if one is.</param>
 /// <param name="Reason">What was expected and what was found.</param>
 /// <param name="Raw">The record's bytes.</param>
-public sealed record QuarantinedRecord(string SourceObject, string Position, string Kind, string? Field, string Reason, ReadOnlyMemory<byte> Raw)
+/// <param name="IsRecord">False for a problem of the object itself (a broken gzip stream): kept and reported, but not counted as a record.</param>
+public sealed record QuarantinedRecord(string SourceObject, string Position, string Kind, string? Field, string Reason, ReadOnlyMemory<byte> Raw, bool IsRecord = true)
 {
     /// <summary>One line for a person: object, position and reason.</summary>
     public override string ToString() => $"{SourceObject}: {Position}: {Reason}";

@@ -154,15 +154,13 @@ public sealed class IngestRunner
             }
         }
         if (input.DecompressionError is not null)
-            quarantined.Add(new QuarantinedRecord(input.Name, $"byte {input.Data.Length} (decompressed)", Kind(RejectionKind.Malformed), null, input.DecompressionError, ReadOnlyMemory<byte>.Empty));
+            quarantined.Add(new QuarantinedRecord(input.Name, $"byte {input.Data.Length} (decompressed)", Kind(RejectionKind.Malformed), null, input.DecompressionError, ReadOnlyMemory<byte>.Empty, IsRecord: false));
         return new ParsedObject(input.Name, input.Data.Length, records, quarantined);
     }
 
     private static void Count(IngestSummary summary, QuarantinedRecord q)
     {
-        // A broken gzip tail is not a record: it is reported, but the record count covers records only.
-        var isRecord = q.Raw.Length > 0 || !q.Position.EndsWith("(decompressed)", StringComparison.Ordinal);
-        if (isRecord)
+        if (q.IsRecord)
         {
             summary.RecordsRead++;
             summary.Quarantined++;

@@ -40,8 +40,8 @@ public sealed partial class EventGenerator(GeneratorOptions options)
             GenerateDay(start, end, day);
         }
         foreach (var (task, latest) in _latest) _manifest.LatestTaskStatus[task] = latest.Status;
-        var truncated = ChooseTruncated();
-        AddRedeliveries(truncated);
+        ChooseTruncated();
+        AddRedeliveries();
         WriteObjects(folder);
         return _manifest;
     }
@@ -96,7 +96,7 @@ public sealed partial class EventGenerator(GeneratorOptions options)
         _records.Add(new Pending(Arrive(time), json, false, truncatable, task, version));
 
     // Truncated records are never redelivered, so each one is an event the lake must not have.
-    private HashSet<Pending> ChooseTruncated()
+    private void ChooseTruncated()
     {
         var candidates = _records.Where(r => r.Truncatable).ToList();
         var chosen = new HashSet<Pending>(ReferenceEqualityComparer.Instance);
@@ -108,15 +108,14 @@ public sealed partial class EventGenerator(GeneratorOptions options)
             _manifest.Expect("ecs_container_states", -2);
         }
         _truncated = chosen;
-        return chosen;
     }
 
-    private void AddRedeliveries(HashSet<Pending> truncated)
+    private void AddRedeliveries()
     {
         var originals = _records.ToList();
         foreach (var record in originals)
         {
-            if (truncated.Contains(record) || _rng.NextDouble() >= options.RedeliveryRate) continue;
+            if (_truncated.Contains(record) || _rng.NextDouble() >= options.RedeliveryRate) continue;
             _records.Add(record with { Arrival = record.Arrival.AddMinutes(1 + _rng.NextDouble() * 30), IsCopy = true, Truncatable = false });
             _manifest.Duplicates++;
         }
