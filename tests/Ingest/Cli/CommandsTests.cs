@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Analytics.Ingest.Cli;
+
+namespace Analytics.Tests.Ingest.Cli;
+
+[Collection("Console")]
+public class CommandsTests
+{
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var @out = new StringWriter();
+        using var err = new StringWriter();
+        Console.SetOut(@out);
+        Console.SetError(err);
+        try
+        {
+            var code = await Commands.Build().Parse(args).InvokeAsync();
+            return (code, @out.ToString(), err.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Ingest_InvalidOptions_ListsEveryErrorAndExits2()
+    {
+        var (code, _, err) = await RunAsync("ingest", "--lake", "x", "--batch-mb", "0", "--parallelism", "0", "/no/such/input");
+        Assert.Equal(Commands.InvalidOptions, code);
+        Assert.Contains("input '/no/such/input' does not exist.", err, StringComparison.Ordinal);
+        Assert.Contains("--batch-mb 0 must be between 1 and 4096.", err, StringComparison.Ordinal);
+        Assert.Contains("--parallelism 0 must be between 1 and 64.", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_Corpus_Exits0WithSummaryAndJsonThatAddUp()
+    {
+        using var temp = Some.TempFolder();
+        var (code, output, _) = await RunAsync("ingest", "--lake", temp.Sub("lake"), "--quiet", "--summary-json", temp.Sub("s.json"), Some.Corpus);
+        Assert.Equal(Commands.Ok, code);
+        Assert.Contains("check        every record is a row, a duplicate or quarantined", output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp.Sub("s.json")));
+        var r = json.RootElement;
+        Assert.Equal(r.GetProperty("records_read").GetInt64(),
+            r.GetProperty("records_landed").GetInt64() + r.GetProperty("duplicates").GetInt64() + r.GetProperty("quarantined").GetInt64());
+        Assert.True(r.GetProperty("quarantined").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task Ingest_LakeIsAFile_Exits2NamingTheProblem()
+    {
+        using var temp = Some.TempFolder();
+        File.WriteAllText(temp.Sub("lake"), "");
+        var (code, _, err) = await RunAsync("ingest", "--lake", temp.Sub("lake"), Some.Corpus);
+        Assert.Equal(Commands.InvalidOptions, code);
+        Assert.Contains("is a file; it must be a folder", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ddl_PrintsEveryTable()
+    {
+        var (code, output, _) = await RunAsync("ddl", "--location", "s3://bucket/lake/", "--database", "ops");
+        Assert.Equal(Commands.Ok, code);
+        Assert.StartsWith("CREATE DATABASE IF NOT EXISTS `ops`;", output, StringComparison.Ordinal);
+        foreach (var table in Analytics.Schemas.TableCatalog.All)
+            Assert.Contains($"CREATE EXTERNAL TABLE IF NOT EXISTS `ops`.`{table.Name}` (", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ddl_BadDatabaseName_Exits2()
+    {
+        var (code, _, err) = await RunAsync("ddl", "--location", "s3://bucket/lake/", "--database", "Ops-DB");
+        Assert.Equal(Commands.InvalidOptions, code);
+        Assert.Contains("must be lowercase", err, StringComparison.Ordinal);
+    }
+}
