@@ -70,27 +70,27 @@ public static partial class RecordRouter
     {
         var fields = new Fields(root, "");
         if (IsArray(root, "events") && !root.TryGetProperty("detail", out _))
-            return Items(fields, "events", position, (item, raw) => NormalizedRecord.Rows("", HealthNormalizer.FromApiEvent(item, raw, context)));
+            return Items(fields, "events", position, (item, raw, at) => NormalizedRecord.Rows(at, HealthNormalizer.FromApiEvent(item, raw, context)));
         if (IsArray(root, "successfulSet") || IsArray(root, "failedSet") && !IsArray(root, "entities"))
         {
-            var items = Items(fields, "successfulSet", position, (item, raw) => NormalizedRecord.Rows("", HealthNormalizer.FromApiEventDetails(item, raw, context)));
+            var items = Items(fields, "successfulSet", position, (item, raw, at) => NormalizedRecord.Rows(at, HealthNormalizer.FromApiEventDetails(item, raw, context)));
             items.AddRange(Failures(fields, position));
             return items;
         }
         if (IsArray(root, "entities"))
         {
-            var items = Items(fields, "entities", position, (item, _) => NormalizedRecord.Rows("", HealthNormalizer.FromApiEntity(item, context)));
+            var items = Items(fields, "entities", position, (item, _, at) => NormalizedRecord.Rows(at, HealthNormalizer.FromApiEntity(item, context)));
             items.AddRange(Failures(fields, position));
             return items;
         }
         if (IsArray(root, "cases"))
-            return Items(fields, "cases", position, (item, raw) => SupportNormalizer.FromApiCase(item, raw, context, ""));
+            return Items(fields, "cases", position, (item, raw, at) => SupportNormalizer.FromApiCase(item, raw, context, at));
         if (IsArray(root, "communications"))
-            return Items(fields, "communications", position, (item, raw) => NormalizedRecord.Rows("", SupportNormalizer.Communication(item, raw, context)));
+            return Items(fields, "communications", position, (item, raw, at) => NormalizedRecord.Rows(at, SupportNormalizer.Communication(item, raw, context)));
         return null;
     }
 
-    private static List<NormalizedRecord> Items(Fields root, string array, string position, Func<Fields, string, NormalizedRecord> normalize)
+    private static List<NormalizedRecord> Items(Fields root, string array, string position, Func<Fields, string, string, NormalizedRecord> normalize)
     {
         var results = new List<NormalizedRecord>();
         foreach (var (value, path) in root.Array(array))
@@ -103,8 +103,7 @@ public static partial class RecordRouter
                     throw RecordRejectedException.InvalidField(path, "an object", Fields.Describe(value));
                 if (IsTemplate(value))
                     throw RecordRejectedException.Unrecognized($"{path} is a documentation template (placeholder values such as \"string\"), not an API response");
-                var normalized = normalize(new Fields(value, ""), raw);
-                results.Add(normalized.Primary is null ? normalized : NormalizedRecord.Rows(itemPosition, normalized.Primary, normalized.Derived));
+                results.Add(normalize(new Fields(value, ""), raw, itemPosition));
             }
             catch (RecordRejectedException ex)
             {

@@ -146,9 +146,9 @@ public static class HealthNormalizer
     private static string? Description(Fields detail)
     {
         var descriptions = detail.Objects("eventDescription");
-        var chosen = descriptions.FirstOrDefault(x => x.OptionalString("language")?.StartsWith("en", StringComparison.Ordinal) == true);
-        if (chosen.Element.ValueKind == JsonValueKind.Undefined && descriptions.Count > 0) chosen = descriptions[0];
-        return chosen.Element.ValueKind == JsonValueKind.Undefined ? null : chosen.OptionalString("latestDescription");
+        if (descriptions.Count == 0) return null;
+        var english = descriptions.FindIndex(x => x.OptionalString("language")?.StartsWith("en", StringComparison.Ordinal) == true);
+        return descriptions[Math.Max(english, 0)].OptionalString("latestDescription");
     }
 
     private static Dictionary<string, string>? Tags(Fields entity)
