@@ -56,9 +56,9 @@ var records = 0L;
 var jsonBytes = 0L;
 foreach (var file in Directory.EnumerateFiles(inputDir, "*", SearchOption.AllDirectories))
 {
-    var input = Analytics.Ingest.Input.InputObject.FromBytes(file, File.ReadAllBytes(file), DateTime.UnixEpoch);
+    using var input = Analytics.Ingest.Input.InputObject.FromBytes(file, File.ReadAllBytes(file), DateTime.UnixEpoch);
     jsonBytes += input.Data.Length;
-    records += Analytics.Ingest.Input.RecordSplitter.Split(input.Data).Count;
+    records += Analytics.Ingest.Input.RecordSplitter.Split(input.Data.Span).Count;
 }
 Console.WriteLine(string.Create(inv, $"Input: {records:N0} records, {jsonBytes / 1e6:N1} MB of JSON, {Directory.EnumerateFiles(inputDir, "*", SearchOption.AllDirectories).Count():N0} objects; {Environment.ProcessorCount} cores"));
 

@@ -28,7 +28,7 @@ public static class Commands
     {
         var lake = new Option<string>("--lake") { Description = "Folder of the lake (created when missing). Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.", Required = true };
         var inputs = new Argument<string[]>("inputs") { Description = "Files or folders (searched recursively) of raw events: EventBridge events as newline-delimited JSON, JSON arrays or Firehose's concatenated objects, optionally gzip; or Health / Support API responses.", Arity = ArgumentArity.OneOrMore };
-        var batch = new Option<int>("--batch-mb") { Description = "Rows buffered (estimated MiB in memory) before they are written out; bounds memory.", DefaultValueFactory = _ => 32 };
+        var batch = new Option<int>("--batch-mb") { Description = "Rows buffered (estimated MiB in memory) before they are written out; bounds memory.", DefaultValueFactory = _ => 24 };
         var maxObject = new Option<int>("--max-object-mb") { Description = "Largest input object (MiB as stored); a larger one stops the run with an error.", DefaultValueFactory = _ => 512 };
         var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };

@@ -1,32 +1,126 @@
+using System.Buffers;
 using System.IO.Compression;
 
 namespace Analytics.Ingest.Input;
 
-/// <summary>One input object (a file, or later an S3 object), read whole and decompressed.</summary>
-/// <param name="Name">Where it came from: a path or an <c>s3://</c> URI. Becomes <c>source_object</c>.</param>
-/// <param name="Data">The decompressed bytes.</param>
-/// <param name="LastModified">When the object was written (UTC); the observation time of API responses in it.</param>
-/// <param name="CompressedLength">Its size as stored.</param>
-/// <param name="DecompressionError">Set when a gzip stream broke off: <see cref="Data"/> holds what came before.</param>
-public sealed record InputObject(string Name, byte[] Data, DateTime LastModified, long CompressedLength, string? DecompressionError)
+/// <summary>
+/// One input object (a file, or later an S3 object), read whole and decompressed into a pooled buffer.
+/// Dispose it once its records are parsed: the buffer goes back to the pool, so a run of many large objects
+/// does not allocate one large-object-heap array per object.
+/// </summary>
+public sealed class InputObject : IDisposable
 {
+    private byte[]? _pooled;
+    private bool _disposed;
+    private readonly int _length;
+
+    private InputObject(string name, byte[] buffer, int length, bool pooled, DateTime lastModified, long compressedLength, string? decompressionError)
+    {
+        Name = name;
+        _pooled = pooled ? buffer : null;
+        Buffer = buffer;
+        _length = length;
+        LastModified = lastModified;
+        CompressedLength = compressedLength;
+        DecompressionError = decompressionError;
+    }
+
+    private byte[] Buffer { get; }
+
+    /// <summary>Where it came from: a path or an <c>s3://</c> URI. Becomes <c>source_object</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The decompressed bytes; valid until the object is disposed.</summary>
+    public ReadOnlyMemory<byte> Data => _disposed ? throw new ObjectDisposedException(Name) : Buffer.AsMemory(0, _length);
+
+    /// <summary>When the object was written (UTC); the observation time of API responses in it.</summary>
+    public DateTime LastModified { get; }
+
+    /// <summary>Its size as stored.</summary>
+    public long CompressedLength { get; }
+
+    /// <summary>Set when a gzip stream broke off: <see cref="Data"/> holds what came before.</summary>
+    public string? DecompressionError { get; }
+
     /// <summary>Builds an input object from stored bytes, decompressing gzip when the bytes start with its magic number (whatever the name says).</summary>
     public static InputObject FromBytes(string name, byte[] stored, DateTime lastModified)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        if (stored.Length < 2 || stored[0] != 0x1f || stored[1] != 0x8b)
-            return new InputObject(name, stored, lastModified, stored.Length, null);
-        using var output = new MemoryStream(stored.Length * 8);
+        return From(name, stored, stored.Length, pooled: false, lastModified);
+    }
+
+    /// <summary>Reads a file whole into a pooled buffer and decompresses it when it is gzip.</summary>
+    public static async Task<InputObject> ReadFileAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var handle = File.OpenHandle(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        using (handle)
+        {
+            var length = RandomAccess.GetLength(handle);
+            if (length > Array.MaxLength) throw new IOException($"Input '{file.FullName}' is too large to read whole ({length:N0} bytes).");
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
+            try
+            {
+                var read = 0;
+                while (read < length)
+                {
+                    var n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(read, (int)length - read), read, cancellationToken).ConfigureAwait(false);
+                    if (n == 0) break;
+                    read += n;
+                }
+                return From(file.FullName, buffer, read, pooled: true, file.LastWriteTimeUtc);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+        }
+    }
+
+    private static InputObject From(string name, byte[] stored, int length, bool pooled, DateTime lastModified)
+    {
+        if (length < 2 || stored[0] != 0x1f || stored[1] != 0x8b)
+            return new InputObject(name, stored, length, pooled, lastModified, length, null);
+        var output = ArrayPool<byte>.Shared.Rent(Math.Max(4096, length * 8));
+        var written = 0;
         string? error = null;
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(stored, writable: false), CompressionMode.Decompress);
-            gzip.CopyTo(output);
+            using var gzip = new GZipStream(new MemoryStream(stored, 0, length, writable: false), CompressionMode.Decompress);
+            while (true)
+            {
+                if (written == output.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(output.Length * 2);
+                    output.AsSpan(0, written).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(output);
+                    output = larger;
+                }
+                var n = gzip.Read(output, written, output.Length - written);
+                if (n == 0) break;
+                written += n;
+            }
         }
         catch (InvalidDataException ex)
         {
-            error = $"gzip stream is corrupt or truncated after {output.Length} decompressed bytes: {ex.Message}";
+            error = $"gzip stream is corrupt or truncated after {written} decompressed bytes: {ex.Message}";
         }
-        return new InputObject(name, output.ToArray(), lastModified, stored.Length, error);
+        finally
+        {
+            if (pooled) ArrayPool<byte>.Shared.Return(stored);
+        }
+        return new InputObject(name, output, written, pooled: true, lastModified, length, error);
+    }
+
+    /// <summary>Returns the buffer to the pool; <see cref="Data"/> must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        if (_pooled is { } buffer)
+        {
+            _pooled = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        _disposed = true;
     }
 }

@@ -20,13 +20,8 @@ public static class LocalInputs
         return files.DistinctBy(f => f.FullName).OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Reads a file whole.</summary>
-    public static async Task<InputObject> ReadAsync(FileInfo file, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(file);
-        var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-        return InputObject.FromBytes(file.FullName, bytes, file.LastWriteTimeUtc);
-    }
+    /// <summary>Reads a file whole (into a pooled buffer: dispose the result).</summary>
+    public static Task<InputObject> ReadAsync(FileInfo file, CancellationToken cancellationToken) => InputObject.ReadFileAsync(file, cancellationToken);
 
     // Dot-files and _-prefixed folders (the lake's own _quarantine, editor backups) are not input.
     private static bool IsHidden(string relative) =>

@@ -10,7 +10,7 @@ namespace Analytics.Ingest.Lake;
 /// rerun writes everything again; one killed while publishing is completed by a rerun, which skips the
 /// rows already published. Not thread-safe: one consumer feeds it.
 /// </summary>
-public sealed class LakeWriter
+public sealed class LakeWriter : IAsyncDisposable
 {
     private readonly LakeLayout _layout;
     private readonly string _runId;
@@ -20,6 +20,7 @@ public sealed class LakeWriter
     private readonly HashSet<(string Table, string Dt)> _openFiles = [];
     private readonly Dictionary<string, long> _rowsWritten = new(StringComparer.Ordinal);
     private long _bufferedBytes;
+    private Task? _pendingWrite;
 
     /// <summary>Creates a writer for one run.</summary>
     /// <param name="layout">The lake.</param>
@@ -66,10 +67,31 @@ public sealed class LakeWriter
         return true;
     }
 
-    /// <summary>Writes every buffered row to its partition's hidden file, partitions in parallel.</summary>
+    /// <summary>
+    /// Hands every buffered row to a background write (each partition's rows appended to its hidden file,
+    /// partitions in parallel) and returns once the previous write has finished, so parsing goes on while
+    /// rows are encoded and at most two batches are in memory. A failed write surfaces here or in
+    /// <see cref="PublishAsync"/>.
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var work = _buffers.Values.SelectMany(b => b.Partitions.Select(dt => (Buffer: b, Dt: dt))).ToList();
+        await CompleteWritesAsync().ConfigureAwait(false);
+        var detached = _buffers.Values.Select(b => b.Detach()).Where(b => b.Partitions.Count > 0).ToList();
+        _bufferedBytes = 0;
+        if (detached.Count > 0) _pendingWrite = Task.Run(() => WriteAsync(detached, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Waits for the background write, if any; rethrows its failure.</summary>
+    public async Task CompleteWritesAsync()
+    {
+        if (_pendingWrite is not { } pending) return;
+        _pendingWrite = null;
+        await pending.ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(List<TableBuffer> buffers, CancellationToken cancellationToken)
+    {
+        var work = buffers.SelectMany(b => b.Partitions.Select(dt => (Buffer: b, Dt: dt))).ToList();
         await Parallel.ForEachAsync(work, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
             async (item, ct) =>
             {
@@ -79,13 +101,26 @@ public sealed class LakeWriter
                 await item.Buffer.FlushAsync(item.Dt, stream, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
         foreach (var (buffer, dt) in work) _openFiles.Add((buffer.Table.Name, dt));
-        _bufferedBytes = 0;
+    }
+
+    /// <summary>
+    /// Waits for a background write still running (after a failed or cancelled run) so no file is written
+    /// after the writer is gone. Its failure is not rethrown: the run already failed with its own error, and a
+    /// run that succeeded has waited for every write in <see cref="PublishAsync"/>.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        try { await CompleteWritesAsync().ConfigureAwait(false); }
+#pragma warning disable CA1031 // see the summary: the run's own error is the one to report
+        catch (Exception) { }
+#pragma warning restore CA1031
     }
 
     /// <summary>Flushes what is buffered and renames every file of the run into place.</summary>
     public async Task PublishAsync(CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await CompleteWritesAsync().ConfigureAwait(false);
         foreach (var (table, dt) in _openFiles.OrderBy(f => f.Table, StringComparer.Ordinal).ThenBy(f => f.Dt, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -23,6 +23,9 @@ public abstract class TableBuffer
     /// <summary>Adds a row to its partition.</summary>
     public abstract void Add(string dt, LakeRow row);
 
+    /// <summary>Moves every waiting row to a new buffer of the same table, leaving this one empty.</summary>
+    public abstract TableBuffer Detach();
+
     /// <summary>The partitions that have rows waiting.</summary>
     public abstract IReadOnlyCollection<string> Partitions { get; }
 
@@ -36,9 +39,17 @@ public abstract class TableBuffer
 /// <summary>A <see cref="TableBuffer"/> of rows of type <typeparamref name="TRow"/>.</summary>
 public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
 {
-    private readonly Dictionary<string, List<TRow>> _partitions = new(StringComparer.Ordinal);
+    private Dictionary<string, List<TRow>> _partitions = new(StringComparer.Ordinal);
 
     private protected override TableBuffer WithTable(TableDefinition table) => new TableBuffer<TRow> { Table = table };
+
+    /// <inheritdoc/>
+    public override TableBuffer Detach()
+    {
+        var detached = new TableBuffer<TRow> { Table = Table, _partitions = _partitions };
+        _partitions = new(StringComparer.Ordinal);
+        return detached;
+    }
 
     /// <inheritdoc/>
     public override IReadOnlyCollection<string> Partitions => _partitions.Keys;

@@ -10,8 +10,8 @@ public sealed class IngestOptions
     public IReadOnlyList<string> Inputs { get; set; } = [];
 
     /// <summary>Rows buffered (by estimated in-memory size) before they are written out.</summary>
-    /// <value>The default value is 32 MiB.</value>
-    public int BatchMegabytes { get; set; } = 32;
+    /// <value>The default value is 24 MiB.</value>
+    public int BatchMegabytes { get; set; } = 24;
 
     /// <summary>Largest input object read, after decompression; larger ones are reported and skipped.</summary>
     /// <value>The default value is 512 MiB.</value>

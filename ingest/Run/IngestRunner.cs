@@ -50,7 +50,7 @@ public sealed class IngestRunner
 
         var files = LocalInputs.Enumerate(_options.Inputs);
         var summary = new IngestSummary { RunId = runId };
-        var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20);
+        await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20);
         // Bounded, so parsed objects wait for the writer instead of piling up in memory.
         var channel = Channel.CreateBounded<ParsedObject>(new BoundedChannelOptions(_options.Parallelism) { SingleReader = true });
 
@@ -64,10 +64,10 @@ public sealed class IngestRunner
                     {
                         if (file.Length > (long)_options.MaxObjectMegabytes << 20)
                             throw new IOException($"Input '{file.FullName}' is {file.Length / 1e6:N0} MB, above --max-object-mb {_options.MaxObjectMegabytes}.");
-                        var input = await LocalInputs.ReadAsync(file, ct).ConfigureAwait(false);
-                        var parsed = Parse(input, startedMs);
+                        ParsedObject parsed;
+                        using (var input = await LocalInputs.ReadAsync(file, ct).ConfigureAwait(false)) parsed = Parse(input, startedMs);
                         if (parsed.Quarantined.Count > 0)
-                            await QuarantineWriter.WriteAsync(layout, input.Name, parsed.Quarantined, ct).ConfigureAwait(false);
+                            await QuarantineWriter.WriteAsync(layout, parsed.Name, parsed.Quarantined, ct).ConfigureAwait(false);
                         await channel.Writer.WriteAsync(parsed, ct).ConfigureAwait(false);
                     }).ConfigureAwait(false);
                 channel.Writer.Complete();
@@ -127,14 +127,15 @@ public sealed class IngestRunner
         var context = new RecordContext(input.Name, input.LastModified, ingestedAt);
         var records = new List<ParsedRecord>();
         var quarantined = new List<QuarantinedRecord>();
-        var data = input.Data.AsMemory();
+        // Quarantined records copy their bytes: the input buffer goes back to the pool after parsing.
+        var data = input.Data;
         foreach (var segment in RecordSplitter.Split(data.Span))
         {
             var bytes = data.Slice(segment.Start, segment.Length);
             var position = segment.Position.ToString();
             if (!segment.IsWellFormed)
             {
-                quarantined.Add(new QuarantinedRecord(input.Name, position, Kind(RejectionKind.Malformed), null, segment.Error!, bytes));
+                quarantined.Add(new QuarantinedRecord(input.Name, position, Kind(RejectionKind.Malformed), null, segment.Error!, bytes.ToArray()));
                 continue;
             }
             var normalized = RecordRouter.Route(bytes, position, context);
@@ -142,7 +143,7 @@ public sealed class IngestRunner
             {
                 if (record.Rejection is { } rejection)
                 {
-                    var raw = record.RawText is null ? bytes : System.Text.Encoding.UTF8.GetBytes(record.RawText);
+                    var raw = record.RawText is null ? bytes.ToArray() : System.Text.Encoding.UTF8.GetBytes(record.RawText);
                     quarantined.Add(new QuarantinedRecord(input.Name, record.Position, Kind(rejection.Kind), rejection.Field, rejection.Message, raw));
                 }
                 else

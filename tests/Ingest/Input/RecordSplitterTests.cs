@@ -76,7 +76,7 @@ public class RecordSplitterTests
         using var compressed = new MemoryStream();
         using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write("{\"a\":1}"u8);
         var input = InputObject.FromBytes("2026/11/02/14/stream-1-2026-11-02-14-00-00-uuid", compressed.ToArray(), DateTime.UnixEpoch);
-        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(input.Data));
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(input.Data.Span));
         Assert.Null(input.DecompressionError);
     }
 
@@ -93,12 +93,12 @@ public class RecordSplitterTests
     {
         var bytes = GzipOfRecords(2000);
         var input = InputObject.FromBytes("cut.gz", bytes[..(bytes.Length / 2)], DateTime.UnixEpoch);
-        var segments = RecordSplitter.Split(input.Data);
+        var segments = RecordSplitter.Split(input.Data.Span);
         Assert.True(segments.Count > 100);
         Assert.All(segments.SkipLast(1), s => Assert.True(s.IsWellFormed));
         // Unless the cut fell exactly between records, the last one is incomplete and quarantined.
         var last = segments[^1];
-        Assert.True(!last.IsWellFormed || input.Data[^1] == (byte)'}');
+        Assert.True(!last.IsWellFormed || input.Data.Span[^1] == (byte)'}');
     }
 
     [Fact]

@@ -96,6 +96,7 @@ public class IngestRunnerTests
         var deadRun = new LakeWriter(layout, "20261101T000000Z-deadbeef", batchBytes: 1);
         var parsed = IngestRunner.Parse(Analytics.Ingest.Input.InputObject.FromBytes("x", File.ReadAllBytes(Directory.GetFiles(temp.Sub("events"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last()), DateTime.UtcNow), DateTime.UtcNow);
         foreach (var record in parsed.Records) await deadRun.AddAsync(record.Record.Primary!, 1, CancellationToken.None);
+        await deadRun.CompleteWritesAsync();
         Assert.NotEmpty(Directory.GetFiles(lake, ".part-*.tmp", SearchOption.AllDirectories));
 
         var rerun = await new IngestRunner(new IngestOptions { Lake = lake, Inputs = [temp.Sub("events")], StaleTempMinutes = 0 }, TimeProvider.System).RunAsync(CancellationToken.None);
