@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Text;
+using Analytics.Query.Catalog;
+using Analytics.Query.Engines;
+using Analytics.Query.Output;
+
+namespace Analytics.Query.Cli;
+
+/// <summary>The query executable's commands.</summary>
+public static class Commands
+{
+    /// <summary>Exit code of a query that ran.</summary>
+    public const int Ok = 0;
+    /// <summary>Exit code when the query could not run (engine error, lake missing).</summary>
+    public const int Failed = 1;
+    /// <summary>Exit code when the command line or a parameter is invalid.</summary>
+    public const int InvalidArguments = 2;
+
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand Build() =>
+        new("Analytics query: the catalog of post-incident and trend queries over the lake, run on embedded DuckDB (Athena's SQL dialect).")
+        {
+            ListCommand(), RunCommand(),
+        };
+
+    private static Option<string> LakeOption() =>
+        new("--lake") { Description = "Folder of the lake written by analytics-ingest.", Required = true };
+
+    private static Command ListCommand()
+    {
+        var command = new Command("list", "Shows every catalog query with its description and parameters.");
+        command.SetAction(_ =>
+        {
+            Console.Out.Write(Describe(QueryCatalog.Default));
+            return Ok;
+        });
+        return command;
+    }
+
+    /// <summary>The catalog as text: each query, what it answers, and its parameters.</summary>
+    public static string Describe(QueryCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var text = new StringBuilder();
+        foreach (var query in catalog.Queries)
+        {
+            text.Append(query.Name).Append('\n').Append("  ").Append(query.Description).Append('\n');
+            foreach (var p in query.Parameters)
+                text.Append("    --param ").Append((p.Name + "=").PadRight(12)).Append(p.TypeName.PadRight(22)).Append(p.Presence.PadRight(16)).Append(p.Description).Append('\n');
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static Command RunCommand()
+    {
+        var name = new Argument<string>("name") { Description = "Catalog query (see: list)." };
+        var lake = LakeOption();
+        var parameters = new Option<string[]>("--param", "-p") { Description = "A parameter as name=value; repeat for each. Timestamps are ISO 8601 (UTC unless an offset is given); 'to' is exclusive.", AllowMultipleArgumentsPerToken = false };
+        var format = new Option<OutputFormat>("--format", "-f") { Description = "table, csv (RFC 4180), json (array of row objects), markdown, arrow (IPC file) or parquet.", DefaultValueFactory = _ => OutputFormat.Table };
+        var output = new Option<string?>("--out", "-o") { Description = "Write to this file instead of standard output (required for arrow and parquet on a terminal)." };
+        var showSql = new Option<bool>("--show-sql") { Description = "Print the SQL and its bound values to stderr before running." };
+        var command = new Command("run", """
+            Runs a catalog query over the lake and writes its rows.
+
+            Example: analytics-query run incident-timeline --lake ./lake -p from=2026-11-02T14:00:00Z -p to=2026-11-02T15:10:00Z -p service=payments
+            """) { name, lake, parameters, format, output, showSql };
+        command.SetAction(async (parse, ct) =>
+        {
+            CatalogQuery query;
+            IReadOnlyDictionary<string, ParameterValue> values;
+            try
+            {
+                query = QueryCatalog.Default.Get(parse.GetValue(name)!);
+                values = ParameterParser.Parse(query, ParseParams(parse.GetValue(parameters) ?? []));
+            }
+            catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return InvalidArguments;
+            }
+            var rendered = query.Render(values);
+            if (parse.GetValue(showSql))
+                await Console.Error.WriteLineAsync(rendered.Sql + "\n-- bound: " + string.Join(", ", rendered.Bound.Select(b => $"{b.Parameter.Name}={b}"))).ConfigureAwait(false);
+            try
+            {
+                await using var engine = await DuckDbEngine.OpenAsync(parse.GetValue(lake)!, ct).ConfigureAwait(false);
+                var result = await engine.RunAsync(rendered, ct).ConfigureAwait(false);
+                var path = parse.GetValue(output);
+                var stream = path is null ? Console.OpenStandardOutput() : File.Create(path);
+                await using (stream.ConfigureAwait(false))
+                {
+                    var rows = await ResultWriter.WriteAsync(result, parse.GetValue(format), stream, ct).ConfigureAwait(false);
+                    if (path is not null) await Console.Error.WriteLineAsync($"{rows:N0} rows written to {path}").ConfigureAwait(false);
+                }
+                return Ok;
+            }
+            catch (Exception ex) when (ex is QueryFailedException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return Failed;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Splits each <c>name=value</c> at its first '='.</summary>
+    /// <exception cref="ArgumentException">An item has no '='.</exception>
+    public static IEnumerable<KeyValuePair<string, string>> ParseParams(IEnumerable<string> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var list = new List<KeyValuePair<string, string>>();
+        var bad = new List<string>();
+        foreach (var item in items)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) bad.Add($"'{item}' is not name=value");
+            else list.Add(new(item[..eq].Trim(), item[(eq + 1)..]));
+        }
+        if (bad.Count > 0) throw new ArgumentException("Invalid --param: " + string.Join("; ", bad));
+        return list;
+    }
+}

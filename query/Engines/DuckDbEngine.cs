@@ -1,0 +1,160 @@
+using System.Data.Common;
+using Analytics.Query.Catalog;
+using Analytics.Schemas;
+using DuckDB.NET.Data;
+using Parquet.Schema;
+
+namespace Analytics.Query.Engines;
+
+/// <summary>
+/// The embedded engine: DuckDB in memory over a local lake folder. Every table of the contract is a view
+/// over its Parquet files with hive partitioning (<c>dt</c> as a string, as in Athena), timestamps as
+/// plain UTC timestamps (Athena's <c>timestamp</c>), and an empty typed view when a table has no files yet.
+/// Trino functions DuckDB lacks are macros (<see cref="TrinoMacros"/>), so one SQL text runs on both.
+/// </summary>
+public sealed class DuckDbEngine : IQueryEngine
+{
+    private readonly DuckDBConnection _connection;
+
+    private DuckDbEngine(DuckDBConnection connection, string lake)
+    {
+        _connection = connection;
+        Lake = lake;
+    }
+
+    /// <inheritdoc/>
+    public string Name => "duckdb";
+
+    /// <summary>The lake folder.</summary>
+    public string Lake { get; }
+
+    /// <summary>The Trino functions the catalog uses that DuckDB does not have, as DuckDB macros.</summary>
+    public static IReadOnlyList<string> TrinoMacros { get; } =
+    [
+        // Trino's date_diff counts whole units elapsed; DuckDB's counts unit boundaries crossed (date_sub is Trino's).
+        "CREATE MACRO date_diff(unit, t1, t2) AS date_sub(unit, t1, t2)",
+        "CREATE MACRO to_iso8601(t) AS strftime(t, '%Y-%m-%dT%H:%M:%S.%gZ')",
+        "CREATE MACRO regexp_like(s, pattern) AS regexp_matches(s, pattern)",
+        "CREATE MACRO year_of_week(t) AS isoyear(t)",
+        "CREATE MACRO week_of_year(t) AS weekofyear(t)",
+        "CREATE MACRO array_join(list, separator) AS array_to_string(list, separator)",
+    ];
+
+    /// <summary>Opens the lake at <paramref name="lake"/> (which must exist) and defines its views.</summary>
+    /// <exception cref="DirectoryNotFoundException">The lake folder does not exist.</exception>
+    public static async Task<DuckDbEngine> OpenAsync(string lake, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        var root = Path.GetFullPath(lake);
+        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Lake folder '{root}' does not exist; build it with: analytics-ingest ingest --lake {lake} EVENTS…");
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // Casting the files' UTC-adjusted timestamps to plain TIMESTAMP must not shift them.
+            await ExecuteAsync(connection, "SET TimeZone = 'UTC'", cancellationToken).ConfigureAwait(false);
+            foreach (var macro in TrinoMacros) await ExecuteAsync(connection, macro, cancellationToken).ConfigureAwait(false);
+            foreach (var table in TableCatalog.All) await ExecuteAsync(connection, ViewSql(root, table), cancellationToken).ConfigureAwait(false);
+            return new DuckDbEngine(connection, root);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The view that exposes <paramref name="table"/> of the lake at <paramref name="root"/>.</summary>
+    public static string ViewSql(string root, TableDefinition table)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(table);
+        var fields = table.ParquetSchema.Fields;
+        var folder = Path.Combine(root, table.Name);
+        var hasFiles = Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Any();
+        if (!hasFiles)
+        {
+            var columns = fields.Select(f => $"CAST(NULL AS {DuckDbType(f)}) AS {f.Name}").Append("CAST(NULL AS VARCHAR) AS dt");
+            return $"CREATE VIEW {table.Name} AS SELECT {string.Join(", ", columns)} WHERE false";
+        }
+        var timestamps = fields.OfType<DateTimeDataField>().Select(f => $"CAST({f.Name} AS TIMESTAMP) AS {f.Name}").ToList();
+        var replace = timestamps.Count == 0 ? "" : $" REPLACE ({string.Join(", ", timestamps)})";
+        var glob = Path.Combine(folder, "*", "*.parquet").Replace("'", "''", StringComparison.Ordinal);
+        return $"CREATE VIEW {table.Name} AS SELECT *{replace} FROM read_parquet('{glob}', hive_partitioning = true, hive_types = {{'dt': VARCHAR}}, union_by_name = true)";
+    }
+
+    /// <summary>The DuckDB type of a Parquet field of the contract.</summary>
+    public static string DuckDbType(Field field) => field switch
+    {
+        ListField list => DuckDbType(list.Item) + "[]",
+        MapField map => $"MAP({DuckDbType(map.Key)}, {DuckDbType(map.Value)})",
+        StructField s => "STRUCT(" + string.Join(", ", s.Fields.Select(f => $"{f.Name} {DuckDbType(f)}")) + ")",
+        DateTimeDataField => "TIMESTAMP",
+        DataField data => (Nullable.GetUnderlyingType(data.ClrType) ?? data.ClrType) switch
+        {
+            var t when t == typeof(int) => "INTEGER",
+            var t when t == typeof(long) => "BIGINT",
+            var t when t == typeof(bool) => "BOOLEAN",
+            var t when t == typeof(double) => "DOUBLE",
+            var t when t == typeof(DateTime) => "TIMESTAMP",
+            _ => "VARCHAR",
+        },
+        _ => throw new NotSupportedException($"Field '{field.Name}' has no DuckDB type."),
+    };
+
+    /// <inheritdoc/>
+    public async Task<QueryResult> RunAsync(RenderedQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var command = _connection.CreateCommand();
+        command.CommandText = query.Sql;
+        foreach (var value in query.Bound) command.Parameters.Add(new DuckDBParameter { Value = Native(value.Value) ?? DBNull.Value });
+        DbDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDBException ex)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+            throw new QueryFailedException($"DuckDB failed query '{query.Name}': {ex.Message}", ex);
+        }
+        var schema = ArrowBatches.SchemaOf(reader);
+        return new QueryResult(schema, Batches(command, reader, schema, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<Apache.Arrow.RecordBatch> Batches(DbCommand command, DbDataReader reader, Apache.Arrow.Schema schema,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using (command.ConfigureAwait(false))
+        await using (reader.ConfigureAwait(false))
+        {
+            await foreach (var batch in ArrowBatches.ReadAsync(reader, schema, cancellationToken).ConfigureAwait(false)) yield return batch;
+        }
+    }
+
+    // DuckDB binds lists as VARCHAR[] and instants as TIMESTAMP; the rest as they are.
+    private static object? Native(object? value) => value switch
+    {
+        string[] list => list.ToList(),
+        _ => value,
+    };
+
+    /// <summary>Runs SQL of the caller's own (the benchmark's hand-run baseline, tests); not for user text.</summary>
+    public async Task<QueryResult> RunSqlAsync(string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var values = parameters.Select(p => new ParameterValue(new QueryParameter("p", ParameterKind.String, false, null, "", []), p)).ToList();
+        return await RunAsync(new RenderedQuery("sql", sql, values), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(DuckDBConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
+}

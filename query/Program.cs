@@ -1,0 +1,3 @@
+using Analytics.Query.Cli;
+
+return await Commands.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

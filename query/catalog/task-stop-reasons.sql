@@ -1,0 +1,38 @@
+-- Stopped tasks by stop code, stopped-reason family and exit code, per service. Each task counts once, at
+-- its final state in the window (its highest task_version), so redeliveries and out-of-order versions do
+-- not change the counts. The exit code is the highest any container reported at that state; the reason
+-- family is the stopped reason up to its first ':' or '('.
+--
+-- @param from     timestamp  required  Start of the window (UTC, inclusive)
+-- @param to       timestamp  required  End of the window (UTC, exclusive)
+-- @param cluster  string     optional  Only this cluster (name)
+-- @param service  string     optional  Only this service (name)
+WITH latest AS (
+    SELECT t.*, row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
+    FROM ecs_task_events t
+    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time >= :from AND event_time < :to
+      AND (:cluster IS NULL OR cluster_name = :cluster)
+      AND (:service IS NULL OR service_name = :service)
+),
+exit_codes AS (
+    SELECT task_arn, task_version, max(exit_code) AS exit_code
+    FROM ecs_container_states
+    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time >= :from AND event_time < :to
+    GROUP BY task_arn, task_version
+)
+SELECT
+    l.cluster_name,
+    coalesce(l.service_name, l.task_group) AS service_name,
+    l.stop_code,
+    trim(regexp_replace(coalesce(l.stopped_reason, ''), '[:(].*$', '')) AS reason_family,
+    e.exit_code,
+    count(*) AS tasks,
+    min(l.stopped_at) AS first_stopped_at,
+    max(l.stopped_at) AS last_stopped_at
+FROM latest l
+LEFT JOIN exit_codes e ON e.task_arn = l.task_arn AND e.task_version = l.task_version
+WHERE l.rn = 1 AND l.last_status = 'STOPPED'
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY tasks DESC, service_name, stop_code, reason_family, exit_code

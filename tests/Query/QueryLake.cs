@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Analytics.Ingest.Input;
+using Analytics.Ingest.Sample;
+using Analytics.Query.Catalog;
+using Analytics.Query.Engines;
+using Analytics.Query.Output;
+
+namespace Analytics.Tests.Query;
+
+/// <summary>
+/// A lake built from two generated weeks (with redeliveries and out-of-order versions) plus the corpus, and
+/// the raw events themselves, read straight from the generated JSON, so tests compute expected answers
+/// without the normalizers or SQL.
+/// </summary>
+public sealed class QueryLake : IAsyncLifetime
+{
+    private readonly TempFolder _temp = Some.TempFolder();
+
+    /// <summary>The first day generated.</summary>
+    public static readonly DateTime Start = new(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Days generated.</summary>
+    public const int Days = 14;
+
+    /// <summary>The lake folder.</summary>
+    public string Lake => _temp.Sub("lake");
+
+    /// <summary>The generated input folder.</summary>
+    public string Events => _temp.Sub("events");
+
+    /// <summary>Every generated event, once per delivery (redeliveries included), as parsed JSON.</summary>
+    public List<JsonElement> Deliveries { get; } = [];
+
+    /// <summary>The engine over the lake.</summary>
+    public DuckDbEngine Engine { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        new EventGenerator(new GeneratorOptions { Days = Days, TaskEventsPerDay = 1000, TruncatedRecords = 0, Seed = 5 }).WriteTo(Events);
+        await Some.IngestAsync(Lake, Events, Some.Corpus);
+        foreach (var file in Directory.GetFiles(Events, "*", SearchOption.AllDirectories))
+        {
+            using var input = InputObject.FromBytes(file, File.ReadAllBytes(file), DateTime.UnixEpoch);
+            var data = input.Data;
+            foreach (var segment in RecordSplitter.Split(data.Span))
+                if (segment.IsWellFormed) Deliveries.Add(JsonDocument.Parse(data.Slice(segment.Start, segment.Length)).RootElement.Clone());
+        }
+        Engine = await DuckDbEngine.OpenAsync(Lake, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    /// <summary>Distinct events of one detail type (a redelivery is the same id), as their detail objects with the envelope time.</summary>
+    public IEnumerable<(string Id, DateTime Time, JsonElement Detail, JsonElement Event)> Events_(string detailType) =>
+        Deliveries.Where(e => e.GetProperty("detail-type").GetString() == detailType)
+            .DistinctBy(e => e.GetProperty("id").GetString())
+            .Select(e => (e.GetProperty("id").GetString()!, e.GetProperty("time").GetDateTime().ToUniversalTime(), e.GetProperty("detail"), e));
+
+    /// <summary>Each task's final state: the task event with the highest detail.version.</summary>
+    public List<JsonElement> LatestTaskStates() =>
+        Events_("ECS Task State Change").Select(e => e.Detail)
+            .GroupBy(d => d.GetProperty("taskArn").GetString())
+            .Select(g => g.MaxBy(d => d.GetProperty("version").GetInt64()))
+            .ToList();
+
+    /// <summary>Runs a catalog query with the given parameters and returns its rows as dictionaries.</summary>
+    public async Task<List<Dictionary<string, object?>>> RunAsync(string name, params (string Name, string Value)[] parameters)
+    {
+        var query = QueryCatalog.Default.Get(name);
+        var values = ParameterParser.Parse(query, parameters.Select(p => KeyValuePair.Create(p.Name, p.Value)));
+        return await Rows(await Engine.RunAsync(query.Render(values), CancellationToken.None));
+    }
+
+    /// <summary>The whole generated range as from/to parameters.</summary>
+    public static (string, string)[] WholeRange => [("from", "2026-11-02T00:00:00Z"), ("to", "2026-11-16T00:00:00Z")];
+
+    /// <summary>A result's rows as dictionaries keyed by column name.</summary>
+    public static async Task<List<Dictionary<string, object?>>> Rows(QueryResult result)
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        await foreach (var batch in result.Batches)
+        {
+            for (var r = 0; r < batch.Length; r++)
+                rows.Add(result.Schema.FieldsList.Select((f, c) => (f.Name, Value: Cells.Value(batch.Column(c), r)))
+                    .ToDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal));
+        }
+        return rows;
+    }
+}
+
+[CollectionDefinition(nameof(QueryLake))]
+public sealed class QueryLakeCollection : ICollectionFixture<QueryLake>;
