@@ -40,7 +40,7 @@ FROM latest l
 LEFT JOIN entities e ON e.event_arn = l.event_arn
 LEFT JOIN failures f ON f.region = coalesce(l.event_region, l.region)
     AND f.stopped_at >= coalesce(l.start_time, l.last_updated_time)
-    AND f.stopped_at < coalesce(l.end_time, :to)
+    AND f.stopped_at < coalesce(l.end_time, ${to})
 GROUP BY l.event_arn, l.service, l.event_type_code, l.event_type_category, l.status_code, coalesce(l.event_region, l.region),
          l.start_time, l.end_time, l.last_updated_time, e.affected_entities, e.impaired_entities, l.description
 ORDER BY coalesce(l.start_time, l.last_updated_time), l.event_arn

@@ -151,7 +151,7 @@ public class IngestRunnerTests
     public void Options_Defaults_ArePinned()
     {
         var options = new IngestOptions();
-        Assert.Equal(32, options.BatchMegabytes);
+        Assert.Equal(24, options.BatchMegabytes);
         Assert.Equal(512, options.MaxObjectMegabytes);
         Assert.Equal(Environment.ProcessorCount, options.Parallelism);
         Assert.Equal(60, options.StaleTempMinutes);

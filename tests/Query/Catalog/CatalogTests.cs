@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Analytics.Query.Catalog;
+using Analytics.Schemas;
+
+namespace Analytics.Tests.Query.Catalog;
+
+public sealed partial class CatalogTests
+{
+    private const string Header = "-- What it answers.\n--\n-- @param from timestamp required Start\n-- @param to timestamp required End\n";
+
+    [Fact]
+    public void Default_HoldsTheElevenQueriesOfTheIssue()
+    {
+        Assert.Equal(
+            ["crash-loops", "deployment-outcomes", "health-impact", "incident-timeline", "oom-kills", "placement-failures",
+             "service-recovery", "spot-interruptions", "support-cases", "task-stop-reasons", "weekly-trends"],
+            QueryCatalog.Default.Queries.Select(q => q.Name));
+    }
+
+    [Fact]
+    public void Default_EveryQueryTakesAWindowAndEcsQueriesTakeClusterAndService()
+    {
+        foreach (var query in QueryCatalog.Default.Queries)
+        {
+            Assert.Equal(ParameterKind.Timestamp, query.Parameter("from")?.Kind);
+            Assert.Equal(ParameterKind.Timestamp, query.Parameter("to")?.Kind);
+            var ecsOnly = TableCatalog.All.Where(t => query.Sql.Contains(" " + t.Name, StringComparison.Ordinal)).All(t => t.Name.StartsWith("ecs_", StringComparison.Ordinal));
+            if (ecsOnly)
+            {
+                Assert.Equal(ParameterKind.String, query.Parameter("cluster")?.Kind);
+                Assert.Equal(ParameterKind.String, query.Parameter("service")?.Kind);
+            }
+        }
+    }
+
+    [Fact]
+    public void Default_EveryTableReadFiltersTheDtPartition()
+    {
+        foreach (var query in QueryCatalog.Default.Queries)
+        {
+            foreach (Match from in TableRead().Matches(query.Sql))
+            {
+                if (TableCatalog.All.All(t => t.Name != from.Groups[1].Value)) continue;
+                var rest = query.Sql[from.Index..];
+                var where = rest.IndexOf("WHERE", StringComparison.Ordinal);
+                Assert.True(where >= 0 && rest[where..].TrimStart()[5..].TrimStart().StartsWith("dt ", StringComparison.Ordinal),
+                    $"{query.Name}: the read of {from.Groups[1].Value} at {from.Index} does not filter dt first in its WHERE");
+            }
+            Assert.DoesNotContain("?", query.Sql, StringComparison.Ordinal);
+        }
+    }
+
+    [GeneratedRegex(@"FROM\s+([a-z_]+)")]
+    private static partial Regex TableRead();
+
+    [Fact]
+    public void Parse_MarkersInStringsAndCommentsAreText()
+    {
+        var query = CatalogQuery.Parse("q", Header + "SELECT ':from', \"x:to\" /* :from */ FROM t -- :to\nWHERE a >= :from AND b < :to AND c = '${to}'");
+        var rendered = query.Render(ParameterParser.Parse(query, [new("from", "2026-11-02T14:00:00Z"), new("to", "2026-11-02T15:10:00+01:00")]));
+        Assert.Equal(2, rendered.Bound.Count);
+        Assert.Contains("SELECT ':from', \"x:to\" /* :from */ FROM t -- :to\nWHERE a >= ? AND b < ? AND c = '${to}'", rendered.Sql, StringComparison.Ordinal);
+        Assert.Equal(new DateTime(2026, 11, 2, 14, 10, 0, DateTimeKind.Utc), rendered.Bound[1].Value);
+    }
+
+    [Fact]
+    public void Parse_RenderedFreeText_IsRefusedWithEveryProblemListed()
+    {
+        var ex = Assert.Throws<FormatException>(() => CatalogQuery.Parse("bad",
+            Header + "-- @param s string optional Text\n-- @param n integer default x Count\nSELECT ${s}, :missing FROM t WHERE a >= :from AND b < :to"));
+        Assert.Contains("${s} would write free text into the SQL", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("default 'x' of 'n' is not a whole number", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("marker 'missing' is not a declared parameter", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParameterParser_EveryProblemNamedAtOnce()
+    {
+        var query = QueryCatalog.Default.Get("crash-loops");
+        var ex = Assert.Throws<ArgumentException>(() => ParameterParser.Parse(query,
+            [new("from", "yesterday"), new("minutes", "five"), new("colour", "red"), new("service", "a"), new("service", "b")]));
+        Assert.Equal("""
+            Invalid parameters for crash-loops:
+              unknown parameter 'colour' for crash-loops; it takes: from, to, cluster, service, minutes, min_stops
+              parameter 'service' is given more than once
+              parameter 'from' is 'yesterday': expected an ISO 8601 timestamp such as 2026-11-02T14:00:00Z (no offset means UTC)
+              parameter 'to' is required: End of the window (UTC, exclusive) (timestamp)
+              parameter 'minutes' is 'five': expected a whole number
+            """.ReplaceLineEndings("\n"), ex.Message);
+    }
+
+    [Fact]
+    public void ParameterParser_ToBeforeFrom_IsAnError()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ParameterParser.Parse(QueryCatalog.Default.Get("oom-kills"),
+            [new("from", "2026-11-03"), new("to", "2026-11-02")]));
+        Assert.Contains("'to' (2026-11-02T00:00:00.000Z) must be after 'from'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SqlLiteral_WritesTrinoLiterals()
+    {
+        Assert.Equal("TIMESTAMP '2026-11-02 14:00:00.123'", SqlLiteral.Of(new DateTime(2026, 11, 2, 14, 0, 0, 123, DateTimeKind.Utc)));
+        Assert.Equal("DATE '2026-11-02'", SqlLiteral.Of(new DateOnly(2026, 11, 2)));
+        Assert.Equal("'o''brien'", SqlLiteral.Of("o'brien"));
+        Assert.Equal("ARRAY['a', 'b''c']", SqlLiteral.Of(new[] { "a", "b'c" }));
+        Assert.Equal("NULL", SqlLiteral.Of(null));
+        Assert.Throws<ArgumentException>(() => SqlLiteral.Of("nul\0"));
+    }
+}
