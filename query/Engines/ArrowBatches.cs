@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Analytics.Query.Output;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 
@@ -67,19 +68,6 @@ public static class ArrowBatches
         return StringType.Default;
     }
 
-    /// <summary>The text of a value: invariant culture, ISO 8601 for instants.</summary>
-    public static string Text(object value) => value switch
-    {
-        string s => s,
-        DateTime t => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        IEnumerable e => "[" + string.Join(", ", e.Cast<object?>().Select(x => x is null ? "null" : Text(x))) + "]",
-        _ => value.ToString() ?? "",
-    };
-
     private abstract class Column
     {
         public abstract void Append(object? value);
@@ -87,7 +75,7 @@ public static class ArrowBatches
 
         public static Column For(IArrowType type) => type switch
         {
-            StringType => new Of<StringArray.Builder>(new(), (b, v) => b.Append(Text(v)), b => b.AppendNull(), b => b.Build()),
+            StringType => new Of<StringArray.Builder>(new(), (b, v) => b.Append(Cells.Text(v)), b => b.AppendNull(), b => b.Build()),
             BooleanType => new Of<BooleanArray.Builder>(new(), (b, v) => b.Append((bool)v), b => b.AppendNull(), b => b.Build()),
             Int32Type => new Of<Int32Array.Builder>(new(), (b, v) => b.Append(Convert.ToInt32(v, CultureInfo.InvariantCulture)), b => b.AppendNull(), b => b.Build()),
             Int64Type => new Of<Int64Array.Builder>(new(), (b, v) => b.Append(v is BigInteger big ? (long)big : Convert.ToInt64(v, CultureInfo.InvariantCulture)), b => b.AppendNull(), b => b.Build()),
@@ -105,7 +93,7 @@ public static class ArrowBatches
             foreach (var item in (IEnumerable)value)
             {
                 if (item is null) items.AppendNull();
-                else items.Append(Text(item));
+                else items.Append(Cells.Text(item));
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Globalization;
 using Apache.Arrow;
 
@@ -38,7 +39,7 @@ public static class Cells
         return items;
     }
 
-    /// <summary>The value as text: empty for null, ISO 8601 (UTC, milliseconds) for instants, invariant numbers.</summary>
+    /// <summary>The value as text: empty for null, ISO 8601 (UTC, milliseconds) for instants, invariant numbers, lists joined by ", ".</summary>
     public static string Text(object? value) => value switch
     {
         null => "",
@@ -46,9 +47,10 @@ public static class Cells
         bool b => b ? "true" : "false",
         DateTime t => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTimeOffset t => Text(t.UtcDateTime),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        List<string?> items => string.Join(", ", items.Select(i => i ?? "null")),
+        IEnumerable items => string.Join(", ", items.Cast<object?>().Select(i => i is null ? "null" : Text(i))),
         _ => value.ToString() ?? "",
     };
 
