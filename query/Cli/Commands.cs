@@ -3,6 +3,7 @@ using System.Text;
 using Analytics.Query.Catalog;
 using Analytics.Query.Engines;
 using Analytics.Query.Output;
+using Analytics.Query.Reports;
 
 namespace Analytics.Query.Cli;
 
@@ -20,7 +21,7 @@ public static class Commands
     public static RootCommand Build() =>
         new("Analytics query: the catalog of post-incident and trend queries over the lake, run on embedded DuckDB (Athena's SQL dialect).")
         {
-            ListCommand(), RunCommand(),
+            ListCommand(), RunCommand(), ReviewCommand(),
         };
 
     private static Option<string> LakeOption() =>
@@ -102,6 +103,62 @@ public static class Commands
             }
         });
         return command;
+    }
+
+    private static Command ReviewCommand()
+    {
+        var lake = LakeOption();
+        var from = new Option<string>("--from") { Description = "Start of the incident window, ISO 8601 (UTC unless an offset is given).", Required = true };
+        var to = new Option<string>("--to") { Description = "End of the window (exclusive).", Required = true };
+        var cluster = new Option<string?>("--cluster") { Description = "Only this cluster (name)." };
+        var service = new Option<string?>("--service") { Description = "Only this service (name)." };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the Markdown to this file instead of standard output." };
+        var command = new Command("review", """
+            Writes a post-incident review in Markdown: the window, a summary of impact, the timeline, stop reasons,
+            deployments, AWS Health events and Support cases in the window, and the questions the review should answer.
+
+            Example: analytics-query review --lake ./lake --from 2026-11-02T14:00:00Z --to 2026-11-02T15:20:00Z --service payments -o review.md
+            """) { lake, from, to, cluster, service, output };
+        command.SetAction(async (parse, ct) =>
+        {
+            IReadOnlyDictionary<string, ParameterValue> values;
+            try
+            {
+                // The timeline takes exactly the review's parameters, so its validation is the review's.
+                values = ParameterParser.Parse(QueryCatalog.Default.Get("incident-timeline"),
+                    new Dictionary<string, string?> { ["from"] = parse.GetValue(from), ["to"] = parse.GetValue(to), ["cluster"] = parse.GetValue(cluster), ["service"] = parse.GetValue(service) }
+                        .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)));
+            }
+            catch (ArgumentException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return InvalidArguments;
+            }
+            try
+            {
+                await using var engine = await DuckDbEngine.OpenAsync(parse.GetValue(lake)!, ct).ConfigureAwait(false);
+                var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
+                    (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
+                await WriteTextAsync(parse.GetValue(output), review, ct).ConfigureAwait(false);
+                return Ok;
+            }
+            catch (Exception ex) when (ex is QueryFailedException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return Failed;
+            }
+        });
+        return command;
+    }
+
+    private static async Task WriteTextAsync(string? path, string text, CancellationToken cancellationToken)
+    {
+        if (path is null) await Console.Out.WriteAsync(text).ConfigureAwait(false);
+        else
+        {
+            await File.WriteAllTextAsync(path, text, cancellationToken).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"written to {path}").ConfigureAwait(false);
+        }
     }
 
     /// <summary>Splits each <c>name=value</c> at its first '='.</summary>

@@ -55,6 +55,15 @@ public static class ArrowBatches
         }
     }
 
+    /// <summary>An Arrow array of <paramref name="type"/> holding <paramref name="values"/> (CLR values as <see cref="Cells.Value"/> returns them).</summary>
+    public static IArrowArray Build(IArrowType type, IEnumerable<object?> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var column = Column.For(type);
+        foreach (var value in values) column.Append(value);
+        return column.Build();
+    }
+
     private static IArrowType TypeOf(Type clr)
     {
         if (clr == typeof(string)) return StringType.Default;

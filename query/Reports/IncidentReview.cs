@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using Analytics.Query.Engines;
+using Analytics.Query.Output;
+
+namespace Analytics.Query.Reports;
+
+/// <summary>
+/// A post-incident review in Markdown, for one window and optionally one cluster or service: the window, a
+/// summary of impact, the timeline, stop reasons, deployments, Health events, Support cases, and the
+/// questions the review should answer. Every figure comes from the catalog queries, so the document says
+/// what <c>run</c> would.
+/// </summary>
+public static class IncidentReview
+{
+    private static readonly string[] Abnormal = ["EssentialContainerExited", "TaskFailedToStart", "SpotInterruption", "TerminationNotice"];
+
+    /// <summary>Writes the review of [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    /// <exception cref="ArgumentException">The window or a filter is invalid; names the parameter.</exception>
+    public static async Task<string> WriteAsync(IQueryEngine engine, DateTime from, DateTime to, string? cluster, string? service, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var given = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["from"] = Iso(from), ["to"] = Iso(to), ["cluster"] = cluster, ["service"] = service,
+        };
+        Task<Answer> Run(string name) => Answer.RunAsync(engine, name, given, cancellationToken);
+        var timeline = await Run("incident-timeline").ConfigureAwait(false);
+        var stops = await Run("task-stop-reasons").ConfigureAwait(false);
+        var ooms = await Run("oom-kills").ConfigureAwait(false);
+        var loops = await Run("crash-loops").ConfigureAwait(false);
+        var deployments = await Run("deployment-outcomes").ConfigureAwait(false);
+        var placements = await Run("placement-failures").ConfigureAwait(false);
+        var health = await Run("health-impact").ConfigureAwait(false);
+        var cases = await Run("support-cases").ConfigureAwait(false);
+        var recovery = await Run("service-recovery").ConfigureAwait(false);
+
+        var md = new StringBuilder();
+        var scope = string.Join(", ", new[] { cluster is null ? null : $"cluster {cluster}", service is null ? null : $"service {service}" }.OfType<string>());
+        md.Append(CultureInfo.InvariantCulture, $"# Post-incident review: {(scope.Length == 0 ? "all services" : scope)}, {Display(from)} to {Display(to)} UTC\n\n");
+        md.Append("_Written by `analytics-query review` from the lake. All times are UTC. Task stops count each task once, at its final state in the window._\n\n");
+
+        md.Append("## Window\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"- From {Display(from)} to {Display(to)} ({(to - from).TotalMinutes:N0} minutes, end exclusive)\n");
+        md.Append(CultureInfo.InvariantCulture, $"- Scope: {(scope.Length == 0 ? "every cluster and service" : scope)}; Health events and Support cases are account-wide\n\n");
+
+        md.Append("## Summary of impact\n\n");
+        foreach (var line in Impact(stops, ooms, loops, deployments, placements, health, cases, recovery, from, to)) md.Append("- ").Append(line).Append('\n');
+        md.Append('\n');
+
+        md.Append("## Timeline\n\n");
+        bool Notable(Dictionary<string, object?> r) => !((string?)r["source"] == "ecs_task" && (string?)r["severity"] == "info");
+        var routine = timeline.Rows.Count(r => !Notable(r));
+        if (routine > 0)
+            md.Append(CultureInfo.InvariantCulture, $"{routine:N0} routine task stops (scheduler replacements, scale-in) are left out; `run incident-timeline` lists them.\n\n");
+        await Table(md, timeline.Where(Notable, "event_time", "source", "severity", "service_name", "summary"), cancellationToken).ConfigureAwait(false);
+
+        md.Append("## Stop reasons\n\n");
+        await Table(md, stops.Columns("service_name", "stop_code", "reason_family", "exit_code", "tasks", "first_stopped_at", "last_stopped_at"), cancellationToken).ConfigureAwait(false);
+        if (ooms.Rows.Count > 0)
+        {
+            md.Append("Out-of-memory kills, with the containers' memory settings:\n\n");
+            await Table(md, ooms.Columns("service_name", "task_revision", "container_name", "memory_mib", "memory_reservation_mib", "oom_kills", "first_killed_at", "last_killed_at"), cancellationToken).ConfigureAwait(false);
+        }
+
+        md.Append("## Deployments\n\n");
+        await Table(md, deployments.Columns("service_name", "deployment_id", "started_at", "ended_at", "duration_seconds", "outcome", "last_reason"), cancellationToken).ConfigureAwait(false);
+
+        md.Append("## AWS Health events\n\n");
+        await Table(md, health.Columns("service", "event_type_code", "status_code", "event_region", "start_time", "end_time", "affected_entities", "overlapping_task_failures"), cancellationToken).ConfigureAwait(false);
+
+        // Case subjects and bodies are personal data: the review names cases, not their contents.
+        md.Append("## AWS Support cases\n\n");
+        await Table(md, cases.Columns("display_id", "severity_code", "service_code", "status", "time_created", "resolved_at", "hours_to_resolve"), cancellationToken).ConfigureAwait(false);
+
+        md.Append("## Questions for the review\n\n");
+        foreach (var question in Questions(stops, loops, deployments, health, cases, recovery)) md.Append("- ").Append(question).Append('\n');
+        return md.ToString();
+    }
+
+    private static IEnumerable<string> Impact(Answer stops, Answer ooms, Answer loops, Answer deployments, Answer placements, Answer health, Answer cases, Answer recovery, DateTime from, DateTime to)
+    {
+        var abnormal = stops.Rows.Where(r => Abnormal.Contains((string?)r["stop_code"])).ToList();
+        var byCode = abnormal.GroupBy(r => (string)r["stop_code"]!).Select(g => $"{g.Sum(r => (long)r["tasks"]!):N0} {g.Key}").ToList();
+        var services = abnormal.Select(r => (string?)r["service_name"]).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        yield return abnormal.Count == 0
+            ? "No task stopped abnormally."
+            : $"{abnormal.Sum(r => (long)r["tasks"]!):N0} tasks stopped abnormally ({string.Join(", ", byCode)}) in {string.Join(", ", services)}.";
+        var oomKills = ooms.Rows.Sum(r => (long)r["oom_kills"]!);
+        if (oomKills > 0) yield return $"{oomKills:N0} containers were killed for running out of memory.";
+        foreach (var loop in loops.Rows)
+            yield return $"Crash loop: {loop["service_name"]} had {loop["crashes"]:N0} tasks stop within minutes of starting, from {Display(loop["first_crash_at"])} to {Display(loop["last_crash_at"])} (task definition revision {loop["task_revisions"]}).";
+        var outcomes = deployments.Rows.GroupBy(r => (string)r["outcome"]!).Select(g => $"{g.Count()} {g.Key.Replace('_', ' ')}").ToList();
+        if (outcomes.Count > 0) yield return $"Deployments: {string.Join(", ", outcomes)}.";
+        foreach (var failed in deployments.Rows.Where(r => (string?)r["outcome"] == "failed"))
+            yield return $"Deployment {failed["deployment_id"]} of {failed["service_name"]} failed at {Display(failed["ended_at"])}: {failed["last_reason"]}";
+        var placementEvents = placements.Rows.Sum(r => (long)r["events"]!);
+        if (placementEvents > 0) yield return $"{placementEvents:N0} task placement failures or start impairments.";
+        if (health.Rows.Count > 0)
+            yield return $"{health.Rows.Count} AWS Health event(s): {string.Join("; ", health.Rows.Select(h => $"{h["event_type_code"]} ({h["status_code"]}, {h["overlapping_task_failures"]} overlapping task failures)"))}.";
+        var opened = cases.Rows.Count(c => c["time_created"] is DateTime t && t >= from && t < to);
+        if (cases.Rows.Count > 0) yield return $"{opened} Support case(s) opened in the window; {cases.Rows.Count(c => (bool?)c["is_open"] == true)} open at its end.";
+        foreach (var r in recovery.Rows)
+            yield return r["steady_state_at"] is DateTime steady
+                ? $"{r["service_name"]} reached steady state at {Display(steady)}, {r["minutes_to_recover"]} minutes after its first failure ({Display(r["first_failure_at"])})."
+                : $"{r["service_name"]} did not reach steady state after its last failure ({Display(r["last_failure_at"])}) within the window.";
+    }
+
+    private static IEnumerable<string> Questions(Answer stops, Answer loops, Answer deployments, Answer health, Answer cases, Answer recovery)
+    {
+        yield return "When was the first signal, and when did a person notice it? How could detection have come sooner?";
+        foreach (var failed in deployments.Rows.Where(r => (string?)r["outcome"] == "failed"))
+            yield return $"Why did deployment {failed["deployment_id"]} of {failed["service_name"]} fail, and why did it pass review and pre-production?";
+        foreach (var loop in loops.Rows)
+            yield return $"Why did the tasks of {loop["service_name"]} exit right after starting (last reason: {loop["last_stopped_reason"]})? What do the container logs say?";
+        if (stops.Rows.Any(r => (string?)r["stop_code"] == "EssentialContainerExited" && r["exit_code"] is 137))
+            yield return "Exit code 137 is any SIGKILL: which of these were out-of-memory kills, and are the memory limits right?";
+        if (health.Rows.Count > 0) yield return "Did the AWS Health event cause the failures, or only coincide with them?";
+        if (cases.Rows.Count > 0) yield return "Did the Support case get the right severity, and what did it change?";
+        if (recovery.Rows.Any(r => r["steady_state_at"] is null)) yield return "Which services have not recovered, and who owns the follow-up?";
+        yield return "What would have limited the blast radius (circuit breaker, alarms on task stops, deployment pacing)?";
+        yield return "Which action items come out of this, with owners and dates?";
+    }
+
+    private static async Task Table(StringBuilder md, QueryResult result, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream();
+        var rows = await ResultWriter.WriteAsync(result, OutputFormat.Markdown, stream, cancellationToken).ConfigureAwait(false);
+        md.Append(rows == 0 ? "_None in this window._\n" : Encoding.UTF8.GetString(stream.ToArray()).ReplaceLineEndings("\n")).Append('\n');
+    }
+
+    private static string Iso(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static string Display(object? value) => value is DateTime t ? t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : Cells.Display(value);
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using Analytics.Query.Reports;
+
+namespace Analytics.Tests.Query.Reports;
+
+[Collection(nameof(QueryLake))]
+public sealed class IncidentReviewTests(QueryLake lake)
+{
+    // The generator's incident: payments crash-loops on the first day from 14:00 to 15:10 after a bad deployment.
+    private static readonly DateTime From = QueryLake.Start.AddHours(13).AddMinutes(30);
+    private static readonly DateTime To = QueryLake.Start.AddHours(15).AddMinutes(30);
+
+    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private Task<string> ReviewAsync() => IncidentReview.WriteAsync(lake.Engine, From, To, cluster: null, service: "payments", CancellationToken.None);
+
+    [Fact]
+    public async Task Review_HasEverySectionInOrder()
+    {
+        var review = await ReviewAsync();
+        var sections = new[] { "# Post-incident review: service payments, 2026-11-02 13:30 to 2026-11-02 15:30 UTC", "## Window", "## Summary of impact", "## Timeline",
+            "## Stop reasons", "## Deployments", "## AWS Health events", "## AWS Support cases", "## Questions for the review" };
+        var positions = sections.Select(s => review.IndexOf(s, StringComparison.Ordinal)).ToList();
+        Assert.All(positions, p => Assert.True(p >= 0));
+        Assert.Equal(positions.Order(), positions);
+    }
+
+    [Fact]
+    public async Task Review_SummaryFiguresMatchTheRawEvents()
+    {
+        // Each payments task at its highest version inside the window.
+        var latest = lake.Events_("ECS Task State Change").Where(e => e.Time >= From && e.Time < To && Str(e.Detail, "group") == "service:payments")
+            .GroupBy(e => Str(e.Detail, "taskArn")).Select(g => g.MaxBy(e => e.Detail.GetProperty("version").GetInt64()).Detail).ToList();
+        var crashed = latest.Where(t => Str(t, "lastStatus") == "STOPPED" && Str(t, "stopCode") == "EssentialContainerExited").ToList();
+        var failedDeployment = lake.Events_("ECS Deployment State Change")
+            .Single(e => Str(e.Detail, "eventName") == "SERVICE_DEPLOYMENT_FAILED" && e.Time >= From && e.Time < To);
+
+        var review = await ReviewAsync();
+
+        Assert.Contains($"- {crashed.Count} tasks stopped abnormally ({crashed.Count} EssentialContainerExited) in payments.", review, StringComparison.Ordinal);
+        Assert.Contains($"Crash loop: payments had {crashed.Count} tasks stop within minutes of starting", review, StringComparison.Ordinal);
+        Assert.Contains($"Deployment {Str(failedDeployment.Detail, "deploymentId")} of payments failed at {failedDeployment.Time:yyyy-MM-dd HH:mm}", review, StringComparison.Ordinal);
+        Assert.Contains("Deployments: 1 failed, 1 rolled back.", review, StringComparison.Ordinal);
+        foreach (var task in crashed)
+            Assert.Contains($"Task {Str(task, "taskArn")!.Split('/')[^1]} stopped (EssentialContainerExited)", review, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Review_RecoveryIsTheFirstSteadyStateAfterTheLastFailure()
+    {
+        var steady = lake.Events_("ECS Service Action").Where(e => Str(e.Detail, "eventName") == "SERVICE_STEADY_STATE"
+            && e.Event.GetProperty("resources")[0].GetString()!.EndsWith("/payments", StringComparison.Ordinal) && e.Time >= From && e.Time < To)
+            .Select(e => e.Time).Order().ToList();
+        var review = await ReviewAsync();
+        var line = review.Split('\n').Single(l => l.StartsWith("- payments reached steady state at ", StringComparison.Ordinal));
+        var at = DateTime.ParseExact(line[35..51], "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        Assert.Contains(steady, s => s.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) == line[35..51]);
+        Assert.True(at > From);
+    }
+
+    [Fact]
+    public async Task Review_NamesSupportCasesButNotTheirPersonalData()
+    {
+        var review = await IncidentReview.WriteAsync(lake.Engine, new DateTime(2010, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), null, null, CancellationToken.None);
+        var cases = await lake.RunAsync("support-cases", ("from", "2010-01-01"), ("to", "2030-01-01"));
+        Assert.Contains(cases, c => (string?)c["subject"] == "Question about my account");
+        Assert.Contains("| 1234563851 ", review, StringComparison.Ordinal);
+        Assert.DoesNotContain("Question about my account", review, StringComparison.Ordinal);
+    }
+}
