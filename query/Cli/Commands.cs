@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using Analytics.Query.Catalog;
 using Analytics.Query.Engines;
@@ -21,7 +22,7 @@ public static class Commands
     public static RootCommand Build() =>
         new("Analytics query: the catalog of post-incident and trend queries over the lake, run on embedded DuckDB (Athena's SQL dialect).")
         {
-            ListCommand(), RunCommand(), ReviewCommand(),
+            ListCommand(), RunCommand(), ReviewCommand(), ReportCommand(),
         };
 
     private static Option<string> LakeOption() =>
@@ -149,6 +150,50 @@ public static class Commands
             }
         });
         return command;
+    }
+
+    private static Command ReportCommand()
+    {
+        var lake = LakeOption();
+        var weeks = new Option<int>("--weeks") { Description = "How many ISO weeks.", DefaultValueFactory = _ => 8 };
+        var until = new Option<string?>("--until") { Description = "A day (yyyy-MM-dd) in the last week reported; default today (UTC)." };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for weekly-report.md and weekly-report.html (created when missing).", DefaultValueFactory = _ => "report" };
+        var weekly = new Command("weekly", """
+            Writes the weekly trend report: per ISO week, task failures by kind, OOM kills, failed deployments, AWS Health
+            events and Support cases, with week-over-week change, as Markdown and as an HTML page with charts (self-contained:
+            no script, no network).
+
+            Example: analytics-query report weekly --lake ./lake --weeks 4 --until 2026-11-08 -o ./report
+            """) { lake, weeks, until, output };
+        weekly.SetAction(async (parse, ct) =>
+        {
+            var errors = new List<string>();
+            if (parse.GetValue(weeks) is < 1 or > 260) errors.Add($"--weeks is {parse.GetValue(weeks)}: expected 1 to 260");
+            var day = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+            if (parse.GetValue(until) is { } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+                errors.Add($"--until is '{text}': expected a date yyyy-MM-dd");
+            if (errors.Count > 0)
+            {
+                await Console.Error.WriteLineAsync("Cannot report: " + string.Join("; ", errors)).ConfigureAwait(false);
+                return InvalidArguments;
+            }
+            try
+            {
+                await using var engine = await DuckDbEngine.OpenAsync(parse.GetValue(lake)!, ct).ConfigureAwait(false);
+                var report = await WeeklyReport.BuildAsync(engine, day, parse.GetValue(weeks), ct).ConfigureAwait(false);
+                var folder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
+                await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.md"), report.ToMarkdown(), ct).ConfigureAwait(false);
+                await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.html"), report.ToHtml(), ct).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"written {Path.Combine(folder, "weekly-report.md")} and weekly-report.html").ConfigureAwait(false);
+                return Ok;
+            }
+            catch (Exception ex) when (ex is QueryFailedException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return Failed;
+            }
+        });
+        return new Command("report", "Periodic reports.") { weekly };
     }
 
     private static async Task WriteTextAsync(string? path, string text, CancellationToken cancellationToken)

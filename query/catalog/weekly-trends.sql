@@ -1,6 +1,7 @@
 -- Per ISO week (Monday to Sunday, UTC): task failures by kind (essential container exits, failed starts,
--- OOM kills, Spot interruptions), failed deployments, Health events, and Support cases opened, each with
--- its change from the week before. Tasks count once at their final state, Health events once per ARN.
+-- OOM kills, which are a subset of the exits, and Spot interruptions), failed deployments, Health events,
+-- and Support cases opened (seen in DescribeCases or as a CreateCase event), each with its change from the
+-- week before. Tasks count once at their final state, Health events once per ARN.
 --
 -- @param from  timestamp  required  Start of the first week (UTC, inclusive; use a Monday)
 -- @param to    timestamp  required  End of the last week (UTC, exclusive)
@@ -41,11 +42,19 @@ facts AS (
       AND event_time >= :from AND event_time < :to
     GROUP BY event_arn
     UNION ALL
-    SELECT date_trunc('week', min(time_created)), 'support_cases', 1
-    FROM support_cases
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND time_created >= :from AND time_created < :to
+    SELECT date_trunc('week', min(opened_at)), 'support_cases', 1
+    FROM (
+        SELECT case_id, time_created AS opened_at
+        FROM support_cases
+        WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+          AND event_time >= :from AND event_time < :to
+          AND time_created >= :from AND time_created < :to
+        UNION ALL
+        SELECT case_id, event_time
+        FROM support_case_events
+        WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+          AND event_time >= :from AND event_time < :to AND event_name = 'CreateCase'
+    ) opened
     GROUP BY case_id
 ),
 weeks AS (
