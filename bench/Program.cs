@@ -8,8 +8,11 @@ using DuckDB.NET.Data;
 // Ingest benchmark: our ingest and DuckDB convert the same raw objects to partitioned Parquet, each in its
 // own child process so each peak memory is its own. Usage:
 //   dotnet run -c Release --project bench -- [--events N] [--work DIR]
+// Query latency (catalog on DuckDB vs the same SQL hand-run):
+//   dotnet run -c Release --project bench -- query [--task-events N] [--work DIR]
 // Child modes (used by the parent): ours DIR IN OUT | duckdb DIR IN OUT
 var inv = CultureInfo.InvariantCulture;
+if (args.Length > 0 && args[0] == "query") return await Analytics.Bench.QueryBench.RunAsync(args[1..]);
 if (args.Length == 4 && args[0] is "ours" or "duckdb")
 {
     var (input, output) = (args[2], args[3]);

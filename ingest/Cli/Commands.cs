@@ -31,6 +31,7 @@ public static class Commands
         var batch = new Option<int>("--batch-mb") { Description = "Rows buffered (estimated MiB in memory) before they are written out; bounds memory.", DefaultValueFactory = _ => 24 };
         var maxObject = new Option<int>("--max-object-mb") { Description = "Largest input object (MiB as stored); a larger one stops the run with an error.", DefaultValueFactory = _ => 512 };
         var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => Analytics.Ingest.Lake.LakeWriter.DefaultMaxIndexIds };
         var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
         var command = new Command("ingest", """
@@ -40,7 +41,7 @@ public static class Commands
             (unreadable input, lake not writable); 2 for invalid options.
 
             Example: analytics-ingest ingest --lake ./lake samples/
-            """) { lake, inputs, batch, maxObject, parallelism, summaryJson, quiet };
+            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, summaryJson, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var options = new IngestOptions
@@ -50,6 +51,7 @@ public static class Commands
                 BatchMegabytes = parse.GetValue(batch),
                 MaxObjectMegabytes = parse.GetValue(maxObject),
                 Parallelism = parse.GetValue(parallelism),
+                IndexMaxIds = parse.GetValue(indexMaxIds),
             };
             var errors = options.Validate();
             if (errors.Count > 0)

@@ -10,6 +10,10 @@ namespace Analytics.Ingest.Input;
 /// </summary>
 public sealed class InputObject : IDisposable
 {
+    // A pool of its own, holding few arrays: the shared pool keeps up to 32 arrays per size per core, which for
+    // object-sized arrays grew the peak with the input instead of the batch.
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 1 << 30, maxArraysPerBucket: 4);
+
     private byte[]? _pooled;
     private bool _disposed;
     private readonly int _length;
@@ -58,7 +62,7 @@ public sealed class InputObject : IDisposable
         {
             var length = RandomAccess.GetLength(handle);
             if (length > Array.MaxLength) throw new IOException($"Input '{file.FullName}' is too large to read whole ({length:N0} bytes).");
-            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
+            var buffer = Pool.Rent((int)Math.Max(1, length));
             try
             {
                 var read = 0;
@@ -72,7 +76,7 @@ public sealed class InputObject : IDisposable
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                Pool.Return(buffer);
                 throw;
             }
         }
@@ -82,7 +86,7 @@ public sealed class InputObject : IDisposable
     {
         if (length < 2 || stored[0] != 0x1f || stored[1] != 0x8b)
             return new InputObject(name, stored, length, pooled, lastModified, length, null);
-        var output = ArrayPool<byte>.Shared.Rent(Math.Max(4096, length * 8));
+        var output = Pool.Rent(Math.Max(4096, length * 8));
         var written = 0;
         string? error = null;
         try
@@ -92,9 +96,9 @@ public sealed class InputObject : IDisposable
             {
                 if (written == output.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(output.Length * 2);
+                    var larger = Pool.Rent(output.Length * 2);
                     output.AsSpan(0, written).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(output);
+                    Pool.Return(output);
                     output = larger;
                 }
                 var n = gzip.Read(output, written, output.Length - written);
@@ -108,7 +112,7 @@ public sealed class InputObject : IDisposable
         }
         finally
         {
-            if (pooled) ArrayPool<byte>.Shared.Return(stored);
+            if (pooled) Pool.Return(stored);
         }
         return new InputObject(name, output, written, pooled: true, lastModified, length, error);
     }
@@ -119,7 +123,7 @@ public sealed class InputObject : IDisposable
         if (_pooled is { } buffer)
         {
             _pooled = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            Pool.Return(buffer);
         }
         _disposed = true;
     }

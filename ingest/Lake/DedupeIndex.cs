@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Text;
 using System.Text.Json.Serialization;
 using Parquet.Serialization;
 
@@ -5,39 +7,91 @@ namespace Analytics.Ingest.Lake;
 
 /// <summary>
 /// The record ids already in the lake, per table and partition. The lake is its own index: a partition's
-/// ids are read from the <c>record_id</c> column of its published files the first time the run touches it,
-/// so a rerun, a restart after a crash, or a redelivery weeks later finds what is already there.
+/// ids are read from the <c>record_id</c> column of its files the first time the run touches it (published
+/// files, and this run's own hidden file), so a rerun, a restart after a crash, or a redelivery weeks later
+/// finds what is already there. Ids are held as 128-bit hashes, and partitions not touched lately are
+/// forgotten once more than <c>maxIds</c> are held, so memory follows the partitions in use, not the run's
+/// size; a forgotten partition is read again if touched again.
 /// </summary>
 /// <param name="layout">The lake.</param>
-public sealed class DedupeIndex(LakeLayout layout)
+/// <param name="runId">This run: its hidden files hold the rows it has flushed but not yet published.</param>
+/// <param name="maxIds">Ids held before the least recently used partitions are forgotten.</param>
+public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
 {
-    private readonly Dictionary<(string Table, string Dt), HashSet<string>> _seen = [];
+    private readonly Dictionary<(string Table, string Dt), Partition> _partitions = [];
+    private long _held;
+    private long _clock;
 
-    /// <summary>How many published files were read to build the index.</summary>
+    /// <summary>How many files were read to build the index.</summary>
     public int FilesRead { get; private set; }
+
+    /// <summary>How many times a partition was forgotten to stay under the limit.</summary>
+    public int PartitionsForgotten { get; private set; }
+
+    /// <summary>Ids held now.</summary>
+    public long IdsHeld => _held;
 
     /// <summary>Adds <paramref name="recordId"/>; false when the partition already holds it.</summary>
     public async ValueTask<bool> TryAddAsync(string table, string dt, string recordId, CancellationToken cancellationToken)
     {
-        if (!_seen.TryGetValue((table, dt), out var ids))
+        ArgumentNullException.ThrowIfNull(recordId);
+        if (!_partitions.TryGetValue((table, dt), out var partition))
         {
-            ids = await LoadAsync(table, dt, cancellationToken).ConfigureAwait(false);
-            _seen[(table, dt)] = ids;
+            partition = new Partition(await LoadAsync(table, dt, cancellationToken).ConfigureAwait(false));
+            _partitions[(table, dt)] = partition;
+            _held += partition.Ids.Count;
         }
-        return ids.Add(recordId);
+        partition.LastUsed = ++_clock;
+        if (!partition.Ids.Add(Hash(recordId))) return false;
+        _held++;
+        return true;
     }
 
-    private async Task<HashSet<string>> LoadAsync(string table, string dt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Forgets the least recently used partitions, never those in <paramref name="keep"/>, until at most
+    /// <c>maxIds</c> ids are held. Only call it when every row added for a forgettable partition is in a file
+    /// (published, or this run's hidden file with no write to it in progress), so reading it again finds them.
+    /// </summary>
+    public void Trim(IReadOnlySet<(string Table, string Dt)> keep)
     {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in layout.PublishedFiles(table, dt))
+        ArgumentNullException.ThrowIfNull(keep);
+        if (_held <= maxIds) return;
+        foreach (var (key, partition) in _partitions.Where(p => !keep.Contains(p.Key)).OrderBy(p => p.Value.LastUsed).ToList())
+        {
+            if (_held <= maxIds) break;
+            _partitions.Remove(key);
+            _held -= partition.Ids.Count;
+            PartitionsForgotten++;
+        }
+    }
+
+    // 128 bits: two different record ids of a run collide with a probability far below any disk error.
+    private static UInt128 Hash(string recordId)
+    {
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(Math.Min(recordId.Length, 256))];
+        return recordId.Length <= 256
+            ? XxHash128.HashToUInt128(utf8[..Encoding.UTF8.GetBytes(recordId, utf8)])
+            : XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(recordId));
+    }
+
+    private async Task<HashSet<UInt128>> LoadAsync(string table, string dt, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<UInt128>();
+        var own = layout.TempFile(table, dt, runId);
+        foreach (var file in layout.PublishedFiles(table, dt).Append(own).Where(File.Exists))
         {
             await using var stream = File.OpenRead(file);
             foreach (var row in (await ParquetSerializer.DeserializeAsync<RecordIdOnly>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)).Data)
-                ids.Add(row.RecordId);
+                ids.Add(Hash(row.RecordId));
             FilesRead++;
         }
         return ids;
+    }
+
+    private sealed class Partition(HashSet<UInt128> ids)
+    {
+        public HashSet<UInt128> Ids { get; } = ids;
+        public long LastUsed { get; set; }
     }
 
     private sealed class RecordIdOnly

@@ -26,15 +26,19 @@ public sealed class LakeWriter : IAsyncDisposable
     /// <param name="layout">The lake.</param>
     /// <param name="runId">The run's id; it names the files, so two runs never collide.</param>
     /// <param name="batchBytes">Buffered bytes (estimated) after which rows are written out.</param>
-    public LakeWriter(LakeLayout layout, string runId, long batchBytes)
+    /// <param name="maxIndexIds">Record ids the dedupe index holds before it forgets partitions not touched lately (about 40 bytes each).</param>
+    public LakeWriter(LakeLayout layout, string runId, long batchBytes, long maxIndexIds = DefaultMaxIndexIds)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchBytes, 1);
         _layout = layout;
         _runId = runId;
         _batchBytes = batchBytes;
-        _index = new DedupeIndex(layout);
+        _index = new DedupeIndex(layout, runId, maxIndexIds);
     }
+
+    /// <summary>Record ids held by the dedupe index before it forgets partitions: about 40 MB.</summary>
+    public const long DefaultMaxIndexIds = 1_000_000;
 
     /// <summary>Rows accepted so far, per table.</summary>
     public IReadOnlyDictionary<string, long> RowsWritten => _rowsWritten;
@@ -45,8 +49,11 @@ public sealed class LakeWriter : IAsyncDisposable
     /// <summary>Bytes of the published files.</summary>
     public long BytesPublished { get; private set; }
 
-    /// <summary>Published files read to find duplicates.</summary>
+    /// <summary>Files read to find duplicates.</summary>
     public int IndexFilesRead => _index.FilesRead;
+
+    /// <summary>Times the dedupe index forgot a partition to stay under its limit.</summary>
+    public int IndexPartitionsForgotten => _index.PartitionsForgotten;
 
     /// <summary>Adds a row; false (and nothing written) when its record id is already in the lake or this run.</summary>
     /// <param name="row">The row.</param>
@@ -76,6 +83,8 @@ public sealed class LakeWriter : IAsyncDisposable
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         await CompleteWritesAsync().ConfigureAwait(false);
+        // Every row of a partition without buffered rows is now in a file, so the index may forget it.
+        _index.Trim(_buffers.Values.SelectMany(b => b.Partitions.Select(dt => (b.Table.Name, dt))).ToHashSet());
         var detached = _buffers.Values.Select(b => b.Detach()).Where(b => b.Partitions.Count > 0).ToList();
         _bufferedBytes = 0;
         if (detached.Count > 0) _pendingWrite = Task.Run(() => WriteAsync(detached, cancellationToken), cancellationToken);

@@ -25,6 +25,13 @@ public sealed class IngestOptions
     /// <value>The default value is 60 minutes.</value>
     public int StaleTempMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least
+    /// recently; a forgotten partition is read again from its files if touched again.
+    /// </summary>
+    /// <value>The default value is 1,000,000 ids.</value>
+    public long IndexMaxIds { get; set; } = Analytics.Ingest.Lake.LakeWriter.DefaultMaxIndexIds;
+
     /// <summary>Every problem with the options, each naming the option, its value and the rule; empty when valid.</summary>
     public List<string> Validate()
     {
@@ -37,6 +44,7 @@ public sealed class IngestOptions
         if (BatchMegabytes is < 1 or > 4096) errors.Add($"--batch-mb {BatchMegabytes} must be between 1 and 4096.");
         if (MaxObjectMegabytes is < 1 or > 2000) errors.Add($"--max-object-mb {MaxObjectMegabytes} must be between 1 and 2000.");
         if (Parallelism is < 1 or > 64) errors.Add($"--parallelism {Parallelism} must be between 1 and 64.");
+        if (IndexMaxIds < 1) errors.Add($"--index-max-ids {IndexMaxIds} must be 1 or more.");
         if (StaleTempMinutes < 0) errors.Add($"--stale-temp-minutes {StaleTempMinutes} must be 0 or more.");
         return errors;
     }

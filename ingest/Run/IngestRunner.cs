@@ -50,7 +50,7 @@ public sealed class IngestRunner
 
         var files = LocalInputs.Enumerate(_options.Inputs);
         var summary = new IngestSummary { RunId = runId };
-        await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20);
+        await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20, _options.IndexMaxIds);
         // Bounded, so parsed objects wait for the writer instead of piling up in memory.
         var channel = Channel.CreateBounded<ParsedObject>(new BoundedChannelOptions(_options.Parallelism) { SingleReader = true });
 
@@ -114,6 +114,7 @@ public sealed class IngestRunner
         await writer.PublishAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (table, rows) in writer.RowsWritten) summary.RowsPerTable[table] = rows;
         summary.FilesWritten = writer.FilesPublished;
+        summary.IndexFilesRead = writer.IndexFilesRead;
         summary.BytesWritten = writer.BytesPublished;
         summary.Elapsed = stopwatch.Elapsed;
         summary.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;

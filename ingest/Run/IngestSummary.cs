@@ -33,6 +33,9 @@ public sealed class IngestSummary
     public long BytesWritten { get; set; }
     /// <summary>Wall-clock duration.</summary>
     public TimeSpan Elapsed { get; set; }
+
+    /// <summary>Lake files read to find duplicates (a partition forgotten by the index and touched again is read again).</summary>
+    public int IndexFilesRead { get; set; }
     /// <summary>Peak working set of the process, bytes.</summary>
     public long PeakMemoryBytes { get; set; }
 

@@ -155,6 +155,25 @@ public class IngestRunnerTests
         Assert.Equal(512, options.MaxObjectMegabytes);
         Assert.Equal(Environment.ProcessorCount, options.Parallelism);
         Assert.Equal(60, options.StaleTempMinutes);
+        Assert.Equal(1_000_000, options.IndexMaxIds);
+    }
+
+    [Fact]
+    public async Task Run_IndexForgetsPartitions_RedeliveriesStillLandOnce()
+    {
+        using var temp = Some.TempFolder();
+        var manifest = Generate(temp.Sub("events"), days: 3, truncated: 0, taskEventsPerDay: 600);
+        // A limit far below one partition's ids and a tiny batch: partitions are forgotten after every flush and
+        // read back (published files and this run's hidden file) when a redelivery or a later event touches them.
+        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], IndexMaxIds = 50, BatchMegabytes = 1 };
+
+        var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
+
+        Assert.Equal(manifest.Duplicates, summary.Duplicates);
+        Assert.True(summary.IndexFilesRead > 0, "no partition was read back: the limit did not make the index forget");
+        using var db = Some.DuckDb(temp.Sub("lake"));
+        foreach (var (table, rows) in manifest.ExpectedRows)
+            Assert.Equal(rows, Some.Scalar<long>(db, $"SELECT count(*) FROM {table}"));
     }
 
     private static List<string> LakeFiles(string lake) =>
