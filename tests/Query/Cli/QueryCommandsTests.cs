@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.Json;
+using Analytics.Query.Cli;
+
+namespace Analytics.Tests.Query.Cli;
+
+[Collection("Console")]
+public sealed class QueryCommandsTests : IAsyncLifetime
+{
+    private readonly TempFolder _temp = Some.TempFolder();
+
+    private string Lake => _temp.Sub("lake");
+
+    public async Task InitializeAsync() => await Some.IngestAsync(Lake, Path.Combine(Some.RepoRoot, "samples"));
+
+    public Task DisposeAsync()
+    {
+        _temp.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var @out = new StringWriter();
+        using var err = new StringWriter();
+        Console.SetOut(@out);
+        Console.SetError(err);
+        try
+        {
+            var code = await Commands.Build().Parse(args).InvokeAsync();
+            return (code, @out.ToString(), err.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+
+    [Fact]
+    public async Task List_ShowsEveryQueryWithItsParameters()
+    {
+        var (code, output, _) = await RunAsync("list");
+        Assert.Equal(Commands.Ok, code);
+        foreach (var query in Analytics.Query.Catalog.QueryCatalog.Default.Queries)
+        {
+            Assert.Contains(query.Name + "\n  " + query.Description, output, StringComparison.Ordinal);
+            foreach (var p in query.Parameters) Assert.Contains($"--param {p.Name}=", output, StringComparison.Ordinal);
+        }
+        Assert.Contains("--param min_stops=  integer               default 3", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_InvalidParameters_Exits2NamingEachOne()
+    {
+        var (code, _, err) = await RunAsync("run", "crash-loops", "--lake", Lake, "-p", "from=soon", "-p", "minutes=x", "-p", "nonsense");
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Contains("'nonsense' is not name=value", err, StringComparison.Ordinal);
+
+        (code, _, err) = await RunAsync("run", "crash-loops", "--lake", Lake, "-p", "from=soon", "-p", "minutes=x");
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Contains("parameter 'from' is 'soon'", err, StringComparison.Ordinal);
+        Assert.Contains("parameter 'to' is required", err, StringComparison.Ordinal);
+        Assert.Contains("parameter 'minutes' is 'x': expected a whole number", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownQueryOrMissingLake_SaysSo()
+    {
+        var (code, _, err) = await RunAsync("run", "no-such-query", "--lake", Lake);
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Contains("No query 'no-such-query' in the catalog. Queries: crash-loops,", err, StringComparison.Ordinal);
+
+        (code, _, err) = await RunAsync("run", "oom-kills", "--lake", _temp.Sub("nowhere"), "-p", "from=2026-11-02", "-p", "to=2026-11-03");
+        Assert.Equal(Commands.Failed, code);
+        Assert.Contains("does not exist", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_JsonToFile_WritesTheRows()
+    {
+        var path = _temp.Sub("out.json");
+        var (code, _, err) = await RunAsync("run", "deployment-outcomes", "--lake", Lake, "-p", "from=2026-11-02", "-p", "to=2026-11-03", "-p", "service=payments", "-f", "json", "-o", path);
+        Assert.Equal(Commands.Ok, code);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+        var outcomes = json.RootElement.EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).ToList();
+        Assert.Contains("failed", outcomes);
+        Assert.Contains("rolled_back", outcomes);
+        Assert.Contains($"{outcomes.Count} rows written to {path}", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Review_WritesTheMarkdownFile()
+    {
+        var path = _temp.Sub("review.md");
+        var (code, _, _) = await RunAsync("review", "--lake", Lake, "--from", "2026-11-02T13:30:00Z", "--to", "2026-11-02T15:30:00Z", "--service", "payments", "-o", path);
+        Assert.Equal(Commands.Ok, code);
+        var review = await File.ReadAllTextAsync(path, Encoding.UTF8);
+        Assert.StartsWith("# Post-incident review: service payments, 2026-11-02 13:30 to 2026-11-02 15:30 UTC", review, StringComparison.Ordinal);
+        Assert.Contains("Crash loop: payments had", review, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Review_ToBeforeFrom_Exits2()
+    {
+        var (code, _, err) = await RunAsync("review", "--lake", Lake, "--from", "2026-11-02T15:00:00Z", "--to", "2026-11-02T14:00:00Z");
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Contains("must be after 'from'", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReportWeekly_WritesMarkdownAndHtml()
+    {
+        var folder = _temp.Sub("report");
+        var (code, _, _) = await RunAsync("report", "weekly", "--lake", Lake, "--weeks", "2", "--until", "2026-11-08", "-o", folder);
+        Assert.Equal(Commands.Ok, code);
+        Assert.Contains("| 2026-W45 | 2026-11-02 |", await File.ReadAllTextAsync(Path.Combine(folder, "weekly-report.md")), StringComparison.Ordinal);
+        Assert.Contains("<svg", await File.ReadAllTextAsync(Path.Combine(folder, "weekly-report.html")), StringComparison.Ordinal);
+
+        (code, _, var err) = await RunAsync("report", "weekly", "--lake", Lake, "--weeks", "0", "--until", "next week");
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Contains("--weeks is 0: expected 1 to 260; --until is 'next week': expected a date yyyy-MM-dd", err, StringComparison.Ordinal);
+    }
+}
