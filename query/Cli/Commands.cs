@@ -158,13 +158,15 @@ public static class Commands
         var weeks = new Option<int>("--weeks") { Description = "How many ISO weeks.", DefaultValueFactory = _ => 8 };
         var until = new Option<string?>("--until") { Description = "A day (yyyy-MM-dd) in the last week reported; default today (UTC)." };
         var output = new Option<string>("--out", "-o") { Description = "Folder for weekly-report.md and weekly-report.html (created when missing).", DefaultValueFactory = _ => "report" };
+        var cluster = new Option<string?>("--cluster") { Description = "Only this cluster's ECS figures (name)." };
+        var service = new Option<string?>("--service") { Description = "Only this service's ECS figures (name)." };
         var weekly = new Command("weekly", """
             Writes the weekly trend report: per ISO week, task failures by kind, OOM kills, failed deployments, AWS Health
             events and Support cases, with week-over-week change, as Markdown and as an HTML page with charts (self-contained:
             no script, no network).
 
             Example: analytics-query report weekly --lake ./lake --weeks 4 --until 2026-11-08 -o ./report
-            """) { lake, weeks, until, output };
+            """) { lake, weeks, until, output, cluster, service };
         weekly.SetAction(async (parse, ct) =>
         {
             var errors = new List<string>();
@@ -180,7 +182,7 @@ public static class Commands
             try
             {
                 await using var engine = await DuckDbEngine.OpenAsync(parse.GetValue(lake)!, ct).ConfigureAwait(false);
-                var report = await WeeklyReport.BuildAsync(engine, day, parse.GetValue(weeks), ct).ConfigureAwait(false);
+                var report = await WeeklyReport.BuildAsync(engine, day, parse.GetValue(weeks), ct, parse.GetValue(cluster), parse.GetValue(service)).ConfigureAwait(false);
                 var folder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
                 await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.md"), report.ToMarkdown(), ct).ConfigureAwait(false);
                 await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.html"), report.ToHtml(), ct).ConfigureAwait(false);

@@ -50,8 +50,11 @@ public sealed class WeeklyReport
         public long? Change(string column, Week? previous) => previous is null ? null : Values[column] - previous.Values[column];
     }
 
-    /// <summary>Builds the report for the <paramref name="weeks"/> ISO weeks that end before the Monday on or after <paramref name="until"/>.</summary>
-    public static async Task<WeeklyReport> BuildAsync(IQueryEngine engine, DateOnly until, int weeks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the report for the <paramref name="weeks"/> ISO weeks that end before the Monday on or after
+    /// <paramref name="until"/>; <paramref name="cluster"/> and <paramref name="service"/> narrow the ECS figures.
+    /// </summary>
+    public static async Task<WeeklyReport> BuildAsync(IQueryEngine engine, DateOnly until, int weeks, CancellationToken cancellationToken, string? cluster = null, string? service = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentOutOfRangeException.ThrowIfLessThan(weeks, 1);
@@ -61,6 +64,8 @@ public sealed class WeeklyReport
         {
             ["from"] = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["to"] = end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["cluster"] = cluster,
+            ["service"] = service,
         };
         var answer = await Answer.RunAsync(engine, "weekly-trends", given, cancellationToken).ConfigureAwait(false);
         var byWeek = answer.Rows.ToDictionary(r => DateOnly.ParseExact((string)r["week_start"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture));

@@ -1,10 +1,12 @@
 -- AWS Health events active in the window, each at its latest version: status, affected entities (and how
 -- many are still impaired), and the ECS failures that overlap it: tasks stopped by an essential container
 -- exit, a failed start, an OOM kill or a Spot interruption between the event's start and its end (or the
--- end of the window), in the event's region.
+-- end of the window), in the event's region, optionally of one cluster or service.
 --
--- @param from  timestamp  required  Start of the window (UTC, inclusive)
--- @param to    timestamp  required  End of the window (UTC, exclusive)
+-- @param from     timestamp  required  Start of the window (UTC, inclusive)
+-- @param to       timestamp  required  End of the window (UTC, exclusive)
+-- @param cluster  string     optional  Count only this cluster's overlapping failures (name)
+-- @param service  string     optional  Count only this service's overlapping failures (name)
 WITH versions AS (
     SELECT h.*, row_number() OVER (PARTITION BY event_arn ORDER BY last_updated_time DESC, event_time DESC, origin) AS rn
     FROM health_events h
@@ -27,6 +29,8 @@ failures AS (
     FROM ecs_task_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
+      AND (:cluster IS NULL OR cluster_name = :cluster)
+      AND (:service IS NULL OR service_name = :service)
       AND last_status = 'STOPPED'
       AND stop_code IN ('EssentialContainerExited', 'TaskFailedToStart', 'SpotInterruption', 'TerminationNotice')
     GROUP BY region, task_arn

@@ -1,22 +1,29 @@
 -- Per ISO week (Monday to Sunday, UTC): task failures by kind (essential container exits, failed starts,
 -- OOM kills, which are a subset of the exits, and Spot interruptions), failed deployments, Health events,
 -- and Support cases opened (seen in DescribeCases or as a CreateCase event), each with its change from the
--- week before. Tasks count once at their final state, Health events once per ARN.
+-- week before. Tasks count once at their final state, Health events once per ARN. The cluster and service
+-- filters narrow the ECS figures; Health and Support figures are account-wide.
 --
--- @param from  timestamp  required  Start of the first week (UTC, inclusive; use a Monday)
--- @param to    timestamp  required  End of the last week (UTC, exclusive)
+-- @param from     timestamp  required  Start of the first week (UTC, inclusive; use a Monday)
+-- @param to       timestamp  required  End of the last week (UTC, exclusive)
+-- @param cluster  string     optional  Only this cluster's ECS figures (name)
+-- @param service  string     optional  Only this service's ECS figures (name)
 WITH latest AS (
     SELECT task_arn, last_status, stop_code, stopped_at,
            row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
     FROM ecs_task_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
+      AND (:cluster IS NULL OR cluster_name = :cluster)
+      AND (:service IS NULL OR service_name = :service)
 ),
 ooms AS (
     SELECT date_trunc('week', min(event_time)) AS week, task_arn
     FROM ecs_container_states
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to AND oom_killed
+      AND (:cluster IS NULL OR cluster_name = :cluster)
+      AND (:service IS NULL OR service_name = :service)
     GROUP BY task_arn
 ),
 facts AS (
@@ -34,6 +41,8 @@ facts AS (
     FROM ecs_deployment_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to AND event_name = 'SERVICE_DEPLOYMENT_FAILED'
+      AND (:cluster IS NULL OR cluster_name = :cluster)
+      AND (:service IS NULL OR service_name = :service)
     GROUP BY deployment_id
     UNION ALL
     SELECT date_trunc('week', min(event_time)), 'health_events', 1

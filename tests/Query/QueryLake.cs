@@ -34,6 +34,12 @@ public sealed class QueryLake : IAsyncLifetime
     /// <summary>The engine over the lake.</summary>
     public DuckDbEngine Engine { get; private set; } = null!;
 
+    /// <summary>
+    /// The engine over a second lake built from the same events delivered twice: first every object again with
+    /// its records in reverse order (so later versions arrive before earlier ones), then the originals.
+    /// </summary>
+    public DuckDbEngine Redelivered { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         new EventGenerator(new GeneratorOptions { Days = Days, TaskEventsPerDay = 1000, TruncatedRecords = 0, Seed = 5 }).WriteTo(Events);
@@ -46,11 +52,26 @@ public sealed class QueryLake : IAsyncLifetime
                 if (segment.IsWellFormed) Deliveries.Add(JsonDocument.Parse(data.Slice(segment.Start, segment.Length)).RootElement.Clone());
         }
         Engine = await DuckDbEngine.OpenAsync(Lake, CancellationToken.None);
+
+        var again = _temp.Sub("again");
+        Directory.CreateDirectory(again);
+        var n = 0;
+        foreach (var file in Directory.GetFiles(Events, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            using var input = InputObject.FromBytes(file, File.ReadAllBytes(file), DateTime.UnixEpoch);
+            var data = input.Data;
+            var records = RecordSplitter.Split(data.Span).Where(r => r.IsWellFormed).Select(r => System.Text.Encoding.UTF8.GetString(data.Span.Slice(r.Start, r.Length))).Reverse();
+            await File.WriteAllLinesAsync(Path.Combine(again, $"{n++:D5}.json"), records);
+        }
+        await Some.IngestAsync(_temp.Sub("lake2"), again);
+        await Some.IngestAsync(_temp.Sub("lake2"), Events, Some.Corpus);
+        Redelivered = await DuckDbEngine.OpenAsync(_temp.Sub("lake2"), CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
         await Engine.DisposeAsync();
+        await Redelivered.DisposeAsync();
         _temp.Dispose();
     }
 
@@ -68,11 +89,15 @@ public sealed class QueryLake : IAsyncLifetime
             .ToList();
 
     /// <summary>Runs a catalog query with the given parameters and returns its rows as dictionaries.</summary>
-    public async Task<List<Dictionary<string, object?>>> RunAsync(string name, params (string Name, string Value)[] parameters)
+    public Task<List<Dictionary<string, object?>>> RunAsync(string name, params (string Name, string Value)[] parameters) =>
+        RunOnAsync(Engine, name, parameters);
+
+    /// <summary>Runs a catalog query on <paramref name="engine"/>.</summary>
+    public static async Task<List<Dictionary<string, object?>>> RunOnAsync(IQueryEngine engine, string name, params (string Name, string Value)[] parameters)
     {
         var query = QueryCatalog.Default.Get(name);
         var values = ParameterParser.Parse(query, parameters.Select(p => KeyValuePair.Create(p.Name, p.Value)));
-        return await Rows(await Engine.RunAsync(query.Render(values), CancellationToken.None));
+        return await Rows(await engine.RunAsync(query.Render(values), CancellationToken.None));
     }
 
     /// <summary>The whole generated range as from/to parameters.</summary>

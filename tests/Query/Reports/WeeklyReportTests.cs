@@ -44,6 +44,18 @@ public sealed class WeeklyReportTests(QueryLake lake)
     }
 
     [Fact]
+    public async Task Build_ServiceFilter_NarrowsTheEcsFiguresOnly()
+    {
+        var all = await BuildAsync();
+        var payments = await WeeklyReport.BuildAsync(lake.Engine, new DateOnly(2026, 11, 15), 3, CancellationToken.None, service: "payments");
+        // OOM kills happen to the batch worker only, which is no service; Health events are account-wide.
+        Assert.True(all.Weeks[1].Values["oom_kills"] > 0);
+        Assert.All(payments.Weeks, w => Assert.Equal(0, w.Values["oom_kills"]));
+        Assert.Equal(all.Weeks.Select(w => w.Values["health_events"]), payments.Weeks.Select(w => w.Values["health_events"]));
+        Assert.Equal(1, payments.Weeks[1].Values["failed_deployments"]);
+    }
+
+    [Fact]
     public async Task Markdown_ShowsEachWeekWithItsChange()
     {
         var report = await BuildAsync();
