@@ -4,10 +4,11 @@
 -- Support rows are account-wide and always listed. Each task stop is listed once (its first STOPPED
 -- version); each Health event version once, whichever way it was observed.
 --
--- @param from     timestamp  required  Start of the window (UTC, inclusive)
--- @param to       timestamp  required  End of the window (UTC, exclusive)
--- @param cluster  string     optional  Only this cluster (name)
--- @param service  string     optional  Only this service (name)
+-- @param from          timestamp                   required      Start of the window (UTC, inclusive)
+-- @param to            timestamp                   required      End of the window (UTC, exclusive)
+-- @param cluster       string                      optional      Only this cluster (name)
+-- @param service       string                      optional      Only this service (name)
+-- @param min_severity  enum(info|warning|error)    default info  Leave out rows below this severity
 WITH stops AS (
     SELECT t.*, row_number() OVER (PARTITION BY task_arn ORDER BY task_version, event_time) AS rn
     FROM ecs_task_events t
@@ -35,59 +36,63 @@ health AS (
       AND event_time >= :from AND event_time < :to
     GROUP BY event_arn, service, event_type_code, event_type_category, status_code, event_region, last_updated_time
 )
-SELECT s.event_time, 'ecs_task' AS source,
-       CASE WHEN e.oom > 0 OR s.stop_code IN ('EssentialContainerExited', 'TaskFailedToStart') THEN 'error'
-            WHEN s.stop_code IN ('SpotInterruption', 'TerminationNotice') THEN 'warning'
-            ELSE 'info' END AS severity,
-       s.cluster_name, coalesce(s.service_name, s.task_group) AS service_name,
-       'Task ' || s.task_id || ' stopped (' || coalesce(s.stop_code, 'no stop code') || '): ' || coalesce(s.stopped_reason, '')
-           || CASE WHEN e.exits IS NULL THEN '' ELSE '; exit codes ' || e.exits END
-           || CASE WHEN e.oom > 0 THEN '; OutOfMemoryError' ELSE '' END AS summary,
-       s.task_arn AS reference
-FROM stops s
-LEFT JOIN exit_codes e ON e.task_arn = s.task_arn AND e.task_version = s.task_version
-WHERE s.rn = 1
-UNION ALL
-SELECT event_time, 'ecs_deployment', lower(event_type), cluster_name, service_name,
-       event_name || ' ' || deployment_id || coalesce(': ' || reason, ''), deployment_id
-FROM ecs_deployment_events
-WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-  AND event_time >= :from AND event_time < :to
-  AND (:cluster IS NULL OR cluster_name = :cluster)
-  AND (:service IS NULL OR service_name = :service)
-UNION ALL
-SELECT event_time, 'ecs_service', lower(event_type), cluster_name, service_name,
-       event_name || coalesce(': ' || reason, ''), service_arn
-FROM ecs_service_actions
-WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-  AND event_time >= :from AND event_time < :to
-  AND (:cluster IS NULL OR cluster_name = :cluster)
-  AND (:service IS NULL OR service_name = :service)
-UNION ALL
-SELECT event_time, 'ecs_container_instance',
-       CASE WHEN agent_connected = false OR status <> 'ACTIVE' THEN 'warning' ELSE 'info' END,
-       cluster_name, CAST(NULL AS varchar),
-       'Container instance ' || coalesce(ec2_instance_id, container_instance_arn) || ' ' || coalesce(status, '')
-           || CASE WHEN agent_connected = false THEN ', agent disconnected' ELSE '' END,
-       container_instance_arn
-FROM ecs_container_instance_events
-WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-  AND event_time >= :from AND event_time < :to
-  AND (:cluster IS NULL OR cluster_name = :cluster)
-  AND :service IS NULL
-UNION ALL
-SELECT event_time, 'health',
-       CASE WHEN event_type_category = 'issue' AND status_code = 'open' THEN 'error'
-            WHEN event_type_category = 'issue' THEN 'warning' ELSE 'info' END,
-       CAST(NULL AS varchar), CAST(NULL AS varchar),
-       'AWS Health ' || coalesce(service, '') || ' ' || coalesce(event_type_code, '') || ' ' || coalesce(status_code, '')
-           || coalesce(' in ' || event_region, ''),
-       event_arn
-FROM health
-UNION ALL
-SELECT event_time, 'support', 'info', CAST(NULL AS varchar), CAST(NULL AS varchar),
-       'Support case ' || coalesce(display_id, case_id) || ': ' || event_name, case_id
-FROM support_case_events
-WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-  AND event_time >= :from AND event_time < :to
-ORDER BY 1, 2, 7
+SELECT * FROM (
+    SELECT s.event_time, 'ecs_task' AS source,
+           CASE WHEN e.oom > 0 OR s.stop_code IN ('EssentialContainerExited', 'TaskFailedToStart') THEN 'error'
+                WHEN s.stop_code IN ('SpotInterruption', 'TerminationNotice') THEN 'warning'
+                ELSE 'info' END AS severity,
+           s.cluster_name, coalesce(s.service_name, s.task_group) AS service_name,
+           'Task ' || s.task_id || ' stopped (' || coalesce(s.stop_code, 'no stop code') || '): ' || coalesce(s.stopped_reason, '')
+               || CASE WHEN e.exits IS NULL THEN '' ELSE '; exit codes ' || e.exits END
+               || CASE WHEN e.oom > 0 THEN '; OutOfMemoryError' ELSE '' END AS summary,
+           s.task_arn AS reference
+    FROM stops s
+    LEFT JOIN exit_codes e ON e.task_arn = s.task_arn AND e.task_version = s.task_version
+    WHERE s.rn = 1
+    UNION ALL
+    SELECT event_time, 'ecs_deployment', lower(event_type), cluster_name, service_name,
+           event_name || ' ' || deployment_id || coalesce(': ' || reason, ''), deployment_id
+    FROM ecs_deployment_events
+    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time >= :from AND event_time < :to
+      AND (:cluster IS NULL OR cluster_name = :cluster)
+      AND (:service IS NULL OR service_name = :service)
+    UNION ALL
+    SELECT event_time, 'ecs_service', lower(event_type), cluster_name, service_name,
+           event_name || coalesce(': ' || reason, ''), service_arn
+    FROM ecs_service_actions
+    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time >= :from AND event_time < :to
+      AND (:cluster IS NULL OR cluster_name = :cluster)
+      AND (:service IS NULL OR service_name = :service)
+    UNION ALL
+    SELECT event_time, 'ecs_container_instance',
+           CASE WHEN agent_connected = false OR status <> 'ACTIVE' THEN 'warning' ELSE 'info' END,
+           cluster_name, CAST(NULL AS varchar),
+           'Container instance ' || coalesce(ec2_instance_id, container_instance_arn) || ' ' || coalesce(status, '')
+               || CASE WHEN agent_connected = false THEN ', agent disconnected' ELSE '' END,
+           container_instance_arn
+    FROM ecs_container_instance_events
+    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time >= :from AND event_time < :to
+      AND (:cluster IS NULL OR cluster_name = :cluster)
+      AND :service IS NULL
+    UNION ALL
+    SELECT event_time, 'health',
+           CASE WHEN event_type_category = 'issue' AND status_code = 'open' THEN 'error'
+                WHEN event_type_category = 'issue' THEN 'warning' ELSE 'info' END,
+           CAST(NULL AS varchar), CAST(NULL AS varchar),
+           'AWS Health ' || coalesce(service, '') || ' ' || coalesce(event_type_code, '') || ' ' || coalesce(status_code, '')
+               || coalesce(' in ' || event_region, ''),
+           event_arn
+    FROM health
+    UNION ALL
+    SELECT event_time, 'support', 'info', CAST(NULL AS varchar), CAST(NULL AS varchar),
+           'Support case ' || coalesce(display_id, case_id) || ': ' || event_name, case_id
+    FROM support_case_events
+    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time >= :from AND event_time < :to
+) timeline
+WHERE CASE severity WHEN 'error' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END
+   >= CASE :min_severity WHEN 'error' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END
+ORDER BY event_time, source, reference

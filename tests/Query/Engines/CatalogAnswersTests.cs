@@ -172,6 +172,17 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     }
 
     [Fact]
+    public async Task IncidentTimeline_MinSeverity_KeepsThatSeverityAndAbove()
+    {
+        var all = await lake.RunAsync("incident-timeline", QueryLake.WholeRange);
+        var errors = await lake.RunAsync("incident-timeline", [.. QueryLake.WholeRange, ("min_severity", "error")]);
+        var warnings = await lake.RunAsync("incident-timeline", [.. QueryLake.WholeRange, ("min_severity", "WARNING")]);
+        Assert.Equal(all.Count(r => (string?)r["severity"] == "error"), errors.Count);
+        Assert.Equal(all.Count(r => (string?)r["severity"] is "error" or "warning"), warnings.Count);
+        Assert.True(errors.Count > 0 && warnings.Count > errors.Count && all.Count > warnings.Count);
+    }
+
+    [Fact]
     public async Task HealthImpact_OneRowPerEventAtItsLatestVersion()
     {
         var expected = lake.Events_("AWS Health Event").GroupBy(e => Str(e.Detail, "eventArn")!)
