@@ -21,7 +21,7 @@ public static class Commands
     public static RootCommand Build() =>
         new("Analytics ingest: turns ECS, AWS Health and AWS Support events into a Parquet lake that Athena and DuckDB query.")
         {
-            IngestCommand(), DdlCommand(), GenerateCommand(),
+            IngestCommand(), CompactCommand(), DdlCommand(), GenerateCommand(),
         };
 
     private static Command IngestCommand()
@@ -71,6 +71,48 @@ public static class Commands
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"Ingest failed, nothing of this run was published: {ex.Message}").ConfigureAwait(false);
+                return Failed;
+            }
+        });
+        return command;
+    }
+
+    private static Command CompactCommand()
+    {
+        var lake = new Option<string>("--lake") { Description = "Folder of the lake.", Required = true };
+        var target = new Option<int>("--target-mb") { Description = "Size to merge small files up to; files of half this size or more are left alone.", DefaultValueFactory = _ => 128 };
+        var tables = new Option<string[]>("--table") { Description = "Only this table; repeat for several. Default: every table." };
+        var command = new Command("compact", """
+            Merges each partition's small files (from many small ingest runs) into files of about --target-mb, rows and
+            types unchanged, in time order. Each merge is journalled in _compaction/ first, so a run that dies is finished
+            or undone by the next one; no row is lost or left duplicated. Exit code 0 when done, 1 on a failure, 2 for
+            invalid options.
+
+            Example: analytics-ingest compact --lake ./lake
+            """) { lake, target, tables };
+        command.SetAction(async (parse, ct) =>
+        {
+            var errors = new List<string>();
+            var root = parse.GetValue(lake)!;
+            if (!Directory.Exists(root)) errors.Add($"--lake '{root}' does not exist.");
+            if (parse.GetValue(target) is < 1 or > 4096) errors.Add($"--target-mb {parse.GetValue(target)} must be between 1 and 4096.");
+            var names = parse.GetValue(tables) ?? [];
+            foreach (var name in names.Where(n => TableCatalog.All.All(t => t.Name != n)))
+                errors.Add($"--table '{name}' is not a table of the lake: {string.Join(", ", TableCatalog.All.Select(t => t.Name))}.");
+            if (errors.Count > 0)
+            {
+                await Console.Error.WriteLineAsync("Cannot start: " + string.Join("\n  ", ["", .. errors]).TrimStart()).ConfigureAwait(false);
+                return InvalidOptions;
+            }
+            try
+            {
+                var summary = await new Lake.Compactor(new Lake.LakeLayout(root), TimeProvider.System).RunAsync(names, (long)parse.GetValue(target) << 20, ct).ConfigureAwait(false);
+                Console.Out.Write(summary.ToText());
+                return Ok;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                await Console.Error.WriteLineAsync($"Compaction failed: {ex.Message}").ConfigureAwait(false);
                 return Failed;
             }
         });

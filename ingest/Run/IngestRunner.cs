@@ -46,6 +46,8 @@ public sealed class IngestRunner
         var runId = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         var layout = new LakeLayout(_options.Lake);
         Directory.CreateDirectory(layout.Root);
+        // A compaction that died halfway would leave rows twice (merged and unmerged) for readers; finish it first.
+        new Compactor(layout, _time).Recover();
         foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.StaleTempMinutes))) File.Delete(stale);
 
         var files = LocalInputs.Enumerate(_options.Inputs);

@@ -76,4 +76,26 @@ public class CommandsTests
         Assert.Equal(Commands.InvalidOptions, code);
         Assert.Contains("must be lowercase", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Compact_InvalidOptions_ListsEveryErrorAndExits2()
+    {
+        var (code, _, err) = await RunAsync("compact", "--lake", "/no/such/lake", "--target-mb", "0", "--table", "nope");
+        Assert.Equal(Commands.InvalidOptions, code);
+        Assert.Contains("--lake '/no/such/lake' does not exist.", err, StringComparison.Ordinal);
+        Assert.Contains("--target-mb 0 must be between 1 and 4096.", err, StringComparison.Ordinal);
+        Assert.Contains("--table 'nope' is not a table of the lake", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compact_TwoRuns_MergesTheirFilesAndSaysSo()
+    {
+        using var temp = Some.TempFolder();
+        var hours = Directory.GetDirectories(Path.Combine(Some.RepoRoot, "samples", "generated", "2026", "11", "02")).Order(StringComparer.Ordinal).Take(2).ToList();
+        foreach (var hour in hours) await Some.IngestAsync(temp.Sub("lake"), hour);
+        var (code, output, _) = await RunAsync("compact", "--lake", temp.Sub("lake"), "--table", "ecs_task_events");
+        Assert.Equal(Commands.Ok, code);
+        Assert.Contains("merged       2 small files", output, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(temp.Sub("lake"), "ecs_task_events", "dt=2026-11-02"), "*.parquet"));
+    }
 }

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using Analytics.Schemas;
+using Parquet;
+using Parquet.Data;
+using Parquet.Schema;
+
+namespace Analytics.Ingest.Lake;
+
+/// <summary>
+/// Merges a partition's small files into files of about the target size (DOMAIN: 128 MB or more; many small
+/// files are slow on S3 and Athena). Row groups are copied column by column, in order of their earliest
+/// <c>event_time</c>, so memory holds one column of one row group at a time and the rows stay exactly as they
+/// were. Each merge is journalled in <c>_compaction/</c> before its result is published, so a merge that dies
+/// halfway is finished (inputs deleted) or undone (result deleted) by the next run: no row is ever lost, and
+/// none stays duplicated. Between the publish and the deletion of the inputs a reader can briefly see both;
+/// deleting first would make it see neither, which is worse.
+/// </summary>
+public sealed class Compactor(LakeLayout layout, TimeProvider time)
+{
+    private static readonly MethodInfo CopyColumn = typeof(Compactor).GetMethod(nameof(CopyColumnAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private string JournalFolder => Path.Combine(layout.Root, "_compaction");
+
+    /// <summary>Compacts every partition of <paramref name="tables"/> (all tables when empty).</summary>
+    public async Task<CompactionSummary> RunAsync(IReadOnlyCollection<string> tables, long targetBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetBytes, 1);
+        var stopwatch = Stopwatch.StartNew();
+        var summary = new CompactionSummary { Recovered = Recover() };
+        var runId = "compacted-" + time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+        var merges = 0;
+        foreach (var table in TableCatalog.All.Where(t => tables.Count == 0 || tables.Contains(t.Name)))
+        {
+            var folder = layout.TableFolder(table.Name);
+            if (!Directory.Exists(folder)) continue;
+            foreach (var partition in Directory.GetDirectories(folder, Partitioning.Column + "=*").Order(StringComparer.Ordinal))
+            {
+                var dt = Path.GetFileName(partition)[(Partitioning.Column.Length + 1)..];
+                summary.PartitionsExamined++;
+                foreach (var bin in await BinsAsync(table.Name, dt, targetBytes, cancellationToken).ConfigureAwait(false))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var output = await MergeAsync(table, dt, bin, $"{runId}-{merges++:D4}", cancellationToken).ConfigureAwait(false);
+                    summary.FilesMerged += bin.Count;
+                    summary.FilesWritten++;
+                    summary.BytesBefore += bin.Sum(f => f.Bytes);
+                    summary.BytesAfter += new FileInfo(output).Length;
+                    summary.Rows += bin.Sum(f => f.Rows);
+                }
+            }
+        }
+        summary.Elapsed = stopwatch.Elapsed;
+        return summary;
+    }
+
+    /// <summary>
+    /// Finishes or undoes merges a dead run left in the journal: when the merged file was published, the
+    /// inputs still there are deleted; otherwise the merged file's temp is. Returns how many were found.
+    /// </summary>
+    public int Recover()
+    {
+        if (!Directory.Exists(JournalFolder)) return 0;
+        var found = 0;
+        foreach (var journal in Directory.GetFiles(JournalFolder, "*.json"))
+        {
+            var entry = JsonSerializer.Deserialize<Journal>(File.ReadAllText(journal)) ?? throw new InvalidDataException($"Compaction journal '{journal}' is empty.");
+            if (File.Exists(entry.Output))
+                foreach (var input in entry.Inputs) File.Delete(input);
+            else
+                File.Delete(entry.Temp);
+            File.Delete(journal);
+            found++;
+        }
+        return found;
+    }
+
+    private async Task<List<List<SourceFile>>> BinsAsync(string table, string dt, long targetBytes, CancellationToken cancellationToken)
+    {
+        var small = new List<SourceFile>();
+        foreach (var path in layout.PublishedFiles(table, dt))
+        {
+            var bytes = new FileInfo(path).Length;
+            if (bytes >= targetBytes / 2) continue;
+            await using var stream = File.OpenRead(path);
+            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            small.Add(new SourceFile(path, bytes, reader.RowGroups.Sum(g => g.RowCount), EarliestTime(reader)));
+        }
+        // Files in time order, cut into bins of at most the target size; a bin of one file has nothing to merge.
+        var bins = new List<List<SourceFile>>();
+        var current = new List<SourceFile>();
+        foreach (var file in small.OrderBy(f => f.Earliest).ThenBy(f => f.Path, StringComparer.Ordinal))
+        {
+            if (current.Count > 0 && current.Sum(f => f.Bytes) + file.Bytes > targetBytes)
+            {
+                bins.Add(current);
+                current = [];
+            }
+            current.Add(file);
+        }
+        bins.Add(current);
+        return bins.Where(b => b.Count > 1).ToList();
+    }
+
+    private async Task<string> MergeAsync(TableDefinition table, string dt, List<SourceFile> inputs, string mergeId, CancellationToken cancellationToken)
+    {
+        var temp = layout.TempFile(table.Name, dt, mergeId);
+        var output = layout.DataFile(table.Name, dt, mergeId);
+        long written = 0;
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await using var writer = await ParquetWriter.CreateAsync(table.ParquetSchema, stream, ParquetSettings.Create(append: false), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var readers = new List<(SourceFile File, Stream Stream, ParquetReader Reader)>();
+                try
+                {
+                    foreach (var input in inputs)
+                    {
+                        var source = File.OpenRead(input.Path);
+                        readers.Add((input, source, await ParquetReader.CreateAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false)));
+                        if (!readers[^1].Reader.Schema.Equals(table.ParquetSchema))
+                            throw new InvalidDataException($"'{input.Path}' does not have the schema of {table.Name}; the partition is left as it is.");
+                    }
+                    // Row groups of all inputs by their earliest event_time, so the merged file reads in time order.
+                    var groups = readers.SelectMany(r => Enumerable.Range(0, r.Reader.RowGroupCount).Select(g => (r.File, r.Reader, Index: g, Earliest: EarliestTime(r.Reader, g))));
+                    foreach (var (file, reader, index, _) in groups.OrderBy(g => g.Earliest).ThenBy(g => g.File.Path, StringComparer.Ordinal).ThenBy(g => g.Index).ToList())
+                    {
+                        using var group = reader.OpenRowGroupReader(index);
+                        using var target = writer.CreateRowGroup();
+                        foreach (var field in table.ParquetSchema.GetDataFields())
+                        {
+                            var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken).ConfigureAwait(false);
+                            await ((Task)CopyColumn.MakeGenericMethod(raw.GetType().GetGenericArguments()[0]).Invoke(null, [target, field, raw, cancellationToken])!).ConfigureAwait(false);
+                        }
+                        written += group.RowCount;
+                    }
+                }
+                finally
+                {
+                    foreach (var (_, source, reader) in readers)
+                    {
+                        await reader.DisposeAsync().ConfigureAwait(false);
+                        await source.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        var expected = inputs.Sum(f => f.Rows);
+        if (written != expected)
+        {
+            File.Delete(temp);
+            throw new InvalidDataException($"Merging {inputs.Count} files of {table.Name}/dt={dt} wrote {written:N0} rows instead of {expected:N0}; nothing was changed.");
+        }
+        Directory.CreateDirectory(JournalFolder);
+        var journal = Path.Combine(JournalFolder, mergeId + ".json");
+        await File.WriteAllTextAsync(journal, JsonSerializer.Serialize(new Journal(output, temp, inputs.Select(f => f.Path).ToList())), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, output);
+        foreach (var input in inputs) File.Delete(input.Path);
+        File.Delete(journal);
+        return output;
+    }
+
+    private static async Task CopyColumnAsync<T>(ParquetRowGroupWriter target, DataField field, RawColumnData raw, CancellationToken cancellationToken) where T : struct
+    {
+        using var data = (RawColumnData<T>)raw;
+        // A required flat column has no levels; everything else travels with its definition and repetition levels.
+        if (field.MaxDefinitionLevel == 0 && field.MaxRepetitionLevel == 0)
+            await target.WriteAsync<T>(field, data.Values.ToArray(), null, null, cancellationToken).ConfigureAwait(false);
+        else
+            await target.WriteAllPartsAsync<T>(field, data.Values.ToArray(),
+                field.MaxDefinitionLevel > 0 ? data.DefinitionLevels.ToArray() : null,
+                field.MaxRepetitionLevel > 0 ? data.RepetitionLevels.ToArray() : null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DateTime EarliestTime(ParquetReader reader) =>
+        Enumerable.Range(0, reader.RowGroupCount).Select(g => EarliestTime(reader, g)).DefaultIfEmpty(DateTime.MaxValue).Min();
+
+    private static DateTime EarliestTime(ParquetReader reader, int rowGroup)
+    {
+        var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Name == "event_time");
+        if (field is null) return DateTime.MaxValue;
+        using var group = reader.OpenRowGroupReader(rowGroup);
+        // Parquet.Net reports the statistics of a TIMESTAMP(MILLIS) column as raw epoch milliseconds.
+        return group.GetStatistics(field)?.MinValue switch
+        {
+            DateTime min => min,
+            long milliseconds => DateTime.UnixEpoch.AddMilliseconds(milliseconds),
+            _ => DateTime.MaxValue,
+        };
+    }
+
+    private sealed record SourceFile(string Path, long Bytes, long Rows, DateTime Earliest);
+
+    private sealed record Journal(string Output, string Temp, List<string> Inputs);
+}
+
+/// <summary>What a compaction did.</summary>
+public sealed class CompactionSummary
+{
+    /// <summary>Merges a dead run left half-done, finished or undone at start.</summary>
+    public int Recovered { get; set; }
+    /// <summary>Partitions looked at.</summary>
+    public int PartitionsExamined { get; set; }
+    /// <summary>Small files merged (and deleted).</summary>
+    public int FilesMerged { get; set; }
+    /// <summary>Files written in their place.</summary>
+    public int FilesWritten { get; set; }
+    /// <summary>Bytes of the merged files.</summary>
+    public long BytesBefore { get; set; }
+    /// <summary>Bytes of the files written.</summary>
+    public long BytesAfter { get; set; }
+    /// <summary>Rows copied.</summary>
+    public long Rows { get; set; }
+    /// <summary>How long it took.</summary>
+    public TimeSpan Elapsed { get; set; }
+
+    /// <summary>A few lines for a person.</summary>
+    public string ToText() => string.Create(CultureInfo.InvariantCulture, $"""
+        Compaction
+          examined     {PartitionsExamined:N0} partitions
+          merged       {FilesMerged:N0} small files ({BytesBefore / 1e6:N1} MB) into {FilesWritten:N0} ({BytesAfter / 1e6:N1} MB), {Rows:N0} rows
+          recovered    {Recovered:N0} half-done merges of an earlier run
+          took         {Elapsed.TotalSeconds:N1} s
+
+        """);
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Analytics.Ingest.Lake;
+using Analytics.Schemas;
+
+namespace Analytics.Tests.Ingest.Lake;
+
+public sealed class CompactorTests
+{
+    private static readonly string Day = Path.Combine(Some.RepoRoot, "samples", "generated", "2026", "11", "02");
+
+    // One ingest run per hour of the bundled generated day: many small files per partition, as hourly runs leave them.
+    private static async Task<string> HourlyLakeAsync(TempFolder temp)
+    {
+        foreach (var hour in Directory.GetDirectories(Day).Order(StringComparer.Ordinal))
+            await Some.IngestAsync(temp.Sub("lake"), hour);
+        return temp.Sub("lake");
+    }
+
+    private static Dictionary<string, long> Snapshot(string lake)
+    {
+        using var db = Some.DuckDb(lake);
+        return TableCatalog.All.Where(t => Directory.Exists(Path.Combine(lake, t.Name))).ToDictionary(t => t.Name, t =>
+            Some.Scalar<long>(db, $"SELECT count(*) FROM {t.Name}"));
+    }
+
+    private static void CopyTable(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*.parquet", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    [Fact]
+    public async Task Run_ManySmallFiles_OneFilePerPartitionWithExactlyTheSameRows()
+    {
+        using var temp = Some.TempFolder();
+        var lake = await HourlyLakeAsync(temp);
+        CopyTable(lake, temp.Sub("before"));
+        var filesBefore = Directory.GetFiles(lake, "*.parquet", SearchOption.AllDirectories).Length;
+
+        var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System).RunAsync([], 128L << 20, CancellationToken.None);
+
+        var partitions = Directory.GetDirectories(lake, "dt=*", SearchOption.AllDirectories);
+        Assert.All(partitions, p => Assert.Single(Directory.GetFiles(p, "*.parquet")));
+        Assert.Equal(filesBefore, summary.FilesMerged + partitions.Length - summary.FilesWritten);
+        Assert.True(summary.FilesMerged > partitions.Length);
+        Assert.Equal(Snapshot(temp.Sub("before")), Snapshot(lake));
+        using var db = Some.DuckDb(lake);
+        foreach (var table in Directory.GetDirectories(lake).Select(Path.GetFileName).Where(n => !n!.StartsWith('_')))
+        {
+            var before = Path.Combine(temp.Sub("before"), table!).Replace("'", "''", StringComparison.Ordinal);
+            var after = Path.Combine(lake, table!).Replace("'", "''", StringComparison.Ordinal);
+            // Every row, every column, both ways: nothing lost, nothing added, nothing changed.
+            Assert.Equal(0L, Some.Scalar<long>(db, $"""
+                SELECT count(*) FROM (
+                  (SELECT * FROM read_parquet('{before}/*/*.parquet', hive_partitioning = true) EXCEPT ALL SELECT * FROM read_parquet('{after}/*/*.parquet', hive_partitioning = true))
+                  UNION ALL
+                  (SELECT * FROM read_parquet('{after}/*/*.parquet', hive_partitioning = true) EXCEPT ALL SELECT * FROM read_parquet('{before}/*/*.parquet', hive_partitioning = true)))
+                """));
+        }
+    }
+
+    [Fact]
+    public async Task Run_MergedFile_KeepsTheContractTypesAndReadsInTimeOrder()
+    {
+        using var temp = Some.TempFolder();
+        var lake = await HourlyLakeAsync(temp);
+        await new Compactor(new LakeLayout(lake), TimeProvider.System).RunAsync(["ecs_task_events"], 128L << 20, CancellationToken.None);
+
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(lake, "ecs_task_events", "dt=2026-11-02"), "*.parquet"));
+        using var db = Some.DuckDb(lake);
+        var types = Some.Query(db, $"SELECT name, type, logical_type FROM parquet_schema('{file}') WHERE name = 'event_time'").Single();
+        Assert.Equal("INT64", types["type"]);
+        Assert.Contains("isAdjustedToUTC=1", (string)types["logical_type"]!, StringComparison.Ordinal);
+        Assert.Contains("MILLIS=MilliSeconds()", (string)types["logical_type"]!, StringComparison.Ordinal);
+        // Row groups follow each other in time: each starts no earlier than the one before.
+        var starts = Some.Query(db, $"SELECT stats_min_value FROM parquet_metadata('{file}') WHERE path_in_schema = 'event_time' ORDER BY row_group_id")
+            .Select(r => (string)r["stats_min_value"]!).ToList();
+        Assert.True(starts.Count > 1);
+        Assert.Equal(starts.Order(StringComparer.Ordinal), starts);
+    }
+
+    [Fact]
+    public async Task Run_Again_ChangesNothing()
+    {
+        using var temp = Some.TempFolder();
+        var lake = await HourlyLakeAsync(temp);
+        var compactor = new Compactor(new LakeLayout(lake), TimeProvider.System);
+        await compactor.RunAsync([], 128L << 20, CancellationToken.None);
+        var files = Directory.GetFiles(lake, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var again = await compactor.RunAsync([], 128L << 20, CancellationToken.None);
+
+        Assert.Equal(0, again.FilesMerged);
+        Assert.Equal(files, Directory.GetFiles(lake, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_FilesOfHalfTheTargetOrMore_AreLeftAlone()
+    {
+        using var temp = Some.TempFolder();
+        var lake = await HourlyLakeAsync(temp);
+        var smallest = Directory.GetFiles(lake, "*.parquet", SearchOption.AllDirectories).Min(f => new FileInfo(f).Length);
+
+        var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System).RunAsync([], smallest * 2, CancellationToken.None);
+
+        Assert.Equal(0, summary.FilesMerged);
+    }
+
+    [Fact]
+    public async Task Recover_MergePublishedButInputsNotDeleted_DeletesTheInputs()
+    {
+        using var temp = Some.TempFolder();
+        var lake = await HourlyLakeAsync(temp);
+        var partition = Path.Combine(lake, "ecs_task_events", "dt=2026-11-02");
+        var inputs = Directory.GetFiles(partition, "*.parquet").Order(StringComparer.Ordinal).ToList();
+        var expected = Snapshot(lake)["ecs_task_events"];
+        // A run that died right after publishing its merge: the merged file and its inputs are both there.
+        var compactor = new Compactor(new LakeLayout(lake), TimeProvider.System);
+        CopyTable(lake, temp.Sub("merged-elsewhere"));
+        await new Compactor(new LakeLayout(temp.Sub("merged-elsewhere")), TimeProvider.System).RunAsync(["ecs_task_events"], 128L << 20, CancellationToken.None);
+        var merged = Path.Combine(partition, "part-compacted-dead.parquet");
+        File.Copy(Assert.Single(Directory.GetFiles(Path.Combine(temp.Sub("merged-elsewhere"), "ecs_task_events", "dt=2026-11-02"), "*.parquet")), merged);
+        Directory.CreateDirectory(Path.Combine(lake, "_compaction"));
+        File.WriteAllText(Path.Combine(lake, "_compaction", "dead.json"), JsonSerializer.Serialize(new { Output = merged, Temp = merged + ".tmp", Inputs = inputs }));
+        Assert.Equal(2 * expected, Snapshot(lake)["ecs_task_events"]);
+
+        Assert.Equal(1, compactor.Recover());
+
+        Assert.Equal([merged], Directory.GetFiles(partition, "*.parquet"));
+        Assert.Equal(expected, Snapshot(lake)["ecs_task_events"]);
+        Assert.Empty(Directory.GetFiles(Path.Combine(lake, "_compaction")));
+    }
+
+    [Fact]
+    public async Task Recover_MergeNotPublished_KeepsTheInputsAndDropsTheTemp()
+    {
+        using var temp = Some.TempFolder();
+        var lake = await HourlyLakeAsync(temp);
+        var partition = Path.Combine(lake, "ecs_task_events", "dt=2026-11-02");
+        var inputs = Directory.GetFiles(partition, "*.parquet").Order(StringComparer.Ordinal).ToList();
+        var tempFile = Path.Combine(partition, ".part-compacted-dead.parquet.tmp");
+        File.WriteAllText(tempFile, "half a file");
+        Directory.CreateDirectory(Path.Combine(lake, "_compaction"));
+        File.WriteAllText(Path.Combine(lake, "_compaction", "dead.json"),
+            JsonSerializer.Serialize(new { Output = Path.Combine(partition, "part-compacted-dead.parquet"), Temp = tempFile, Inputs = inputs }));
+
+        Assert.Equal(1, new Compactor(new LakeLayout(lake), TimeProvider.System).Recover());
+
+        Assert.False(File.Exists(tempFile));
+        Assert.Equal(inputs, Directory.GetFiles(partition, "*.parquet").Order(StringComparer.Ordinal));
+    }
+}
