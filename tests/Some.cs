@@ -33,6 +33,27 @@ public static class Some
         return connection;
     }
 
+    /// <summary>Runs a command with the console captured; returns its exit code and what it wrote (tests using it share the "Console" collection).</summary>
+    public static async Task<(int Code, string Out, string Err)> ConsoleAsync(Func<Task<int>> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var @out = new StringWriter();
+        using var err = new StringWriter();
+        Console.SetOut(@out);
+        Console.SetError(err);
+        try
+        {
+            var code = await run();
+            return (code, @out.ToString(), err.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+    }
+
     /// <summary>Runs a statement.</summary>
     public static void Execute(DuckDBConnection connection, string sql)
     {

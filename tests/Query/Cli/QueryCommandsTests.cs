@@ -19,24 +19,8 @@ public sealed class QueryCommandsTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var @out = new StringWriter();
-        using var err = new StringWriter();
-        Console.SetOut(@out);
-        Console.SetError(err);
-        try
-        {
-            var code = await Commands.Build().Parse(args).InvokeAsync();
-            return (code, @out.ToString(), err.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) =>
+        Some.ConsoleAsync(() => Commands.Build().Parse(args).InvokeAsync());
 
     [Fact]
     public async Task List_ShowsEveryQueryWithItsParameters()
