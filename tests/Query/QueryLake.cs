@@ -81,6 +81,19 @@ public sealed class QueryLake : IAsyncLifetime
             .DistinctBy(e => e.GetProperty("id").GetString())
             .Select(e => (e.GetProperty("id").GetString()!, e.GetProperty("time").GetDateTime().ToUniversalTime(), e.GetProperty("detail"), e));
 
+    /// <summary>A JSON string property, or null when it is missing or not a string.</summary>
+    public static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>The Monday (UTC) of the ISO week of <paramref name="t"/>.</summary>
+    public static DateOnly Monday(DateTime t) => DateOnly.FromDateTime(t.Date.AddDays(-(((int)t.DayOfWeek + 6) % 7)));
+
+    /// <summary>Tasks with a container killed for memory (reason OutOfMemoryError…), counted in the week of their first such event.</summary>
+    public Dictionary<DateOnly, long> OomKilledTasksPerWeek() =>
+        Events_("ECS Task State Change")
+            .Where(e => e.Detail.GetProperty("containers").EnumerateArray().Any(c => Str(c, "reason")?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true))
+            .GroupBy(e => Str(e.Detail, "taskArn")).Select(g => Monday(g.Min(e => e.Time)))
+            .GroupBy(m => m).ToDictionary(g => g.Key, g => (long)g.Count());
+
     /// <summary>Each task's final state: the task event with the highest detail.version.</summary>
     public List<JsonElement> LatestTaskStates() =>
         Events_("ECS Task State Change").Select(e => e.Detail)

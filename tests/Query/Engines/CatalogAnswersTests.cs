@@ -17,11 +17,10 @@ public sealed class CatalogAnswersTests(QueryLake lake)
         return group is not null && group.StartsWith("service:", StringComparison.Ordinal) ? group[8..] : group;
     }
 
-    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static DateTime Time(JsonElement e, string name) => DateTime.Parse(e.GetProperty(name).GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
 
-    private List<JsonElement> Stopped() => lake.LatestTaskStates().Where(t => Str(t, "lastStatus") == "STOPPED").ToList();
+    private List<JsonElement> Stopped() => lake.LatestTaskStates().Where(t => QueryLake.Str(t, "lastStatus") == "STOPPED").ToList();
 
     [Fact]
     public async Task EveryCatalogQuery_RunsOnDuckDbOverTheLake()
@@ -54,7 +53,7 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     [Fact]
     public async Task TaskStopReasons_CountsEachTaskOnceAtItsFinalState()
     {
-        var expected = Stopped().GroupBy(t => (Service(t), Str(t, "stopCode"))).ToDictionary(g => g.Key, g => (long)g.Count());
+        var expected = Stopped().GroupBy(t => (Service(t), QueryLake.Str(t, "stopCode"))).ToDictionary(g => g.Key, g => (long)g.Count());
         var rows = await lake.RunAsync("task-stop-reasons", QueryLake.WholeRange);
         var actual = rows.GroupBy(r => ((string?)r["service_name"], (string?)r["stop_code"])).ToDictionary(g => g.Key, g => g.Sum(r => (long)r["tasks"]!));
         Assert.Equal(expected.OrderBy(k => k.Key.ToString()), actual.OrderBy(k => k.Key.ToString()));
@@ -74,8 +73,8 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     {
         var expected = lake.Events_("ECS Task State Change")
             .SelectMany(e => e.Detail.GetProperty("containers").EnumerateArray()
-                .Where(c => Str(c, "reason")?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true)
-                .Select(c => (e.Detail.GetProperty("taskArn").GetString(), Str(c, "name"))))
+                .Where(c => QueryLake.Str(c, "reason")?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true)
+                .Select(c => (e.Detail.GetProperty("taskArn").GetString(), QueryLake.Str(c, "name"))))
             .Distinct().Count();
         var rows = await lake.RunAsync("oom-kills", QueryLake.WholeRange);
         Assert.True(expected > 0);
@@ -85,8 +84,8 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     [Fact]
     public async Task SpotInterruptions_ByAvailabilityZone()
     {
-        var expected = Stopped().Where(t => Str(t, "stopCode") == "SpotInterruption")
-            .GroupBy(t => Str(t, "availabilityZone")).ToDictionary(g => g.Key!, g => (long)g.Count());
+        var expected = Stopped().Where(t => QueryLake.Str(t, "stopCode") == "SpotInterruption")
+            .GroupBy(t => QueryLake.Str(t, "availabilityZone")).ToDictionary(g => g.Key!, g => (long)g.Count());
         var rows = await lake.RunAsync("spot-interruptions", QueryLake.WholeRange);
         var actual = rows.GroupBy(r => (string)r["availability_zone"]!).ToDictionary(g => g.Key, g => g.Sum(r => (long)r["interruptions"]!));
         Assert.NotEmpty(expected);
@@ -97,7 +96,7 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     public async Task CrashLoops_ServicesWithRepeatedQuickStops()
     {
         var expected = Stopped()
-            .Where(t => Str(t, "startedAt") is not null && Str(t, "stoppedAt") is not null
+            .Where(t => QueryLake.Str(t, "startedAt") is not null && QueryLake.Str(t, "stoppedAt") is not null
                 && Time(t, "stoppedAt") - Time(t, "startedAt") <= TimeSpan.FromMinutes(5))
             .GroupBy(Service).Where(g => g.Count() >= 3).ToDictionary(g => g.Key!, g => (long)g.Count());
         var rows = await lake.RunAsync("crash-loops", [.. QueryLake.WholeRange, ("minutes", "5"), ("min_stops", "3")]);
@@ -108,10 +107,10 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     [Fact]
     public async Task DeploymentOutcomes_FailedAndRolledBackAndCompleted()
     {
-        var expected = lake.Events_("ECS Deployment State Change").GroupBy(e => Str(e.Detail, "deploymentId")!).ToDictionary(g => g.Key, g =>
+        var expected = lake.Events_("ECS Deployment State Change").GroupBy(e => QueryLake.Str(e.Detail, "deploymentId")!).ToDictionary(g => g.Key, g =>
         {
-            var names = g.Select(e => Str(e.Detail, "eventName")).ToList();
-            var rollback = g.Any(e => Str(e.Detail, "reason")?.Contains("rolling back", StringComparison.OrdinalIgnoreCase) == true);
+            var names = g.Select(e => QueryLake.Str(e.Detail, "eventName")).ToList();
+            var rollback = g.Any(e => QueryLake.Str(e.Detail, "reason")?.Contains("rolling back", StringComparison.OrdinalIgnoreCase) == true);
             return names.Contains("SERVICE_DEPLOYMENT_FAILED") ? "failed"
                 : names.Contains("SERVICE_DEPLOYMENT_COMPLETED") ? rollback ? "rolled_back" : "completed" : "in_progress";
         });
@@ -124,8 +123,8 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     [Fact]
     public async Task PlacementFailures_PerServiceAndReason()
     {
-        var expected = lake.Events_("ECS Service Action").Where(e => Str(e.Detail, "eventName") == "SERVICE_TASK_PLACEMENT_FAILURE")
-            .GroupBy(e => Str(e.Detail, "reason")).ToDictionary(g => g.Key!, g => (long)g.Count());
+        var expected = lake.Events_("ECS Service Action").Where(e => QueryLake.Str(e.Detail, "eventName") == "SERVICE_TASK_PLACEMENT_FAILURE")
+            .GroupBy(e => QueryLake.Str(e.Detail, "reason")).ToDictionary(g => g.Key!, g => (long)g.Count());
         var rows = await lake.RunAsync("placement-failures", QueryLake.WholeRange);
         Assert.Equal(expected.OrderBy(k => k.Key), rows.GroupBy(r => (string)r["reason"]!).ToDictionary(g => g.Key, g => g.Sum(r => (long)r["events"]!)).OrderBy(k => k.Key));
     }
@@ -133,23 +132,17 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     [Fact]
     public async Task WeeklyTrends_OomKillsAndFailedDeploymentsPerIsoWeek()
     {
-        static DateTime Monday(DateTime t) => t.Date.AddDays(-(((int)t.DayOfWeek + 6) % 7));
-        var oom = lake.Events_("ECS Task State Change")
-            .SelectMany(e => e.Detail.GetProperty("containers").EnumerateArray()
-                .Where(c => Str(c, "reason")?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true)
-                .Select(_ => (Task: e.Detail.GetProperty("taskArn").GetString(), e.Time)))
-            .GroupBy(x => x.Task).Select(g => Monday(g.Min(x => x.Time)))
-            .GroupBy(w => w).ToDictionary(g => g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g => (long)g.Count());
-        var failed = lake.Events_("ECS Deployment State Change").Where(e => Str(e.Detail, "eventName") == "SERVICE_DEPLOYMENT_FAILED")
-            .GroupBy(e => Str(e.Detail, "deploymentId")).Select(g => Monday(g.Min(e => e.Time)))
-            .GroupBy(w => w).ToDictionary(g => g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g => (long)g.Count());
+        var oom = lake.OomKilledTasksPerWeek();
+        var failed = lake.Events_("ECS Deployment State Change").Where(e => QueryLake.Str(e.Detail, "eventName") == "SERVICE_DEPLOYMENT_FAILED")
+            .GroupBy(e => QueryLake.Str(e.Detail, "deploymentId")).Select(g => QueryLake.Monday(g.Min(e => e.Time)))
+            .GroupBy(w => w).ToDictionary(g => g.Key, g => (long)g.Count());
 
         var rows = await lake.RunAsync("weekly-trends", QueryLake.WholeRange);
 
         Assert.Equal(2, rows.Count);
         foreach (var row in rows)
         {
-            var week = (string)row["week_start"]!;
+            var week = DateOnly.ParseExact((string)row["week_start"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
             Assert.Equal(oom.GetValueOrDefault(week), (long)row["oom_kills"]!);
             Assert.Equal(failed.GetValueOrDefault(week), (long)row["failed_deployments"]!);
         }
@@ -163,7 +156,7 @@ public sealed class CatalogAnswersTests(QueryLake lake)
         var from = QueryLake.Start.AddHours(12);
         var to = QueryLake.Start.AddHours(18);
         var expected = lake.Events_("ECS Task State Change")
-            .Where(e => Str(e.Detail, "lastStatus") == "STOPPED" && Service(e.Detail) == "payments" && e.Time >= from && e.Time < to)
+            .Where(e => QueryLake.Str(e.Detail, "lastStatus") == "STOPPED" && Service(e.Detail) == "payments" && e.Time >= from && e.Time < to)
             .Select(e => e.Detail.GetProperty("taskArn").GetString()).Distinct().Count();
         var rows = await lake.RunAsync("incident-timeline", ("from", from.ToString("O")), ("to", to.ToString("O")), ("service", "payments"));
         Assert.Equal(expected, rows.Count(r => (string)r["source"]! == "ecs_task"));
@@ -185,8 +178,8 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     [Fact]
     public async Task HealthImpact_OneRowPerEventAtItsLatestVersion()
     {
-        var expected = lake.Events_("AWS Health Event").GroupBy(e => Str(e.Detail, "eventArn")!)
-            .ToDictionary(g => g.Key, g => Str(g.MaxBy(e => DateTime.Parse(Str(e.Detail, "lastUpdatedTime")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).Detail, "statusCode"));
+        var expected = lake.Events_("AWS Health Event").GroupBy(e => QueryLake.Str(e.Detail, "eventArn")!)
+            .ToDictionary(g => g.Key, g => QueryLake.Str(g.MaxBy(e => DateTime.Parse(QueryLake.Str(e.Detail, "lastUpdatedTime")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).Detail, "statusCode"));
         var rows = await lake.RunAsync("health-impact", QueryLake.WholeRange);
         Assert.Equal(expected.OrderBy(k => k.Key), rows.ToDictionary(r => (string)r["event_arn"]!, r => (string?)r["status_code"]).OrderBy(k => k.Key));
     }
@@ -195,8 +188,8 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     public async Task SupportCases_HoursToResolveFromCreateAndResolveEvents()
     {
         var events = lake.Events_("Support Case Update").ToList();
-        var created = events.Where(e => Str(e.Detail, "event-name") == "CreateCase").ToDictionary(e => Str(e.Detail, "case-id")!, e => e.Time);
-        var resolved = events.Where(e => Str(e.Detail, "event-name") == "ResolveCase").GroupBy(e => Str(e.Detail, "case-id")!).ToDictionary(g => g.Key, g => g.Min(e => e.Time));
+        var created = events.Where(e => QueryLake.Str(e.Detail, "event-name") == "CreateCase").ToDictionary(e => QueryLake.Str(e.Detail, "case-id")!, e => e.Time);
+        var resolved = events.Where(e => QueryLake.Str(e.Detail, "event-name") == "ResolveCase").GroupBy(e => QueryLake.Str(e.Detail, "case-id")!).ToDictionary(g => g.Key, g => g.Min(e => e.Time));
         var rows = await lake.RunAsync("support-cases", QueryLake.WholeRange);
         Assert.NotEmpty(resolved);
         foreach (var (caseId, at) in resolved)
@@ -211,13 +204,13 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     public async Task ServiceRecovery_FirstFailureAndSteadyStateAfterTheLast()
     {
         var day = QueryLake.Start;
-        var failures = Stopped().Where(t => Service(t) == "payments" && Str(t, "stopCode") == "EssentialContainerExited"
+        var failures = Stopped().Where(t => Service(t) == "payments" && QueryLake.Str(t, "stopCode") == "EssentialContainerExited"
             && Time(t, "stoppedAt") >= day && Time(t, "stoppedAt") < day.AddDays(1)).Select(t => Time(t, "stoppedAt")).ToList();
         var rows = await lake.RunAsync("service-recovery", ("from", day.ToString("O")), ("to", day.AddDays(1).ToString("O")), ("service", "payments"));
         var row = Assert.Single(rows);
         Assert.Equal(failures.Min(), (DateTime)row["first_failure_at"]!);
         var steady = lake.Events_("ECS Service Action")
-            .Where(e => Str(e.Detail, "eventName") == "SERVICE_STEADY_STATE" && e.Event.GetProperty("resources")[0].GetString()!.EndsWith("/payments", StringComparison.Ordinal)
+            .Where(e => QueryLake.Str(e.Detail, "eventName") == "SERVICE_STEADY_STATE" && e.Event.GetProperty("resources")[0].GetString()!.EndsWith("/payments", StringComparison.Ordinal)
                 && e.Time > (DateTime)row["last_failure_at"]! && e.Time < day.AddDays(1))
             .Min(e => (DateTime?)e.Time);
         Assert.Equal(steady, (DateTime?)row["steady_state_at"]);

@@ -11,7 +11,6 @@ public sealed class IncidentReviewTests(QueryLake lake)
     private static readonly DateTime From = QueryLake.Start.AddHours(13).AddMinutes(30);
     private static readonly DateTime To = QueryLake.Start.AddHours(15).AddMinutes(30);
 
-    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private Task<string> ReviewAsync() => IncidentReview.WriteAsync(lake.Engine, From, To, cluster: null, service: "payments", CancellationToken.None);
 
@@ -30,26 +29,26 @@ public sealed class IncidentReviewTests(QueryLake lake)
     public async Task Review_SummaryFiguresMatchTheRawEvents()
     {
         // Each payments task at its highest version inside the window.
-        var latest = lake.Events_("ECS Task State Change").Where(e => e.Time >= From && e.Time < To && Str(e.Detail, "group") == "service:payments")
-            .GroupBy(e => Str(e.Detail, "taskArn")).Select(g => g.MaxBy(e => e.Detail.GetProperty("version").GetInt64()).Detail).ToList();
-        var crashed = latest.Where(t => Str(t, "lastStatus") == "STOPPED" && Str(t, "stopCode") == "EssentialContainerExited").ToList();
+        var latest = lake.Events_("ECS Task State Change").Where(e => e.Time >= From && e.Time < To && QueryLake.Str(e.Detail, "group") == "service:payments")
+            .GroupBy(e => QueryLake.Str(e.Detail, "taskArn")).Select(g => g.MaxBy(e => e.Detail.GetProperty("version").GetInt64()).Detail).ToList();
+        var crashed = latest.Where(t => QueryLake.Str(t, "lastStatus") == "STOPPED" && QueryLake.Str(t, "stopCode") == "EssentialContainerExited").ToList();
         var failedDeployment = lake.Events_("ECS Deployment State Change")
-            .Single(e => Str(e.Detail, "eventName") == "SERVICE_DEPLOYMENT_FAILED" && e.Time >= From && e.Time < To);
+            .Single(e => QueryLake.Str(e.Detail, "eventName") == "SERVICE_DEPLOYMENT_FAILED" && e.Time >= From && e.Time < To);
 
         var review = await ReviewAsync();
 
         Assert.Contains($"- {crashed.Count} tasks stopped abnormally ({crashed.Count} EssentialContainerExited) in payments.", review, StringComparison.Ordinal);
         Assert.Contains($"Crash loop: payments had {crashed.Count} tasks stop within minutes of starting", review, StringComparison.Ordinal);
-        Assert.Contains($"Deployment {Str(failedDeployment.Detail, "deploymentId")} of payments failed at {failedDeployment.Time:yyyy-MM-dd HH:mm}", review, StringComparison.Ordinal);
+        Assert.Contains($"Deployment {QueryLake.Str(failedDeployment.Detail, "deploymentId")} of payments failed at {failedDeployment.Time:yyyy-MM-dd HH:mm}", review, StringComparison.Ordinal);
         Assert.Contains("Deployments: 1 failed, 1 rolled back.", review, StringComparison.Ordinal);
         foreach (var task in crashed)
-            Assert.Contains($"Task {Str(task, "taskArn")!.Split('/')[^1]} stopped (EssentialContainerExited)", review, StringComparison.Ordinal);
+            Assert.Contains($"Task {QueryLake.Str(task, "taskArn")!.Split('/')[^1]} stopped (EssentialContainerExited)", review, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Review_RecoveryIsTheFirstSteadyStateAfterTheLastFailure()
     {
-        var steady = lake.Events_("ECS Service Action").Where(e => Str(e.Detail, "eventName") == "SERVICE_STEADY_STATE"
+        var steady = lake.Events_("ECS Service Action").Where(e => QueryLake.Str(e.Detail, "eventName") == "SERVICE_STEADY_STATE"
             && e.Event.GetProperty("resources")[0].GetString()!.EndsWith("/payments", StringComparison.Ordinal) && e.Time >= From && e.Time < To)
             .Select(e => e.Time).Order().ToList();
         var review = await ReviewAsync();
