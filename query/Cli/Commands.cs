@@ -81,6 +81,11 @@ public static class Commands
                 await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return InvalidArguments;
             }
+            if (parse.GetValue(output) is null && parse.GetValue(format) is OutputFormat.Arrow or OutputFormat.Parquet && !Console.IsOutputRedirected)
+            {
+                await Console.Error.WriteLineAsync($"--format {parse.GetValue(format).ToString().ToLowerInvariant()} is binary: give --out FILE or redirect standard output.").ConfigureAwait(false);
+                return InvalidArguments;
+            }
             var rendered = query.Render(values);
             if (parse.GetValue(showSql))
                 await Console.Error.WriteLineAsync(rendered.Sql + "\n-- bound: " + string.Join(", ", rendered.Bound.Select(b => $"{b.Parameter.Name}={b}"))).ConfigureAwait(false);
