@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.IO.Compression;
 
 namespace Analytics.Ingest.Input;
@@ -105,6 +107,8 @@ public sealed class InputObject : IDisposable
                 if (n == 0) break;
                 written += n;
             }
+            // GZipStream ends quietly where a cut stream ends, so the trailer is checked here.
+            error = TrailerError(stored.AsSpan(0, length), output.AsSpan(0, written));
         }
         catch (InvalidDataException ex)
         {
@@ -115,6 +119,21 @@ public sealed class InputObject : IDisposable
             if (pooled) Pool.Return(stored);
         }
         return new InputObject(name, output, written, pooled: true, lastModified, length, error);
+    }
+
+    /// <summary>
+    /// Null when the gzip stream ends with the trailer of its data (CRC-32 and size of the last member, RFC 1952);
+    /// otherwise why not. A stream cut short ends in compressed bytes, which almost never pass as a trailer.
+    /// </summary>
+    private static string? TrailerError(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> data)
+    {
+        if (stored.Length < 18) return $"gzip stream is truncated: {stored.Length} bytes cannot hold a header and a trailer";
+        var crc = BinaryPrimitives.ReadUInt32LittleEndian(stored[^8..]);
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(stored[^4..]);
+        // The last member holds the last `size` bytes of the data (all of it when there is one member); objects
+        // are far below the 4 GiB at which `size`, kept mod 2^32, would stop saying so.
+        if (size <= (uint)data.Length && Crc32.HashToUInt32(data[^(int)size..]) == crc) return null;
+        return $"gzip stream is truncated: it ends after {data.Length} decompressed bytes without the trailer that closes it";
     }
 
     /// <summary>Returns the buffer to the pool; <see cref="Data"/> must not be used afterwards.</summary>

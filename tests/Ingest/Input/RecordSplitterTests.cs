@@ -99,6 +99,28 @@ public class RecordSplitterTests
         // Unless the cut fell exactly between records, the last one is incomplete and quarantined.
         var last = segments[^1];
         Assert.True(!last.IsWellFormed || input.Data.Span[^1] == (byte)'}');
+        // GZipStream itself says nothing at a cut; the missing trailer does.
+        Assert.StartsWith("gzip stream is truncated: it ends after ", input.DecompressionError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void FromBytes_GzipCutInsideItsTrailer_IsTruncated(int cut)
+    {
+        var bytes = GzipOfRecords(50);
+        Assert.Null(InputObject.FromBytes("whole.gz", bytes, DateTime.UnixEpoch).DecompressionError);
+        var input = InputObject.FromBytes("cut.gz", bytes[..^cut], DateTime.UnixEpoch);
+        Assert.NotNull(input.DecompressionError);
+    }
+
+    [Fact]
+    public void FromBytes_ConcatenatedGzipMembers_AreWhole()
+    {
+        var bytes = GzipOfRecords(30).Concat(GzipOfRecords(20)).ToArray();
+        var input = InputObject.FromBytes("two-members.gz", bytes, DateTime.UnixEpoch);
+        Assert.Null(input.DecompressionError);
+        Assert.Equal(50, RecordSplitter.Split(input.Data.Span).Count);
     }
 
     [Fact]
