@@ -20,6 +20,7 @@ public sealed class LakeWriter : IAsyncDisposable
     private readonly HashSet<(string Table, string Dt)> _openFiles = [];
     private readonly Dictionary<string, long> _rowsWritten = new(StringComparer.Ordinal);
     private long _bufferedBytes;
+    private readonly Dictionary<(string Table, string Dt), long> _partitionBytes = [];
     private Task? _pendingWrite;
 
     /// <summary>Creates a writer for one run.</summary>
@@ -70,23 +71,37 @@ public sealed class LakeWriter : IAsyncDisposable
         buffer.Add(dt, row);
         _rowsWritten[buffer.Table.Name] = _rowsWritten.GetValueOrDefault(buffer.Table.Name) + 1;
         _bufferedBytes += approximateBytes;
-        if (_bufferedBytes >= _batchBytes) await FlushAsync(cancellationToken).ConfigureAwait(false);
+        _partitionBytes[(buffer.Table.Name, dt)] = _partitionBytes.GetValueOrDefault((buffer.Table.Name, dt)) + approximateBytes;
+        if (_bufferedBytes >= _batchBytes) await StartWriteAsync(everything: false, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>
     /// Hands every buffered row to a background write (each partition's rows appended to its hidden file,
-    /// partitions in parallel) and returns once the previous write has finished, so parsing goes on while
-    /// rows are encoded and at most two batches are in memory. A failed write surfaces here or in
-    /// <see cref="PublishAsync"/>.
+    /// partitions in parallel) and returns once the previous write has finished. A failed write surfaces here
+    /// or in <see cref="PublishAsync"/>.
     /// </summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    public Task FlushAsync(CancellationToken cancellationToken) => StartWriteAsync(everything: true, cancellationToken);
+
+    // When the batch is full, only the largest partitions are written, until a quarter of the batch is left:
+    // a partition that fills slowly (a small table, a day of late events) waits for a later flush instead of
+    // becoming a tiny row group each time. Parsing goes on while the write runs; at most two batches are in memory.
+    private async Task StartWriteAsync(bool everything, CancellationToken cancellationToken)
     {
         await CompleteWritesAsync().ConfigureAwait(false);
         // Every row of a partition without buffered rows is now in a file, so the index may forget it.
-        _index.Trim(_buffers.Values.SelectMany(b => b.Partitions.Select(dt => (b.Table.Name, dt))).ToHashSet());
-        var detached = _buffers.Values.Select(b => b.Detach()).Where(b => b.Partitions.Count > 0).ToList();
-        _bufferedBytes = 0;
+        _index.Trim(_partitionBytes.Keys.ToHashSet());
+        var chosen = new HashSet<(string Table, string Dt)>();
+        foreach (var (partition, bytes) in _partitionBytes.OrderByDescending(p => p.Value).ThenBy(p => p.Key.Table, StringComparer.Ordinal).ThenBy(p => p.Key.Dt, StringComparer.Ordinal))
+        {
+            if (!everything && _bufferedBytes <= _batchBytes / 4) break;
+            chosen.Add(partition);
+            _bufferedBytes -= bytes;
+        }
+        foreach (var partition in chosen) _partitionBytes.Remove(partition);
+        var detached = _buffers.Values
+            .Select(b => b.Detach(chosen.Where(c => c.Table == b.Table.Name).Select(c => c.Dt)))
+            .Where(b => b.Partitions.Count > 0).ToList();
         if (detached.Count > 0) _pendingWrite = Task.Run(() => WriteAsync(detached, cancellationToken), cancellationToken);
     }
 

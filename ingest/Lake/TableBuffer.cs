@@ -23,8 +23,8 @@ public abstract class TableBuffer
     /// <summary>Adds a row to its partition.</summary>
     public abstract void Add(string dt, LakeRow row);
 
-    /// <summary>Moves every waiting row to a new buffer of the same table, leaving this one empty.</summary>
-    public abstract TableBuffer Detach();
+    /// <summary>Moves the waiting rows of <paramref name="partitions"/> to a new buffer of the same table.</summary>
+    public abstract TableBuffer Detach(IEnumerable<string> partitions);
 
     /// <summary>The partitions that have rows waiting.</summary>
     public abstract IReadOnlyCollection<string> Partitions { get; }
@@ -39,15 +39,17 @@ public abstract class TableBuffer
 /// <summary>A <see cref="TableBuffer"/> of rows of type <typeparamref name="TRow"/>.</summary>
 public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
 {
-    private Dictionary<string, List<TRow>> _partitions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TRow>> _partitions = new(StringComparer.Ordinal);
 
     private protected override TableBuffer WithTable(TableDefinition table) => new TableBuffer<TRow> { Table = table };
 
     /// <inheritdoc/>
-    public override TableBuffer Detach()
+    public override TableBuffer Detach(IEnumerable<string> partitions)
     {
-        var detached = new TableBuffer<TRow> { Table = Table, _partitions = _partitions };
-        _partitions = new(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(partitions);
+        var detached = new TableBuffer<TRow> { Table = Table };
+        foreach (var dt in partitions.ToList())
+            if (_partitions.Remove(dt, out var rows)) detached._partitions[dt] = rows;
         return detached;
     }
 

@@ -43,4 +43,23 @@ public sealed class LakeWriterTests
         Assert.False(await writer.AddAsync(Row("a", 2), 1, CancellationToken.None));
         Assert.False(await writer.AddAsync(Row("b", 3), 1, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AddAsync_BatchFull_WritesTheLargestPartitionsAndKeepsSmallOnesForLater()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Path);
+        await using var writer = new LakeWriter(layout, "run1", batchBytes: 100);
+        Assert.True(await writer.AddAsync(Row("small", 2), 5, CancellationToken.None));
+        for (var i = 0; i < 3; i++) Assert.True(await writer.AddAsync(Row($"big{i}", 3), 40, CancellationToken.None));
+        await writer.CompleteWritesAsync();
+
+        // 125 bytes buffered: the 120-byte partition is written, the 5-byte one waits (under a quarter of the batch).
+        Assert.True(File.Exists(layout.TempFile("eventbridge_events", "2026-11-03", "run1")));
+        Assert.False(File.Exists(layout.TempFile("eventbridge_events", "2026-11-02", "run1")));
+
+        await writer.PublishAsync(CancellationToken.None);
+        using var db = Some.DuckDb(temp.Path);
+        Assert.Equal(4L, Some.Scalar<long>(db, "SELECT count(*) FROM eventbridge_events"));
+    }
 }
