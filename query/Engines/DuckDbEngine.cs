@@ -11,6 +11,7 @@ namespace Analytics.Query.Engines;
 /// over its Parquet files with hive partitioning (<c>dt</c> as a string, as in Athena), timestamps as
 /// plain UTC timestamps (Athena's <c>timestamp</c>), and an empty typed view when a table has no files yet.
 /// Trino functions DuckDB lacks are macros (<see cref="TrinoMacros"/>), so one SQL text runs on both.
+/// One connection: run one query at a time and read its result before starting the next.
 /// </summary>
 public sealed class DuckDbEngine : IQueryEngine
 {
