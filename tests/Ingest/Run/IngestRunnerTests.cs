@@ -165,7 +165,8 @@ public class IngestRunnerTests
         var manifest = Generate(temp.Sub("events"), days: 3, truncated: 0, taskEventsPerDay: 600);
         // A limit far below one partition's ids and a tiny batch: partitions are forgotten after every flush and
         // read back (published files and this run's hidden file) when a redelivery or a later event touches them.
-        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], IndexMaxIds = 50, BatchMegabytes = 1 };
+        // One object at a time, so the order (and whether a forgotten partition is touched again) is the files' order.
+        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], IndexMaxIds = 50, BatchMegabytes = 1, Parallelism = 1 };
 
         var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
 
