@@ -39,6 +39,7 @@ public sealed class DuckDbEngine : IQueryEngine
         "CREATE MACRO year_of_week(t) AS isoyear(t)",
         "CREATE MACRO week_of_year(t) AS weekofyear(t)",
         "CREATE MACRO array_join(list, separator) AS array_to_string(list, separator)",
+        "CREATE MACRO approx_percentile(x, percentage) AS approx_quantile(x, percentage)",
     ];
 
     /// <summary>Opens the lake at <paramref name="lake"/> (which must exist) and defines its views.</summary>

@@ -201,6 +201,20 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     }
 
     [Fact]
+    public async Task SupportCaseTotals_OpenedResolvedAndLongestResolution()
+    {
+        var events = lake.Events_("Support Case Update").ToList();
+        var created = events.Where(e => QueryLake.Str(e.Detail, "event-name") == "CreateCase").GroupBy(e => QueryLake.Str(e.Detail, "case-id")!).ToDictionary(g => g.Key, g => g.Min(e => e.Time));
+        var resolved = events.Where(e => QueryLake.Str(e.Detail, "event-name") == "ResolveCase").GroupBy(e => QueryLake.Str(e.Detail, "case-id")!).ToDictionary(g => g.Key, g => g.Min(e => e.Time));
+        var rows = await lake.RunAsync("support-case-totals", QueryLake.WholeRange);
+        // Generated cases come only from Support Case Update events, so they have no severity or service.
+        var unknown = Assert.Single(rows, r => (string?)r["severity_code"] == "unknown" && (string?)r["service_code"] == "unknown");
+        Assert.Equal(created.Count, (long)unknown["opened"]!);
+        Assert.Equal(created.Keys.Count(resolved.ContainsKey), (long)unknown["opened_and_resolved"]!);
+        Assert.Equal(Math.Round(resolved.Max(r => (r.Value - created[r.Key]).TotalHours), 1), (double)unknown["max_hours_to_resolve"]!);
+    }
+
+    [Fact]
     public async Task ServiceRecovery_FirstFailureAndSteadyStateAfterTheLast()
     {
         var day = QueryLake.Start;
