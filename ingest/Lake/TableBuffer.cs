@@ -74,7 +74,7 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
             var byTime = a.EventTime.CompareTo(b.EventTime);
             return byTime != 0 ? byTime : string.CompareOrdinal(a.RecordId, b.RecordId);
         });
-        if (FlatRowWriter<TRow>.Supported) await FlatRowWriter<TRow>.WriteAsync(rows, stream, cancellationToken).ConfigureAwait(false);
+        if (ColumnarRowWriter<TRow>.Supported) await ColumnarRowWriter<TRow>.WriteAsync(rows, stream, cancellationToken).ConfigureAwait(false);
         else await ParquetSerializer.SerializeAsync(rows, stream, ParquetSettings.Create(append: stream.Length > 0), cancellationToken: cancellationToken).ConfigureAwait(false);
         return rows.Count;
     }

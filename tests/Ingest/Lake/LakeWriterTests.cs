@@ -64,47 +64,85 @@ public sealed class LakeWriterTests
     }
 }
 
-public sealed class FlatRowWriterTests
+public sealed class ColumnarRowWriterTests
 {
-    [Fact]
-    public void Supported_FlatTablesOnly()
+    private static readonly DateTime T0 = new(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc);
+
+    private static T Stamp<T>(T row, int i) where T : Analytics.Schemas.LakeRow
     {
-        Assert.True(FlatRowWriter<Analytics.Schemas.Tables.Ecs.EcsContainerState>.Supported);
-        Assert.True(FlatRowWriter<Analytics.Schemas.Tables.Health.HealthEvent>.Supported);
-        Assert.False(FlatRowWriter<Analytics.Schemas.Tables.Ecs.EcsTaskEvent>.Supported);
-        Assert.False(FlatRowWriter<Analytics.Schemas.Tables.Health.HealthAffectedEntity>.Supported);
+        row.EventTime = T0.AddMilliseconds(i * 7919L);
+        row.RecordId = $"r{i}";
+        row.EventId = i % 3 == 0 ? null : $"e{i}";
+        row.AccountId = "123456789012";
+        row.Region = "us-east-1";
+        row.SourceObject = "s";
+        row.IngestedAt = new DateTime(2026, 11, 26, 1, 2, 3, 456, DateTimeKind.Utc);
+        return row;
     }
 
     [Fact]
-    public async Task WriteAsync_SameFileAsTheClassSerializer()
+    public void Supported_ValuesListsAndListsOfStructs_NotMaps()
     {
-        // Rows with every kind of value: nulls, empty and unicode strings, negative numbers, millisecond instants.
-        var rows = Enumerable.Range(0, 500).Select(i => new Analytics.Schemas.Tables.Ecs.EcsContainerState
+        Assert.True(ColumnarRowWriter<Analytics.Schemas.Tables.Ecs.EcsContainerState>.Supported);
+        Assert.True(ColumnarRowWriter<Analytics.Schemas.Tables.Ecs.EcsTaskEvent>.Supported);
+        Assert.True(ColumnarRowWriter<Analytics.Schemas.Tables.Ecs.EcsServiceAction>.Supported);
+        Assert.False(ColumnarRowWriter<Analytics.Schemas.Tables.Health.HealthAffectedEntity>.Supported);
+    }
+
+    [Fact]
+    public Task WriteAsync_FlatRows_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 500).Select(i => Stamp(new Analytics.Schemas.Tables.Ecs.EcsContainerState
+    {
+        ClusterName = i % 5 == 0 ? null : "prod", ServiceName = i % 7 == 0 ? "" : "pagos-ñ-支付", TaskArn = $"arn:{i}", TaskId = $"{i}",
+        TaskVersion = i, TaskRevision = i % 4 == 0 ? null : -i, ContainerName = "app", Image = null, LastStatus = "STOPPED",
+        ExitCode = i % 2 == 0 ? null : 137, Reason = i % 11 == 0 ? "OutOfMemoryError: x" : null, OomKilled = i % 11 == 0,
+        MemoryMib = i % 3 == 0 ? null : 512, MemoryReservationMib = null,
+    }, i)).ToList());
+
+    [Fact]
+    public Task WriteAsync_ListsOfStructs_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 500).Select(i => Stamp(new Analytics.Schemas.Tables.Ecs.EcsTaskEvent
+    {
+        TaskArn = $"arn:{i}", TaskVersion = i, StopCode = i % 2 == 0 ? null : "EssentialContainerExited", StoppedAt = i % 3 == 0 ? null : T0.AddSeconds(i),
+        RawEvent = "{\"i\":" + i + "}",
+        // Null, empty, and lists whose containers have null fields. (A null container never comes from an event.)
+        Containers = (i % 6) switch
         {
-            EventTime = new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds(i * 7919L),
-            RecordId = $"r{i}", EventId = i % 3 == 0 ? null : $"e{i}", AccountId = "123456789012", Region = "us-east-1",
-            SourceObject = "s", IngestedAt = new DateTime(2026, 11, 26, 1, 2, 3, 456, DateTimeKind.Utc),
-            ClusterName = i % 5 == 0 ? null : "prod", ServiceName = i % 7 == 0 ? "" : "pagos-ñ-支付", TaskArn = $"arn:{i}", TaskId = $"{i}",
-            TaskVersion = i, TaskRevision = i % 4 == 0 ? null : -i, ContainerName = "app", Image = null, LastStatus = "STOPPED",
-            ExitCode = i % 2 == 0 ? null : 137, Reason = i % 11 == 0 ? "OutOfMemoryError: x" : null, OomKilled = i % 11 == 0,
-            MemoryMib = i % 3 == 0 ? null : 512, MemoryReservationMib = null,
-        }).ToList();
+            0 => null,
+            1 => [],
+            2 => [new Analytics.Schemas.Tables.Ecs.EcsContainer()],
+            _ => Enumerable.Range(0, i % 6).Select(k => new Analytics.Schemas.Tables.Ecs.EcsContainer
+            {
+                Name = $"c{k}", Image = k == 1 ? null : "img", ExitCode = k == 0 ? null : k, Reason = k == 2 ? "OutOfMemoryError" : null, RuntimeId = $"rt{i}-{k}",
+            }).ToList(),
+        },
+    }, i)).ToList());
+
+    [Fact]
+    public Task WriteAsync_ListsOfValues_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 300).Select(i => Stamp(new Analytics.Schemas.Tables.Ecs.EcsServiceAction
+    {
+        ServiceArn = $"arn:{i}", EventName = "SERVICE_STEADY_STATE", RawEvent = "{}",
+        CapacityProviderArns = (i % 4) switch { 0 => null, 1 => [], 2 => ["a", null!, "c"], _ => [$"p{i}"] },
+        ContainerInstanceArns = i % 2 == 0 ? null : [$"ci{i}", $"cj{i}"],
+    }, i)).ToList());
+
+    private static async Task AssertSameAsSerializerAsync<TRow>(List<TRow> rows) where TRow : Analytics.Schemas.LakeRow
+    {
         using var temp = Some.TempFolder();
         var fast = temp.Sub("fast.parquet");
         var slow = temp.Sub("slow.parquet");
+        var half = rows.Count / 2;
         await using (var stream = File.Create(fast))
         {
-            await FlatRowWriter<Analytics.Schemas.Tables.Ecs.EcsContainerState>.WriteAsync(rows.Take(300).ToList(), stream, CancellationToken.None);
+            await ColumnarRowWriter<TRow>.WriteAsync(rows.Take(half).ToList(), stream, CancellationToken.None);
         }
         await using (var stream = new FileStream(fast, FileMode.Open, FileAccess.ReadWrite))
         {
             // A second row group appended, as the lake writer does at each flush.
-            await FlatRowWriter<Analytics.Schemas.Tables.Ecs.EcsContainerState>.WriteAsync(rows.Skip(300).ToList(), stream, CancellationToken.None);
+            await ColumnarRowWriter<TRow>.WriteAsync(rows.Skip(half).ToList(), stream, CancellationToken.None);
         }
         await Parquet.Serialization.ParquetSerializer.SerializeAsync(rows, slow, ParquetSettings.Create(append: false));
 
         using var db = Some.DuckDb(temp.Sub("none"));
-        Assert.Equal(500L, Some.Scalar<long>(db, $"SELECT count(*) FROM read_parquet('{fast}')"));
+        Assert.Equal((long)rows.Count, Some.Scalar<long>(db, $"SELECT count(*) FROM read_parquet('{fast}')"));
         Assert.Equal(0L, Some.Scalar<long>(db, $"SELECT count(*) FROM ((SELECT * FROM read_parquet('{fast}') EXCEPT ALL SELECT * FROM read_parquet('{slow}')) UNION ALL (SELECT * FROM read_parquet('{slow}') EXCEPT ALL SELECT * FROM read_parquet('{fast}')))"));
         var schema = (string f) => Some.Query(db, $"SELECT name, type, logical_type, repetition_type FROM parquet_schema('{f}') ORDER BY name")
             .Select(r => string.Join("|", r.Values)).ToList();

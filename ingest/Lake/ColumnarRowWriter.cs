@@ -1,0 +1,178 @@
+using System.Collections;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text.Json.Serialization;
+using Analytics.Schemas;
+using Parquet;
+using Parquet.Schema;
+
+namespace Analytics.Ingest.Lake;
+
+/// <summary>
+/// Writes a table's rows through Parquet.Net's column API: each column's values (with definition and
+/// repetition levels for lists) are gathered into typed arrays and written at once, skipping the class
+/// serializer's per-object striping. Handles plain columns, lists of values and lists of structs of values;
+/// a table with any other nesting (a map) keeps the serializer. The file is the same as the serializer's
+/// (same schema, same values; tests compare them).
+/// </summary>
+/// <typeparam name="TRow">The row class.</typeparam>
+public static class ColumnarRowWriter<TRow> where TRow : LakeRow
+{
+    private static readonly ParquetSchema Schema = TableCatalog.ForRowType(typeof(TRow)).ParquetSchema;
+    private static readonly Column[]? Columns = Build();
+
+    /// <summary>True when every column of the table is a value, a list of values or a list of structs of values.</summary>
+    public static bool Supported => Columns is not null;
+
+    /// <summary>Appends <paramref name="rows"/> as one row group to <paramref name="stream"/> (a new file when it is empty).</summary>
+    /// <exception cref="NotSupportedException">The table has a column this writer does not handle (see <see cref="Supported"/>).</exception>
+    public static async Task WriteAsync(IReadOnlyList<TRow> rows, Stream stream, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (Columns is null) throw new NotSupportedException($"{typeof(TRow).Name} has a column the columnar writer does not handle.");
+        var append = stream.Length > 0;
+        await using var writer = await ParquetWriter.CreateAsync(Schema, stream, ParquetSettings.Create(append), append, cancellationToken).ConfigureAwait(false);
+        using var group = writer.CreateRowGroup();
+        foreach (var column in Columns) await column.WriteAsync(group, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Column[]? Build()
+    {
+        var properties = PropertiesByColumn(typeof(TRow));
+        var columns = new List<Column>();
+        foreach (var field in Schema.Fields)
+        {
+            var property = properties[field.Name];
+            switch (field)
+            {
+                case DataField data when data.MaxRepetitionLevel == 0:
+                    columns.Add(Plain(data, property));
+                    break;
+                case ListField { Item: DataField item } list:
+                    columns.Add(ListOf(list, item, property, elementProperty: null));
+                    break;
+                case ListField { Item: StructField element } list when element.Fields.All(f => f is DataField):
+                    var elementType = property.PropertyType.GetGenericArguments()[0];
+                    var elementProperties = PropertiesByColumn(elementType);
+                    columns.AddRange(element.Fields.Cast<DataField>().Select(leaf => ListOf(list, leaf, property, elementProperties[leaf.Name], elementNullable: element.IsNullable)));
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return [.. columns];
+    }
+
+    private static Dictionary<string, PropertyInfo> PropertiesByColumn(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<JsonPropertyNameAttribute>() is not null)
+            .ToDictionary(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name, StringComparer.Ordinal);
+
+    private static Column Plain(DataField field, PropertyInfo property)
+    {
+        var type = property.PropertyType;
+        var kind = type == typeof(string) ? typeof(StringColumn)
+            : Nullable.GetUnderlyingType(type) is { } inner ? typeof(NullableColumn<>).MakeGenericType(typeof(TRow), inner)
+            : typeof(ValueColumn<>).MakeGenericType(typeof(TRow), type);
+        return (Column)Activator.CreateInstance(kind, field, property)!;
+    }
+
+    private static Column ListOf(ListField list, DataField leaf, PropertyInfo listProperty, PropertyInfo? elementProperty, bool elementNullable = false)
+    {
+        var valueType = elementProperty?.PropertyType ?? listProperty.PropertyType.GetGenericArguments()[0];
+        var raw = valueType == typeof(string) ? typeof(ReadOnlyMemory<char>) : Nullable.GetUnderlyingType(valueType) ?? valueType;
+        return (Column)Activator.CreateInstance(typeof(ListColumn<>).MakeGenericType(typeof(TRow), raw),
+            list, leaf, listProperty, elementProperty, elementNullable)!;
+    }
+
+    private abstract class Column
+    {
+        public abstract Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
+    }
+
+    private sealed class StringColumn(DataField field, PropertyInfo property) : Column
+    {
+        private readonly Func<TRow, string?> _get = property.GetMethod!.CreateDelegate<Func<TRow, string?>>();
+
+        public override Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+        {
+            var values = new string?[rows.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = _get(rows[i]);
+            return group.WriteAsync(field, values!, null);
+        }
+    }
+
+    private sealed class NullableColumn<T>(DataField field, PropertyInfo property) : Column where T : struct
+    {
+        private readonly Func<TRow, T?> _get = property.GetMethod!.CreateDelegate<Func<TRow, T?>>();
+
+        public override Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+        {
+            var values = new T?[rows.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = _get(rows[i]);
+            return group.WriteAsync<T>(field, values, null, null, cancellationToken);
+        }
+    }
+
+    private sealed class ValueColumn<T>(DataField field, PropertyInfo property) : Column where T : struct
+    {
+        private readonly Func<TRow, T> _get = property.GetMethod!.CreateDelegate<Func<TRow, T>>();
+
+        public override Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+        {
+            var values = new T[rows.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = _get(rows[i]);
+            return field.IsNullable
+                ? group.WriteAsync<T>(field, values.Select(v => (T?)v).ToArray(), null, null, cancellationToken)
+                : group.WriteAsync<T>(field, values, null, null, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One leaf of a list column: a list of values, or one field of a list of structs. Levels, per RFC of the
+    /// Parquet format: a null list has definition level 0, an empty list the list's own level, a null element
+    /// or a null field the level above theirs, a value the leaf's maximum; each row's first entry has repetition
+    /// level 0, the others 1. Only present values are written.
+    /// </summary>
+    private sealed class ListColumn<T>(ListField list, DataField leaf, PropertyInfo listProperty, PropertyInfo? elementProperty, bool elementNullable) : Column where T : struct
+    {
+        private readonly Func<TRow, IList?> _list = listProperty.GetMethod!.CreateDelegate<Func<TRow, IList?>>();
+        private readonly Func<object, object?>? _field = elementProperty is null ? null : Getter(elementProperty);
+
+        private static Func<object, object?> Getter(PropertyInfo property)
+        {
+            var element = Expression.Parameter(typeof(object));
+            var value = Expression.Property(Expression.Convert(element, property.DeclaringType!), property);
+            return Expression.Lambda<Func<object, object?>>(Expression.Convert(value, typeof(object)), element).Compile();
+        }
+
+        public override Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+        {
+            var listLevel = list.IsNullable ? 1 : 0;
+            var elementLevel = listLevel + 1 + (elementNullable ? 1 : 0);
+            var values = new List<T>(rows.Count * 2);
+            var definitions = new List<int>(rows.Count * 2);
+            var repetitions = new List<int>(rows.Count * 2);
+            foreach (var row in rows)
+            {
+                var items = _list(row);
+                if (items is null || items.Count == 0)
+                {
+                    definitions.Add(items is null ? 0 : listLevel);
+                    repetitions.Add(0);
+                    continue;
+                }
+                for (var k = 0; k < items.Count; k++)
+                {
+                    repetitions.Add(k == 0 ? 0 : 1);
+                    var element = items[k];
+                    var value = element is null ? null : _field is null ? element : _field(element);
+                    definitions.Add(element is null ? listLevel + 1 : value is null ? elementLevel : leaf.MaxDefinitionLevel);
+                    if (value is not null) values.Add(value is string s ? (T)(object)s.AsMemory() : (T)value);
+                }
+            }
+            return group.WriteAllPartsAsync<T>(leaf, values.ToArray(), definitions.ToArray(), repetitions.ToArray(), cancellationToken);
+        }
+    }
+}
