@@ -56,7 +56,7 @@ public static class Commands
             var errors = options.Validate();
             if (errors.Count > 0)
             {
-                await Console.Error.WriteLineAsync("Cannot start: " + string.Join("\n  ", ["", .. errors]).TrimStart()).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync(CannotStart(errors)).ConfigureAwait(false);
                 return InvalidOptions;
             }
             var progress = parse.GetValue(quiet) ? null : (Action<string>)(line => Console.Error.WriteLine(line));
@@ -76,6 +76,9 @@ public static class Commands
         });
         return command;
     }
+
+    // Every option error, one per line, so a user fixes them all at once.
+    private static string CannotStart(IEnumerable<string> errors) => "Cannot start: " + string.Join("\n  ", ["", .. errors]).TrimStart();
 
     private static Command CompactCommand()
     {
@@ -101,7 +104,7 @@ public static class Commands
                 errors.Add($"--table '{name}' is not a table of the lake: {string.Join(", ", TableCatalog.All.Select(t => t.Name))}.");
             if (errors.Count > 0)
             {
-                await Console.Error.WriteLineAsync("Cannot start: " + string.Join("\n  ", ["", .. errors]).TrimStart()).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync(CannotStart(errors)).ConfigureAwait(false);
                 return InvalidOptions;
             }
             try

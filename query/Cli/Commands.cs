@@ -89,9 +89,8 @@ public static class Commands
             var rendered = query.Render(values);
             if (parse.GetValue(showSql))
                 await Console.Error.WriteLineAsync(rendered.Sql + "\n-- bound: " + string.Join(", ", rendered.Bound.Select(b => $"{b.Parameter.Name}={b}"))).ConfigureAwait(false);
-            try
+            return await OnEngineAsync(parse.GetValue(lake)!, async engine =>
             {
-                await using var engine = await DuckDbEngine.OpenAsync(parse.GetValue(lake)!, ct).ConfigureAwait(false);
                 var result = await engine.RunAsync(rendered, ct).ConfigureAwait(false);
                 var path = parse.GetValue(output);
                 var stream = path is null ? Console.OpenStandardOutput() : File.Create(path);
@@ -100,13 +99,7 @@ public static class Commands
                     var rows = await ResultWriter.WriteAsync(result, parse.GetValue(format), stream, ct).ConfigureAwait(false);
                     if (path is not null) await Console.Error.WriteLineAsync($"{rows:N0} rows written to {path}").ConfigureAwait(false);
                 }
-                return Ok;
-            }
-            catch (Exception ex) when (ex is QueryFailedException or IOException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return Failed;
-            }
+            }, ct).ConfigureAwait(false);
         });
         return command;
     }
@@ -140,19 +133,12 @@ public static class Commands
                 await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return InvalidArguments;
             }
-            try
+            return await OnEngineAsync(parse.GetValue(lake)!, async engine =>
             {
-                await using var engine = await DuckDbEngine.OpenAsync(parse.GetValue(lake)!, ct).ConfigureAwait(false);
                 var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
                     (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
                 await WriteTextAsync(parse.GetValue(output), review, ct).ConfigureAwait(false);
-                return Ok;
-            }
-            catch (Exception ex) when (ex is QueryFailedException or IOException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return Failed;
-            }
+            }, ct).ConfigureAwait(false);
         });
         return command;
     }
@@ -184,23 +170,33 @@ public static class Commands
                 await Console.Error.WriteLineAsync("Cannot report: " + string.Join("; ", errors)).ConfigureAwait(false);
                 return InvalidArguments;
             }
-            try
+            return await OnEngineAsync(parse.GetValue(lake)!, async engine =>
             {
-                await using var engine = await DuckDbEngine.OpenAsync(parse.GetValue(lake)!, ct).ConfigureAwait(false);
                 var report = await WeeklyReport.BuildAsync(engine, day, parse.GetValue(weeks), ct, parse.GetValue(cluster), parse.GetValue(service)).ConfigureAwait(false);
                 var folder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
                 await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.md"), report.ToMarkdown(), ct).ConfigureAwait(false);
                 await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.html"), report.ToHtml(), ct).ConfigureAwait(false);
                 await Console.Error.WriteLineAsync($"written {Path.Combine(folder, "weekly-report.md")} and weekly-report.html").ConfigureAwait(false);
-                return Ok;
-            }
-            catch (Exception ex) when (ex is QueryFailedException or IOException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return Failed;
-            }
+            }, ct).ConfigureAwait(false);
         });
         return new Command("report", "Periodic reports.") { weekly };
+    }
+
+    // Opens the lake, does the work, and turns the failures a user can fix (engine error, lake missing or not
+    // readable, output not writable) into their message and exit code 1.
+    private static async Task<int> OnEngineAsync(string lake, Func<IQueryEngine, Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var engine = await DuckDbEngine.OpenAsync(lake, cancellationToken).ConfigureAwait(false);
+            await work(engine).ConfigureAwait(false);
+            return Ok;
+        }
+        catch (Exception ex) when (ex is QueryFailedException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return Failed;
+        }
     }
 
     private static async Task WriteTextAsync(string? path, string text, CancellationToken cancellationToken)
