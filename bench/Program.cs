@@ -34,6 +34,7 @@ if (args.Length == 4 && args[0] is "ours" or "duckdb")
             """;
         command.ExecuteNonQuery();
     }
+    Console.Error.WriteLine($"GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms; gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}; alloc {GC.GetTotalAllocatedBytes()/1e9:N1} GB");
     Console.WriteLine(JsonSerializer.Serialize(new { seconds = sw.Elapsed.TotalSeconds, peak = Process.GetCurrentProcess().PeakWorkingSet64 }));
     return 0;
 }
