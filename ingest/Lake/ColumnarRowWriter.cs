@@ -80,9 +80,10 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
 
     private static Column ListOf(ListField list, DataField leaf, PropertyInfo listProperty, PropertyInfo? elementProperty, bool elementNullable = false)
     {
-        var valueType = elementProperty?.PropertyType ?? listProperty.PropertyType.GetGenericArguments()[0];
+        var elementType = listProperty.PropertyType.GetGenericArguments()[0];
+        var valueType = elementProperty?.PropertyType ?? elementType;
         var raw = valueType == typeof(string) ? typeof(ReadOnlyMemory<char>) : Nullable.GetUnderlyingType(valueType) ?? valueType;
-        return (Column)Activator.CreateInstance(typeof(ListColumn<>).MakeGenericType(typeof(TRow), raw),
+        return (Column)Activator.CreateInstance(typeof(ListColumn<,,>).MakeGenericType(typeof(TRow), elementType, valueType, raw),
             list, leaf, listProperty, elementProperty, elementNullable)!;
     }
 
@@ -133,30 +134,41 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
     /// One leaf of a list column: a list of values, or one field of a list of structs. Levels, per RFC of the
     /// Parquet format: a null list has definition level 0, an empty list the list's own level, a null element
     /// or a null field the level above theirs, a value the leaf's maximum; each row's first entry has repetition
-    /// level 0, the others 1. Only present values are written.
+    /// level 0, the others 1. Only present values are written. Every access is a typed delegate: no boxing.
     /// </summary>
-    private sealed class ListColumn<T>(ListField list, DataField leaf, PropertyInfo listProperty, PropertyInfo? elementProperty, bool elementNullable) : Column where T : struct
+    /// <typeparam name="TElement">The list's element type.</typeparam>
+    /// <typeparam name="TValue">The leaf's type in the row class: the element itself, or one of its properties.</typeparam>
+    /// <typeparam name="T">The leaf's type for Parquet.Net: <see cref="ReadOnlyMemory{T}"/> of char for a string, the underlying type of a nullable.</typeparam>
+    private sealed class ListColumn<TElement, TValue, T> : Column where T : struct
     {
-        private readonly Func<TRow, IList?> _list = listProperty.GetMethod!.CreateDelegate<Func<TRow, IList?>>();
-        private readonly Func<object, object?>? _field = elementProperty is null ? null : Getter(elementProperty);
+        private readonly ListField _list;
+        private readonly DataField _leaf;
+        private readonly bool _elementNullable;
+        private readonly Func<TRow, IReadOnlyList<TElement>?> _items;
+        private readonly Func<TElement, TValue> _value;
+        private static readonly Func<TValue, bool> Present = Converters.Present<TValue>();
+        private static readonly Func<TValue, T> Raw = Converters.Raw<TValue, T>();
 
-        private static Func<object, object?> Getter(PropertyInfo property)
+        public ListColumn(ListField list, DataField leaf, PropertyInfo listProperty, PropertyInfo? elementProperty, bool elementNullable)
         {
-            var element = Expression.Parameter(typeof(object));
-            var value = Expression.Property(Expression.Convert(element, property.DeclaringType!), property);
-            return Expression.Lambda<Func<object, object?>>(Expression.Convert(value, typeof(object)), element).Compile();
+            _list = list;
+            _leaf = leaf;
+            _elementNullable = elementNullable;
+            var row = Expression.Parameter(typeof(TRow));
+            _items = Expression.Lambda<Func<TRow, IReadOnlyList<TElement>?>>(Expression.Convert(Expression.Property(row, listProperty), typeof(IReadOnlyList<TElement>)), row).Compile();
+            _value = elementProperty is null ? (Func<TElement, TValue>)(object)(Func<TElement, TElement>)(e => e) : elementProperty.GetMethod!.CreateDelegate<Func<TElement, TValue>>();
         }
 
         public override Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
         {
-            var listLevel = list.IsNullable ? 1 : 0;
-            var elementLevel = listLevel + 1 + (elementNullable ? 1 : 0);
+            var listLevel = _list.IsNullable ? 1 : 0;
+            var elementLevel = listLevel + 1 + (_elementNullable ? 1 : 0);
             var values = new List<T>(rows.Count * 2);
             var definitions = new List<int>(rows.Count * 2);
             var repetitions = new List<int>(rows.Count * 2);
             foreach (var row in rows)
             {
-                var items = _list(row);
+                var items = _items(row);
                 if (items is null || items.Count == 0)
                 {
                     definitions.Add(items is null ? 0 : listLevel);
@@ -167,12 +179,40 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
                 {
                     repetitions.Add(k == 0 ? 0 : 1);
                     var element = items[k];
-                    var value = element is null ? null : _field is null ? element : _field(element);
-                    definitions.Add(element is null ? listLevel + 1 : value is null ? elementLevel : leaf.MaxDefinitionLevel);
-                    if (value is not null) values.Add(value is string s ? (T)(object)s.AsMemory() : (T)value);
+                    if (element is null)
+                    {
+                        definitions.Add(listLevel + 1);
+                        continue;
+                    }
+                    var value = _value(element);
+                    if (!Present(value))
+                    {
+                        definitions.Add(elementLevel);
+                        continue;
+                    }
+                    definitions.Add(_leaf.MaxDefinitionLevel);
+                    values.Add(Raw(value));
                 }
             }
-            return group.WriteAllPartsAsync<T>(leaf, values.ToArray(), definitions.ToArray(), repetitions.ToArray(), cancellationToken);
+            return group.WriteAllPartsAsync<T>(_leaf, values.ToArray(), definitions.ToArray(), repetitions.ToArray(), cancellationToken);
         }
+    }
+
+    /// <summary>Typed conversions from a row class's value to what Parquet.Net takes.</summary>
+    private static class Converters
+    {
+        public static Func<TValue, bool> Present<TValue>() =>
+            (Func<TValue, bool>)(Nullable.GetUnderlyingType(typeof(TValue)) is { } inner
+                ? typeof(Converters).GetMethod(nameof(HasValue), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(inner).CreateDelegate(typeof(Func<TValue, bool>))
+                : typeof(TValue).IsValueType ? (Func<TValue, bool>)(_ => true) : (Func<TValue, bool>)(v => v is not null));
+
+        public static Func<TValue, T> Raw<TValue, T>() =>
+            typeof(TValue) == typeof(string) ? (Func<TValue, T>)(object)(Func<string, ReadOnlyMemory<char>>)(s => s.AsMemory())
+            : typeof(TValue) == typeof(T) ? (Func<TValue, T>)(object)(Func<T, T>)(v => v)
+            : (Func<TValue, T>)typeof(Converters).GetMethod(nameof(ValueOf), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(typeof(T)).CreateDelegate(typeof(Func<TValue, T>));
+
+        private static bool HasValue<TInner>(TInner? value) where TInner : struct => value.HasValue;
+
+        private static TInner ValueOf<TInner>(TInner? value) where TInner : struct => value.GetValueOrDefault();
     }
 }
