@@ -52,6 +52,10 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
                 case ListField { Item: DataField item } list:
                     columns.Add(ListOf(list, item, property, elementProperty: null));
                     break;
+                case MapField { Key: DataField key, Value: DataField value } map when property.PropertyType == typeof(Dictionary<string, string>):
+                    columns.Add(new StringMapColumn(map, key, property, isKey: true));
+                    columns.Add(new StringMapColumn(map, value, property, isKey: false));
+                    break;
                 case ListField { Item: StructField element } list when element.Fields.All(f => f is DataField):
                     var elementType = property.PropertyType.GetGenericArguments()[0];
                     var elementProperties = PropertiesByColumn(elementType);
@@ -195,6 +199,44 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
                 }
             }
             return group.WriteAllPartsAsync<T>(_leaf, values.ToArray(), definitions.ToArray(), repetitions.ToArray(), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The key or the value leaf of a map of strings. Levels as for a list of structs whose entries are never
+    /// null: a null map 0, an empty map the map's own level, a null value the entry's level, a key or a present
+    /// value the leaf's maximum. Entries in the dictionary's order, as the class serializer writes them.
+    /// </summary>
+    private sealed class StringMapColumn(MapField map, DataField leaf, PropertyInfo property, bool isKey) : Column
+    {
+        private readonly Func<TRow, Dictionary<string, string>?> _map = property.GetMethod!.CreateDelegate<Func<TRow, Dictionary<string, string>?>>();
+
+        public override Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+        {
+            var mapLevel = map.IsNullable ? 1 : 0;
+            var values = new List<ReadOnlyMemory<char>>(rows.Count);
+            var definitions = new List<int>(rows.Count);
+            var repetitions = new List<int>(rows.Count);
+            foreach (var row in rows)
+            {
+                var entries = _map(row);
+                if (entries is null || entries.Count == 0)
+                {
+                    definitions.Add(entries is null ? 0 : mapLevel);
+                    repetitions.Add(0);
+                    continue;
+                }
+                var first = true;
+                foreach (var (key, value) in entries)
+                {
+                    repetitions.Add(first ? 0 : 1);
+                    first = false;
+                    var text = isKey ? key : value;
+                    definitions.Add(text is null ? mapLevel + 1 : leaf.MaxDefinitionLevel);
+                    if (text is not null) values.Add(text.AsMemory());
+                }
+            }
+            return group.WriteAllPartsAsync<ReadOnlyMemory<char>>(leaf, values.ToArray(), definitions.ToArray(), repetitions.ToArray(), cancellationToken);
         }
     }
 
