@@ -11,9 +11,9 @@ namespace Analytics.Ingest.Lake;
 /// <summary>
 /// Writes a table's rows through Parquet.Net's column API: each column's values (with definition and
 /// repetition levels for lists) are gathered into typed arrays and written at once, skipping the class
-/// serializer's per-object striping. Handles plain columns, lists of values and lists of structs of values;
-/// a table with any other nesting (a map) keeps the serializer. The file is the same as the serializer's
-/// (same schema, same values; tests compare them).
+/// serializer's per-object striping. Handles plain columns, lists of values, lists of structs of values and
+/// maps of strings: every table of the contract. The file is the same as the serializer's (same schema,
+/// values and levels; tests compare them).
 /// </summary>
 /// <typeparam name="TRow">The row class.</typeparam>
 public static class ColumnarRowWriter<TRow> where TRow : LakeRow
@@ -21,20 +21,34 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
     private static readonly ParquetSchema Schema = TableCatalog.ForRowType(typeof(TRow)).ParquetSchema;
     private static readonly Column[]? Columns = Build();
 
-    /// <summary>True when every column of the table is a value, a list of values or a list of structs of values.</summary>
+    /// <summary>True when every column of the table is a value, a list of values, a list of structs of values or a map of strings.</summary>
     public static bool Supported => Columns is not null;
 
-    /// <summary>Appends <paramref name="rows"/> as one row group to <paramref name="stream"/> (a new file when it is empty).</summary>
+    /// <summary>Opens a writer on <paramref name="stream"/>: a new file when it is empty, else appending row groups to the file it holds.</summary>
     /// <exception cref="NotSupportedException">The table has a column this writer does not handle (see <see cref="Supported"/>).</exception>
-    public static async Task WriteAsync(IReadOnlyList<TRow> rows, Stream stream, CancellationToken cancellationToken)
+    public static Task<ParquetWriter> OpenAsync(Stream stream, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(stream);
         if (Columns is null) throw new NotSupportedException($"{typeof(TRow).Name} has a column the columnar writer does not handle.");
         var append = stream.Length > 0;
-        await using var writer = await ParquetWriter.CreateAsync(Schema, stream, ParquetSettings.Create(append), append, cancellationToken).ConfigureAwait(false);
+        return ParquetWriter.CreateAsync(Schema, stream, ParquetSettings.Create(append), append, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="rows"/> as one row group through a writer from <see cref="OpenAsync"/>.</summary>
+    public static async Task WriteRowGroupAsync(ParquetWriter writer, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (Columns is null) throw new NotSupportedException($"{typeof(TRow).Name} has a column the columnar writer does not handle.");
         using var group = writer.CreateRowGroup();
         foreach (var column in Columns) await column.WriteAsync(group, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends <paramref name="rows"/> as one row group to <paramref name="stream"/> (a new file when it is empty) and closes the file.</summary>
+    public static async Task WriteAsync(IReadOnlyList<TRow> rows, Stream stream, CancellationToken cancellationToken)
+    {
+        await using var writer = await OpenAsync(stream, cancellationToken).ConfigureAwait(false);
+        await WriteRowGroupAsync(writer, rows, cancellationToken).ConfigureAwait(false);
     }
 
     private static Column[]? Build()

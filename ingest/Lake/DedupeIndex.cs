@@ -50,19 +50,23 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
     /// <summary>
     /// Forgets the least recently used partitions, never those in <paramref name="keep"/>, until at most
     /// <c>maxIds</c> ids are held. Only call it when every row added for a forgettable partition is in a file
-    /// (published, or this run's hidden file with no write to it in progress), so reading it again finds them.
+    /// (published, or this run's hidden file with no write to it in progress), and close the run's file of every
+    /// partition returned before the index may read it again. Returns the partitions forgotten.
     /// </summary>
-    public void Trim(IReadOnlySet<(string Table, string Dt)> keep)
+    public IReadOnlyList<(string Table, string Dt)> Trim(IReadOnlySet<(string Table, string Dt)> keep)
     {
         ArgumentNullException.ThrowIfNull(keep);
-        if (_held <= maxIds) return;
+        var forgotten = new List<(string Table, string Dt)>();
+        if (_held <= maxIds) return forgotten;
         foreach (var (key, partition) in _partitions.Where(p => !keep.Contains(p.Key)).OrderBy(p => p.Value.LastUsed).ToList())
         {
             if (_held <= maxIds) break;
             _partitions.Remove(key);
             _held -= partition.Ids.Count;
             PartitionsForgotten++;
+            forgotten.Add(key);
         }
+        return forgotten;
     }
 
     // 128 bits: two different record ids of a run collide with a probability far below any disk error.

@@ -1,12 +1,14 @@
 using Analytics.Schemas;
+using Parquet;
 
 namespace Analytics.Ingest.Lake;
 
 /// <summary>
 /// Writes rows into the lake exactly once. Rows are deduplicated by <c>record_id</c> against the lake and
 /// the run, buffered per table and partition, and appended as sorted row groups to one hidden file per
-/// partition whenever the buffer passes its size limit; <see cref="PublishAsync"/> then renames every file
-/// into place. A run killed before publishing leaves only hidden files (swept by a later run) and its
+/// partition whenever the buffer passes its size limit; <see cref="PublishAsync"/> then closes and renames
+/// every file into place. A partition's file stays open between its row groups (reopening re-reads and
+/// rewrites a footer that grows with every row group), up to a limit. A run killed before publishing leaves only hidden files (swept by a later run) and its
 /// rerun writes everything again; one killed while publishing is completed by a rerun, which skips the
 /// rows already published. Not thread-safe: one consumer feeds it.
 /// </summary>
@@ -17,7 +19,9 @@ public sealed class LakeWriter : IAsyncDisposable
     private readonly long _batchBytes;
     private readonly DedupeIndex _index;
     private readonly Dictionary<Type, TableBuffer> _buffers = [];
-    private readonly HashSet<(string Table, string Dt)> _openFiles = [];
+    private readonly Dictionary<(string Table, string Dt), PartitionFile> _files = [];
+    private readonly int _maxOpenFiles;
+    private long _clock;
     private readonly Dictionary<string, long> _rowsWritten = new(StringComparer.Ordinal);
     private long _bufferedBytes;
     private readonly Dictionary<(string Table, string Dt), long> _partitionBytes = [];
@@ -28,8 +32,11 @@ public sealed class LakeWriter : IAsyncDisposable
     /// <param name="runId">The run's id; it names the files, so two runs never collide.</param>
     /// <param name="batchBytes">Buffered bytes (estimated) after which rows are written out.</param>
     /// <param name="maxIndexIds">Record ids the dedupe index holds before it forgets partitions not touched lately (about 40 bytes each).</param>
-    public LakeWriter(LakeLayout layout, string runId, long batchBytes, long maxIndexIds = DefaultMaxIndexIds)
+    /// <param name="maxOpenFiles">Partition files kept open between row groups; the least recently written are closed beyond it.</param>
+    public LakeWriter(LakeLayout layout, string runId, long batchBytes, long maxIndexIds = DefaultMaxIndexIds, int maxOpenFiles = DefaultMaxOpenFiles)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxOpenFiles, 1);
+        _maxOpenFiles = maxOpenFiles;
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchBytes, 1);
         _layout = layout;
@@ -37,6 +44,9 @@ public sealed class LakeWriter : IAsyncDisposable
         _batchBytes = batchBytes;
         _index = new DedupeIndex(layout, runId, maxIndexIds);
     }
+
+    /// <summary>Partition files kept open between row groups by default: a footer each, well under a file-handle limit.</summary>
+    public const int DefaultMaxOpenFiles = 64;
 
     /// <summary>Record ids held by the dedupe index before it forgets partitions: about 40 MB.</summary>
     public const long DefaultMaxIndexIds = 1_000_000;
@@ -89,8 +99,10 @@ public sealed class LakeWriter : IAsyncDisposable
     private async Task StartWriteAsync(bool everything, CancellationToken cancellationToken)
     {
         await CompleteWritesAsync().ConfigureAwait(false);
-        // Every row of a partition without buffered rows is now in a file, so the index may forget it.
-        _index.Trim(_partitionBytes.Keys.ToHashSet());
+        // Every row of a partition without buffered rows is now in a file, so the index may forget it; its file is
+        // closed, so the index finds a whole Parquet file when it reads the partition again.
+        foreach (var forgotten in _index.Trim(_partitionBytes.Keys.ToHashSet()))
+            if (_files.TryGetValue(forgotten, out var file)) await file.CloseAsync().ConfigureAwait(false);
         var chosen = new HashSet<(string Table, string Dt)>();
         foreach (var (partition, bytes) in _partitionBytes.OrderByDescending(p => p.Value).ThenBy(p => p.Key.Table, StringComparer.Ordinal).ThenBy(p => p.Key.Dt, StringComparer.Ordinal))
         {
@@ -99,10 +111,20 @@ public sealed class LakeWriter : IAsyncDisposable
             _bufferedBytes -= bytes;
         }
         foreach (var partition in chosen) _partitionBytes.Remove(partition);
-        var detached = _buffers.Values
-            .Select(b => b.Detach(chosen.Where(c => c.Table == b.Table.Name).Select(c => c.Dt)))
-            .Where(b => b.Partitions.Count > 0).ToList();
-        if (detached.Count > 0) _pendingWrite = Task.Run(() => WriteAsync(detached, cancellationToken), cancellationToken);
+        var work = new List<(TableBuffer Buffer, string Dt, PartitionFile File)>();
+        foreach (var detached in _buffers.Values.Select(b => b.Detach(chosen.Where(c => c.Table == b.Table.Name).Select(c => c.Dt))))
+        {
+            foreach (var dt in detached.Partitions)
+            {
+                var key = (detached.Table.Name, dt);
+                if (!_files.TryGetValue(key, out var file)) _files[key] = file = new PartitionFile(_layout.TempFile(detached.Table.Name, dt, _runId));
+                file.LastUsed = ++_clock;
+                work.Add((detached, dt, file));
+            }
+        }
+        foreach (var idle in _files.Values.Where(f => f.IsOpen).OrderByDescending(f => f.LastUsed).Skip(_maxOpenFiles).ToList())
+            await idle.CloseAsync().ConfigureAwait(false);
+        if (work.Count > 0) _pendingWrite = Task.Run(() => WriteAsync(work, cancellationToken), cancellationToken);
     }
 
     /// <summary>Waits for the background write, if any; rethrows its failure.</summary>
@@ -113,19 +135,9 @@ public sealed class LakeWriter : IAsyncDisposable
         await pending.ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(List<TableBuffer> buffers, CancellationToken cancellationToken)
-    {
-        var work = buffers.SelectMany(b => b.Partitions.Select(dt => (Buffer: b, Dt: dt))).ToList();
-        await Parallel.ForEachAsync(work, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (item, ct) =>
-            {
-                var path = _layout.TempFile(item.Buffer.Table.Name, item.Dt, _runId);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
-                await item.Buffer.FlushAsync(item.Dt, stream, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-        foreach (var (buffer, dt) in work) _openFiles.Add((buffer.Table.Name, dt));
-    }
+    private static Task WriteAsync(List<(TableBuffer Buffer, string Dt, PartitionFile File)> work, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(work, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (item, ct) => await item.File.AppendAsync(item.Buffer, item.Dt, ct).ConfigureAwait(false));
 
     /// <summary>
     /// Waits for a background write still running (after a failed or cancelled run) so no file is written
@@ -134,9 +146,14 @@ public sealed class LakeWriter : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        try { await CompleteWritesAsync().ConfigureAwait(false); }
 #pragma warning disable CA1031 // see the summary: the run's own error is the one to report
+        try { await CompleteWritesAsync().ConfigureAwait(false); }
         catch (Exception) { }
+        foreach (var file in _files.Values)
+        {
+            try { await file.CloseAsync().ConfigureAwait(false); }
+            catch (Exception) { }
+        }
 #pragma warning restore CA1031
     }
 
@@ -145,7 +162,8 @@ public sealed class LakeWriter : IAsyncDisposable
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await CompleteWritesAsync().ConfigureAwait(false);
-        foreach (var (table, dt) in _openFiles.OrderBy(f => f.Table, StringComparer.Ordinal).ThenBy(f => f.Dt, StringComparer.Ordinal))
+        foreach (var file in _files.Values) await file.CloseAsync().ConfigureAwait(false);
+        foreach (var (table, dt) in _files.Keys.OrderBy(f => f.Table, StringComparer.Ordinal).ThenBy(f => f.Dt, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var target = _layout.DataFile(table, dt, _runId);
@@ -153,6 +171,49 @@ public sealed class LakeWriter : IAsyncDisposable
             FilesPublished++;
             BytesPublished += new FileInfo(target).Length;
         }
-        _openFiles.Clear();
+        _files.Clear();
+    }
+
+    /// <summary>This run's hidden file of one partition, open for appending row groups while the run writes to it.</summary>
+    private sealed class PartitionFile(string path)
+    {
+        private FileStream? _stream;
+        private ParquetWriter? _writer;
+
+        public long LastUsed { get; set; }
+
+        public bool IsOpen => _writer is not null;
+
+        public async Task AppendAsync(TableBuffer buffer, string dt, CancellationToken cancellationToken)
+        {
+            if (_writer is null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
+                try { _writer = await buffer.OpenWriterAsync(_stream, cancellationToken).ConfigureAwait(false); }
+                catch
+                {
+                    await _stream.DisposeAsync().ConfigureAwait(false);
+                    _stream = null;
+                    throw;
+                }
+            }
+            await buffer.FlushAsync(dt, _writer, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Writes the footer (from then on the file is a whole Parquet file) and closes the file.</summary>
+        public async ValueTask CloseAsync()
+        {
+            try
+            {
+                if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _writer = null;
+                if (_stream is not null) await _stream.DisposeAsync().ConfigureAwait(false);
+                _stream = null;
+            }
+        }
     }
 }

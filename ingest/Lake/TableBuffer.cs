@@ -1,5 +1,5 @@
 using Analytics.Schemas;
-using Parquet.Serialization;
+using Parquet;
 
 namespace Analytics.Ingest.Lake;
 
@@ -29,11 +29,21 @@ public abstract class TableBuffer
     /// <summary>The partitions that have rows waiting.</summary>
     public abstract IReadOnlyCollection<string> Partitions { get; }
 
+    /// <summary>Opens a writer of this table's files on <paramref name="stream"/> (appending when it holds a file).</summary>
+    public abstract Task<ParquetWriter> OpenWriterAsync(Stream stream, CancellationToken cancellationToken);
+
     /// <summary>
-    /// Appends the partition's waiting rows, sorted by event time, as one row group to <paramref name="stream"/>
-    /// (a new file when it is empty) and forgets them. Returns how many rows were written.
+    /// Writes the partition's waiting rows, sorted by event time, as one row group through <paramref name="writer"/>
+    /// and forgets them. Returns how many rows were written.
     /// </summary>
-    public abstract Task<int> FlushAsync(string dt, Stream stream, CancellationToken cancellationToken);
+    public abstract Task<int> FlushAsync(string dt, ParquetWriter writer, CancellationToken cancellationToken);
+
+    /// <summary>Appends the partition's waiting rows as one row group to <paramref name="stream"/> (a new file when it is empty) and closes the file.</summary>
+    public async Task<int> FlushAsync(string dt, Stream stream, CancellationToken cancellationToken)
+    {
+        await using var writer = await OpenWriterAsync(stream, cancellationToken).ConfigureAwait(false);
+        return await FlushAsync(dt, writer, cancellationToken).ConfigureAwait(false);
+    }
 }
 
 /// <summary>A <see cref="TableBuffer"/> of rows of type <typeparamref name="TRow"/>.</summary>
@@ -64,9 +74,13 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
     }
 
     /// <inheritdoc/>
-    public override async Task<int> FlushAsync(string dt, Stream stream, CancellationToken cancellationToken)
+    public override Task<ParquetWriter> OpenWriterAsync(Stream stream, CancellationToken cancellationToken) =>
+        ColumnarRowWriter<TRow>.OpenAsync(stream, cancellationToken);
+
+    /// <inheritdoc/>
+    public override async Task<int> FlushAsync(string dt, ParquetWriter writer, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(writer);
         if (!_partitions.Remove(dt, out var rows) || rows.Count == 0) return 0;
         // Sorted by time so engines can skip row groups by their min/max statistics; record_id makes it deterministic.
         rows.Sort(static (a, b) =>
@@ -74,8 +88,7 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
             var byTime = a.EventTime.CompareTo(b.EventTime);
             return byTime != 0 ? byTime : string.CompareOrdinal(a.RecordId, b.RecordId);
         });
-        if (ColumnarRowWriter<TRow>.Supported) await ColumnarRowWriter<TRow>.WriteAsync(rows, stream, cancellationToken).ConfigureAwait(false);
-        else await ParquetSerializer.SerializeAsync(rows, stream, ParquetSettings.Create(append: stream.Length > 0), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await ColumnarRowWriter<TRow>.WriteRowGroupAsync(writer, rows, cancellationToken).ConfigureAwait(false);
         return rows.Count;
     }
 }
