@@ -34,7 +34,7 @@ public readonly struct Fields(JsonElement element, string path)
     public string? OptionalString(string name)
     {
         if (!Element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw RecordRejectedException.InvalidField(PathOf(name), "a string", Describe(v));
+        return v.ValueKind == JsonValueKind.String ? JsonStrings.Get(v) : throw RecordRejectedException.InvalidField(PathOf(name), "a string", Describe(v));
     }
 
     /// <summary>An optional string; empty strings read as null.</summary>
@@ -122,7 +122,7 @@ public readonly struct Fields(JsonElement element, string path)
     {
         if (!Has(name)) return null;
         return Array(name).Select(e => e.Value.ValueKind == JsonValueKind.String
-            ? e.Value.GetString()!
+            ? JsonStrings.Get(e.Value)
             : throw RecordRejectedException.InvalidField(e.Path, "a string", Describe(e.Value))).ToList();
     }
 

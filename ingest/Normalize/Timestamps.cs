@@ -22,6 +22,11 @@ public static class Timestamps
                 if (seconds is < -62135596800m or > 253402300799m) return false;
                 result = DateTime.UnixEpoch.AddMilliseconds((double)decimal.Floor(seconds * 1000m));
                 return true;
+            case JsonValueKind.String when JsonStrings.TryGetUnescaped(value, out var utf8) && utf8.Length is >= 19 and <= 64 && char.IsAsciiDigit((char)utf8[0]):
+                // ISO 8601, the common form, straight from the bytes: no string per timestamp.
+                Span<char> text = stackalloc char[utf8.Length];
+                return System.Text.Ascii.ToUtf16(utf8, text, out var written) == System.Buffers.OperationStatus.Done
+                    && TryParseIso(text[..written], out result);
             case JsonValueKind.String:
                 return TryParse(value.GetString(), out result);
             default:

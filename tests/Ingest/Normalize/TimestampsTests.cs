@@ -55,4 +55,23 @@ public class TimestampsTests
     [InlineData("2023-05-02T14:19:14.1234567890Z")] // ten fraction digits
     [InlineData("")]
     public void TryParse_Invalid_ReturnsFalse(string text) => Assert.False(Timestamps.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("2023-05-02T14:19:14Z")]
+    [InlineData("2023-05-02T14:19:14.987654321Z")]
+    [InlineData("2023-05-02T16:19:14.5+02:00")]
+    [InlineData("2023-05-02 14:19:14.98Z")]
+    [InlineData("2023-05-02T14:19:14")]
+    [InlineData("2023-02-30T00:00:00Z")]
+    [InlineData("2023-05-02T14:19:14.1234567890Z")]
+    [InlineData("Fri, 3 Jun 2022 05:01:10 GMT")]
+    [InlineData("2023-05-02T14:19:14\\u002E98Z")]  // an escape: read through the string, not the bytes
+    [InlineData("2023-05-02T14:19:14.98Z\\u00e9")]
+    public void TryParse_JsonString_SameAsItsText(string escaped)
+    {
+        using var doc = JsonDocument.Parse($"\"{escaped}\"");
+        var text = doc.RootElement.GetString()!;
+        Assert.Equal(Timestamps.TryParse(text, out var expected), Timestamps.TryParse(doc.RootElement, out var actual));
+        Assert.Equal(expected, actual);
+    }
 }

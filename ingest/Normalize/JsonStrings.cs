@@ -1,0 +1,42 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Analytics.Ingest.Normalize;
+
+/// <summary>
+/// Reads JSON strings without a string per read where that is safe: short ASCII values (cluster ARNs, names,
+/// statuses, images, regions) repeat across thousands of events and are shared from a small per-thread cache,
+/// and timestamps are parsed from the UTF-8 bytes. Every row stays a set of immutable strings, so sharing one
+/// between rows changes nothing but memory; the batch's rows then hold far less.
+/// </summary>
+public static class JsonStrings
+{
+    private const int Slots = 4096;
+    private const int MaxCachedBytes = 128;
+
+    [ThreadStatic] private static string?[]? t_slots;
+
+    /// <summary>The value of a JSON string, shared with an earlier equal value read on this thread when it is short and ASCII.</summary>
+    /// <param name="value">A JSON string.</param>
+    public static string Get(JsonElement value)
+    {
+        if (!TryGetUnescaped(value, out var utf8) || utf8.Length > MaxCachedBytes || !Ascii.IsValid(utf8)) return value.GetString()!;
+        var slots = t_slots ??= new string?[Slots];
+        ref var slot = ref slots[(int)(XxHash3.HashToUInt64(utf8) & (Slots - 1))];
+        if (slot is { } cached && Ascii.Equals(utf8, cached)) return cached;
+        // A different value in the slot is replaced: a value seen once (a task ARN) costs one slot for a while.
+        return slot = Encoding.ASCII.GetString(utf8);
+    }
+
+    /// <summary>The UTF-8 bytes of a JSON string between its quotes; false when it has escapes (the bytes are not its value).</summary>
+    /// <param name="value">A JSON string.</param>
+    /// <param name="utf8">The value's bytes.</param>
+    public static bool TryGetUnescaped(JsonElement value, out ReadOnlySpan<byte> utf8)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        utf8 = raw.Length >= 2 ? raw[1..^1] : default;
+        return raw.Length >= 2 && !utf8.Contains((byte)'\\');
+    }
+}
