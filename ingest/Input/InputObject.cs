@@ -49,21 +49,23 @@ public sealed class InputObject : IDisposable
     public string? DecompressionError { get; }
 
     /// <summary>Builds an input object from stored bytes, decompressing gzip when the bytes start with its magic number (whatever the name says).</summary>
-    public static InputObject FromBytes(string name, byte[] stored, DateTime lastModified)
+    /// <exception cref="IOException">It decompresses to more than <paramref name="maxBytes"/>.</exception>
+    public static InputObject FromBytes(string name, byte[] stored, DateTime lastModified, long maxBytes = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return From(name, stored, stored.Length, pooled: false, lastModified);
+        return From(name, stored, stored.Length, pooled: false, lastModified, maxBytes);
     }
 
     /// <summary>Reads a file whole into a pooled buffer and decompresses it when it is gzip.</summary>
-    public static async Task<InputObject> ReadFileAsync(FileInfo file, CancellationToken cancellationToken)
+    /// <exception cref="IOException">It cannot be read, or it is larger than <paramref name="maxBytes"/> as stored or decompressed.</exception>
+    public static async Task<InputObject> ReadFileAsync(FileInfo file, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         var handle = File.OpenHandle(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
         using (handle)
         {
             var length = RandomAccess.GetLength(handle);
-            if (length > Array.MaxLength) throw new IOException($"Input '{file.FullName}' is too large to read whole ({length:N0} bytes).");
+            if (length > Math.Min(maxBytes, Array.MaxLength)) throw TooLarge(file.FullName, "", maxBytes);
             var buffer = Pool.Rent((int)Math.Max(1, length));
             try
             {
@@ -74,7 +76,7 @@ public sealed class InputObject : IDisposable
                     if (n == 0) break;
                     read += n;
                 }
-                return From(file.FullName, buffer, read, pooled: true, file.LastWriteTimeUtc);
+                return From(file.FullName, buffer, read, pooled: true, file.LastWriteTimeUtc, maxBytes);
             }
             catch
             {
@@ -84,26 +86,37 @@ public sealed class InputObject : IDisposable
         }
     }
 
-    private static InputObject From(string name, byte[] stored, int length, bool pooled, DateTime lastModified)
+    private static IOException TooLarge(string name, string how, long maxBytes) =>
+        new($"Input '{name}' is larger than {maxBytes / (1 << 20):N0} MiB{how}, the largest object allowed (--max-object-mb): each object is held in memory whole.");
+
+    private static InputObject From(string name, byte[] stored, int length, bool pooled, DateTime lastModified, long maxBytes)
     {
         if (length < 2 || stored[0] != 0x1f || stored[1] != 0x8b)
             return new InputObject(name, stored, length, pooled, lastModified, length, null);
-        var output = Pool.Rent(Math.Max(4096, length * 8));
+        var limit = (int)Math.Min(maxBytes, Array.MaxLength);
+        var output = Pool.Rent((int)Math.Min(Math.Max(length * 8L, 4096), limit));
         var written = 0;
         string? error = null;
         try
         {
             using var gzip = new GZipStream(new MemoryStream(stored, 0, length, writable: false), CompressionMode.Decompress);
+            Span<byte> probe = stackalloc byte[1];
             while (true)
             {
-                if (written == output.Length)
+                if (written == Math.Min(output.Length, limit))
                 {
-                    var larger = Pool.Rent(output.Length * 2);
+                    // A full buffer at the limit: one more byte would be past it.
+                    if (written == limit)
+                    {
+                        if (gzip.Read(probe) == 0) break;
+                        throw TooLarge(name, " decompressed", maxBytes);
+                    }
+                    var larger = Pool.Rent((int)Math.Min(output.Length * 2L, limit));
                     output.AsSpan(0, written).CopyTo(larger);
                     Pool.Return(output);
                     output = larger;
                 }
-                var n = gzip.Read(output, written, output.Length - written);
+                var n = gzip.Read(output, written, Math.Min(output.Length, limit) - written);
                 if (n == 0) break;
                 written += n;
             }
@@ -113,6 +126,11 @@ public sealed class InputObject : IDisposable
         catch (InvalidDataException ex)
         {
             error = $"gzip stream is corrupt or truncated after {written} decompressed bytes: {ex.Message}";
+        }
+        catch
+        {
+            Pool.Return(output);
+            throw;
         }
         finally
         {

@@ -13,7 +13,10 @@ public sealed class IngestOptions
     /// <value>The default value is 24 MiB.</value>
     public int BatchMegabytes { get; set; } = 24;
 
-    /// <summary>Largest input object read, after decompression; larger ones are reported and skipped.</summary>
+    /// <summary>
+    /// Largest input object, as stored and once decompressed: each object is held in memory whole while its
+    /// records are parsed (its rows go to the writer in parts). A larger one stops the run with an error naming it.
+    /// </summary>
     /// <value>The default value is 512 MiB.</value>
     public int MaxObjectMegabytes { get; set; } = 512;
 

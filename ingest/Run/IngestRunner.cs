@@ -54,6 +54,7 @@ public sealed class IngestRunner
         var summary = new IngestSummary { RunId = runId };
         await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20, _options.IndexMaxIds);
         // Bounded, so parsed objects wait for the writer instead of piling up in memory.
+        var chunkBytes = Math.Max(1L << 20, ((long)_options.BatchMegabytes << 20) / 8);
         var channel = Channel.CreateBounded<ParsedObject>(new BoundedChannelOptions(_options.Parallelism) { SingleReader = true });
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,13 +65,23 @@ public sealed class IngestRunner
                 await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cts.Token },
                     async (file, ct) =>
                     {
-                        if (file.Length > (long)_options.MaxObjectMegabytes << 20)
-                            throw new IOException($"Input '{file.FullName}' is {file.Length / 1e6:N0} MB, above --max-object-mb {_options.MaxObjectMegabytes}.");
-                        ParsedObject parsed;
-                        using (var input = await LocalInputs.ReadAsync(file, ct).ConfigureAwait(false)) parsed = Parse(input, startedMs);
-                        if (parsed.Quarantined.Count > 0)
-                            await QuarantineWriter.WriteAsync(layout, parsed.Name, parsed.Quarantined, ct).ConfigureAwait(false);
-                        await channel.Writer.WriteAsync(parsed, ct).ConfigureAwait(false);
+                        using var input = await LocalInputs.ReadAsync(file, (long)_options.MaxObjectMegabytes << 20, ct).ConfigureAwait(false);
+                        // The object's rows go to the writer in parts of about a chunk each, so a large object is
+                        // never all rows at once in memory; its quarantine file is written whole, before its last part.
+                        var segments = RecordSplitter.Split(input.Data.Span);
+                        var quarantined = new List<QuarantinedRecord>();
+                        var next = 0;
+                        ParsedObject part;
+                        do
+                        {
+                            part = ParsePart(input, segments, next, startedMs, chunkBytes);
+                            next = part.End;
+                            quarantined.AddRange(part.Quarantined);
+                            if (part.IsLast && quarantined.Count > 0)
+                                await QuarantineWriter.WriteAsync(layout, input.Name, quarantined, ct).ConfigureAwait(false);
+                            await channel.Writer.WriteAsync(part, ct).ConfigureAwait(false);
+                        }
+                        while (!part.IsLast);
                     }).ConfigureAwait(false);
                 channel.Writer.Complete();
             }
@@ -86,8 +97,11 @@ public sealed class IngestRunner
         {
             await foreach (var parsed in channel.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
             {
-                summary.ObjectsRead++;
-                summary.BytesRead += parsed.Bytes;
+                if (parsed.IsLast)
+                {
+                    summary.ObjectsRead++;
+                    summary.BytesRead += parsed.Bytes;
+                }
                 foreach (var q in parsed.Quarantined) Count(summary, q);
                 foreach (var record in parsed.Records)
                 {
@@ -123,43 +137,60 @@ public sealed class IngestRunner
         return summary;
     }
 
-    /// <summary>Splits and normalizes one object. Pure CPU; safe to run in parallel.</summary>
+    /// <summary>Splits and normalizes one object whole. Pure CPU; safe to run in parallel.</summary>
     public static ParsedObject Parse(InputObject input, DateTime ingestedAt)
     {
         ArgumentNullException.ThrowIfNull(input);
+        return ParsePart(input, RecordSplitter.Split(input.Data.Span), 0, ingestedAt, long.MaxValue);
+    }
+
+    /// <summary>
+    /// Normalizes the object's records from segment <paramref name="from"/> on, until their rows' estimated size
+    /// passes <paramref name="maxBytes"/>; <see cref="ParsedObject.End"/> says where the next part starts. Pure CPU.
+    /// </summary>
+    public static ParsedObject ParsePart(InputObject input, IReadOnlyList<RecordSegment> segments, int from, DateTime ingestedAt, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(segments);
         var context = new RecordContext(input.Name, input.LastModified, ingestedAt);
         var records = new List<ParsedRecord>();
         var quarantined = new List<QuarantinedRecord>();
         // Quarantined records copy their bytes: the input buffer goes back to the pool after parsing.
         var data = input.Data;
-        foreach (var segment in RecordSplitter.Split(data.Span))
+        var bytes = 0L;
+        var next = from;
+        while (next < segments.Count && bytes < maxBytes)
         {
-            var bytes = data.Slice(segment.Start, segment.Length);
+            var segment = segments[next++];
+            var record = data.Slice(segment.Start, segment.Length);
             var position = segment.Position.ToString();
             if (!segment.IsWellFormed)
             {
-                quarantined.Add(new QuarantinedRecord(input.Name, position, Kind(RejectionKind.Malformed), null, segment.Error!, bytes.ToArray()));
+                quarantined.Add(new QuarantinedRecord(input.Name, position, Kind(RejectionKind.Malformed), null, segment.Error!, record.ToArray()));
                 continue;
             }
-            var normalized = RecordRouter.Route(bytes, position, context);
-            foreach (var record in normalized)
+            var normalized = RecordRouter.Route(record, position, context);
+            foreach (var row in normalized)
             {
-                if (record.Rejection is { } rejection)
+                if (row.Rejection is { } rejection)
                 {
-                    var raw = record.RawText is null ? bytes.ToArray() : System.Text.Encoding.UTF8.GetBytes(record.RawText);
-                    quarantined.Add(new QuarantinedRecord(input.Name, record.Position, Kind(rejection.Kind), rejection.Field, rejection.Message, raw));
+                    var raw = row.RawText is null ? record.ToArray() : System.Text.Encoding.UTF8.GetBytes(row.RawText);
+                    quarantined.Add(new QuarantinedRecord(input.Name, row.Position, Kind(rejection.Kind), rejection.Field, rejection.Message, raw));
                 }
                 else
                 {
                     // Measured on ECS task events: the row keeps the raw JSON as UTF-16 (2x) and its parsed fields
                     // as strings of their own (about 2x more), plus a kilobyte of objects.
-                    records.Add(new ParsedRecord(record, segment.Length / Math.Max(1, normalized.Count) * 4L + 1024));
+                    var size = segment.Length / Math.Max(1, normalized.Count) * 4L + 1024;
+                    records.Add(new ParsedRecord(row, size));
+                    bytes += size + row.Derived.Count * DerivedRowBytes;
                 }
             }
         }
-        if (input.DecompressionError is not null)
+        var last = next == segments.Count;
+        if (last && input.DecompressionError is not null)
             quarantined.Add(new QuarantinedRecord(input.Name, $"byte {input.Data.Length} (decompressed)", Kind(RejectionKind.Malformed), null, input.DecompressionError, ReadOnlyMemory<byte>.Empty, IsRecord: false));
-        return new ParsedObject(input.Name, input.Data.Length, records, quarantined);
+        return new ParsedObject(input.Name, input.Data.Length, records, quarantined) { End = next, IsLast = last };
     }
 
     private static void Count(IngestSummary summary, QuarantinedRecord q)
@@ -188,9 +219,16 @@ public sealed class IngestRunner
 /// <param name="Size">Estimated bytes in memory.</param>
 public sealed record ParsedRecord(NormalizedRecord Record, long Size);
 
-/// <summary>An input object, split and normalized.</summary>
+/// <summary>An input object, or a part of one, split and normalized.</summary>
 /// <param name="Name">The object's name.</param>
 /// <param name="Bytes">Its decompressed size.</param>
 /// <param name="Records">The records that became rows.</param>
 /// <param name="Quarantined">The records that did not.</param>
-public sealed record ParsedObject(string Name, long Bytes, List<ParsedRecord> Records, List<QuarantinedRecord> Quarantined);
+public sealed record ParsedObject(string Name, long Bytes, List<ParsedRecord> Records, List<QuarantinedRecord> Quarantined)
+{
+    /// <summary>The index of the first record segment not in this part.</summary>
+    public int End { get; init; }
+
+    /// <summary>True for the object's last part (the only one when it was parsed whole).</summary>
+    public bool IsLast { get; init; } = true;
+}

@@ -132,4 +132,21 @@ public class RecordSplitterTests
         Assert.NotNull(input.DecompressionError);
         Assert.Contains("gzip stream is corrupt or truncated", input.DecompressionError);
     }
+
+    [Fact]
+    public void FromBytes_GzipDecompressingPastTheLimit_IsAnErrorNamingTheObject()
+    {
+        var bytes = GzipOfRecords(2000);
+        using var whole = InputObject.FromBytes("ok.gz", bytes, DateTime.UnixEpoch);
+        var size = whole.Data.Length;
+        Assert.True(bytes.Length < size - 1);
+
+        // Exactly at the limit it reads whole; one byte under, the stored size passes but the decompressed does not.
+        using (var exact = InputObject.FromBytes("exact.gz", bytes, DateTime.UnixEpoch, maxBytes: size))
+            Assert.Equal(size, exact.Data.Length);
+        var ex = Assert.Throws<IOException>(() => InputObject.FromBytes("bomb.gz", bytes, DateTime.UnixEpoch, maxBytes: size - 1));
+        Assert.Contains("'bomb.gz'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("decompressed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--max-object-mb", ex.Message, StringComparison.Ordinal);
+    }
 }

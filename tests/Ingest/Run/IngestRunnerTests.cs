@@ -35,6 +35,61 @@ public class IngestRunnerTests
     }
 
     [Fact]
+    public async Task Run_LargeObject_GoesToTheWriterInPartsAndLandsWhole()
+    {
+        using var temp = Some.TempFolder();
+        var manifest = Generate(temp.Sub("events"), days: 2, truncated: 0);
+        // Every generated object in one file (about 8 MB of JSON), with a malformed record first and last.
+        var records = Directory.GetFiles(temp.Sub("events"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f =>
+            {
+                using var input = Analytics.Ingest.Input.InputObject.FromBytes(f, File.ReadAllBytes(f), DateTime.UnixEpoch);
+                return System.Text.Encoding.UTF8.GetString(input.Data.Span).Trim();
+            });
+        var big = temp.Sub("big/all.json");
+        Directory.CreateDirectory(temp.Sub("big"));
+        File.WriteAllText(big, "{\"broken\": \n" + string.Join("\n", records) + "\n{\"also\": broken}\n");
+        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [big], BatchMegabytes = 1 };
+
+        // With a 1 MB batch the object's rows go to the writer in parts of 1 MiB (estimated), not all at once.
+        using (var input = Analytics.Ingest.Input.InputObject.FromBytes(big, File.ReadAllBytes(big), DateTime.UnixEpoch))
+        {
+            var segments = Analytics.Ingest.Input.RecordSplitter.Split(input.Data.Span);
+            var first = IngestRunner.ParsePart(input, segments, 0, DateTime.UnixEpoch, 1 << 20);
+            Assert.False(first.IsLast);
+            Assert.InRange(first.End, 2, segments.Count / 4);
+        }
+        var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, summary.ObjectsRead);
+        Assert.Equal(manifest.RecordsWritten + 2, summary.RecordsRead);
+        Assert.Equal(2, summary.Quarantined);
+        Assert.True(summary.Balanced);
+        Assert.Equal(manifest.ExpectedRows.OrderBy(k => k.Key), summary.RowsPerTable.OrderBy(k => k.Key));
+        // The quarantine file is the object's, whole: the record of its first part and that of its last.
+        var quarantine = File.ReadAllLines(QuarantineWriter.PathFor(new LakeLayout(temp.Sub("lake")), big));
+        Assert.Equal(2, quarantine.Length);
+        Assert.Contains("record 1 ", quarantine[0], StringComparison.Ordinal);
+        Assert.Contains("also", quarantine[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ObjectLargerThanTheLimit_StopsTheRunNamingItAndPublishesNothing()
+    {
+        using var temp = Some.TempFolder();
+        Generate(temp.Sub("events"), days: 1, truncated: 0, taskEventsPerDay: 300);
+        var big = temp.Sub("events/zz-big.json");
+        File.WriteAllText(big, string.Concat(Enumerable.Repeat("{\"pad\":\"" + new string('x', 1000) + "\"}\n", 1100)));
+        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], MaxObjectMegabytes = 1 };
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None));
+
+        Assert.Contains(big, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--max-object-mb", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(temp.Sub("lake"), "*.parquet", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task Run_OutOfOrderVersions_LatestStateIsHighestVersion()
     {
         using var temp = Some.TempFolder();
