@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Serialization;
 using Parquet.Serialization.Attributes;
 
@@ -44,7 +45,36 @@ public abstract class LakeRow
 /// <summary>A row that keeps the original JSON of its record, so nothing is ever unrecoverable.</summary>
 public abstract class RawLakeRow : LakeRow
 {
-    /// <summary>The record's original JSON text, verbatim.</summary>
+    private string? _text;
+    private byte[]? _utf8;
+
+    /// <summary>The record's original JSON text, verbatim (decoded on each read when it was set as UTF-8).</summary>
     [JsonPropertyName("raw_event"), Column("The record's original JSON, verbatim")]
-    public string RawEvent { get; set; } = "";
+    public string RawEvent
+    {
+        get => _text ?? (_utf8 is null ? "" : Encoding.UTF8.GetString(_utf8));
+        set
+        {
+            _text = value ?? "";
+            _utf8 = null;
+        }
+    }
+
+    /// <summary>
+    /// Sets the original JSON as its UTF-8 bytes, as ingest reads it: a row waiting in a batch then holds half
+    /// the bytes of a string, and the writer decodes it into a shared buffer instead of a string per row.
+    /// </summary>
+    public void SetRawEventUtf8(byte[] utf8)
+    {
+        ArgumentNullException.ThrowIfNull(utf8);
+        _utf8 = utf8;
+        _text = null;
+    }
+
+    /// <summary>The original JSON's UTF-8 bytes when it was set that way; false when it was set as text.</summary>
+    public bool TryGetRawEventUtf8(out ReadOnlyMemory<byte> utf8)
+    {
+        utf8 = _utf8;
+        return _utf8 is not null;
+    }
 }

@@ -60,6 +60,9 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
             var property = properties[field.Name];
             switch (field)
             {
+                case DataField data when property.DeclaringType == typeof(RawLakeRow) && property.Name == nameof(RawLakeRow.RawEvent):
+                    columns.Add(new RawJsonColumn(data));
+                    break;
                 case DataField data when data.MaxRepetitionLevel == 0:
                     columns.Add(Plain(data, property));
                     break;
@@ -119,6 +122,46 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
             var values = new string?[rows.Count];
             for (var i = 0; i < values.Length; i++) values[i] = _get(rows[i]);
             return group.WriteAsync(field, values!, null);
+        }
+    }
+
+    /// <summary>
+    /// raw_event, the largest column: rows hold it as UTF-8 bytes, decoded here into one pooled buffer that the
+    /// column's values point into, instead of a string per row.
+    /// </summary>
+    private sealed class RawJsonColumn(DataField field) : Column
+    {
+        // A pool of its own holding few arrays: the shared pool keeps many per size, and these are megabytes each.
+        private static readonly System.Buffers.ArrayPool<char> Pool = System.Buffers.ArrayPool<char>.Create(maxArrayLength: 1 << 28, maxArraysPerBucket: 2);
+
+        public override async Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+        {
+            var capacity = 0;
+            foreach (var row in rows)
+                capacity += ((RawLakeRow)(object)row).TryGetRawEventUtf8(out var utf8) ? utf8.Length : 0;
+            var buffer = Pool.Rent(Math.Max(1, capacity));
+            try
+            {
+                var values = new ReadOnlyMemory<char>?[rows.Count];
+                var used = 0;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var raw = (RawLakeRow)(object)rows[i];
+                    if (raw.TryGetRawEventUtf8(out var utf8))
+                    {
+                        // UTF-16 never needs more chars than UTF-8 has bytes.
+                        var chars = System.Text.Encoding.UTF8.GetChars(utf8.Span, buffer.AsSpan(used));
+                        values[i] = buffer.AsMemory(used, chars);
+                        used += chars;
+                    }
+                    else values[i] = raw.RawEvent.AsMemory();
+                }
+                await group.WriteAsync<ReadOnlyMemory<char>>(field, values, null, null, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Pool.Return(buffer);
+            }
         }
     }
 

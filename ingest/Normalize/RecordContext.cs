@@ -61,3 +61,15 @@ public sealed class NormalizedRecord
     public static NormalizedRecord Rejected(string position, RecordRejectedException rejection, string? rawText = null) =>
         new(position, null, [], rejection, rawText);
 }
+
+/// <summary>Helpers for rows that keep their record's JSON.</summary>
+public static class RawRows
+{
+    /// <summary>Sets the row's <c>raw_event</c> from the record's UTF-8 bytes (see <see cref="RawLakeRow.SetRawEventUtf8"/>) and returns the row.</summary>
+    public static T WithRaw<T>(this T row, byte[] utf8) where T : RawLakeRow
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        row.SetRawEventUtf8(utf8);
+        return row;
+    }
+}

@@ -25,8 +25,8 @@ public static partial class RecordRouter
         {
             if (Envelope.Looks(root))
             {
-                var raw = Encoding.UTF8.GetString(utf8.Span);
-                return [Event(root, raw, context, position)];
+                // Copied: the input buffer goes back to the pool once the object is parsed.
+                return [Event(root, utf8.ToArray(), context, position)];
             }
             if (root.ValueKind == JsonValueKind.Object && ApiResponse(root, context, position) is { } items) return items;
             throw RecordRejectedException.Unrecognized(WhyUnrecognized(root));
@@ -37,7 +37,7 @@ public static partial class RecordRouter
         }
     }
 
-    private static NormalizedRecord Event(JsonElement root, string raw, RecordContext context, string position)
+    private static NormalizedRecord Event(JsonElement root, byte[] raw, RecordContext context, string position)
     {
         var e = Envelope.Read(root);
         return e.Source switch
@@ -49,21 +49,22 @@ public static partial class RecordRouter
         };
     }
 
-    private static EventBridgeEvent Generic(Envelope e, JsonElement root, string raw, RecordContext context)
+    private static EventBridgeEvent Generic(Envelope e, JsonElement root, byte[] raw, RecordContext context)
     {
         // Another tool's re-published format imitates the envelope; a real delivery names a real account and region.
         if (e.Account is null || !AccountId().IsMatch(e.Account))
             throw RecordRejectedException.Unrecognized($"source '{e.Source}' detail-type '{e.DetailType}' is not a well-formed EventBridge event: account is {Describe(root, "account")}, expected a 12-digit account id");
         if (e.Region is null || !RegionName().IsMatch(e.Region))
             throw RecordRejectedException.Unrecognized($"source '{e.Source}' detail-type '{e.DetailType}' is not a well-formed EventBridge event: region is {Describe(root, "region")}, expected an AWS region name");
-        return context.Stamp(new EventBridgeEvent
+        var row = new EventBridgeEvent
         {
             Source = e.Source,
             DetailType = e.DetailType,
             Resources = e.Resources,
             Detail = e.Detail.Element.GetRawText(),
-            RawEvent = raw,
-        }, e.Time, e.RecordId, e.Id, e.Account, e.Region);
+        };
+        row.SetRawEventUtf8(raw);
+        return context.Stamp(row, e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     private static List<NormalizedRecord>? ApiResponse(JsonElement root, RecordContext context, string position)

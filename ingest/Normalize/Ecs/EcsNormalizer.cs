@@ -11,7 +11,7 @@ public static class EcsNormalizer
         "ECS Task State Change" or "ECS Deployment State Change" or "ECS Service Action" or "ECS Container Instance State Change";
 
     /// <summary>Normalizes one ECS event.</summary>
-    public static NormalizedRecord Normalize(Envelope e, string raw, RecordContext context, string position) => e.DetailType switch
+    public static NormalizedRecord Normalize(Envelope e, byte[] raw, RecordContext context, string position) => e.DetailType switch
     {
         "ECS Task State Change" => Task(e, raw, context, position),
         "ECS Deployment State Change" => NormalizedRecord.Rows(position, Deployment(e, raw, context)),
@@ -20,7 +20,7 @@ public static class EcsNormalizer
         _ => throw new ArgumentException($"Not an ECS detail type: {e.DetailType}", nameof(e)),
     };
 
-    private static NormalizedRecord Task(Envelope e, string raw, RecordContext context, string position)
+    private static NormalizedRecord Task(Envelope e, byte[] raw, RecordContext context, string position)
     {
         var d = e.Detail;
         var taskArn = d.NonEmptyString("taskArn");
@@ -58,8 +58,7 @@ public static class EcsNormalizer
             TaskVersion = d.Int64("version"),
             CpuUnits = d.OptionalInt32("cpu"),
             MemoryMib = d.OptionalInt32("memory"),
-            RawEvent = raw,
-        }, updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
+        }.WithRaw(raw), updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
 
         var containers = d.Objects("containers");
         row.Containers = new List<EcsContainer>(containers.Count);
@@ -99,7 +98,7 @@ public static class EcsNormalizer
         return NormalizedRecord.Rows(position, row, states);
     }
 
-    private static EcsDeploymentEvent Deployment(Envelope e, string raw, RecordContext context)
+    private static EcsDeploymentEvent Deployment(Envelope e, byte[] raw, RecordContext context)
     {
         var d = e.Detail;
         var serviceArn = e.Resources is { Count: > 0 } ? e.Resources[0]
@@ -116,11 +115,10 @@ public static class EcsNormalizer
             DeploymentId = d.OptionalString("deploymentId"),
             Reason = d.OptionalString("reason"),
             UpdatedAt = updatedAt,
-            RawEvent = raw,
-        }, updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
+        }.WithRaw(raw), updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
-    private static EcsServiceAction ServiceAction(Envelope e, string raw, RecordContext context)
+    private static EcsServiceAction ServiceAction(Envelope e, byte[] raw, RecordContext context)
     {
         var d = e.Detail;
         var serviceArn = e.Resources is { Count: > 0 } ? e.Resources[0] : null;
@@ -139,11 +137,10 @@ public static class EcsNormalizer
             CapacityProviderArns = d.OptionalStrings("capacityProviderArns"),
             ContainerInstanceArns = d.OptionalStrings("containerInstanceArns"),
             CreatedAt = createdAt,
-            RawEvent = raw,
-        }, createdAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
+        }.WithRaw(raw), createdAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
-    private static EcsContainerInstanceEvent ContainerInstance(Envelope e, string raw, RecordContext context)
+    private static EcsContainerInstanceEvent ContainerInstance(Envelope e, byte[] raw, RecordContext context)
     {
         var d = e.Detail;
         var clusterArn = d.OptionalString("clusterArn");
@@ -165,8 +162,7 @@ public static class EcsNormalizer
             RemainingCpu = remaining.Cpu,
             RemainingMemoryMib = remaining.Memory,
             UpdatedAt = updatedAt,
-            RawEvent = raw,
-        }, updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
+        }.WithRaw(raw), updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     private static (int? Cpu, int? Memory) Resources(Fields detail, string name)

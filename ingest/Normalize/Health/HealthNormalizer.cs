@@ -13,7 +13,7 @@ namespace Analytics.Ingest.Normalize.Health;
 public static class HealthNormalizer
 {
     /// <summary>Normalizes an <c>aws.health</c> EventBridge event.</summary>
-    public static NormalizedRecord FromEventBridge(Envelope e, string raw, RecordContext context, string position)
+    public static NormalizedRecord FromEventBridge(Envelope e, byte[] raw, RecordContext context, string position)
     {
         var d = e.Detail;
         var eventArn = d.NonEmptyString("eventArn");
@@ -43,8 +43,7 @@ public static class HealthNormalizer
             TotalPages = d.OptionalInt32("totalPages"),
             BackupEvent = d.OptionalBool("backupEvent"),
             Origin = "eventbridge",
-            RawEvent = raw,
-        }, versionTime, recordId, e.Id, e.Account, e.Region);
+        }.WithRaw(raw), versionTime, recordId, e.Id, e.Account, e.Region);
 
         var entities = d.Objects("affectedEntities");
         var derived = new List<LakeRow>(entities.Count);

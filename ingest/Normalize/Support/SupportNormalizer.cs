@@ -13,7 +13,7 @@ namespace Analytics.Ingest.Normalize.Support;
 public static class SupportNormalizer
 {
     /// <summary>Normalizes an <c>aws.support</c> Support Case Update event.</summary>
-    public static SupportCaseEvent FromEventBridge(Envelope e, string raw, RecordContext context)
+    public static SupportCaseEvent FromEventBridge(Envelope e, byte[] raw, RecordContext context)
     {
         var d = e.Detail;
         return context.Stamp(new SupportCaseEvent
@@ -23,8 +23,7 @@ public static class SupportNormalizer
             CommunicationId = d.OptionalNonEmptyString("communication-id"),
             EventName = d.NonEmptyString("event-name"),
             Origin = d.OptionalNonEmptyString("origin"),
-            RawEvent = raw,
-        }, e.Time, e.RecordId, e.Id, e.Account, e.Region);
+        }.WithRaw(raw), e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     /// <summary>Normalizes one case of DescribeCases, with the communications it carries.</summary>

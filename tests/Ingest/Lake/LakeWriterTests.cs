@@ -138,10 +138,9 @@ public sealed class ColumnarRowWriterTests
     }, i)).ToList());
 
     [Fact]
-    public Task WriteAsync_ListsOfStructs_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 500).Select(i => Stamp(new Analytics.Schemas.Tables.Ecs.EcsTaskEvent
+    public Task WriteAsync_ListsOfStructs_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 500).Select(i => WithRaw(Stamp(new Analytics.Schemas.Tables.Ecs.EcsTaskEvent
     {
         TaskArn = $"arn:{i}", TaskVersion = i, StopCode = i % 2 == 0 ? null : "EssentialContainerExited", StoppedAt = i % 3 == 0 ? null : T0.AddSeconds(i),
-        RawEvent = "{\"i\":" + i + "}",
         // Null, empty, and lists whose containers have null fields. (A null container never comes from an event.)
         Containers = (i % 6) switch
         {
@@ -153,7 +152,16 @@ public sealed class ColumnarRowWriterTests
                 Name = $"c{k}", Image = k == 1 ? null : "img", ExitCode = k == 0 ? null : k, Reason = k == 2 ? "OutOfMemoryError" : null, RuntimeId = $"rt{i}-{k}",
             }).ToList(),
         },
-    }, i)).ToList());
+    }, i), i)).ToList());
+
+    // raw_event set as text, as UTF-8 bytes (as ingest does; multi-byte characters included), or left empty.
+    private static T WithRaw<T>(T row, int i) where T : Analytics.Schemas.RawLakeRow
+    {
+        var json = $"{{\"i\":{i},\"s\":\"ñ-支付-😀\"}}";
+        if (i % 3 == 0) row.RawEvent = json;
+        else if (i % 3 == 1) row.SetRawEventUtf8(System.Text.Encoding.UTF8.GetBytes(json));
+        return row;
+    }
 
     [Fact]
     public Task WriteAsync_ListsOfValues_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 300).Select(i => Stamp(new Analytics.Schemas.Tables.Ecs.EcsServiceAction
