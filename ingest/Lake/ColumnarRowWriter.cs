@@ -126,41 +126,48 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
     }
 
     /// <summary>
-    /// raw_event, the largest column: rows hold it as UTF-8 bytes, decoded here into one pooled buffer that the
-    /// column's values point into, instead of a string per row.
+    /// raw_event, the largest column: rows hold it as UTF-8 bytes, decoded here into pooled chunks of 1M chars
+    /// that the column's values point into, instead of a string per row (or one buffer the size of the column).
     /// </summary>
     private sealed class RawJsonColumn(DataField field) : Column
     {
-        // A pool of its own holding few arrays: the shared pool keeps many per size, and these are megabytes each.
-        private static readonly System.Buffers.ArrayPool<char> Pool = System.Buffers.ArrayPool<char>.Create(maxArrayLength: 1 << 28, maxArraysPerBucket: 2);
+        private const int ChunkChars = 1 << 20;
+
+        // A pool of its own: chunks are all one size, and at most 32 MB of them are kept between writes.
+        private static readonly System.Buffers.ArrayPool<char> Pool = System.Buffers.ArrayPool<char>.Create(maxArrayLength: 1 << 28, maxArraysPerBucket: 16);
 
         public override async Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
         {
-            var capacity = 0;
-            foreach (var row in rows)
-                capacity += ((RawLakeRow)(object)row).TryGetRawEventUtf8(out var utf8) ? utf8.Length : 0;
-            var buffer = Pool.Rent(Math.Max(1, capacity));
+            var chunks = new List<char[]>();
             try
             {
                 var values = new ReadOnlyMemory<char>?[rows.Count];
+                var chunk = Array.Empty<char>();
                 var used = 0;
                 for (var i = 0; i < values.Length; i++)
                 {
                     var raw = (RawLakeRow)(object)rows[i];
-                    if (raw.TryGetRawEventUtf8(out var utf8))
+                    if (!raw.TryGetRawEventUtf8(out var utf8))
                     {
-                        // UTF-16 never needs more chars than UTF-8 has bytes.
-                        var chars = System.Text.Encoding.UTF8.GetChars(utf8.Span, buffer.AsSpan(used));
-                        values[i] = buffer.AsMemory(used, chars);
-                        used += chars;
+                        values[i] = raw.RawEvent.AsMemory();
+                        continue;
                     }
-                    else values[i] = raw.RawEvent.AsMemory();
+                    // UTF-16 never needs more chars than UTF-8 has bytes.
+                    if (chunk.Length - used < utf8.Length)
+                    {
+                        chunk = Pool.Rent(Math.Max(ChunkChars, utf8.Length));
+                        chunks.Add(chunk);
+                        used = 0;
+                    }
+                    var chars = System.Text.Encoding.UTF8.GetChars(utf8.Span, chunk.AsSpan(used));
+                    values[i] = chunk.AsMemory(used, chars);
+                    used += chars;
                 }
                 await group.WriteAsync<ReadOnlyMemory<char>>(field, values, null, null, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                Pool.Return(buffer);
+                foreach (var chunk in chunks) Pool.Return(chunk);
             }
         }
     }

@@ -164,6 +164,17 @@ public sealed class ColumnarRowWriterTests
     }
 
     [Fact]
+    public Task WriteAsync_RawEventsSpanningManyDecodeChunks_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 400).Select(i =>
+    {
+        // About 8 MB of raw JSON, one record larger than a whole chunk (1M chars), multi-byte characters throughout.
+        var row = Stamp(new Analytics.Schemas.Tables.EventBridge.EventBridgeEvent { Source = "s", DetailType = "d" }, i);
+        var json = $"{{\"i\":{i},\"pad\":\"{new string(i % 3 == 0 ? 'é' : 'x', i == 150 ? 1_500_000 : 20_000 + i)}\"}}";
+        if (i % 4 == 0) row.RawEvent = json;
+        else row.SetRawEventUtf8(System.Text.Encoding.UTF8.GetBytes(json));
+        return row;
+    }).ToList());
+
+    [Fact]
     public Task WriteAsync_ListsOfValues_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 300).Select(i => Stamp(new Analytics.Schemas.Tables.Ecs.EcsServiceAction
     {
         ServiceArn = $"arn:{i}", EventName = "SERVICE_STEADY_STATE", RawEvent = "{}",
