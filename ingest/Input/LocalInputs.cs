@@ -20,9 +20,6 @@ public static class LocalInputs
         return files.DistinctBy(f => f.FullName).OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Reads a file whole (into a pooled buffer: dispose the result); larger than <paramref name="maxBytes"/> as stored or decompressed is an error.</summary>
-    public static Task<InputObject> ReadAsync(FileInfo file, long maxBytes, CancellationToken cancellationToken) => InputObject.ReadFileAsync(file, maxBytes, cancellationToken);
-
     // Dot-files and _-prefixed folders (the lake's own _quarantine, editor backups) are not input.
     private static bool IsHidden(string relative) =>
         relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part.StartsWith('_'));

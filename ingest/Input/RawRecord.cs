@@ -20,3 +20,9 @@ public readonly record struct RecordSegment(RecordPosition Position, int Start, 
     /// <summary>True when the segment is a complete, well-formed JSON value.</summary>
     public bool IsWellFormed => Error is null;
 }
+
+/// <summary>Where a window of an object starts: records before it, its byte offset and its line.</summary>
+/// <param name="Ordinal">Records (segments) before the window.</param>
+/// <param name="ByteOffset">Offset of the window's first byte in the (decompressed) object.</param>
+/// <param name="Line">1-based line of the window's first byte.</param>
+public readonly record struct WindowStart(int Ordinal, long ByteOffset, int Line);

@@ -12,21 +12,28 @@ public static class RecordSplitter
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 };
 
     /// <summary>Splits <paramref name="data"/> into segments, in order, covering every non-blank byte once.</summary>
-    public static List<RecordSegment> Split(ReadOnlySpan<byte> data)
+    public static List<RecordSegment> Split(ReadOnlySpan<byte> data) => Split(data, default);
+
+    /// <summary>
+    /// Splits a window of a larger object: segments' <see cref="RecordSegment.Start"/> index
+    /// <paramref name="data"/>, while their positions (and the byte offsets in error messages) count from the
+    /// object's start, <paramref name="at"/> being where the window starts.
+    /// </summary>
+    public static List<RecordSegment> Split(ReadOnlySpan<byte> data, WindowStart at)
     {
         var segments = new List<RecordSegment>();
-        var lines = new LineCounter();
+        var lines = new LineCounter(at.Line);
         var pos = SkipWhitespace(data, 0);
         // A document that is one JSON array holds its records as elements.
         if (pos < data.Length && data[pos] == (byte)'[' && TryMeasure(data, pos, out var arrayEnd, out _)
             && SkipWhitespace(data, arrayEnd) == data.Length)
         {
-            SplitArray(data, pos, arrayEnd, segments, ref lines);
+            SplitArray(data, pos, arrayEnd, segments, ref lines, at);
             return segments;
         }
         while (pos < data.Length)
         {
-            var position = new RecordPosition(segments.Count + 1, pos, lines.LineAt(data, pos));
+            var position = new RecordPosition(at.Ordinal + segments.Count + 1, at.ByteOffset + pos, lines.LineAt(data, pos));
             if (TryMeasure(data, pos, out var end, out var error))
             {
                 segments.Add(new RecordSegment(position, pos, end - pos, null));
@@ -35,7 +42,7 @@ public static class RecordSplitter
             }
             var next = Resync(data, pos + 1);
             var reason = next < data.Length
-                ? $"malformed JSON ({error}); the next record starts at byte {next}"
+                ? $"malformed JSON ({error}); the next record starts at byte {at.ByteOffset + next}"
                 : $"malformed JSON ({error})";
             segments.Add(new RecordSegment(position, pos, TrimEnd(data, pos, next) - pos, reason));
             pos = SkipWhitespace(data, next);
@@ -43,7 +50,7 @@ public static class RecordSplitter
         return segments;
     }
 
-    private static void SplitArray(ReadOnlySpan<byte> data, int start, int end, List<RecordSegment> segments, ref LineCounter lines)
+    private static void SplitArray(ReadOnlySpan<byte> data, int start, int end, List<RecordSegment> segments, ref LineCounter lines, WindowStart at)
     {
         var reader = new Utf8JsonReader(data[..end], ReaderOptions);
         reader.Read(); // [
@@ -52,7 +59,7 @@ public static class RecordSplitter
             var elementStart = (int)reader.TokenStartIndex;
             reader.Skip();
             var elementEnd = (int)reader.BytesConsumed;
-            segments.Add(new RecordSegment(new RecordPosition(segments.Count + 1, elementStart, lines.LineAt(data, elementStart)),
+            segments.Add(new RecordSegment(new RecordPosition(at.Ordinal + segments.Count + 1, at.ByteOffset + elementStart, lines.LineAt(data, elementStart)),
                 elementStart, elementEnd - elementStart, null));
         }
     }
@@ -133,15 +140,16 @@ public static class RecordSplitter
     };
 
     /// <summary>Counts lines incrementally, since records are visited in order.</summary>
-    private struct LineCounter
+    private struct LineCounter(int firstLine)
     {
+        private readonly int _firstLine = Math.Max(1, firstLine);
         private int _offset;
         private int _line;
 
         public int LineAt(ReadOnlySpan<byte> data, int offset)
         {
-            if (_line == 0) _line = 1;
-            if (offset < _offset) { _offset = 0; _line = 1; }
+            if (_line == 0) _line = _firstLine;
+            if (offset < _offset) { _offset = 0; _line = _firstLine; }
             _line += data[_offset..offset].Count((byte)'\n');
             _offset = offset;
             return _line;

@@ -14,8 +14,9 @@ public sealed class IngestOptions
     public int BatchMegabytes { get; set; } = 24;
 
     /// <summary>
-    /// Largest input object, as stored and once decompressed: each object is held in memory whole while its
-    /// records are parsed (its rows go to the writer in parts). A larger one stops the run with an error naming it.
+    /// Largest input object as stored, and largest single record (or document that is one JSON array) once
+    /// decompressed. Objects are read a window at a time, but a gzip object's compressed bytes and a record are
+    /// held whole. A larger one stops the run with an error naming it.
     /// </summary>
     /// <value>The default value is 512 MiB.</value>
     public int MaxObjectMegabytes { get; set; } = 512;

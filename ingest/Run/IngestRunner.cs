@@ -65,23 +65,26 @@ public sealed class IngestRunner
                 await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cts.Token },
                     async (file, ct) =>
                     {
-                        using var input = await LocalInputs.ReadAsync(file, (long)_options.MaxObjectMegabytes << 20, ct).ConfigureAwait(false);
-                        // The object's rows go to the writer in parts of about a chunk each, so a large object is
-                        // never all rows at once in memory; its quarantine file is written whole, before its last part.
-                        var segments = RecordSplitter.Split(input.Data.Span);
+                        // The object is read a window at a time and its rows go to the writer in parts of about a
+                        // chunk each, so neither a large object nor its rows are ever in memory whole. Its quarantine
+                        // file is written whole, before the empty last part that says the object is done.
+                        using var reader = await ObjectReader.OpenAsync(file, (long)_options.MaxObjectMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
                         var quarantined = new List<QuarantinedRecord>();
-                        var next = 0;
-                        ParsedObject part;
-                        do
+                        while (await reader.NextAsync(ct).ConfigureAwait(false) is { } window)
                         {
-                            part = ParsePart(input, segments, next, startedMs, chunkBytes);
-                            next = part.End;
-                            quarantined.AddRange(part.Quarantined);
-                            if (part.IsLast && quarantined.Count > 0)
-                                await QuarantineWriter.WriteAsync(layout, input.Name, quarantined, ct).ConfigureAwait(false);
-                            await channel.Writer.WriteAsync(part, ct).ConfigureAwait(false);
+                            for (var next = 0; next < window.Segments.Count;)
+                            {
+                                var part = ParsePart(reader.Name, reader.LastModified, window.Data, window.Segments, next, startedMs, chunkBytes);
+                                next = part.End;
+                                quarantined.AddRange(part.Quarantined);
+                                await channel.Writer.WriteAsync(part, ct).ConfigureAwait(false);
+                            }
                         }
-                        while (!part.IsLast);
+                        List<QuarantinedRecord> broken = reader.DecompressionError is { } error ? [DecompressionFailure(reader.Name, reader.BytesRead, error)] : [];
+                        quarantined.AddRange(broken);
+                        if (quarantined.Count > 0)
+                            await QuarantineWriter.WriteAsync(layout, reader.Name, quarantined, ct).ConfigureAwait(false);
+                        await channel.Writer.WriteAsync(new ParsedObject(reader.Name, reader.BytesRead, [], broken) { IsLast = true }, ct).ConfigureAwait(false);
                     }).ConfigureAwait(false);
                 channel.Writer.Complete();
             }
@@ -141,22 +144,22 @@ public sealed class IngestRunner
     public static ParsedObject Parse(InputObject input, DateTime ingestedAt)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return ParsePart(input, RecordSplitter.Split(input.Data.Span), 0, ingestedAt, long.MaxValue);
+        var parsed = ParsePart(input.Name, input.LastModified, input.Data, RecordSplitter.Split(input.Data.Span), 0, ingestedAt, long.MaxValue);
+        if (input.DecompressionError is not null) parsed.Quarantined.Add(DecompressionFailure(input.Name, input.Data.Length, input.DecompressionError));
+        return parsed with { Bytes = input.Data.Length, IsLast = true };
     }
 
     /// <summary>
-    /// Normalizes the object's records from segment <paramref name="from"/> on, until their rows' estimated size
-    /// passes <paramref name="maxBytes"/>; <see cref="ParsedObject.End"/> says where the next part starts. Pure CPU.
+    /// Normalizes the records of <paramref name="data"/> from segment <paramref name="from"/> on, until their rows'
+    /// estimated size passes <paramref name="maxBytes"/>; <see cref="ParsedObject.End"/> says where the next part
+    /// starts. Pure CPU; copies what it keeps, so <paramref name="data"/> may be reused afterwards.
     /// </summary>
-    public static ParsedObject ParsePart(InputObject input, IReadOnlyList<RecordSegment> segments, int from, DateTime ingestedAt, long maxBytes)
+    public static ParsedObject ParsePart(string name, DateTime lastModified, ReadOnlyMemory<byte> data, IReadOnlyList<RecordSegment> segments, int from, DateTime ingestedAt, long maxBytes)
     {
-        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(segments);
-        var context = new RecordContext(input.Name, input.LastModified, ingestedAt);
+        var context = new RecordContext(name, lastModified, ingestedAt);
         var records = new List<ParsedRecord>();
         var quarantined = new List<QuarantinedRecord>();
-        // Quarantined records copy their bytes: the input buffer goes back to the pool after parsing.
-        var data = input.Data;
         var bytes = 0L;
         var next = from;
         while (next < segments.Count && bytes < maxBytes)
@@ -166,7 +169,7 @@ public sealed class IngestRunner
             var position = segment.Position.ToString();
             if (!segment.IsWellFormed)
             {
-                quarantined.Add(new QuarantinedRecord(input.Name, position, Kind(RejectionKind.Malformed), null, segment.Error!, record.ToArray()));
+                quarantined.Add(new QuarantinedRecord(name, position, Kind(RejectionKind.Malformed), null, segment.Error!, record.ToArray()));
                 continue;
             }
             var normalized = RecordRouter.Route(record, position, context);
@@ -175,7 +178,7 @@ public sealed class IngestRunner
                 if (row.Rejection is { } rejection)
                 {
                     var raw = row.RawText is null ? record.ToArray() : System.Text.Encoding.UTF8.GetBytes(row.RawText);
-                    quarantined.Add(new QuarantinedRecord(input.Name, row.Position, Kind(rejection.Kind), rejection.Field, rejection.Message, raw));
+                    quarantined.Add(new QuarantinedRecord(name, row.Position, Kind(rejection.Kind), rejection.Field, rejection.Message, raw));
                 }
                 else
                 {
@@ -188,11 +191,11 @@ public sealed class IngestRunner
                 }
             }
         }
-        var last = next == segments.Count;
-        if (last && input.DecompressionError is not null)
-            quarantined.Add(new QuarantinedRecord(input.Name, $"byte {input.Data.Length} (decompressed)", Kind(RejectionKind.Malformed), null, input.DecompressionError, ReadOnlyMemory<byte>.Empty, IsRecord: false));
-        return new ParsedObject(input.Name, input.Data.Length, records, quarantined) { End = next, IsLast = last };
+        return new ParsedObject(name, 0, records, quarantined) { End = next };
     }
+
+    private static QuarantinedRecord DecompressionFailure(string name, long decompressed, string error) =>
+        new(name, $"byte {decompressed} (decompressed)", Kind(RejectionKind.Malformed), null, error, ReadOnlyMemory<byte>.Empty, IsRecord: false);
 
     private static void Count(IngestSummary summary, QuarantinedRecord q)
     {
@@ -222,7 +225,7 @@ public sealed record ParsedRecord(NormalizedRecord Record, long Size);
 
 /// <summary>An input object, or a part of one, split and normalized.</summary>
 /// <param name="Name">The object's name.</param>
-/// <param name="Bytes">Its decompressed size.</param>
+/// <param name="Bytes">Its decompressed size, given with its last part.</param>
 /// <param name="Records">The records that became rows.</param>
 /// <param name="Quarantined">The records that did not.</param>
 public sealed record ParsedObject(string Name, long Bytes, List<ParsedRecord> Records, List<QuarantinedRecord> Quarantined)
@@ -230,6 +233,6 @@ public sealed record ParsedObject(string Name, long Bytes, List<ParsedRecord> Re
     /// <summary>The index of the first record segment not in this part.</summary>
     public int End { get; init; }
 
-    /// <summary>True for the object's last part (the only one when it was parsed whole).</summary>
-    public bool IsLast { get; init; } = true;
+    /// <summary>True for the object's last part (the only one when it was parsed whole): the object is done.</summary>
+    public bool IsLast { get; init; }
 }

@@ -1,0 +1,104 @@
+using System.IO.Compression;
+using System.Text;
+using Analytics.Ingest.Input;
+using Analytics.Ingest.Sample;
+
+namespace Analytics.Tests.Ingest.Input;
+
+public sealed class ObjectReaderTests
+{
+    // What a reader yields, window after window, as (position, well-formed, bytes) per record.
+    private static async Task<List<string>> ReadInWindowsAsync(byte[] stored, int windowBytes, long maxBytes = int.MaxValue)
+    {
+        using var reader = ObjectReader.FromBytes("o", stored, DateTime.UnixEpoch, maxBytes, windowBytes);
+        var records = new List<string>();
+        while (await reader.NextAsync(CancellationToken.None) is { } window)
+            records.AddRange(window.Segments.Select(s => Describe(s, window.Data)));
+        records.Add($"error: {reader.DecompressionError}; bytes {reader.BytesRead}");
+        return records;
+    }
+
+    private static List<string> ReadWhole(byte[] stored)
+    {
+        using var input = InputObject.FromBytes("o", stored, DateTime.UnixEpoch);
+        var records = RecordSplitter.Split(input.Data.Span).Select(s => Describe(s, input.Data)).ToList();
+        records.Add($"error: {input.DecompressionError}; bytes {input.Data.Length}");
+        return records;
+    }
+
+    private static string Describe(RecordSegment s, ReadOnlyMemory<byte> data) =>
+        $"{s.Position} {s.Error ?? "ok"} {Encoding.UTF8.GetString(data.Span.Slice(s.Start, s.Length))}";
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(data);
+        return compressed.ToArray();
+    }
+
+    public static TheoryData<int> WindowSizes => [256, 4096, 65536];
+
+    [Theory]
+    [MemberData(nameof(WindowSizes))]
+    public async Task NextAsync_GeneratedObjects_SameRecordsPositionsAndErrorsAsTheWholeObject(int windowBytes)
+    {
+        using var temp = Some.TempFolder();
+        // Firehose objects: concatenated or newline-delimited, mostly gzip, two with a truncated record.
+        new EventGenerator(new GeneratorOptions { Days = 1, TaskEventsPerDay = 400, TruncatedRecords = 2, Seed = 5 }).WriteTo(temp.Path);
+        foreach (var file in Directory.GetFiles(temp.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var stored = File.ReadAllBytes(file);
+            Assert.Equal(ReadWhole(stored), await ReadInWindowsAsync(stored, windowBytes));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WindowSizes))]
+    public async Task NextAsync_MalformedRecordsLongRecordsAndLines_SameAsTheWholeObject(int windowBytes)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < 60; i++)
+        {
+            text.Append(i % 7 == 3 ? "{\"broken\": " : $"{{\"i\":{i},\"pad\":\"{new string('x', i % 11 == 0 ? 3000 : 40)}\"}}");
+            text.Append(i % 3 == 0 ? "\n" : i % 3 == 1 ? "\r\n\n" : "");
+        }
+        var plain = Encoding.UTF8.GetBytes(text.ToString());
+        Assert.Equal(ReadWhole(plain), await ReadInWindowsAsync(plain, windowBytes));
+        var gzip = Gzip(plain);
+        Assert.Equal(ReadWhole(gzip), await ReadInWindowsAsync(gzip, windowBytes));
+    }
+
+    [Fact]
+    public async Task NextAsync_DocumentThatIsOneArray_IsSplitWhole()
+    {
+        var array = Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, 200).Select(i => $"{{\"i\":{i}}}")) + "]");
+        var records = await ReadInWindowsAsync(array, 256);
+        Assert.Equal(201, records.Count);
+        Assert.Equal(ReadWhole(array), records);
+    }
+
+    [Fact]
+    public async Task NextAsync_GzipMembersConcatenated_AreWholeAndTruncationIsReported()
+    {
+        var first = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 300).Select(i => $"{{\"a\":{i}}}\n")));
+        var second = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 200).Select(i => $"{{\"b\":{i}}}\n")));
+        var members = Gzip(first).Concat(Gzip(second)).ToArray();
+        var whole = await ReadInWindowsAsync(members, 512);
+        Assert.Equal(501, whole.Count);
+        Assert.Equal($"error: ; bytes {first.Length + second.Length}", whole[^1]);
+
+        var cut = await ReadInWindowsAsync(members[..^6], 512);
+        Assert.StartsWith("error: gzip stream is truncated", cut[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NextAsync_RecordLargerThanTheLimit_IsAnErrorNamingTheObject()
+    {
+        var stored = Encoding.UTF8.GetBytes("{\"a\":1}\n{\"big\":\"" + new string('x', 10_000) + "\"}\n{\"b\":2}\n");
+        var ex = await Assert.ThrowsAsync<IOException>(() => ReadInWindowsAsync(stored, 256, maxBytes: 4096));
+        Assert.Contains("'o'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("single record", ex.Message, StringComparison.Ordinal);
+        // The window grows to hold it when the limit allows.
+        Assert.Equal(4, (await ReadInWindowsAsync(stored, 256, maxBytes: 16384)).Count);
+    }
+}
