@@ -16,6 +16,9 @@ public sealed record ObjectWindow(ReadOnlyMemory<byte> Data, List<RecordSegment>
 /// cut) is carried to the next one. A window grows only for a record larger than itself, up to the largest
 /// allowed; a document that is one JSON array (an API response) is read whole. Gzip is detected by its magic
 /// bytes and decompressed as it is read: its compressed bytes are held whole so the trailer can be checked.
+/// Records, positions and errors are those of the whole object (tests compare them), with one exception: when a
+/// malformed record's resynchronisation point is an object nested in it that a window happens to end after,
+/// the rest of that record is split differently. Every byte still lands in a row or in quarantine.
 /// </summary>
 public sealed class ObjectReader : IDisposable
 {
