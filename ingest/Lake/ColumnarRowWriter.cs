@@ -29,7 +29,7 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
     public static Task<ParquetWriter> OpenAsync(Stream stream, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (Columns is null) throw new NotSupportedException($"{typeof(TRow).Name} has a column the columnar writer does not handle.");
+        _ = SupportedColumns();
         var append = stream.Length > 0;
         return ParquetWriter.CreateAsync(Schema, stream, ParquetSettings.Create(append), append, cancellationToken);
     }
@@ -39,10 +39,13 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(rows);
-        if (Columns is null) throw new NotSupportedException($"{typeof(TRow).Name} has a column the columnar writer does not handle.");
+        var columns = SupportedColumns();
         using var group = writer.CreateRowGroup();
-        foreach (var column in Columns) await column.WriteAsync(group, rows, cancellationToken).ConfigureAwait(false);
+        foreach (var column in columns) await column.WriteAsync(group, rows, cancellationToken).ConfigureAwait(false);
     }
+
+    private static Column[] SupportedColumns() =>
+        Columns ?? throw new NotSupportedException($"{typeof(TRow).Name} has a column the columnar writer does not handle.");
 
     /// <summary>Appends <paramref name="rows"/> as one row group to <paramref name="stream"/> (a new file when it is empty) and closes the file.</summary>
     public static async Task WriteAsync(IReadOnlyList<TRow> rows, Stream stream, CancellationToken cancellationToken)

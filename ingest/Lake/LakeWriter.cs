@@ -8,9 +8,11 @@ namespace Analytics.Ingest.Lake;
 /// the run, buffered per table and partition, and appended as sorted row groups to one hidden file per
 /// partition whenever the buffer passes its size limit; <see cref="PublishAsync"/> then closes and renames
 /// every file into place. A partition's file stays open between its row groups (reopening re-reads and
-/// rewrites a footer that grows with every row group), up to a limit. A run killed before publishing leaves only hidden files (swept by a later run) and its
-/// rerun writes everything again; one killed while publishing is completed by a rerun, which skips the
-/// rows already published. Not thread-safe: one consumer feeds it.
+/// rewrites a footer that grows with every row group); beyond a number of open files, the least recently
+/// written are closed (a write may open one more per partition it writes). A run killed before publishing
+/// leaves only hidden files (swept by a later run) and its rerun writes everything again; one killed while
+/// publishing is completed by a rerun, which skips the rows already published. Not thread-safe: one
+/// consumer feeds it.
 /// </summary>
 public sealed class LakeWriter : IAsyncDisposable
 {
@@ -35,10 +37,10 @@ public sealed class LakeWriter : IAsyncDisposable
     /// <param name="maxOpenFiles">Partition files kept open between row groups; the least recently written are closed beyond it.</param>
     public LakeWriter(LakeLayout layout, string runId, long batchBytes, long maxIndexIds = DefaultMaxIndexIds, int maxOpenFiles = DefaultMaxOpenFiles)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxOpenFiles, 1);
-        _maxOpenFiles = maxOpenFiles;
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxOpenFiles, 1);
+        _maxOpenFiles = maxOpenFiles;
         _layout = layout;
         _runId = runId;
         _batchBytes = batchBytes;
