@@ -25,7 +25,7 @@ public static partial class RecordRouter
         {
             if (Envelope.Looks(root))
             {
-                // Copied: the input buffer goes back to the pool once the object is parsed.
+                // Copied: the reader's window is reused for the next one.
                 return [Event(root, utf8.ToArray(), context, position)];
             }
             if (root.ValueKind == JsonValueKind.Object && ApiResponse(root, context, position) is { } items) return items;
@@ -56,15 +56,13 @@ public static partial class RecordRouter
             throw RecordRejectedException.Unrecognized($"source '{e.Source}' detail-type '{e.DetailType}' is not a well-formed EventBridge event: account is {Describe(root, "account")}, expected a 12-digit account id");
         if (e.Region is null || !RegionName().IsMatch(e.Region))
             throw RecordRejectedException.Unrecognized($"source '{e.Source}' detail-type '{e.DetailType}' is not a well-formed EventBridge event: region is {Describe(root, "region")}, expected an AWS region name");
-        var row = new EventBridgeEvent
+        return context.Stamp(new EventBridgeEvent
         {
             Source = e.Source,
             DetailType = e.DetailType,
             Resources = e.Resources,
             Detail = e.Detail.Element.GetRawText(),
-        };
-        row.SetRawEventUtf8(raw);
-        return context.Stamp(row, e.Time, e.RecordId, e.Id, e.Account, e.Region);
+        }.WithRaw(raw), e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
     private static List<NormalizedRecord>? ApiResponse(JsonElement root, RecordContext context, string position)

@@ -53,8 +53,9 @@ public sealed class IngestRunner
         var files = LocalInputs.Enumerate(_options.Inputs);
         var summary = new IngestSummary { RunId = runId };
         await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20, _options.IndexMaxIds);
-        // Bounded, so parsed objects wait for the writer instead of piling up in memory.
+        // An object's rows go to the writer in parts of an eighth of the batch (estimated).
         var chunkBytes = Math.Max(1L << 20, ((long)_options.BatchMegabytes << 20) / 8);
+        // Bounded, so parsed parts wait for the writer instead of piling up in memory.
         var channel = Channel.CreateBounded<ParsedObject>(new BoundedChannelOptions(_options.Parallelism) { SingleReader = true });
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
