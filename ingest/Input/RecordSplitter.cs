@@ -36,7 +36,7 @@ public static class RecordSplitter
             var position = new RecordPosition(at.Ordinal + segments.Count + 1, at.ByteOffset + pos, lines.LineAt(data, pos));
             if (TryMeasure(data, pos, out var end, out var error))
             {
-                segments.Add(new RecordSegment(position, pos, end - pos, null));
+                segments.Add(new RecordSegment(position, pos, end - pos, Utf8Error(data[pos..end], at.ByteOffset + pos)));
                 pos = SkipWhitespace(data, end);
                 continue;
             }
@@ -60,7 +60,7 @@ public static class RecordSplitter
             reader.Skip();
             var elementEnd = (int)reader.BytesConsumed;
             segments.Add(new RecordSegment(new RecordPosition(at.Ordinal + segments.Count + 1, at.ByteOffset + elementStart, lines.LineAt(data, elementStart)),
-                elementStart, elementEnd - elementStart, null));
+                elementStart, elementEnd - elementStart, Utf8Error(data[elementStart..elementEnd], at.ByteOffset + elementStart)));
         }
     }
 
@@ -88,6 +88,18 @@ public static class RecordSplitter
             error = OneLine(ex.Message);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Null when the record is valid UTF-8, else why not. The parser only checks a record's structure, so
+    /// invalid bytes inside a string would fail normalizing its field, and would be replaced in raw_event: JSON
+    /// text is UTF-8 (RFC 8259), so such a record is malformed and kept whole in quarantine instead.
+    /// </summary>
+    private static string? Utf8Error(ReadOnlySpan<byte> record, long recordOffset)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(record)) return null;
+        System.Text.Unicode.Utf8.ToUtf16(record, new char[record.Length], out var valid, out _, replaceInvalidSequences: false);
+        return $"malformed JSON (not valid UTF-8: the byte at {recordOffset + valid}, 0x{record[valid]:X2}, does not start or continue a UTF-8 sequence)";
     }
 
     /// <summary>

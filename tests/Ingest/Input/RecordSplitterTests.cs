@@ -71,6 +71,32 @@ public class RecordSplitterTests
     }
 
     [Fact]
+    public void Split_RecordWithInvalidUtf8_IsMalformedNamingTheByte()
+    {
+        // Well-formed JSON structure, but 0xFF can never appear in UTF-8; "é" is valid two-byte UTF-8.
+        byte[] data = [.. "{\"a\":\"é\"}\n{\"b\":\"x"u8, 0xFF, .. "\"}\n{\"c\":1}"u8];
+        var segments = RecordSplitter.Split(data);
+
+        Assert.Equal(3, segments.Count);
+        Assert.True(segments[0].IsWellFormed);
+        Assert.True(segments[2].IsWellFormed);
+        Assert.False(segments[1].IsWellFormed);
+        Assert.Equal(2, segments[1].Position.Line);
+        Assert.Equal("{\"b\":\"x\uFFFD\"}", Encoding.UTF8.GetString(data, segments[1].Start, segments[1].Length));
+        Assert.Contains($"not valid UTF-8: the byte at {Array.IndexOf(data, (byte)0xFF)}, 0xFF", segments[1].Error);
+    }
+
+    [Fact]
+    public void Split_ArrayElementWithInvalidUtf8_IsMalformedAndTheOthersAreNot()
+    {
+        byte[] data = [.. "[{\"a\":1},{\"b\":\""u8, 0xC3, .. "\"},{\"c\":3}]"u8];
+        var segments = RecordSplitter.Split(data);
+
+        Assert.Equal([true, false, true], segments.Select(s => s.IsWellFormed));
+        Assert.Contains($"the byte at {Array.IndexOf(data, (byte)0xC3)}, 0xC3", segments[1].Error);
+    }
+
+    [Fact]
     public void FromBytes_GzipWithoutExtension_IsDetectedByMagicBytes()
     {
         using var compressed = new MemoryStream();

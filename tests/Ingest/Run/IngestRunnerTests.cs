@@ -231,6 +231,30 @@ public class IngestRunnerTests
             Assert.Equal(rows, Some.Scalar<long>(db, $"SELECT count(*) FROM {table}"));
     }
 
+    [Fact]
+    public async Task Run_RecordWithInvalidUtf8_IsQuarantinedAndTheOthersLandVerbatim()
+    {
+        using var temp = Some.TempFolder();
+        var sample = File.ReadAllText(Path.Combine(Some.Corpus, "ecs", "task-state-change-running-fargate.json"));
+        string WithId(string prefix) => sample.Insert(sample.IndexOf("\"id\": \"", StringComparison.Ordinal) + 7, prefix);
+        var good = System.Text.Encoding.UTF8.GetBytes(WithId("ok-ünïcödé-"));
+        // The same event with one byte that is never UTF-8 inside a field the normalizer reads (the task ARN).
+        var bad = System.Text.Encoding.UTF8.GetBytes(WithId("bad-"));
+        var arn = bad.AsSpan().LastIndexOf("\"taskArn\""u8); // detail.taskArn
+        bad[arn + bad.AsSpan(arn).IndexOf((byte)'/')] = 0xFF;
+        Directory.CreateDirectory(temp.Sub("events"));
+        await File.WriteAllBytesAsync(Path.Combine(temp.Sub("events"), "mixed.json"), [.. bad, (byte)'\n', .. good]);
+
+        var summary = await Some.IngestAsync(temp.Sub("lake"), temp.Sub("events"));
+
+        Assert.Equal(2, summary.RecordsRead);
+        Assert.Equal(1, summary.RecordsLanded);
+        Assert.Equal(1, summary.QuarantinedByKind["malformed"]);
+        Assert.Contains("not valid UTF-8", Assert.Single(summary.FirstQuarantined).Reason, StringComparison.Ordinal);
+        using var db = Some.DuckDb(temp.Sub("lake"));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(good).TrimEnd(), Some.Scalar<string>(db, "SELECT raw_event FROM ecs_task_events"));
+    }
+
     private static List<string> LakeFiles(string lake) =>
         Directory.GetFiles(lake, "*", SearchOption.AllDirectories).Select(f => $"{Path.GetRelativePath(lake, f)}:{new FileInfo(f).Length}").Order(StringComparer.Ordinal).ToList();
 }
