@@ -31,7 +31,7 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
         ArgumentNullException.ThrowIfNull(stream);
         _ = SupportedColumns();
         var append = stream.Length > 0;
-        return ParquetWriter.CreateAsync(Schema, stream, ParquetSettings.Create(append), append, cancellationToken);
+        return ParquetWriter.CreateAsync(Schema, stream, ParquetSettings.Create(append, Schema), append, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="rows"/> as one row group through a writer from <see cref="OpenAsync"/>.</summary>
@@ -132,45 +132,61 @@ public static class ColumnarRowWriter<TRow> where TRow : LakeRow
     /// raw_event, the largest column: rows hold it as UTF-8 bytes, decoded here into pooled chunks of 1M chars
     /// that the column's values point into, instead of a string per row (or one buffer the size of the column).
     /// </summary>
+    /// <summary>
+    /// raw_event goes to Parquet.Net as the UTF-8 bytes ingest read (the splitter has checked they are UTF-8),
+    /// not decoded to UTF-16 here and encoded back there. The file's column stays a UTF-8 string: the values
+    /// are written through a byte-array twin of the field, which Parquet.Net accepts because a row group's
+    /// column is matched by name and a byte array is stored exactly as a string's UTF-8. Parquet.Net keeps no
+    /// min/max for byte values: for this column they were two whole events per row group, useless to a reader.
+    /// </summary>
     private sealed class RawJsonColumn(DataField field) : Column
     {
-        private const int ChunkChars = 1 << 20;
+        private const int ChunkBytes = 1 << 20;
 
-        // A pool of its own: chunks are all one size, and at most 32 MB of them are kept between writes.
-        private static readonly System.Buffers.ArrayPool<char> Pool = System.Buffers.ArrayPool<char>.Create(maxArrayLength: 1 << 28, maxArraysPerBucket: 16);
+        private readonly DataField _bytes = Twin(field);
+
+        private static DataField Twin(DataField field)
+        {
+            if (field.Path.ToList().Count != 1) throw new NotSupportedException($"{field.Name} must be a top-level string column.");
+            var twin = new DataField(field.Name, typeof(byte[]), field.IsNullable);
+            _ = new ParquetSchema(twin); // attaches it, giving it the same levels as the top-level string
+            return twin;
+        }
 
         public override async Task WriteAsync(ParquetRowGroupWriter group, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
         {
-            var chunks = new List<char[]>();
+            // Rows set as text (API observations) are encoded into pooled chunks.
+            var chunks = new List<byte[]>();
+            var values = System.Buffers.ArrayPool<ReadOnlyMemory<byte>?>.Shared.Rent(rows.Count);
             try
             {
-                var values = new ReadOnlyMemory<char>?[rows.Count];
-                var chunk = Array.Empty<char>();
+                var chunk = Array.Empty<byte>();
                 var used = 0;
-                for (var i = 0; i < values.Length; i++)
+                for (var i = 0; i < rows.Count; i++)
                 {
                     var raw = (RawLakeRow)(object)rows[i];
-                    if (!raw.TryGetRawEventUtf8(out var utf8))
+                    if (raw.TryGetRawEventUtf8(out var utf8))
                     {
-                        values[i] = raw.RawEvent.AsMemory();
+                        values[i] = utf8;
                         continue;
                     }
-                    // UTF-16 never needs more chars than UTF-8 has bytes.
-                    if (chunk.Length - used < utf8.Length)
+                    var text = raw.RawEvent;
+                    var length = System.Text.Encoding.UTF8.GetByteCount(text);
+                    if (chunk.Length - used < length)
                     {
-                        chunk = Pool.Rent(Math.Max(ChunkChars, utf8.Length));
+                        chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(ChunkBytes, length));
                         chunks.Add(chunk);
                         used = 0;
                     }
-                    var chars = System.Text.Encoding.UTF8.GetChars(utf8.Span, chunk.AsSpan(used));
-                    values[i] = chunk.AsMemory(used, chars);
-                    used += chars;
+                    values[i] = chunk.AsMemory(used, System.Text.Encoding.UTF8.GetBytes(text, chunk.AsSpan(used)));
+                    used += length;
                 }
-                await group.WriteAsync<ReadOnlyMemory<char>>(field, values, null, null, cancellationToken).ConfigureAwait(false);
+                await group.WriteAsync<ReadOnlyMemory<byte>>(_bytes, values.AsMemory(0, rows.Count), null, null, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                foreach (var chunk in chunks) Pool.Return(chunk);
+                System.Buffers.ArrayPool<ReadOnlyMemory<byte>?>.Shared.Return(values, clearArray: true);
+                foreach (var chunk in chunks) System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
             }
         }
     }

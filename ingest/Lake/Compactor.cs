@@ -114,7 +114,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                await using var writer = await ParquetWriter.CreateAsync(table.ParquetSchema, stream, ParquetSettings.Create(append: false), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await using var writer = await ParquetWriter.CreateAsync(table.ParquetSchema, stream, ParquetSettings.Create(append: false, table.ParquetSchema), cancellationToken: cancellationToken).ConfigureAwait(false);
                 var readers = new List<(SourceFile File, Stream Stream, ParquetReader Reader)>();
                 try
                 {

@@ -164,9 +164,9 @@ public sealed class ColumnarRowWriterTests
     }
 
     [Fact]
-    public Task WriteAsync_RawEventsSpanningManyDecodeChunks_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 400).Select(i =>
+    public Task WriteAsync_LargeRawEventsAsBytesAndText_SameFileAsTheClassSerializer() => AssertSameAsSerializerAsync(Enumerable.Range(0, 400).Select(i =>
     {
-        // About 8 MB of raw JSON, one record larger than a whole chunk (1M chars), multi-byte characters throughout.
+        // About 8 MB of raw JSON, one record larger than the writer's 1 MB chunks for text, multi-byte characters throughout.
         var row = Stamp(new Analytics.Schemas.Tables.EventBridge.EventBridgeEvent { Source = "s", DetailType = "d" }, i);
         var json = $"{{\"i\":{i},\"pad\":\"{new string(i % 3 == 0 ? 'é' : 'x', i == 150 ? 1_500_000 : 20_000 + i)}\"}}";
         if (i % 4 == 0) row.RawEvent = json;
@@ -181,6 +181,32 @@ public sealed class ColumnarRowWriterTests
         CapacityProviderArns = (i % 4) switch { 0 => null, 1 => [], 2 => ["a", null!, "c"], _ => [$"p{i}"] },
         ContainerInstanceArns = i % 2 == 0 ? null : [$"ci{i}", $"cj{i}"],
     }, i)).ToList());
+
+    [Fact]
+    public async Task WriteAsync_RepeatedStrings_AreDictionaryEncodedAndRawEventKeepsNoMinMax()
+    {
+        using var temp = Some.TempFolder();
+        var file = temp.Sub("tasks.parquet");
+        var rows = Enumerable.Range(0, 3000).Select(i => WithRaw(Stamp(new Analytics.Schemas.Tables.Ecs.EcsTaskEvent
+        {
+            ClusterArn = $"arn:aws:ecs:eu-west-1:111122223333:cluster/c{i % 3}", ClusterName = $"c{i % 3}", TaskArn = $"arn:task/{i}", TaskVersion = i,
+            Containers = [new Analytics.Schemas.Tables.Ecs.EcsContainer { Name = "app", Image = $"img:{i % 2}", RuntimeId = $"rt{i}" }],
+        }, i), i)).ToList();
+        await using (var stream = File.Create(file)) await ColumnarRowWriter<Analytics.Schemas.Tables.Ecs.EcsTaskEvent>.WriteAsync(rows, stream, CancellationToken.None);
+
+        using var db = Some.DuckDb(temp.Sub("none"));
+        var chunks = Some.Query(db, $"SELECT path_in_schema AS col, encodings, stats_min IS NULL AND stats_max IS NULL AS no_min_max FROM parquet_metadata('{file}')")
+            .ToDictionary(r => (string)r["col"]!, r => (Encodings: (string)r["encodings"]!, NoMinMax: (bool)r["no_min_max"]!));
+        // Few distinct values over many rows (top level and inside the containers list): a dictionary.
+        foreach (var column in new[] { "cluster_arn", "cluster_name", "source_object", "account_id", "containers, list, element, image" })
+            Assert.Contains("DICTIONARY", chunks[column].Encodings, StringComparison.Ordinal);
+        // A value per row: plain.
+        foreach (var column in new[] { "task_arn", "record_id", "containers, list, element, runtime_id", "raw_event" })
+            Assert.DoesNotContain("DICTIONARY", chunks[column].Encodings, StringComparison.Ordinal);
+        Assert.True(chunks["raw_event"].NoMinMax);
+        Assert.False(chunks["task_arn"].NoMinMax);
+        Assert.Equal(rows.Select(r => r.RawEvent), Some.Query(db, $"SELECT raw_event FROM read_parquet('{file}')").Select(r => (string)r["raw_event"]!));
+    }
 
     private static async Task AssertSameAsSerializerAsync<TRow>(List<TRow> rows) where TRow : Analytics.Schemas.LakeRow
     {
