@@ -208,6 +208,38 @@ public sealed class ColumnarRowWriterTests
         Assert.Equal(rows.Select(r => r.RawEvent), Some.Query(db, $"SELECT raw_event FROM read_parquet('{file}')").Select(r => (string)r["raw_event"]!));
     }
 
+    [Fact]
+    public async Task WriteAsync_Afterwards_NoRowsRawEventOrStringsStayReachable()
+    {
+        var written = await WriteAndForgetAsync();
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.All(written, w => Assert.False(w.IsAlive));
+    }
+
+    // Returns weak references to what the rows held: each row's raw_event bytes and its unique strings.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<List<WeakReference>> WriteAndForgetAsync()
+    {
+        var weak = new List<WeakReference>();
+        for (var round = 0; round < 3; round++)
+        {
+            var rows = Enumerable.Range(0, 500).Select(i =>
+            {
+                var raw = System.Text.Encoding.UTF8.GetBytes($"{{\"round\":{round},\"i\":{i}}}");
+                var row = Stamp(new Analytics.Schemas.Tables.Ecs.EcsTaskEvent { TaskArn = $"arn:task/{round}/{i}", TaskVersion = i }, i);
+                row.SetRawEventUtf8(raw);
+                weak.Add(new WeakReference(raw));
+                weak.Add(new WeakReference(row.TaskArn));
+                return row;
+            }).ToList();
+            await ColumnarRowWriter<Analytics.Schemas.Tables.Ecs.EcsTaskEvent>.WriteAsync(rows, new MemoryStream(), CancellationToken.None);
+        }
+        return weak;
+    }
+
     private static async Task AssertSameAsSerializerAsync<TRow>(List<TRow> rows) where TRow : Analytics.Schemas.LakeRow
     {
         using var temp = Some.TempFolder();
