@@ -7,14 +7,30 @@ namespace Analytics.Ingest.Normalize;
 /// Typed access to a record's fields. Every getter names the field's JSON path, so a record with a
 /// missing or mistyped field is rejected with a message that says which field and what was expected.
 /// </summary>
-/// <param name="element">The object to read.</param>
-/// <param name="path">Its JSON path in the record, e.g. <c>detail</c>; empty at the root.</param>
-public readonly struct Fields(JsonElement element, string path)
+public readonly struct Fields
 {
-    /// <summary>The object read.</summary>
-    public JsonElement Element { get; } = element;
+    // An array element's path ("detail.containers[2]") is only spelled out for an error message.
+    private readonly string _path;
+    private readonly int _index;
 
-    private string PathOf(string name) => path.Length == 0 ? name : $"{path}.{name}";
+    /// <summary>Reads <paramref name="element"/>.</summary>
+    /// <param name="element">The object to read.</param>
+    /// <param name="path">Its JSON path in the record, e.g. <c>detail</c>; empty at the root.</param>
+    public Fields(JsonElement element, string path) : this(element, path, -1) { }
+
+    private Fields(JsonElement element, string path, int index)
+    {
+        Element = element;
+        _path = path;
+        _index = index;
+    }
+
+    /// <summary>The object read.</summary>
+    public JsonElement Element { get; }
+
+    private string Path => _index < 0 ? _path : $"{_path}[{_index}]";
+
+    private string PathOf(string name) => Path is { Length: > 0 } path ? $"{path}.{name}" : name;
 
     /// <summary>True when the field exists and is not null.</summary>
     public bool Has(string name) => Element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
@@ -105,25 +121,44 @@ public readonly struct Fields(JsonElement element, string path)
     /// <summary>The elements of an optional array (empty when absent), each with its path.</summary>
     public IEnumerable<(JsonElement Value, string Path)> Array(string name)
     {
-        if (!Element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return [];
-        if (v.ValueKind != JsonValueKind.Array) throw RecordRejectedException.InvalidField(PathOf(name), "an array", Describe(v));
+        if (OptionalArray(name) is not { } array) return [];
         var basePath = PathOf(name);
-        return v.EnumerateArray().Select((e, i) => (e, $"{basePath}[{i}]"));
+        return array.EnumerateArray().Select((e, i) => (e, $"{basePath}[{i}]"));
     }
 
     /// <summary>The elements of an optional array that must be objects.</summary>
-    public List<Fields> Objects(string name) =>
-        Array(name).Select(e => e.Value.ValueKind == JsonValueKind.Object
-            ? new Fields(e.Value, e.Path)
-            : throw RecordRejectedException.InvalidField(e.Path, "an object", Describe(e.Value))).ToList();
+    public List<Fields> Objects(string name)
+    {
+        if (OptionalArray(name) is not { } array) return [];
+        var path = PathOf(name);
+        var objects = new List<Fields>(array.GetArrayLength());
+        foreach (var element in array.EnumerateArray())
+        {
+            objects.Add(element.ValueKind == JsonValueKind.Object
+                ? new Fields(element, path, objects.Count)
+                : throw RecordRejectedException.InvalidField($"{path}[{objects.Count}]", "an object", Describe(element)));
+        }
+        return objects;
+    }
 
     /// <summary>An optional array of strings; null when absent.</summary>
     public List<string>? OptionalStrings(string name)
     {
-        if (!Has(name)) return null;
-        return Array(name).Select(e => e.Value.ValueKind == JsonValueKind.String
-            ? JsonStrings.Get(e.Value)
-            : throw RecordRejectedException.InvalidField(e.Path, "a string", Describe(e.Value))).ToList();
+        if (OptionalArray(name) is not { } array) return null;
+        var strings = new List<string>(array.GetArrayLength());
+        foreach (var element in array.EnumerateArray())
+        {
+            strings.Add(element.ValueKind == JsonValueKind.String
+                ? JsonStrings.Get(element)
+                : throw RecordRejectedException.InvalidField($"{PathOf(name)}[{strings.Count}]", "a string", Describe(element)));
+        }
+        return strings;
+    }
+
+    private JsonElement? OptionalArray(string name)
+    {
+        if (!Element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind == JsonValueKind.Array ? v : throw RecordRejectedException.InvalidField(PathOf(name), "an array", Describe(v));
     }
 
     /// <summary>Describes a JSON value for an error message: its kind and a short excerpt.</summary>
