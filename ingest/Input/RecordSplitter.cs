@@ -9,7 +9,10 @@ namespace Analytics.Ingest.Input;
 /// </summary>
 public static class RecordSplitter
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 };
+    /// <summary>How deeply a record may nest; deeper is malformed. The router parses records with the same limit.</summary>
+    public const int MaxDepth = 128;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth };
 
     /// <summary>Splits <paramref name="data"/> into segments, in order, covering every non-blank byte once.</summary>
     public static List<RecordSegment> Split(ReadOnlySpan<byte> data) => Split(data, default);
@@ -36,7 +39,7 @@ public static class RecordSplitter
             var position = new RecordPosition(at.Ordinal + segments.Count + 1, at.ByteOffset + pos, lines.LineAt(data, pos));
             if (TryMeasure(data, pos, out var end, out var error))
             {
-                segments.Add(new RecordSegment(position, pos, end - pos, Utf8Error(data[pos..end], at.ByteOffset + pos)));
+                segments.Add(new RecordSegment(position, pos, end - pos, TextError(data[pos..end], at.ByteOffset + pos)));
                 pos = SkipWhitespace(data, end);
                 continue;
             }
@@ -60,7 +63,7 @@ public static class RecordSplitter
             reader.Skip();
             var elementEnd = (int)reader.BytesConsumed;
             segments.Add(new RecordSegment(new RecordPosition(at.Ordinal + segments.Count + 1, at.ByteOffset + elementStart, lines.LineAt(data, elementStart)),
-                elementStart, elementEnd - elementStart, Utf8Error(data[elementStart..elementEnd], at.ByteOffset + elementStart)));
+                elementStart, elementEnd - elementStart, TextError(data[elementStart..elementEnd], at.ByteOffset + elementStart)));
         }
     }
 
@@ -91,15 +94,54 @@ public static class RecordSplitter
     }
 
     /// <summary>
-    /// Null when the record is valid UTF-8, else why not. The parser only checks a record's structure, so
-    /// invalid bytes inside a string would fail normalizing its field, and would be replaced in raw_event: JSON
-    /// text is UTF-8 (RFC 8259), so such a record is malformed and kept whole in quarantine instead.
+    /// Null when the record's text is readable, else why not. The parser checks a record's structure only, so
+    /// two faults pass it that would fail reading a field (and replace characters in raw_event): bytes that
+    /// are not UTF-8 (JSON text is UTF-8, RFC 8259), and a <c>\uD800</c>-style escape of half a surrogate pair,
+    /// which is no character at all. Such a record is malformed and kept whole in quarantine.
     /// </summary>
-    private static string? Utf8Error(ReadOnlySpan<byte> record, long recordOffset)
+    private static string? TextError(ReadOnlySpan<byte> record, long recordOffset)
     {
-        if (System.Text.Unicode.Utf8.IsValid(record)) return null;
-        System.Text.Unicode.Utf8.ToUtf16(record, new char[record.Length], out var valid, out _, replaceInvalidSequences: false);
-        return $"malformed JSON (not valid UTF-8: the byte at {recordOffset + valid}, 0x{record[valid]:X2}, does not start or continue a UTF-8 sequence)";
+        if (!System.Text.Unicode.Utf8.IsValid(record))
+        {
+            System.Text.Unicode.Utf8.ToUtf16(record, new char[record.Length], out var valid, out _, replaceInvalidSequences: false);
+            return $"malformed JSON (not valid UTF-8: the byte at {recordOffset + valid}, 0x{record[valid]:X2}, does not start or continue a UTF-8 sequence)";
+        }
+        var unpaired = UnpairedSurrogateEscape(record);
+        return unpaired < 0 ? null
+            : $"malformed JSON (the escape {System.Text.Encoding.ASCII.GetString(record.Slice(unpaired, 6))} at byte {recordOffset + unpaired} is half of a UTF-16 surrogate pair with no other half, not a character)";
+    }
+
+    /// <summary>Where the first \u escape of an unpaired surrogate starts; -1 when there is none (the usual case: no \u at all).</summary>
+    private static int UnpairedSurrogateEscape(ReadOnlySpan<byte> record)
+    {
+        var expectLow = -1; // where a high surrogate's escape started, while the next escape must be its low half
+        for (var i = record.IndexOf("\\u"u8); i >= 0; )
+        {
+            // An escape when preceded by an even run of backslashes (in the text \\u is an escaped backslash, then a plain u).
+            var run = 0;
+            while (i - run - 1 >= 0 && record[i - run - 1] == (byte)'\\') run++;
+            if (run % 2 == 0 && i + 6 <= record.Length && ushort.TryParse(record.Slice(i + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var unit))
+            {
+                var high = unit is >= 0xD800 and <= 0xDBFF;
+                var low = unit is >= 0xDC00 and <= 0xDFFF;
+                if (expectLow >= 0 && !(low && i == expectLow + 6)) return expectLow;
+                if (expectLow < 0 && low) return i;
+                expectLow = high ? i : -1;
+                i += 6;
+            }
+            else
+            {
+                if (expectLow >= 0) return expectLow;
+                i += 2;
+            }
+            if (i >= record.Length) break;
+            var next = record[i..].IndexOf("\\u"u8);
+            if (next < 0) break;
+            // Anything between a high half and the next escape means the high half stands alone.
+            if (expectLow >= 0 && next > 0) return expectLow;
+            i += next;
+        }
+        return expectLow;
     }
 
     /// <summary>

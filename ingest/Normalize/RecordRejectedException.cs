@@ -26,6 +26,13 @@ public sealed class RecordRejectedException : Exception
     /// <summary>The record is well-formed JSON but not a kind of record this pipeline knows.</summary>
     public static RecordRejectedException Unrecognized(string why) => new(RejectionKind.Unrecognized, null, $"unrecognized record: {why}");
 
+    /// <summary>Normalizing failed in a way no check foresaw: the record is kept with the error, a fault of ours to look into.</summary>
+    public static RecordRejectedException Unexpected(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new(RejectionKind.Unexpected, null, $"normalizing failed unexpectedly ({error.GetType().Name}: {error.Message}); please report it with this record");
+    }
+
     /// <summary>Not used: pass a kind and a message.</summary>
     public RecordRejectedException() : this(RejectionKind.InvalidField, null, "record rejected") { }
 
@@ -47,4 +54,6 @@ public enum RejectionKind
     InvalidField,
     /// <summary>An API response item that reports a failure instead of data.</summary>
     ApiFailure,
+    /// <summary>Normalizing failed in a way no check foresaw (a fault of the pipeline's, kept with its error).</summary>
+    Unexpected,
 }

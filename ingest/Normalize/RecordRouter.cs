@@ -19,10 +19,10 @@ public static partial class RecordRouter
     public static List<NormalizedRecord> Route(ReadOnlyMemory<byte> utf8, string position, RecordContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var document = JsonDocument.Parse(utf8);
-        var root = document.RootElement;
         try
         {
+            using var document = JsonDocument.Parse(utf8, DocumentOptions);
+            var root = document.RootElement;
             if (Envelope.Looks(root))
             {
                 // Copied: the reader's window is reused for the next one.
@@ -35,7 +35,16 @@ public static partial class RecordRouter
         {
             return [NormalizedRecord.Rejected(position, ex)];
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A record no check foresaw must not stop the run (a rerun would stop at it again): it is quarantined
+            // with the error, as a fault of ours to look into.
+            return [NormalizedRecord.Rejected(position, RecordRejectedException.Unexpected(ex))];
+        }
     }
+
+    // The splitter has measured each record with the same depth limit, so a record that reaches here parses.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = Input.RecordSplitter.MaxDepth };
 
     private static NormalizedRecord Event(JsonElement root, byte[] raw, RecordContext context, string position)
     {
@@ -107,6 +116,10 @@ public static partial class RecordRouter
             catch (RecordRejectedException ex)
             {
                 results.Add(NormalizedRecord.Rejected(itemPosition, ex, raw));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                results.Add(NormalizedRecord.Rejected(itemPosition, RecordRejectedException.Unexpected(ex), raw));
             }
         }
         return results;

@@ -215,6 +215,7 @@ public sealed class IngestRunner
         RejectionKind.Unrecognized => "unrecognized",
         RejectionKind.InvalidField => "invalid_field",
         RejectionKind.ApiFailure => "api_failure",
+        RejectionKind.Unexpected => "unexpected",
         _ => kind.ToString(),
     };
 }

@@ -96,6 +96,39 @@ public class RecordSplitterTests
         Assert.Contains($"the byte at {Array.IndexOf(data, (byte)0xC3)}, 0xC3", segments[1].Error);
     }
 
+    [Theory]
+    [InlineData("""{"a":"\ud800"}""", 6)] // a high half alone
+    [InlineData("""{"a":"\udc00x"}""", 6)] // a low half alone
+    [InlineData("""{"a":"\ud800x\udc00"}""", 6)] // a high half not followed at once by a low one
+    [InlineData("""{"a":"ok \ud83d\ude00","\ud800":1}""", 24)] // a valid pair (an emoji), then a bad property name
+    [InlineData("""{"a":"\ud83d\ud83d\ude00"}""", 6)] // a high half followed by another high half
+    public void Split_UnpairedSurrogateEscape_IsMalformedNamingTheEscape(string json, int at)
+    {
+        var segment = Assert.Single(RecordSplitter.Split(Encoding.UTF8.GetBytes(json)));
+
+        Assert.False(segment.IsWellFormed);
+        Assert.Contains($"at byte {at} is half of a UTF-16 surrogate pair", segment.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"a":"\ud83d\ude00 and \u00e9 and \u0041"}""")] // a pair and plain escapes
+    [InlineData("""{"a":"\\ud800"}""")] // an escaped backslash, then the letters ud800
+    [InlineData("""{"a":"\\\ud83d\ude00"}""")] // an escaped backslash, then a pair
+    [InlineData("""{"a":"x","b":"\ud83d\ude00"}""")] // a pair at the end of the record
+    public void Split_ValidEscapes_AreWellFormed(string json) =>
+        Assert.True(Assert.Single(RecordSplitter.Split(Encoding.UTF8.GetBytes(json))).IsWellFormed);
+
+    [Fact]
+    public void Split_NestingDeeperThanTheLimit_IsMalformedAndTheLimitItselfIsNot()
+    {
+        static string Nested(int depth) => "{\"a\":" + new string('[', depth - 1) + new string(']', depth - 1) + "}";
+        var segments = RecordSplitter.Split(Encoding.UTF8.GetBytes(Nested(RecordSplitter.MaxDepth) + "\n" + Nested(RecordSplitter.MaxDepth + 1)));
+
+        Assert.True(segments[0].IsWellFormed);
+        Assert.False(segments[1].IsWellFormed);
+        Assert.Contains("depth", segments[1].Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FromBytes_GzipWithoutExtension_IsDetectedByMagicBytes()
     {

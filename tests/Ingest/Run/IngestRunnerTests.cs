@@ -232,25 +232,30 @@ public class IngestRunnerTests
     }
 
     [Fact]
-    public async Task Run_RecordWithInvalidUtf8_IsQuarantinedAndTheOthersLandVerbatim()
+    public async Task Run_RecordsTheParserAcceptsButNoFieldCanBeReadFrom_AreQuarantinedAndTheOthersLandVerbatim()
     {
         using var temp = Some.TempFolder();
         var sample = File.ReadAllText(Path.Combine(Some.Corpus, "ecs", "task-state-change-running-fargate.json"));
         string WithId(string prefix) => sample.Insert(sample.IndexOf("\"id\": \"", StringComparison.Ordinal) + 7, prefix);
-        var good = System.Text.Encoding.UTF8.GetBytes(WithId("ok-ünïcödé-"));
+        // Non-ASCII text, and an extra field nested 100 deep (within the splitter's limit, past System.Text.Json's default of 64).
+        var good = System.Text.Encoding.UTF8.GetBytes(WithId("ok-ünïcödé-").Replace("\"detail\": {", "\"detail\": {\"nested\": " + new string('[', 100) + new string(']', 100) + ",", StringComparison.Ordinal));
         // The same event with one byte that is never UTF-8 inside a field the normalizer reads (the task ARN).
         var bad = System.Text.Encoding.UTF8.GetBytes(WithId("bad-"));
         var arn = bad.AsSpan().LastIndexOf("\"taskArn\""u8); // detail.taskArn
         bad[arn + bad.AsSpan(arn).IndexOf((byte)'/')] = 0xFF;
+        // And with half a surrogate pair escaped in the task ARN.
+        var half = System.Text.Encoding.UTF8.GetBytes(WithId("half-").Replace("\"taskArn\": \"arn:", "\"taskArn\": \"\\ud800arn:", StringComparison.Ordinal));
         Directory.CreateDirectory(temp.Sub("events"));
-        await File.WriteAllBytesAsync(Path.Combine(temp.Sub("events"), "mixed.json"), [.. bad, (byte)'\n', .. good]);
+        await File.WriteAllBytesAsync(Path.Combine(temp.Sub("events"), "mixed.json"), [.. bad, (byte)'\n', .. good, (byte)'\n', .. half]);
 
         var summary = await Some.IngestAsync(temp.Sub("lake"), temp.Sub("events"));
 
-        Assert.Equal(2, summary.RecordsRead);
+        Assert.Equal(3, summary.RecordsRead);
         Assert.Equal(1, summary.RecordsLanded);
-        Assert.Equal(1, summary.QuarantinedByKind["malformed"]);
-        Assert.Contains("not valid UTF-8", Assert.Single(summary.FirstQuarantined).Reason, StringComparison.Ordinal);
+        Assert.Equal(2, summary.QuarantinedByKind["malformed"]);
+        Assert.Collection(summary.FirstQuarantined,
+            q => Assert.Contains("not valid UTF-8", q.Reason, StringComparison.Ordinal),
+            q => Assert.Contains("\\ud800 at byte", q.Reason, StringComparison.Ordinal));
         using var db = Some.DuckDb(temp.Sub("lake"));
         Assert.Equal(System.Text.Encoding.UTF8.GetString(good).TrimEnd(), Some.Scalar<string>(db, "SELECT raw_event FROM ecs_task_events"));
     }
