@@ -156,8 +156,8 @@ public sealed class ObjectReader : IDisposable
             {
                 // A document that is one JSON array holds its records as elements: it is split whole.
                 _started = true;
-                var first = data.Span.IndexOfAnyExcept(" \n\r\t"u8);
-                _wholeDocument = first >= 0 && data.Span[first] == (byte)'[';
+                var first = RecordSplitter.ContentStart(data.Span);
+                _wholeDocument = first < data.Length && data.Span[first] == (byte)'[';
             }
             if (_filled == 0 && _ended) return null;
             if (_wholeDocument && !_ended)

@@ -26,7 +26,7 @@ public static class RecordSplitter
     {
         var segments = new List<RecordSegment>();
         var lines = new LineCounter(at.Line);
-        var pos = SkipWhitespace(data, 0);
+        var pos = at.ByteOffset == 0 ? ContentStart(data) : SkipWhitespace(data, 0);
         // A document that is one JSON array holds its records as elements.
         if (pos < data.Length && data[pos] == (byte)'[' && TryMeasure(data, pos, out var arrayEnd, out _)
             && SkipWhitespace(data, arrayEnd) == data.Length)
@@ -55,13 +55,13 @@ public static class RecordSplitter
 
     private static void SplitArray(ReadOnlySpan<byte> data, int start, int end, List<RecordSegment> segments, ref LineCounter lines, WindowStart at)
     {
-        var reader = new Utf8JsonReader(data[..end], ReaderOptions);
+        var reader = new Utf8JsonReader(data[start..end], ReaderOptions);
         reader.Read(); // [
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var elementStart = (int)reader.TokenStartIndex;
+            var elementStart = start + (int)reader.TokenStartIndex;
             reader.Skip();
-            var elementEnd = (int)reader.BytesConsumed;
+            var elementEnd = start + (int)reader.BytesConsumed;
             segments.Add(new RecordSegment(new RecordPosition(at.Ordinal + segments.Count + 1, at.ByteOffset + elementStart, lines.LineAt(data, elementStart)),
                 elementStart, elementEnd - elementStart, TextError(data[elementStart..elementEnd], at.ByteOffset + elementStart)));
         }
@@ -164,6 +164,12 @@ public static class RecordSplitter
         }
         return data.Length;
     }
+
+    /// <summary>
+    /// Where an object's JSON starts: after a UTF-8 byte order mark, which some Windows tools write and JSON
+    /// readers may ignore (RFC 8259, 8.1), and after whitespace.
+    /// </summary>
+    public static int ContentStart(ReadOnlySpan<byte> data) => SkipWhitespace(data, data.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0);
 
     private static int SkipWhitespace(ReadOnlySpan<byte> data, int pos)
     {

@@ -77,6 +77,23 @@ public sealed class ObjectReaderTests
         Assert.Equal(ReadWhole(array), records);
     }
 
+    [Theory]
+    [MemberData(nameof(WindowSizes))]
+    public async Task NextAsync_ByteOrderMark_IsSkippedForRecordsAndForArrayDocuments(int windowBytes)
+    {
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        var lines = Encoding.UTF8.GetBytes(string.Join("\n", Enumerable.Range(0, 100).Select(i => $"{{\"i\":{i}}}")));
+        var array = Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, 100).Select(i => $"{{\"i\":{i}}}")) + "]");
+        foreach (var stored in new[] { (byte[])[.. bom, .. lines], [.. bom, .. array], Gzip([.. bom, .. lines]) })
+        {
+            var records = await ReadInWindowsAsync(stored, windowBytes);
+
+            Assert.Equal(ReadWhole(stored), records);
+            Assert.Equal(101, records.Count);
+            Assert.All(records.SkipLast(1), r => Assert.Contains(" ok {\"i\":", r, StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task NextAsync_GzipMembersConcatenated_AreWholeAndTruncationIsReported()
     {

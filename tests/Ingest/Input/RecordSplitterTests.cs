@@ -130,6 +130,19 @@ public class RecordSplitterTests
     }
 
     [Fact]
+    public void Split_ByteOrderMark_IsSkippedAtTheObjectsStartOnly()
+    {
+        byte[] data = [0xEF, 0xBB, 0xBF, .. "{\"a\":1}\n"u8, 0xEF, 0xBB, 0xBF, .. "{\"b\":2}"u8];
+        var segments = RecordSplitter.Split(data);
+
+        Assert.Equal([true, false, true], segments.Select(s => s.IsWellFormed));
+        Assert.Equal(3, segments[0].Start);
+        Assert.Equal(1, segments[0].Position.Ordinal);
+        // Later in the object the mark is not a mark but three stray bytes.
+        Assert.Equal(3, segments[1].Length);
+    }
+
+    [Fact]
     public void FromBytes_GzipWithoutExtension_IsDetectedByMagicBytes()
     {
         using var compressed = new MemoryStream();
