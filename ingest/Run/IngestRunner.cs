@@ -50,7 +50,7 @@ public sealed class IngestRunner
         new Compactor(layout, _time).Recover();
         foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.StaleTempMinutes))) File.Delete(stale);
 
-        var files = LocalInputs.Enumerate(_options.Inputs);
+        var files = LocalInputs.Enumerate(_options.Inputs, _options.Lake);
         var summary = new IngestSummary { RunId = runId };
         await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20, _options.IndexMaxIds);
         // An object's rows go to the writer in parts of an eighth of the batch (estimated).

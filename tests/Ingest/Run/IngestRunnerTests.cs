@@ -260,6 +260,23 @@ public class IngestRunnerTests
         Assert.Equal(System.Text.Encoding.UTF8.GetString(good).TrimEnd(), Some.Scalar<string>(db, "SELECT raw_event FROM ecs_task_events"));
     }
 
+    [Fact]
+    public async Task Run_LakeInsideTheInputFolder_IsNeverReadAsInput()
+    {
+        using var temp = Some.TempFolder();
+        var manifest = Generate(temp.Sub("events"), days: 1, truncated: 0, taskEventsPerDay: 200);
+        var lake = Path.Combine(temp.Sub("events"), "lake");
+
+        var first = await Some.IngestAsync(lake, temp.Sub("events"));
+        var second = await Some.IngestAsync(lake, temp.Sub("events"));
+
+        Assert.Equal(manifest.RecordsWritten, first.RecordsRead);
+        Assert.Equal(first.ObjectsRead, second.ObjectsRead);
+        Assert.Equal(first.RecordsRead, second.RecordsRead);
+        Assert.Equal(0, second.Quarantined);
+        Assert.Equal(0, second.RecordsLanded);
+    }
+
     private static List<string> LakeFiles(string lake) =>
         Directory.GetFiles(lake, "*", SearchOption.AllDirectories).Select(f => $"{Path.GetRelativePath(lake, f)}:{new FileInfo(f).Length}").Order(StringComparer.Ordinal).ToList();
 }
