@@ -61,6 +61,8 @@ public sealed class IngestSummary
         sb.AppendLine(c, $"  quarantined  {Quarantined:N0}{(Quarantined > 0 ? $" ({kinds})" : "")}");
         foreach (var q in FirstQuarantined) sb.AppendLine(c, $"               - {q}");
         if (Quarantined > FirstQuarantined.Count) sb.AppendLine(c, $"               … all of them are in the lake's _quarantine/ folder");
+        if (QuarantinedByKind.TryGetValue("unexpected", out var unexpected) && unexpected > 0)
+            sb.AppendLine(c, $"               ! {unexpected:N0} met a fault of ours (kind 'unexpected'): please report it with one of them");
         sb.AppendLine("  rows per table");
         foreach (var (table, rows) in RowsPerTable.OrderBy(k => k.Key, StringComparer.Ordinal)) sb.AppendLine(c, $"    {table,-32} {rows,12:N0}");
         sb.AppendLine(c, $"  written      {FilesWritten:N0} files, {BytesWritten / 1e6:N1} MB");
