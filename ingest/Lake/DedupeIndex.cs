@@ -1,7 +1,7 @@
 using System.IO.Hashing;
 using System.Text;
-using System.Text.Json.Serialization;
-using Parquet.Serialization;
+using Parquet;
+using Parquet.Data;
 
 namespace Analytics.Ingest.Lake;
 
@@ -70,14 +70,13 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
     }
 
     // 128 bits: two different record ids of a run collide with a probability far below any disk error.
-    private static UInt128 Hash(string recordId)
+    private static UInt128 Hash(ReadOnlySpan<char> recordId)
     {
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(Math.Min(recordId.Length, 256))];
-        return recordId.Length <= 256
-            ? XxHash128.HashToUInt128(utf8[..Encoding.UTF8.GetBytes(recordId, utf8)])
-            : XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(recordId));
+        Span<byte> utf8 = recordId.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(256)] : new byte[Encoding.UTF8.GetByteCount(recordId)];
+        return XxHash128.HashToUInt128(utf8[..Encoding.UTF8.GetBytes(recordId, utf8)]);
     }
 
+    // The record_id column only, one row group at a time: memory follows a row group, not the partition.
     private async Task<HashSet<UInt128>> LoadAsync(string table, string dt, CancellationToken cancellationToken)
     {
         var ids = new HashSet<UInt128>();
@@ -85,12 +84,21 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
         foreach (var file in layout.PublishedFiles(table, dt).Append(own).Where(File.Exists))
         {
             await using var stream = File.OpenRead(file);
-            foreach (var row in (await ParquetSerializer.DeserializeAsync<RecordIdOnly>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)).Data)
-                ids.Add(Hash(row.RecordId));
+            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToList() is [RecordIdColumn])
+                ?? throw new InvalidDataException($"'{file}' has no {RecordIdColumn} column: it is not a file of this lake.");
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                using var column = (RawColumnData<ReadOnlyMemory<char>>)await group.ReadRawColumnDataBaseAsync(field, cancellationToken).ConfigureAwait(false);
+                foreach (var id in column.Values) ids.Add(Hash(id.Span));
+            }
             FilesRead++;
         }
         return ids;
     }
+
+    private const string RecordIdColumn = "record_id";
 
     private sealed class Partition(HashSet<UInt128> ids)
     {
@@ -98,8 +106,4 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
         public long LastUsed { get; set; }
     }
 
-    private sealed class RecordIdOnly
-    {
-        [JsonPropertyName("record_id")] public string RecordId { get; set; } = "";
-    }
 }

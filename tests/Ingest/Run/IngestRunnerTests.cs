@@ -277,6 +277,23 @@ public class IngestRunnerTests
         Assert.Equal(0, second.RecordsLanded);
     }
 
+    [Fact]
+    public async Task Run_RerunOverFilesOfManyRowGroups_FindsEveryIdInEveryRowGroup()
+    {
+        using var temp = Some.TempFolder();
+        Generate(temp.Sub("events"), days: 2, truncated: 0);
+        // A 1 MiB batch: each partition's file gets a row group per flush.
+        Task<IngestSummary> IngestAsync() => new IngestRunner(new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], BatchMegabytes = 1 }, TimeProvider.System).RunAsync(CancellationToken.None);
+        var first = await IngestAsync();
+        using (var db = Some.DuckDb(temp.Sub("lake")))
+            Assert.True(Some.Scalar<long>(db, $"SELECT max(row_group_id) FROM parquet_metadata('{temp.Sub("lake")}/ecs_task_events/*/*.parquet')") >= 3);
+
+        var second = await IngestAsync();
+
+        Assert.Equal(0, second.RecordsLanded);
+        Assert.Equal(first.RecordsLanded + first.Duplicates, second.Duplicates);
+    }
+
     private static List<string> LakeFiles(string lake) =>
         Directory.GetFiles(lake, "*", SearchOption.AllDirectories).Select(f => $"{Path.GetRelativePath(lake, f)}:{new FileInfo(f).Length}").Order(StringComparer.Ordinal).ToList();
 }
