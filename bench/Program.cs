@@ -39,6 +39,8 @@ if (args.Length == 4 && args[0] is "ours" or "duckdb")
         command.ExecuteNonQuery();
     }
     trace?.Print();
+    var gcInfo = GC.GetGCMemoryInfo(GCKind.Any);
+    Console.Error.WriteLine($"GC heap {gcInfo.HeapSizeBytes / 1e6:N0} MB, committed {gcInfo.TotalCommittedBytes / 1e6:N0} MB, fragmented {gcInfo.FragmentedBytes / 1e6:N0} MB, promoted {gcInfo.PromotedBytes / 1e6:N0} MB; process private {Process.GetCurrentProcess().PrivateMemorySize64 / 1e6:N0} MB");
     Console.Error.WriteLine($"GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms; gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}; alloc {GC.GetTotalAllocatedBytes()/1e9:N1} GB");
     Console.WriteLine(JsonSerializer.Serialize(new { seconds = sw.Elapsed.TotalSeconds, peak = Process.GetCurrentProcess().PeakWorkingSet64 }));
     return 0;
