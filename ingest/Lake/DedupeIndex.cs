@@ -80,8 +80,7 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
     private async Task<HashSet<UInt128>> LoadAsync(string table, string dt, CancellationToken cancellationToken)
     {
         var ids = new HashSet<UInt128>();
-        var own = layout.TempFile(table, dt, runId);
-        foreach (var file in layout.PublishedFiles(table, dt).Append(own).Where(File.Exists))
+        foreach (var file in layout.PublishedFiles(table, dt).Concat(layout.RunTempFiles(table, dt, runId)).Where(File.Exists))
         {
             await using var stream = File.OpenRead(file);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -32,6 +32,16 @@ public sealed class LakeLayout(string root)
     /// <summary>The hidden file a run writes before publishing it.</summary>
     public string TempFile(string table, string dt, string runId) => Path.Combine(PartitionFolder(table, dt), $".part-{runId}{DataExtension}{TempSuffix}");
 
+    /// <summary>The hidden files a run has written into a partition so far: its id, then its id and -1, -2….</summary>
+    public IEnumerable<string> RunTempFiles(string table, string dt, string runId)
+    {
+        var folder = PartitionFolder(table, dt);
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, $".part-{runId}*{DataExtension}{TempSuffix}", new EnumerationOptions { AttributesToSkip = 0 })
+                .Where(f => Path.GetFileName(f) is var name && (name == Path.GetFileName(TempFile(table, dt, runId)) || name.StartsWith($".part-{runId}-", StringComparison.Ordinal)))
+            : [];
+    }
+
     /// <summary>The published data files of a partition.</summary>
     public IEnumerable<string> PublishedFiles(string table, string dt)
     {

@@ -9,7 +9,9 @@ namespace Analytics.Ingest.Lake;
 /// partition whenever the buffer passes its size limit; <see cref="PublishAsync"/> then closes and renames
 /// every file into place. A partition's file stays open between its row groups (reopening re-reads and
 /// rewrites a footer that grows with every row group); beyond a number of open files, the least recently
-/// written are closed (a write may open one more per partition it writes). A run killed before publishing
+/// written are closed (a write may open one more per partition it writes). An open file's footer is held in
+/// memory, about 20 KB per row group, so after a number of row groups a partition's file is closed and the
+/// next row group starts the partition's next file: memory follows open files, not the run's size. A run killed before publishing
 /// leaves only hidden files (swept by a later run) and its rerun writes everything again; one killed while
 /// publishing is completed by a rerun, which skips the rows already published. Not thread-safe: one
 /// consumer feeds it.
@@ -23,6 +25,7 @@ public sealed class LakeWriter : IAsyncDisposable
     private readonly Dictionary<Type, TableBuffer> _buffers = [];
     private readonly Dictionary<(string Table, string Dt), PartitionFile> _files = [];
     private readonly int _maxOpenFiles;
+    private readonly int _maxRowGroupsPerFile;
     private long _clock;
     private readonly Dictionary<string, long> _rowsWritten = new(StringComparer.Ordinal);
     private long _bufferedBytes;
@@ -35,17 +38,27 @@ public sealed class LakeWriter : IAsyncDisposable
     /// <param name="batchBytes">Buffered bytes (estimated) after which rows are written out.</param>
     /// <param name="maxIndexIds">Record ids the dedupe index holds before it forgets partitions not touched lately (about 40 bytes each).</param>
     /// <param name="maxOpenFiles">Partition files kept open between row groups; the least recently written are closed beyond it.</param>
-    public LakeWriter(LakeLayout layout, string runId, long batchBytes, long maxIndexIds = DefaultMaxIndexIds, int maxOpenFiles = DefaultMaxOpenFiles)
+    /// <param name="maxRowGroupsPerFile">Row groups in one file, after which the partition's next row groups go to a new file.</param>
+    public LakeWriter(LakeLayout layout, string runId, long batchBytes, long maxIndexIds = DefaultMaxIndexIds, int maxOpenFiles = DefaultMaxOpenFiles,
+        int maxRowGroupsPerFile = DefaultMaxRowGroupsPerFile)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOpenFiles, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRowGroupsPerFile, 1);
         _maxOpenFiles = maxOpenFiles;
+        _maxRowGroupsPerFile = maxRowGroupsPerFile;
         _layout = layout;
         _runId = runId;
         _batchBytes = batchBytes;
         _index = new DedupeIndex(layout, runId, maxIndexIds);
     }
+
+    /// <summary>
+    /// Row groups per file by default: 128 keep an open file's footer near 2.5 MB in memory, and make files of
+    /// about 60 MB of ECS task events when each row group holds a flush's 1,500 events of a day.
+    /// </summary>
+    public const int DefaultMaxRowGroupsPerFile = 128;
 
     /// <summary>Partition files kept open between row groups by default: a footer each, well under a file-handle limit.</summary>
     public const int DefaultMaxOpenFiles = 64;
@@ -113,15 +126,15 @@ public sealed class LakeWriter : IAsyncDisposable
             _bufferedBytes -= bytes;
         }
         foreach (var partition in chosen) _partitionBytes.Remove(partition);
-        var work = new List<(TableBuffer Buffer, string Dt, PartitionFile File)>();
+        var work = new List<(TableBuffer Buffer, PartitionFile File)>();
         foreach (var detached in _buffers.Values.Select(b => b.Detach(chosen.Where(c => c.Table == b.Table.Name).Select(c => c.Dt))))
         {
             foreach (var dt in detached.Partitions)
             {
                 var key = (detached.Table.Name, dt);
-                if (!_files.TryGetValue(key, out var file)) _files[key] = file = new PartitionFile(_layout.TempFile(detached.Table.Name, dt, _runId));
+                if (!_files.TryGetValue(key, out var file)) _files[key] = file = new PartitionFile(_layout, detached.Table.Name, dt, _runId, _maxRowGroupsPerFile);
                 file.LastUsed = ++_clock;
-                work.Add((detached, dt, file));
+                work.Add((detached, file));
             }
         }
         foreach (var idle in _files.Values.Where(f => f.IsOpen).OrderByDescending(f => f.LastUsed).Skip(_maxOpenFiles).ToList())
@@ -137,9 +150,9 @@ public sealed class LakeWriter : IAsyncDisposable
         await pending.ConfigureAwait(false);
     }
 
-    private static Task WriteAsync(List<(TableBuffer Buffer, string Dt, PartitionFile File)> work, CancellationToken cancellationToken) =>
+    private static Task WriteAsync(List<(TableBuffer Buffer, PartitionFile File)> work, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(work, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (item, ct) => await item.File.AppendAsync(item.Buffer, item.Dt, ct).ConfigureAwait(false));
+            async (item, ct) => await item.File.AppendAsync(item.Buffer, ct).ConfigureAwait(false));
 
     /// <summary>
     /// Waits for a background write still running (after a failed or cancelled run) so no file is written
@@ -165,31 +178,47 @@ public sealed class LakeWriter : IAsyncDisposable
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await CompleteWritesAsync().ConfigureAwait(false);
         foreach (var file in _files.Values) await file.CloseAsync().ConfigureAwait(false);
-        foreach (var (table, dt) in _files.Keys.OrderBy(f => f.Table, StringComparer.Ordinal).ThenBy(f => f.Dt, StringComparer.Ordinal))
+        foreach (var ((table, dt), file) in _files.OrderBy(f => f.Key.Table, StringComparer.Ordinal).ThenBy(f => f.Key.Dt, StringComparer.Ordinal))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var target = _layout.DataFile(table, dt, _runId);
-            File.Move(_layout.TempFile(table, dt, _runId), target, overwrite: false);
-            FilesPublished++;
-            BytesPublished += new FileInfo(target).Length;
+            foreach (var fileRunId in file.FileRunIds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var target = _layout.DataFile(table, dt, fileRunId);
+                File.Move(_layout.TempFile(table, dt, fileRunId), target, overwrite: false);
+                FilesPublished++;
+                BytesPublished += new FileInfo(target).Length;
+            }
         }
         _files.Clear();
     }
 
-    /// <summary>This run's hidden file of one partition, open for appending row groups while the run writes to it.</summary>
-    private sealed class PartitionFile(string path)
+    /// <summary>
+    /// This run's hidden files of one partition: the current one open for appending row groups while the run
+    /// writes to it, and the ones it filled before. File names are the run's id, then -1, -2… for the next files.
+    /// </summary>
+    private sealed class PartitionFile(LakeLayout layout, string table, string dt, string runId, int maxRowGroups)
     {
         private FileStream? _stream;
         private ParquetWriter? _writer;
+        private int _rowGroups;
 
         public long LastUsed { get; set; }
 
         public bool IsOpen => _writer is not null;
 
-        public async Task AppendAsync(TableBuffer buffer, string dt, CancellationToken cancellationToken)
+        /// <summary>The name each of the partition's files takes in place of the run's id, in the order they were started.</summary>
+        public List<string> FileRunIds { get; } = [];
+
+        public async Task AppendAsync(TableBuffer buffer, CancellationToken cancellationToken)
         {
             if (_writer is null)
             {
+                if (FileRunIds.Count == 0 || _rowGroups >= maxRowGroups)
+                {
+                    FileRunIds.Add(FileRunIds.Count == 0 ? runId : $"{runId}-{FileRunIds.Count}");
+                    _rowGroups = 0;
+                }
+                var path = layout.TempFile(table, dt, FileRunIds[^1]);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
                 try { _writer = await buffer.OpenWriterAsync(_stream, cancellationToken).ConfigureAwait(false); }
@@ -201,6 +230,8 @@ public sealed class LakeWriter : IAsyncDisposable
                 }
             }
             await buffer.FlushAsync(dt, _writer, cancellationToken).ConfigureAwait(false);
+            // A full file is finished now, so its footer leaves memory; the next row group starts the next file.
+            if (++_rowGroups >= maxRowGroups) await CloseAsync().ConfigureAwait(false);
         }
 
         /// <summary>Writes the footer (from then on the file is a whole Parquet file) and closes the file.</summary>

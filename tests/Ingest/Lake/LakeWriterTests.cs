@@ -53,6 +53,32 @@ public sealed class LakeWriterTests
     }
 
     [Fact]
+    public async Task AddAsync_FileFullOfRowGroups_NextRowGroupsGoToTheNextFileAndAllArePublished()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Path);
+        // A write after every row, three row groups per file at most, and the index forgets day 2 when day 3
+        // arrives: redeliveries of day 2's rows must be found in every one of its files, finished or not.
+        await using (var writer = new LakeWriter(layout, "run1", batchBytes: 1, maxIndexIds: 1, maxRowGroupsPerFile: 3))
+        {
+            for (var i = 0; i < 8; i++) Assert.True(await writer.AddAsync(Row($"r{i}", 2), 1, CancellationToken.None));
+            Assert.True(await writer.AddAsync(Row("other", 3), 1, CancellationToken.None));
+            Assert.Equal(1, writer.IndexPartitionsForgotten);
+            for (var i = 0; i < 8; i++) Assert.False(await writer.AddAsync(Row($"r{i}", 2), 1, CancellationToken.None));
+            await writer.PublishAsync(CancellationToken.None);
+            Assert.Equal(4, writer.FilesPublished);
+        }
+
+        Assert.Equal(["part-run1-1.parquet", "part-run1-2.parquet", "part-run1.parquet"],
+            layout.PublishedFiles("eventbridge_events", "2026-11-02").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Empty(Directory.GetFiles(temp.Path, ".part-*", SearchOption.AllDirectories));
+        using var db = Some.DuckDb(temp.Path);
+        Assert.Equal(9L, Some.Scalar<long>(db, "SELECT count(DISTINCT record_id) FROM eventbridge_events"));
+        Assert.Equal(9L, Some.Scalar<long>(db, "SELECT count(*) FROM eventbridge_events"));
+        Assert.Equal(3L, Some.Scalar<long>(db, $"SELECT max(row_group_id) + 1 FROM parquet_metadata('{layout.DataFile("eventbridge_events", "2026-11-02", "run1")}')"));
+    }
+
+    [Fact]
     public async Task AddAsync_PartitionWithBufferedRows_IsNeverForgotten()
     {
         using var temp = Some.TempFolder();
