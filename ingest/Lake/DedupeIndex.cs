@@ -77,9 +77,9 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
     }
 
     // The record_id column only, one row group at a time: memory follows a row group, not the partition.
-    private async Task<HashSet<UInt128>> LoadAsync(string table, string dt, CancellationToken cancellationToken)
+    private async Task<HashSet128> LoadAsync(string table, string dt, CancellationToken cancellationToken)
     {
-        var ids = new HashSet<UInt128>();
+        var ids = new HashSet128();
         foreach (var file in layout.PublishedFiles(table, dt).Concat(layout.RunTempFiles(table, dt, runId)).Where(File.Exists))
         {
             await using var stream = File.OpenRead(file);
@@ -99,9 +99,9 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
 
     private const string RecordIdColumn = "record_id";
 
-    private sealed class Partition(HashSet<UInt128> ids)
+    private sealed class Partition(HashSet128 ids)
     {
-        public HashSet<UInt128> Ids { get; } = ids;
+        public HashSet128 Ids { get; } = ids;
         public long LastUsed { get; set; }
     }
 
