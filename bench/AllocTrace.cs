@@ -33,3 +33,37 @@ internal sealed class AllocTrace : EventListener
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6,10:N0} MB  {type}"));
     }
 }
+
+/// <summary>
+/// With <c>GC_TRACE=1</c>, the bench's child process prints how many collections of each generation it ran and
+/// what triggered them: the small-object (gen0) budget, or the large-object budget, which forces a full one.
+/// </summary>
+internal sealed class GcTrace : EventListener
+{
+    private readonly ConcurrentDictionary<string, int> _collections = new(StringComparer.Ordinal);
+
+    protected override void OnEventSourceCreated(EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(eventSource, EventLevel.Informational, (EventKeywords)0x1 /* GC */);
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventName?.StartsWith("GCStart", StringComparison.Ordinal) != true || eventData.Payload is null || eventData.PayloadNames is null) return;
+        var depth = eventData.Payload[eventData.PayloadNames.IndexOf("Depth")];
+        var reason = Convert.ToInt32(eventData.Payload[eventData.PayloadNames.IndexOf("Reason")], CultureInfo.InvariantCulture) switch
+        {
+            0 => "small-object budget",
+            4 => "large-object budget",
+            var other => $"reason {other}",
+        };
+        _collections.AddOrUpdate($"gen{depth} collections, triggered by the {reason}", 1, (_, count) => count + 1);
+    }
+
+    /// <summary>Writes the counts to standard error.</summary>
+    public void Print()
+    {
+        foreach (var (what, count) in _collections.OrderBy(p => p.Key, StringComparer.Ordinal))
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count,5} {what}"));
+    }
+}
