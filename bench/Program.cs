@@ -13,14 +13,13 @@ using DuckDB.NET.Data;
 // Query latency (catalog on DuckDB vs the same SQL hand-run):
 //   dotnet run -c Release --project bench -- query [--task-events N] [--work DIR]
 // Child modes (used by the parent): ours DIR IN OUT | duckdb DIR IN OUT; with ALLOC_TRACE=1 a child also
-// prints its allocations by type, with GC_TRACE=1 its collections and what triggered them (see AllocTrace.cs).
+// prints its allocations by type, with GC_TRACE=1 its collections and what triggered them (see RuntimeTrace.cs).
 var inv = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == "query") return await Analytics.Bench.QueryBench.RunAsync(args[1..]);
 if (args.Length == 4 && args[0] is "ours" or "duckdb")
 {
     var (input, output) = (args[2], args[3]);
-    using var trace = Environment.GetEnvironmentVariable("ALLOC_TRACE") == "1" ? new Analytics.Bench.AllocTrace() : null;
-    using var gcTrace = Environment.GetEnvironmentVariable("GC_TRACE") == "1" ? new Analytics.Bench.GcTrace() : null;
+    using var trace = Analytics.Bench.RuntimeTrace.FromEnvironment();
     var sw = Stopwatch.StartNew();
     if (args[0] == "ours")
     {
@@ -40,7 +39,6 @@ if (args.Length == 4 && args[0] is "ours" or "duckdb")
         command.ExecuteNonQuery();
     }
     trace?.Print();
-    gcTrace?.Print();
     var gcInfo = GC.GetGCMemoryInfo(GCKind.Any);
     Console.Error.WriteLine($"GC heap {gcInfo.HeapSizeBytes / 1e6:N0} MB, committed {gcInfo.TotalCommittedBytes / 1e6:N0} MB, fragmented {gcInfo.FragmentedBytes / 1e6:N0} MB, promoted {gcInfo.PromotedBytes / 1e6:N0} MB; process private {Process.GetCurrentProcess().PrivateMemorySize64 / 1e6:N0} MB");
     Console.Error.WriteLine($"GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms; gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}; alloc {GC.GetTotalAllocatedBytes()/1e9:N1} GB");
