@@ -32,7 +32,10 @@ public sealed class LakeLayout(string root)
     /// <summary>The hidden file a run writes before publishing it.</summary>
     public string TempFile(string table, string dt, string runId) => Path.Combine(PartitionFolder(table, dt), $".part-{runId}{DataExtension}{TempSuffix}");
 
-    /// <summary>The hidden files a run has written into a partition so far: its id, then its id and -1, -2….</summary>
+    /// <summary>What names a run's <paramref name="part"/>-th file (from 0) in a partition: the run's id, then RUN-1, RUN-2….</summary>
+    public static string FileId(string runId, int part) => part == 0 ? runId : $"{runId}-{part}";
+
+    /// <summary>The hidden files a run has written into a partition so far, named by <see cref="FileId"/>.</summary>
     public IEnumerable<string> RunTempFiles(string table, string dt, string runId)
     {
         var folder = PartitionFolder(table, dt);

@@ -194,7 +194,7 @@ public sealed class LakeWriter : IAsyncDisposable
 
     /// <summary>
     /// This run's hidden files of one partition: the current one open for appending row groups while the run
-    /// writes to it, and the ones it filled before. File names are the run's id, then -1, -2… for the next files.
+    /// writes to it, and the ones it filled before, named by <see cref="LakeLayout.FileId"/>.
     /// </summary>
     private sealed class PartitionFile(LakeLayout layout, string table, string dt, string runId, int maxRowGroups)
     {
@@ -215,7 +215,7 @@ public sealed class LakeWriter : IAsyncDisposable
             {
                 if (FileRunIds.Count == 0 || _rowGroups >= maxRowGroups)
                 {
-                    FileRunIds.Add(FileRunIds.Count == 0 ? runId : $"{runId}-{FileRunIds.Count}");
+                    FileRunIds.Add(LakeLayout.FileId(runId, FileRunIds.Count));
                     _rowGroups = 0;
                 }
                 var path = layout.TempFile(table, dt, FileRunIds[^1]);
