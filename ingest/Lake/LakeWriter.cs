@@ -29,7 +29,8 @@ public sealed class LakeWriter : IAsyncDisposable
     private long _clock;
     private readonly Dictionary<string, long> _rowsWritten = new(StringComparer.Ordinal);
     private long _bufferedBytes;
-    private readonly Dictionary<(string Table, string Dt), long> _partitionBytes = [];
+    private readonly Dictionary<(string Table, string Dt), PartitionState> _partitions = [];
+    private readonly Dictionary<Type, ArrivalOrder> _arrivals = [];
     private Task? _pendingWrite;
 
     /// <summary>Creates a writer for one run.</summary>
@@ -75,6 +76,9 @@ public sealed class LakeWriter : IAsyncDisposable
     /// <summary>Bytes of the published files.</summary>
     public long BytesPublished { get; private set; }
 
+    /// <summary>Files published that were started because rows arrived older than the latest of the partition's file.</summary>
+    public int FilesStartedForLateRows { get; private set; }
+
     /// <summary>Files read to find duplicates.</summary>
     public int IndexFilesRead => _index.FilesRead;
 
@@ -96,7 +100,12 @@ public sealed class LakeWriter : IAsyncDisposable
         buffer.Add(dt, row);
         _rowsWritten[buffer.Table.Name] = _rowsWritten.GetValueOrDefault(buffer.Table.Name) + 1;
         _bufferedBytes += approximateBytes;
-        _partitionBytes[(buffer.Table.Name, dt)] = _partitionBytes.GetValueOrDefault((buffer.Table.Name, dt)) + approximateBytes;
+        if (!_partitions.TryGetValue((buffer.Table.Name, dt), out var state))
+        {
+            if (!_arrivals.TryGetValue(type, out var arrivals)) _arrivals[type] = arrivals = new ArrivalOrder();
+            _partitions[(buffer.Table.Name, dt)] = state = new PartitionState(type, arrivals);
+        }
+        state.Add(row.EventTime, approximateBytes);
         if (_bufferedBytes >= _batchBytes) await StartWriteAsync(everything: false, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -110,33 +119,44 @@ public sealed class LakeWriter : IAsyncDisposable
 
     // When the batch is full, only the largest partitions are written, until a quarter of the batch is left:
     // a partition that fills slowly (a small table, a day of late events) waits for a later flush instead of
-    // becoming a tiny row group each time. Parsing goes on while the write runs; at most two batches are in memory.
+    // becoming a tiny row group each time. Of a partition written, the rows recent enough that a row still to come
+    // may be older wait too (see PartitionState), so its file stays sorted by time; a partition that got no row since
+    // its last write is written whole. Parsing goes on while the write runs; at most two batches are in memory.
     private async Task StartWriteAsync(bool everything, CancellationToken cancellationToken)
     {
         await CompleteWritesAsync().ConfigureAwait(false);
         // Every row of a partition without buffered rows is now in a file, so the index may forget it; its file is
         // closed, so the index finds a whole Parquet file when it reads the partition again.
-        foreach (var forgotten in _index.Trim(_partitionBytes.Keys.ToHashSet()))
+        foreach (var forgotten in _index.Trim(_partitions.Keys.ToHashSet()))
             if (_files.TryGetValue(forgotten, out var file)) await file.CloseAsync().ConfigureAwait(false);
-        var chosen = new HashSet<(string Table, string Dt)>();
-        foreach (var (partition, bytes) in _partitionBytes.OrderByDescending(p => p.Value).ThenBy(p => p.Key.Table, StringComparer.Ordinal).ThenBy(p => p.Key.Dt, StringComparer.Ordinal))
-        {
-            if (!everything && _bufferedBytes <= _batchBytes / 4) break;
-            chosen.Add(partition);
-            _bufferedBytes -= bytes;
-        }
-        foreach (var partition in chosen) _partitionBytes.Remove(partition);
         var work = new List<(TableBuffer Buffer, PartitionFile File)>();
-        foreach (var detached in _buffers.Values.Select(b => b.Detach(chosen.Where(c => c.Table == b.Table.Name).Select(c => c.Dt))))
+        // Rows old enough to be written first; the newest rows only when memory needs it.
+        var idleRemainders = _partitions.Where(p => p.Value.IsIdleRemainder).Select(p => p.Key).ToHashSet();
+        Choose(force: false, everything ? 0 : _batchBytes / 4);
+        if (!everything && _bufferedBytes > _batchBytes / 2) Choose(force: true, _batchBytes / 2);
+
+        void Choose(bool force, long leave)
         {
-            foreach (var dt in detached.Partitions)
+            var largestFirst = _partitions
+                .OrderByDescending(p => idleRemainders.Contains(p.Key)).ThenByDescending(p => p.Value.Bytes)
+                .ThenBy(p => p.Key.Table, StringComparer.Ordinal).ThenBy(p => p.Key.Dt, StringComparer.Ordinal).ToList();
+            foreach (var ((table, dt), state) in largestFirst)
             {
-                var key = (detached.Table.Name, dt);
-                if (!_files.TryGetValue(key, out var file)) _files[key] = file = new PartitionFile(_layout, detached.Table.Name, dt, _runId, _maxRowGroupsPerFile);
+                var whole = everything || idleRemainders.Remove((table, dt));
+                if (!whole && _bufferedBytes <= leave) break;
+                var buffer = _buffers[state.RowType];
+                var (detached, share) = whole ? (buffer.Detach([dt]), 1.0) : buffer.DetachUpTo(dt, state.WriteThrough, force);
+                if (share <= 0) continue;
+                var bytes = share >= 1 ? state.Bytes : (long)(state.Bytes * share);
+                _bufferedBytes -= bytes;
+                state.Written(bytes);
+                if (share >= 1) _partitions.Remove((table, dt));
+                if (!_files.TryGetValue((table, dt), out var file)) _files[(table, dt)] = file = new PartitionFile(_layout, table, dt, _runId, _maxRowGroupsPerFile);
                 file.LastUsed = ++_clock;
                 work.Add((detached, file));
             }
         }
+        foreach (var arrivals in _arrivals.Values) arrivals.NextBatch();
         foreach (var idle in _files.Values.Where(f => f.IsOpen).OrderByDescending(f => f.LastUsed).Skip(_maxOpenFiles).ToList())
             await idle.CloseAsync().ConfigureAwait(false);
         if (work.Count > 0) _pendingWrite = Task.Run(() => WriteAsync(work, cancellationToken), cancellationToken);
@@ -189,7 +209,76 @@ public sealed class LakeWriter : IAsyncDisposable
                 BytesPublished += new FileInfo(target).Length;
             }
         }
+        FilesStartedForLateRows += _files.Values.Sum(f => f.FilesStartedForLateRows);
         _files.Clear();
+    }
+
+    /// <summary>
+    /// How late a table's rows arrive: rows come nearly in time order, each at most <see cref="Lateness"/> older than
+    /// the newest before it (Firehose buffers and redelivers; Health updates come back days later). Measured over the
+    /// current and the previous batch.
+    /// </summary>
+    private sealed class ArrivalOrder
+    {
+        private DateTime _newest = DateTime.MinValue;
+        private TimeSpan _current;
+        private TimeSpan _previous;
+
+        public TimeSpan Lateness => _current > _previous ? _current : _previous;
+
+        public void Observe(DateTime eventTime)
+        {
+            if (eventTime > _newest) _newest = eventTime;
+            else if (_newest - eventTime > _current) _current = _newest - eventTime;
+        }
+
+        public void NextBatch()
+        {
+            _previous = _current;
+            _current = TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>
+    /// The buffered rows of one partition, as the writer accounts for them. A write keeps back the rows recent
+    /// enough that a row still to come may be older (after <see cref="WriteThrough"/>), so a partition's file seldom receives
+    /// a row older than it holds; one that does starts the partition's next file (see <see cref="PartitionFile"/>).
+    /// </summary>
+    private sealed class PartitionState(Type rowType, ArrivalOrder arrivals)
+    {
+        private bool _written;
+        private bool _addedSinceWrite;
+        private DateTime _newest = DateTime.MinValue;
+
+        public Type RowType { get; } = rowType;
+
+        public ArrivalOrder Arrivals { get; } = arrivals;
+
+        public long Bytes { get; private set; }
+
+        /// <summary>Rows kept back by a write that no row has joined since: nothing is left to wait for.</summary>
+        public bool IsIdleRemainder => _written && !_addedSinceWrite;
+
+        /// <summary>
+        /// Rows up to this time may be written; later ones wait: a row still to come is expected no older than the
+        /// newest row less the table's lateness, and half as much again is kept as a margin.
+        /// </summary>
+        public DateTime WriteThrough => _newest - Arrivals.Lateness * 1.5;
+
+        public void Add(DateTime eventTime, long bytes)
+        {
+            Bytes += bytes;
+            _addedSinceWrite = true;
+            if (eventTime > _newest) _newest = eventTime;
+            Arrivals.Observe(eventTime);
+        }
+
+        public void Written(long bytes)
+        {
+            Bytes -= bytes;
+            _written = true;
+            _addedSinceWrite = false;
+        }
     }
 
     /// <summary>
@@ -201,22 +290,36 @@ public sealed class LakeWriter : IAsyncDisposable
         private FileStream? _stream;
         private ParquetWriter? _writer;
         private int _rowGroups;
+        private DateTime _latest = DateTime.MinValue;
 
         public long LastUsed { get; set; }
 
         public bool IsOpen => _writer is not null;
+
+        /// <summary>Files started because rows arrived older than the latest of the file being written.</summary>
+        public int FilesStartedForLateRows { get; private set; }
 
         /// <summary>The name each of the partition's files takes in place of the run's id, in the order they were started.</summary>
         public List<string> FileRunIds { get; } = [];
 
         public async Task AppendAsync(TableBuffer buffer, CancellationToken cancellationToken)
         {
+            if (buffer.TimeRange(dt) is not { } range) return;
+            var (earliest, latest) = range;
+            // A file holds its rows in time order: rows older than its latest start the partition's next file.
+            var late = FileRunIds.Count > 0 && earliest < _latest;
+            if (late)
+            {
+                await CloseAsync().ConfigureAwait(false);
+                FilesStartedForLateRows++;
+            }
             if (_writer is null)
             {
-                if (FileRunIds.Count == 0 || _rowGroups >= maxRowGroups)
+                if (FileRunIds.Count == 0 || _rowGroups >= maxRowGroups || late)
                 {
                     FileRunIds.Add(LakeLayout.FileId(runId, FileRunIds.Count));
                     _rowGroups = 0;
+                    _latest = DateTime.MinValue;
                 }
                 var path = layout.TempFile(table, dt, FileRunIds[^1]);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -230,6 +333,7 @@ public sealed class LakeWriter : IAsyncDisposable
                 }
             }
             await buffer.FlushAsync(dt, _writer, cancellationToken).ConfigureAwait(false);
+            if (latest > _latest) _latest = latest;
             // A full file is finished now, so its footer leaves memory; the next row group starts the next file.
             if (++_rowGroups >= maxRowGroups) await CloseAsync().ConfigureAwait(false);
         }

@@ -26,6 +26,17 @@ public abstract class TableBuffer
     /// <summary>Moves the waiting rows of <paramref name="partitions"/> to a new buffer of the same table.</summary>
     public abstract TableBuffer Detach(IEnumerable<string> partitions);
 
+    /// <summary>
+    /// Sorts the partition's waiting rows and moves those at or before <paramref name="writeThrough"/> to a new buffer
+    /// of the same table; the newer rows wait for a later write. When those are fewer than a quarter of the rows, none
+    /// move, unless <paramref name="force"/>, when the oldest quarter (rounded up) moves. Returns the new buffer and
+    /// the share of the partition's rows it took.
+    /// </summary>
+    public abstract (TableBuffer Detached, double Share) DetachUpTo(string dt, DateTime writeThrough, bool force);
+
+    /// <summary>The earliest and latest event time of the partition's waiting rows; null when it has none.</summary>
+    public abstract (DateTime Earliest, DateTime Latest)? TimeRange(string dt);
+
     /// <summary>The partitions that have rows waiting.</summary>
     public abstract IReadOnlyCollection<string> Partitions { get; }
 
@@ -51,6 +62,13 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
 {
     private readonly Dictionary<string, List<TRow>> _partitions = new(StringComparer.Ordinal);
 
+    // By time, so engines can skip row groups by their min/max statistics; record_id makes the order deterministic.
+    private static readonly Comparison<TRow> ByTime = static (a, b) =>
+    {
+        var byTime = a.EventTime.CompareTo(b.EventTime);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.RecordId, b.RecordId);
+    };
+
     private protected override TableBuffer WithTable(TableDefinition table) => new TableBuffer<TRow> { Table = table };
 
     /// <inheritdoc/>
@@ -61,6 +79,50 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
         foreach (var dt in partitions.ToList())
             if (_partitions.Remove(dt, out var rows)) detached._partitions[dt] = rows;
         return detached;
+    }
+
+    /// <inheritdoc/>
+    public override (TableBuffer Detached, double Share) DetachUpTo(string dt, DateTime writeThrough, bool force)
+    {
+        var detached = new TableBuffer<TRow> { Table = Table };
+        if (!_partitions.TryGetValue(dt, out var rows) || rows.Count == 0) return (detached, 0);
+        rows.Sort(ByTime);
+        // The first row after writeThrough.
+        var (low, high) = (0, rows.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (rows[middle].EventTime <= writeThrough) low = middle + 1;
+            else high = middle;
+        }
+        var quarter = (rows.Count + 3) / 4;
+        if (low < quarter)
+        {
+            if (!force) return (detached, 0);
+            low = quarter;
+        }
+        if (low == rows.Count)
+        {
+            _partitions.Remove(dt);
+            detached._partitions[dt] = rows;
+            return (detached, 1);
+        }
+        detached._partitions[dt] = rows.GetRange(0, low);
+        rows.RemoveRange(0, low);
+        return (detached, (double)low / (low + rows.Count));
+    }
+
+    /// <inheritdoc/>
+    public override (DateTime Earliest, DateTime Latest)? TimeRange(string dt)
+    {
+        if (!_partitions.TryGetValue(dt, out var rows) || rows.Count == 0) return null;
+        var (earliest, latest) = (DateTime.MaxValue, DateTime.MinValue);
+        foreach (var row in rows)
+        {
+            if (row.EventTime < earliest) earliest = row.EventTime;
+            if (row.EventTime > latest) latest = row.EventTime;
+        }
+        return (earliest, latest);
     }
 
     /// <inheritdoc/>
@@ -82,12 +144,7 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (!_partitions.Remove(dt, out var rows) || rows.Count == 0) return 0;
-        // Sorted by time so engines can skip row groups by their min/max statistics; record_id makes it deterministic.
-        rows.Sort(static (a, b) =>
-        {
-            var byTime = a.EventTime.CompareTo(b.EventTime);
-            return byTime != 0 ? byTime : string.CompareOrdinal(a.RecordId, b.RecordId);
-        });
+        rows.Sort(ByTime);
         await ColumnarRowWriter<TRow>.WriteRowGroupAsync(writer, rows, cancellationToken).ConfigureAwait(false);
         return rows.Count;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
@@ -55,17 +56,24 @@ public sealed class IngestRunner
         await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20, _options.IndexMaxIds);
         // An object's rows go to the writer in parts of an eighth of the batch (estimated).
         var chunkBytes = Math.Max(1L << 20, ((long)_options.BatchMegabytes << 20) / 8);
-        // Bounded, so parsed parts wait for the writer instead of piling up in memory.
-        var channel = Channel.CreateBounded<ParsedObject>(new BoundedChannelOptions(_options.Parallelism) { SingleReader = true });
+        // Objects are parsed in parallel but their rows reach the writer in the inputs' order, object after object, so
+        // rows arrive nearly in time order whatever the parallelism (the writer keeps files sorted by time, and late
+        // rows cost it files) and a run's files are the same from one run to the next. Each object's parts go through
+        // a channel of its own, bounded so parsed parts wait for the writer instead of piling up in memory.
+        var objects = new ConcurrentDictionary<int, Channel<ParsedObject>>();
+        Channel<ParsedObject> ObjectChannel(int index) => objects.GetOrAdd(index, static _ =>
+            Channel.CreateBounded<ParsedObject>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true }));
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cts.Token },
-                    async (file, ct) =>
+                await Parallel.ForEachAsync(files.Select((file, index) => (file, index)), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cts.Token },
+                    async (item, ct) =>
                     {
+                        var (file, index) = item;
+                        var parts = ObjectChannel(index).Writer;
                         // The object is read a window at a time and its rows go to the writer in parts of about a
                         // chunk each, so neither a large object nor its rows are ever in memory whole. Its quarantine
                         // file is written whole, before the empty last part that says the object is done.
@@ -78,20 +86,21 @@ public sealed class IngestRunner
                                 var part = ParsePart(reader.Name, reader.LastModified, window.Data, window.Segments, next, startedMs, chunkBytes);
                                 next = part.End;
                                 quarantined.AddRange(part.Quarantined);
-                                await channel.Writer.WriteAsync(part, ct).ConfigureAwait(false);
+                                await parts.WriteAsync(part, ct).ConfigureAwait(false);
                             }
                         }
                         List<QuarantinedRecord> broken = reader.DecompressionError is { } error ? [DecompressionFailure(reader.Name, reader.BytesRead, error)] : [];
                         quarantined.AddRange(broken);
                         if (quarantined.Count > 0)
                             await QuarantineWriter.WriteAsync(layout, reader.Name, quarantined, ct).ConfigureAwait(false);
-                        await channel.Writer.WriteAsync(new ParsedObject(reader.Name, reader.BytesRead, [], broken) { IsLast = true }, ct).ConfigureAwait(false);
+                        await parts.WriteAsync(new ParsedObject(reader.Name, reader.BytesRead, [], broken) { IsLast = true }, ct).ConfigureAwait(false);
+                        parts.Complete();
                     }).ConfigureAwait(false);
-                channel.Writer.Complete();
             }
-            catch (Exception ex)
+            catch
             {
-                channel.Writer.Complete(ex);
+                // Wakes the writer's side, which may be waiting for an object no one will parse now.
+                await cts.CancelAsync().ConfigureAwait(false);
                 throw;
             }
         }, cts.Token);
@@ -99,41 +108,53 @@ public sealed class IngestRunner
         var lastProgress = stopwatch.Elapsed;
         try
         {
-            await foreach (var parsed in channel.Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+            for (var index = 0; index < files.Count; index++)
             {
-                if (parsed.IsLast)
+                await foreach (var parsed in ObjectChannel(index).Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
                 {
-                    summary.ObjectsRead++;
-                    summary.BytesRead += parsed.Bytes;
+                    if (parsed.IsLast)
+                    {
+                        summary.ObjectsRead++;
+                        summary.BytesRead += parsed.Bytes;
+                    }
+                    foreach (var q in parsed.Quarantined) Count(summary, q);
+                    foreach (var record in parsed.Records)
+                    {
+                        summary.RecordsRead++;
+                        var size = record.Size;
+                        if (await writer.AddAsync(record.Record.Primary!, size, cts.Token).ConfigureAwait(false)) summary.RecordsLanded++;
+                        else summary.Duplicates++;
+                        foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, DerivedRowBytes, cts.Token).ConfigureAwait(false);
+                    }
+                    if (_progress is not null && stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
+                    {
+                        lastProgress = stopwatch.Elapsed;
+                        _progress(string.Create(CultureInfo.InvariantCulture,
+                            $"… {summary.ObjectsRead:N0}/{files.Count:N0} objects, {summary.RecordsRead:N0} records, {summary.BytesRead / 1e6 / stopwatch.Elapsed.TotalSeconds:N1} MB/s"));
+                    }
                 }
-                foreach (var q in parsed.Quarantined) Count(summary, q);
-                foreach (var record in parsed.Records)
-                {
-                    summary.RecordsRead++;
-                    var size = record.Size;
-                    if (await writer.AddAsync(record.Record.Primary!, size, cts.Token).ConfigureAwait(false)) summary.RecordsLanded++;
-                    else summary.Duplicates++;
-                    foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, DerivedRowBytes, cts.Token).ConfigureAwait(false);
-                }
-                if (_progress is not null && stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
-                {
-                    lastProgress = stopwatch.Elapsed;
-                    _progress(string.Create(CultureInfo.InvariantCulture,
-                        $"… {summary.ObjectsRead:N0}/{files.Count:N0} objects, {summary.RecordsRead:N0} records, {summary.BytesRead / 1e6 / stopwatch.Elapsed.TotalSeconds:N1} MB/s"));
-                }
+                objects.TryRemove(index, out _);
             }
             await producer.ConfigureAwait(false);
         }
-        catch
+        catch (Exception consumerError)
         {
             await cts.CancelAsync().ConfigureAwait(false);
-            try { await producer.ConfigureAwait(false); } catch (OperationCanceledException) { } catch (IOException) { }
+            try { await producer.ConfigureAwait(false); }
+            // The writer's side was woken by the producer's failure (an unreadable or oversized input): that is the error.
+            catch (Exception producerError) when (producerError is not OperationCanceledException && consumerError is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException) { }
+            catch (IOException) { }
             throw;
         }
 
         await writer.PublishAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (table, rows) in writer.RowsWritten) summary.RowsPerTable[table] = rows;
         summary.FilesWritten = writer.FilesPublished;
+        summary.FilesStartedForLateRows = writer.FilesStartedForLateRows;
         summary.IndexFilesRead = writer.IndexFilesRead;
         summary.BytesWritten = writer.BytesPublished;
         summary.Elapsed = stopwatch.Elapsed;

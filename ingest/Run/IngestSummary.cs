@@ -29,6 +29,8 @@ public sealed class IngestSummary
     public Dictionary<string, long> RowsPerTable { get; } = new(StringComparer.Ordinal);
     /// <summary>Data files published.</summary>
     public int FilesWritten { get; set; }
+    /// <summary>Data files started because rows arrived older than the latest row of their partition's file (files are sorted by time).</summary>
+    public int FilesStartedForLateRows { get; set; }
     /// <summary>Bytes of data files published.</summary>
     public long BytesWritten { get; set; }
     /// <summary>Wall-clock duration.</summary>
@@ -66,6 +68,8 @@ public sealed class IngestSummary
         sb.AppendLine("  rows per table");
         foreach (var (table, rows) in RowsPerTable.OrderBy(k => k.Key, StringComparer.Ordinal)) sb.AppendLine(c, $"    {table,-32} {rows,12:N0}");
         sb.AppendLine(c, $"  written      {FilesWritten:N0} files, {BytesWritten / 1e6:N1} MB");
+        if (FilesStartedForLateRows > 0)
+            sb.AppendLine(c, $"               {FilesStartedForLateRows:N0} of them for rows that came later than their partition's file had reached (each file is sorted by time; `compact` merges them)");
         sb.AppendLine(c, $"  took         {Elapsed.TotalSeconds:N1} s: {RecordsPerSecond:N0} records/s, {MegabytesPerSecond:N1} MB/s, peak memory {PeakMemoryBytes / 1e6:N0} MB");
         sb.AppendLine(Balanced ? "  check        every record is a row, a duplicate or quarantined" : "  check        COUNTS DO NOT ADD UP (a bug: please report it)");
         return sb.ToString();

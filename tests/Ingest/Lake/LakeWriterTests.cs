@@ -92,6 +92,72 @@ public sealed class LakeWriterTests
         Assert.False(await writer.AddAsync(Row("b", 3), 1, CancellationToken.None));
     }
 
+    private static EventBridgeEvent RowAt(string id, DateTime time) => new()
+    {
+        RecordId = id, EventTime = time, Source = "test", DetailType = "t", RawEvent = "{}",
+    };
+
+    // Rows of each published file that come after a later row of the same file.
+    private static long RowsOutOfTimeOrder(string lake)
+    {
+        using var db = Some.DuckDb(lake);
+        return Some.Scalar<long>(db, $"""
+            SELECT count(*) FROM (
+              SELECT event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS backwards
+              FROM read_parquet('{lake}/eventbridge_events/*/*.parquet', filename = true, file_row_number = true))
+            WHERE backwards
+            """);
+    }
+
+    [Fact]
+    public async Task AddAsync_RowsArrivingUpToMinutesLate_OneFileSortedByTimeOverManyWrites()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Path);
+        var t0 = new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc);
+        await using (var writer = new LakeWriter(layout, "run1", batchBytes: 60))
+        {
+            // A row every 10 s; every seventh arrives 3 minutes late, overtaken by the 18 rows after it.
+            for (var i = 0; i < 2000; i++)
+                Assert.True(await writer.AddAsync(RowAt($"r{i}", t0.AddSeconds(i * 10 - (i % 7 == 0 ? 180 : 0))), 1, CancellationToken.None));
+            await writer.PublishAsync(CancellationToken.None);
+            // The writes kept back the rows a late one could still precede: no file had to be started for one.
+            Assert.Equal(0, writer.FilesStartedForLateRows);
+            Assert.Equal(1, writer.FilesPublished);
+        }
+
+        var file = layout.DataFile("eventbridge_events", "2026-11-02", "run1");
+        using var db = Some.DuckDb(temp.Path);
+        Assert.Equal(2000L, Some.Scalar<long>(db, $"SELECT count(*) FROM read_parquet('{file}')"));
+        Assert.True(Some.Scalar<long>(db, $"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{file}')") > 20, "a row group per write");
+        Assert.Equal(0L, RowsOutOfTimeOrder(temp.Path));
+    }
+
+    [Fact]
+    public async Task AddAsync_RowOlderThanItsPartitionsFile_StartsTheNextFileAndEachFileIsSorted()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Path);
+        var t0 = new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc);
+        await using (var writer = new LakeWriter(layout, "run1", batchBytes: 10))
+        {
+            for (var i = 0; i < 100; i++) Assert.True(await writer.AddAsync(RowAt($"r{i}", t0.AddMinutes(i)), 1, CancellationToken.None));
+            // Hours after its partition's file passed it: no write could have waited for it.
+            Assert.True(await writer.AddAsync(RowAt("late", t0.AddMinutes(-30)), 1, CancellationToken.None));
+            Assert.True(await writer.AddAsync(RowAt("later", t0.AddMinutes(100)), 1, CancellationToken.None));
+            await writer.PublishAsync(CancellationToken.None);
+            Assert.Equal(1, writer.FilesStartedForLateRows);
+            Assert.Equal(2, writer.FilesPublished);
+        }
+
+        Assert.Equal(["part-run1-1.parquet", "part-run1.parquet"],
+            layout.PublishedFiles("eventbridge_events", "2026-11-02").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using var db = Some.DuckDb(temp.Path);
+        Assert.Equal(102L, Some.Scalar<long>(db, "SELECT count(*) FROM eventbridge_events"));
+        Assert.Equal(0L, RowsOutOfTimeOrder(temp.Path));
+        Assert.Equal(t0.AddMinutes(-30), Some.Scalar<DateTime>(db, $"SELECT min(event_time)::TIMESTAMP FROM read_parquet('{layout.DataFile("eventbridge_events", "2026-11-02", "run1-1")}')"));
+    }
+
     [Fact]
     public async Task AddAsync_BatchFull_WritesTheLargestPartitionsAndKeepsSmallOnesForLater()
     {

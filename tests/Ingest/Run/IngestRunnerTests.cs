@@ -186,6 +186,45 @@ public class IngestRunnerTests
     }
 
     [Fact]
+    public async Task Run_ManyWritesOverDaysWithParallelParsing_EveryFileSortedAndTheSameLayoutWhateverTheParallelism()
+    {
+        using var temp = Some.TempFolder();
+        var manifest = Generate(temp.Sub("events"), days: 3, truncated: 0, taskEventsPerDay: 3000);
+        Assert.True(manifest.OutOfOrderTasks > 0);
+
+        // Rows per row group of each file, by table, partition and the file's place among the partition's files.
+        async Task<(IngestSummary Summary, List<string> Layout)> RunAsync(string lake, int parallelism)
+        {
+            var options = new IngestOptions { Lake = lake, Inputs = [temp.Sub("events")], BatchMegabytes = 2, Parallelism = parallelism };
+            var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
+            using var db = Some.DuckDb(lake);
+            var layout = Some.Query(db, $"""
+                SELECT regexp_replace(file_name, 'part-[^/]*?(-[0-9]+)?\.parquet$', 'part\1') AS file, row_group_id, row_group_num_rows
+                FROM (SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata('{lake}/*/*/*.parquet'))
+                ORDER BY 1, 2
+                """).Select(r => $"{((string)r["file"]!)[lake.Length..]} #{r["row_group_id"]}: {r["row_group_num_rows"]}").ToList();
+            // No row of a file comes after a later one.
+            foreach (var table in summary.RowsPerTable.Keys)
+                Assert.Equal(0L, Some.Scalar<long>(db, $"""
+                    SELECT count(*) FROM (
+                      SELECT event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS backwards
+                      FROM read_parquet('{lake}/{table}/*/*.parquet', filename = true, file_row_number = true))
+                    WHERE backwards
+                    """));
+            return (summary, layout);
+        }
+
+        var (one, oneLayout) = await RunAsync(temp.Sub("lake1"), parallelism: 1);
+        var (four, fourLayout) = await RunAsync(temp.Sub("lake4"), parallelism: 4);
+
+        // Many writes (a 2 MB batch), each partition's rows kept in one sorted file despite the out-of-order arrivals.
+        Assert.True(oneLayout.Count > 3 * 20, $"{oneLayout.Count} row groups");
+        Assert.Equal(0, one.FilesStartedForLateRows);
+        Assert.Equal(oneLayout, fourLayout);
+        Assert.Equal(one.RowsPerTable.OrderBy(k => k.Key), four.RowsPerTable.OrderBy(k => k.Key));
+    }
+
+    [Fact]
     public void Options_Invalid_ListsEveryError()
     {
         var errors = new IngestOptions { Lake = "", Inputs = ["/no/such/input"], BatchMegabytes = 0, Parallelism = 0 }.Validate();
@@ -217,14 +256,18 @@ public class IngestRunnerTests
     {
         using var temp = Some.TempFolder();
         var manifest = Generate(temp.Sub("events"), days: 3, truncated: 0, taskEventsPerDay: 600);
-        // A limit far below one partition's ids and a tiny batch: partitions are forgotten after every flush and
-        // read back (published files and this run's hidden file) when a redelivery or a later event touches them.
+        // A limit far below one partition's ids and a tiny batch: partitions are forgotten once written and read back
+        // (published files and this run's hidden files) when a redelivery or a later event touches them.
         // One object at a time, so the order (and whether a forgotten partition is touched again) is the files' order.
         var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], IndexMaxIds = 50, BatchMegabytes = 1, Parallelism = 1 };
+        // The first object delivered again at the end (it sorts last): days later, when its partitions are long written and forgotten.
+        var first = Directory.GetFiles(temp.Sub("events"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        File.Copy(first, temp.Sub("events/zz-redelivered"));
 
         var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
 
-        Assert.Equal(manifest.Duplicates, summary.Duplicates);
+        Assert.True(summary.Balanced);
+        Assert.Equal(manifest.RecordsWritten, summary.RecordsRead - summary.Duplicates + manifest.Duplicates);
         Assert.True(summary.IndexFilesRead > 0, "no partition was read back: the limit did not make the index forget");
         using var db = Some.DuckDb(temp.Sub("lake"));
         foreach (var (table, rows) in manifest.ExpectedRows)
