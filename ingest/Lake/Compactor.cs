@@ -6,14 +6,17 @@ using Analytics.Schemas;
 using Parquet;
 using Parquet.Data;
 using Parquet.Schema;
+using Parquet.Serialization;
 
 namespace Analytics.Ingest.Lake;
 
 /// <summary>
 /// Merges a partition's small files into files of about the target size (DOMAIN: 128 MB or more; many small
-/// files are slow on S3 and Athena). Row groups are copied column by column, in order of their earliest
-/// <c>event_time</c>, so memory holds one column of one row group at a time and the rows stay exactly as they
-/// were. Each merge is journalled in <c>_compaction/</c> before its result is published, so a merge that dies
+/// files are slow on S3 and Athena), sorted by <c>event_time</c> as ingest writes them. When the inputs' row groups
+/// follow each other in time they are copied column by column, so memory holds one column of one row group at a
+/// time and the rows stay exactly as they were; when they overlap (a late row's file, runs whose inputs overlapped
+/// by a few seconds), the rows are read back and interleaved, holding a row group of each sorted stretch (at most
+/// <see cref="MaxRunsPerMerge"/>; more take further merges) and writing row groups of about 16 MB of rows in memory. Each merge is journalled in <c>_compaction/</c> before its result is published, so a merge that dies
 /// halfway is finished (inputs deleted) or undone (result deleted) by the next run: no row is ever lost, and
 /// none stays duplicated. Between the publish and the deletion of the inputs a reader can briefly see both;
 /// deleting first would make it see neither, which is worse.
@@ -41,15 +44,22 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
             {
                 var dt = Path.GetFileName(partition)[(Partitioning.Column.Length + 1)..];
                 summary.PartitionsExamined++;
-                foreach (var bin in await BinsAsync(table.Name, dt, targetBytes, cancellationToken).ConfigureAwait(false))
+                // A merge's output may be merged again (a merge takes at most MaxRunsPerMerge sorted stretches): the
+                // summary counts the files found and the files left, not the ones in between.
+                List<List<SourceFile>> bins;
+                while ((bins = await BinsAsync(table.Name, dt, targetBytes, cancellationToken).ConfigureAwait(false)).Count > 0)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var output = await MergeAsync(table, dt, bin, $"{runId}-{merges++:D4}", cancellationToken).ConfigureAwait(false);
-                    summary.FilesMerged += bin.Count;
-                    summary.FilesWritten++;
-                    summary.BytesBefore += bin.Sum(f => f.Bytes);
-                    summary.BytesAfter += new FileInfo(output).Length;
-                    summary.Rows += bin.Sum(f => f.Rows);
+                    foreach (var bin in bins)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var output = await MergeAsync(table, dt, bin, $"{runId}-{merges++:D4}", cancellationToken).ConfigureAwait(false);
+                        var found = bin.Where(f => !Path.GetFileName(f.Path).StartsWith($"part-{runId}-", StringComparison.Ordinal)).ToList();
+                        summary.FilesMerged += found.Count;
+                        summary.FilesWritten += 1 - (bin.Count - found.Count);
+                        summary.BytesBefore += found.Sum(f => f.Bytes);
+                        summary.BytesAfter += new FileInfo(output).Length - bin.Except(found).Sum(f => f.Bytes);
+                        summary.Rows += found.Sum(f => f.Rows);
+                    }
                 }
             }
         }
@@ -87,14 +97,16 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
             if (bytes >= targetBytes / 2) continue;
             await using var stream = File.OpenRead(path);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            small.Add(new SourceFile(path, bytes, reader.RowGroups.Sum(g => g.RowCount), EarliestTime(reader)));
+            var file = new SourceFile(path, bytes, reader.RowGroups.Sum(g => g.RowCount), Enumerable.Range(0, reader.RowGroupCount).Select(g => TimeRange(reader, g)).ToList());
+            // A file written before files were kept sorted may hold many interleaved stretches; merging it would hold a row group of each.
+            if (file.Runs.Count <= MaxRunsPerMerge) small.Add(file);
         }
         // Files in time order, cut into bins of at most the target size; a bin of one file has nothing to merge.
         var bins = new List<List<SourceFile>>();
         var current = new List<SourceFile>();
         foreach (var file in small.OrderBy(f => f.Earliest).ThenBy(f => f.Path, StringComparer.Ordinal))
         {
-            if (current.Count > 0 && current.Sum(f => f.Bytes) + file.Bytes > targetBytes)
+            if (current.Count > 0 && (current.Sum(f => f.Bytes) + file.Bytes > targetBytes || current.Sum(f => f.Runs.Count) + file.Runs.Count > MaxRunsPerMerge))
             {
                 bins.Add(current);
                 current = [];
@@ -104,6 +116,12 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         bins.Add(current);
         return bins.Where(b => b.Count > 1).ToList();
     }
+
+    /// <summary>
+    /// Sorted stretches merged at once at most: a merge of files that overlap in time holds one row group of each
+    /// (a few MB of rows) while it interleaves their rows.
+    /// </summary>
+    public const int MaxRunsPerMerge = 16;
 
     private async Task<string> MergeAsync(TableDefinition table, string dt, List<SourceFile> inputs, string mergeId, CancellationToken cancellationToken)
     {
@@ -125,9 +143,14 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
                         if (!readers[^1].Reader.Schema.Equals(table.ParquetSchema))
                             throw new InvalidDataException($"'{input.Path}' does not have the schema of {table.Name}; the partition is left as it is.");
                     }
-                    // Row groups of all inputs by their earliest event_time, so the merged file reads in time order.
-                    var groups = readers.SelectMany(r => Enumerable.Range(0, r.Reader.RowGroupCount).Select(g => (r.File, r.Reader, Index: g, Earliest: EarliestTime(r.Reader, g))));
-                    foreach (var (file, reader, index, _) in groups.OrderBy(g => g.Earliest).ThenBy(g => g.File.Path, StringComparer.Ordinal).ThenBy(g => g.Index).ToList())
+                    // Row groups of all inputs by their earliest event_time. When each starts no earlier than the one before
+                    // ends, copying them in that order keeps the merged file sorted by time; otherwise their rows are interleaved.
+                    var groups = readers.SelectMany(r => r.File.RowGroups.Select((range, g) => (r.File, r.Reader, Index: g, range.Earliest, range.Latest)))
+                        .OrderBy(g => g.Earliest).ThenBy(g => g.File.Path, StringComparer.Ordinal).ThenBy(g => g.Index).ToList();
+                    var chained = groups.Zip(groups.Skip(1)).All(pair => pair.Second.Earliest >= pair.First.Latest);
+                    if (!chained)
+                        written = await ((Task<long>)InterleaveRows.MakeGenericMethod(table.RowType).Invoke(null, [writer, readers.Select(r => (r.File, r.Stream)).ToList(), cancellationToken])!).ConfigureAwait(false);
+                    foreach (var (_, reader, index, _, _) in chained ? groups : [])
                     {
                         using var group = reader.OpenRowGroupReader(index);
                         using var target = writer.CreateRowGroup();
@@ -181,24 +204,95 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
                 field.MaxRepetitionLevel > 0 ? data.RepetitionLevels.ToArray() : null, cancellationToken).ConfigureAwait(false);
     }
 
-    private static DateTime EarliestTime(ParquetReader reader) =>
-        Enumerable.Range(0, reader.RowGroupCount).Select(g => EarliestTime(reader, g)).DefaultIfEmpty(DateTime.MaxValue).Min();
-
-    private static DateTime EarliestTime(ParquetReader reader, int rowGroup)
+    private static (DateTime Earliest, DateTime Latest) TimeRange(ParquetReader reader, int rowGroup)
     {
         var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Name == "event_time");
-        if (field is null) return DateTime.MaxValue;
+        if (field is null) return (DateTime.MaxValue, DateTime.MaxValue);
         using var group = reader.OpenRowGroupReader(rowGroup);
+        var statistics = group.GetStatistics(field);
         // Parquet.Net reports the statistics of a TIMESTAMP(MILLIS) column as raw epoch milliseconds.
-        return group.GetStatistics(field)?.MinValue switch
+        static DateTime Time(object? value, DateTime missing) => value switch
         {
-            DateTime min => min,
+            DateTime time => time,
             long milliseconds => DateTime.UnixEpoch.AddMilliseconds(milliseconds),
-            _ => DateTime.MaxValue,
+            _ => missing,
         };
+        return (Time(statistics?.MinValue, DateTime.MinValue), Time(statistics?.MaxValue, DateTime.MaxValue));
     }
 
-    private sealed record SourceFile(string Path, long Bytes, long Rows, DateTime Earliest);
+    private static readonly MethodInfo InterleaveRows = typeof(Compactor).GetMethod(nameof(InterleaveRowsAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    // Rows of the output row group, estimated in memory (the raw JSON as UTF-16 dominates): large row groups, bounded memory.
+    private const long MergedRowGroupBytes = 16L << 20;
+
+    /// <summary>
+    /// Writes the rows of <paramref name="inputs"/> to <paramref name="writer"/> in time order, each input's sorted
+    /// stretches of row groups read one row group at a time and merged row by row. Returns the rows written.
+    /// </summary>
+    private static async Task<long> InterleaveRowsAsync<TRow>(ParquetWriter writer, List<(SourceFile File, Stream Stream)> inputs, CancellationToken cancellationToken)
+        where TRow : LakeRow, new()
+    {
+        var queue = new PriorityQueue<Stretch<TRow>, TRow>(Comparer<TRow>.Create(static (a, b) =>
+        {
+            var byTime = a.EventTime.CompareTo(b.EventTime);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.RecordId, b.RecordId);
+        }));
+        foreach (var (file, stream) in inputs)
+            foreach (var run in file.Runs)
+            {
+                var stretch = new Stretch<TRow>(stream, run);
+                if (await stretch.MoveNextAsync(cancellationToken).ConfigureAwait(false)) queue.Enqueue(stretch, stretch.Current);
+            }
+        var batch = new List<TRow>();
+        var (batchBytes, written) = (0L, 0L);
+        while (queue.TryDequeue(out var stretch, out var row))
+        {
+            batch.Add(row);
+            batchBytes += 1024 + (row is RawLakeRow raw ? raw.RawEvent.Length * 2L : 0);
+            if (await stretch.MoveNextAsync(cancellationToken).ConfigureAwait(false)) queue.Enqueue(stretch, stretch.Current);
+            if (batchBytes < MergedRowGroupBytes && queue.Count > 0) continue;
+            await ColumnarRowWriter<TRow>.WriteRowGroupAsync(writer, batch, cancellationToken).ConfigureAwait(false);
+            written += batch.Count;
+            (batch, batchBytes) = ([], 0);
+        }
+        return written;
+    }
+
+    /// <summary>A sorted stretch of a file's row groups, read a row group at a time.</summary>
+    private sealed class Stretch<TRow>(Stream stream, IReadOnlyList<int> rowGroups) where TRow : class, new()
+    {
+        private IList<TRow> _rows = [];
+        private int _next;
+        private int _group;
+
+        public TRow Current { get; private set; } = null!;
+
+        public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+        {
+            while (_next == _rows.Count)
+            {
+                if (_group == rowGroups.Count) return false;
+                _rows = (await ParquetSerializer.DeserializeAsync<TRow>(stream, rowGroupIndex: rowGroups[_group++], cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
+                _next = 0;
+            }
+            Current = _rows[_next++];
+            return true;
+        }
+    }
+
+    private sealed record SourceFile(string Path, long Bytes, long Rows, IReadOnlyList<(DateTime Earliest, DateTime Latest)> RowGroups)
+    {
+        public DateTime Earliest => RowGroups.Count == 0 ? DateTime.MaxValue : RowGroups.Min(g => g.Earliest);
+
+        /// <summary>The file's row groups cut where one starts before the one before it ends: each stretch is sorted by time.</summary>
+        public List<List<int>> Runs { get; } = RowGroups.Select((range, index) => (range, index))
+            .Aggregate(new List<List<int>>(), (runs, g) =>
+            {
+                if (runs.Count == 0 || g.range.Earliest < RowGroups[runs[^1][^1]].Latest) runs.Add([]);
+                runs[^1].Add(g.index);
+                return runs;
+            });
+    }
 
     private sealed record Journal(string Output, string Temp, List<string> Inputs);
 }

@@ -81,6 +81,82 @@ public sealed class CompactorTests
             .Select(r => (string)r["stats_min_value"]!).ToList();
         Assert.True(starts.Count > 1);
         Assert.Equal(starts.Order(StringComparer.Ordinal), starts);
+        // And so do the rows.
+        Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
+    }
+
+    private static long RowsOutOfTimeOrder(DuckDB.NET.Data.DuckDBConnection db, string files) => Some.Scalar<long>(db, $"""
+        SELECT count(*) FROM (
+          SELECT event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS backwards
+          FROM read_parquet('{files}', filename = true, file_row_number = true))
+        WHERE backwards
+        """);
+
+    // One run of the lake writer per list of event times (minutes after midnight of 2 Nov), each writing a row group per 50 rows.
+    private static async Task<string> LakeOfRunsAsync(TempFolder temp, params IEnumerable<int>[] runs)
+    {
+        var layout = new LakeLayout(temp.Sub("lake"));
+        for (var r = 0; r < runs.Length; r++)
+        {
+            await using var writer = new LakeWriter(layout, $"run{r}", batchBytes: 50);
+            foreach (var minute in runs[r])
+                Assert.True(await writer.AddAsync(new Analytics.Schemas.Tables.EventBridge.EventBridgeEvent
+                {
+                    RecordId = $"{r}-{minute}", EventTime = new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc).AddMinutes(minute),
+                    Source = "test", DetailType = "t", RawEvent = $"{{\"run\":{r},\"minute\":{minute}}}", SourceObject = $"object-{r}",
+                }, 1, CancellationToken.None));
+            await writer.PublishAsync(CancellationToken.None);
+        }
+        return layout.Root;
+    }
+
+    [Fact]
+    public async Task Run_FilesThatFollowEachOtherInTime_RowGroupsCopiedAsTheyWere()
+    {
+        using var temp = Some.TempFolder();
+        var lake = await LakeOfRunsAsync(temp, Enumerable.Range(0, 200), Enumerable.Range(300, 200), Enumerable.Range(600, 100));
+        CopyTable(lake, temp.Sub("before"));
+
+        var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System).RunAsync([], 128L << 20, CancellationToken.None);
+
+        Assert.Equal((3, 1), (summary.FilesMerged, summary.FilesWritten));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(lake, "eventbridge_events", "dt=2026-11-02"), "*.parquet"));
+        using var db = Some.DuckDb(lake);
+        // The inputs' row groups, not rows written anew.
+        Assert.Equal(Some.Scalar<long>(db, $"SELECT count(DISTINCT (file_name, row_group_id)) FROM parquet_metadata('{temp.Sub("before")}/*/*/*.parquet')"),
+            Some.Scalar<long>(db, $"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{file}')"));
+        Assert.Equal(500L, Some.Scalar<long>(db, $"SELECT count(*) FROM read_parquet('{file}')"));
+        Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
+    }
+
+    [Fact]
+    public async Task Run_FilesThatOverlapInTime_RowsInterleavedIntoOneSortedFileWithTheSameRows()
+    {
+        using var temp = Some.TempFolder();
+        // Three runs over the same hours (even minutes, odd minutes, a late stretch), and 20 more small runs after
+        // them: more sorted stretches than one merge takes, so the output of the first merge is merged again.
+        var runs = new List<IEnumerable<int>> { Enumerable.Range(0, 150).Select(i => i * 2), Enumerable.Range(0, 150).Select(i => i * 2 + 1), Enumerable.Range(100, 20) };
+        runs.AddRange(Enumerable.Range(0, 20).Select(r => Enumerable.Range(400 + r * 5, 7).Select(m => m * 1)));
+        var lake = await LakeOfRunsAsync(temp, [.. runs]);
+        CopyTable(lake, temp.Sub("before"));
+        var filesBefore = Directory.GetFiles(lake, "*.parquet", SearchOption.AllDirectories).Length;
+        Assert.Equal(23, filesBefore);
+
+        var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System).RunAsync([], 128L << 20, CancellationToken.None);
+
+        Assert.Equal((23, 1), (summary.FilesMerged, summary.FilesWritten));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(lake, "eventbridge_events", "dt=2026-11-02"), "*.parquet"));
+        using var db = Some.DuckDb(lake);
+        Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
+        Assert.Equal(0L, Some.Scalar<long>(db, $"""
+            SELECT count(*) FROM (
+              (SELECT * FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet') EXCEPT ALL SELECT * FROM read_parquet('{file}'))
+              UNION ALL
+              (SELECT * FROM read_parquet('{file}') EXCEPT ALL SELECT * FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet')))
+            """));
+        Assert.Equal(Some.Scalar<long>(db, $"SELECT count(*) FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet')"), summary.Rows);
+        var types = Some.Query(db, $"SELECT logical_type FROM parquet_schema('{file}') WHERE name = 'event_time'").Single();
+        Assert.Contains("MILLIS=MilliSeconds()", (string)types["logical_type"]!, StringComparison.Ordinal);
     }
 
     [Fact]
