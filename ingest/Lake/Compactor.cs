@@ -121,7 +121,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
     /// Sorted stretches merged at once at most: a merge of files that overlap in time holds one row group of each
     /// (a few MB of rows) while it interleaves their rows.
     /// </summary>
-    public const int MaxRunsPerMerge = 16;
+    public const int MaxRunsPerMerge = 8;
 
     private async Task<string> MergeAsync(TableDefinition table, string dt, List<SourceFile> inputs, string mergeId, CancellationToken cancellationToken)
     {
