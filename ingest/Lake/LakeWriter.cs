@@ -129,7 +129,8 @@ public sealed class LakeWriter : IAsyncDisposable
         // closed, so the index finds a whole Parquet file when it reads the partition again.
         foreach (var forgotten in _index.Trim(_partitions.Keys.ToHashSet()))
             if (_files.TryGetValue(forgotten, out var file)) await file.CloseAsync().ConfigureAwait(false);
-        var work = new List<(TableBuffer Buffer, PartitionFile File)>();
+        // A partition is written at most once per write: its file takes one row group at a time.
+        var work = new Dictionary<(string Table, string Dt), (TableBuffer Buffer, PartitionFile File)>();
         // Rows old enough to be written first; the newest rows only when memory needs it.
         var idleRemainders = _partitions.Where(p => p.Value.IsIdleRemainder).Select(p => p.Key).ToHashSet();
         Choose(force: false, everything ? 0 : _batchBytes / 4);
@@ -140,7 +141,7 @@ public sealed class LakeWriter : IAsyncDisposable
             var largestFirst = _partitions
                 .OrderByDescending(p => idleRemainders.Contains(p.Key)).ThenByDescending(p => p.Value.Bytes)
                 .ThenBy(p => p.Key.Table, StringComparer.Ordinal).ThenBy(p => p.Key.Dt, StringComparer.Ordinal).ToList();
-            foreach (var ((table, dt), state) in largestFirst)
+            foreach (var ((table, dt), state) in largestFirst.Where(p => !work.ContainsKey(p.Key)))
             {
                 var whole = everything || idleRemainders.Remove((table, dt));
                 if (!whole && _bufferedBytes <= leave) break;
@@ -153,13 +154,13 @@ public sealed class LakeWriter : IAsyncDisposable
                 if (share >= 1) _partitions.Remove((table, dt));
                 if (!_files.TryGetValue((table, dt), out var file)) _files[(table, dt)] = file = new PartitionFile(_layout, table, dt, _runId, _maxRowGroupsPerFile);
                 file.LastUsed = ++_clock;
-                work.Add((detached, file));
+                work.Add((table, dt), (detached, file));
             }
         }
         foreach (var arrivals in _arrivals.Values) arrivals.NextBatch();
         foreach (var idle in _files.Values.Where(f => f.IsOpen).OrderByDescending(f => f.LastUsed).Skip(_maxOpenFiles).ToList())
             await idle.CloseAsync().ConfigureAwait(false);
-        if (work.Count > 0) _pendingWrite = Task.Run(() => WriteAsync(work, cancellationToken), cancellationToken);
+        if (work.Count > 0) _pendingWrite = Task.Run(() => WriteAsync([.. work.Values], cancellationToken), cancellationToken);
     }
 
     /// <summary>Waits for the background write, if any; rethrows its failure.</summary>
@@ -291,6 +292,7 @@ public sealed class LakeWriter : IAsyncDisposable
         private ParquetWriter? _writer;
         private int _rowGroups;
         private DateTime _latest = DateTime.MinValue;
+        private int _appending;
 
         public long LastUsed { get; set; }
 
@@ -303,6 +305,21 @@ public sealed class LakeWriter : IAsyncDisposable
         public List<string> FileRunIds { get; } = [];
 
         public async Task AppendAsync(TableBuffer buffer, CancellationToken cancellationToken)
+        {
+            // Two row groups appended at once would interleave their bytes in the file.
+            if (Interlocked.Exchange(ref _appending, 1) != 0)
+                throw new InvalidOperationException($"{table}/dt={dt} was given two row groups to append at once.");
+            try
+            {
+                await AppendOneAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _appending, 0);
+            }
+        }
+
+        private async Task AppendOneAsync(TableBuffer buffer, CancellationToken cancellationToken)
         {
             if (buffer.TimeRange(dt) is not { } range) return;
             var (earliest, latest) = range;

@@ -159,6 +159,55 @@ public sealed class LakeWriterTests
     }
 
     [Fact]
+    public async Task AddAsync_ManyPartitionsLateRowsAndSmallBatches_EveryFileReadsBackWholeAndSorted()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Path);
+        var random = new Random(7);
+        var t0 = new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc);
+        var rows = 0;
+        await using (var writer = new LakeWriter(layout, "run1", batchBytes: 200, maxOpenFiles: 3))
+        {
+            // Four days in turn, rows a minute apart, one in ten up to two hours late, one in a hundred a day late:
+            // writes keep rows back, force some out when the batch stays full, and start files for late rows.
+            for (var i = 0; i < 6000; i++)
+            {
+                var time = t0.AddMinutes(i) - (random.Next(10) == 0 ? TimeSpan.FromMinutes(random.Next(120)) : TimeSpan.Zero)
+                    - (random.Next(100) == 0 ? TimeSpan.FromDays(1) : TimeSpan.Zero);
+                if (time < t0) continue;
+                var row = RowAt($"r{i}", time);
+                row.RawEvent = $"{{\"i\":{i},\"pad\":\"{random.NextInt64():x16}{new string('x', 2000)}\"}}";
+                Assert.True(await writer.AddAsync(row, 1 + random.Next(3), CancellationToken.None));
+                rows++;
+            }
+            await writer.PublishAsync(CancellationToken.None);
+            Assert.True(writer.FilesStartedForLateRows > 0);
+        }
+
+        var files = Directory.GetFiles(temp.Path, "*.parquet", SearchOption.AllDirectories);
+        var read = 0L;
+        foreach (var file in files)
+        {
+            // Every column of every row group, through Parquet.Net's reader.
+            await using var stream = File.OpenRead(file);
+            await using var reader = await Parquet.ParquetReader.CreateAsync(stream);
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                foreach (var field in reader.Schema.GetDataFields())
+                {
+                    using var column = await group.ReadRawColumnDataBaseAsync(field);
+                }
+                read += group.RowCount;
+            }
+        }
+        Assert.Equal(rows, read);
+        Assert.Equal(0L, RowsOutOfTimeOrder(temp.Path));
+        using var db = Some.DuckDb(temp.Path);
+        Assert.Equal((long)rows, Some.Scalar<long>(db, "SELECT count(DISTINCT record_id) FROM eventbridge_events"));
+    }
+
+    [Fact]
     public async Task AddAsync_BatchFull_WritesTheLargestPartitionsAndKeepsSmallOnesForLater()
     {
         using var temp = Some.TempFolder();
