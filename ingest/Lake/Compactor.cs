@@ -16,7 +16,7 @@ namespace Analytics.Ingest.Lake;
 /// follow each other in time they are copied column by column, so memory holds one column of one row group at a
 /// time and the rows stay exactly as they were; when they overlap (a late row's file, runs whose inputs overlapped
 /// by a few seconds), the rows are read back and interleaved, holding a row group of each sorted stretch (at most
-/// <see cref="MaxRunsPerMerge"/>; more take further merges) and writing row groups of about 16 MB of rows in memory. Each merge is journalled in <c>_compaction/</c> before its result is published, so a merge that dies
+/// <see cref="MaxRunsPerMerge"/> and <see cref="MaxHeldBytesPerMerge"/>; more take further merges) and writing row groups of about 16 MB of rows in memory. Each merge is journalled in <c>_compaction/</c> before its result is published, so a merge that dies
 /// halfway is finished (inputs deleted) or undone (result deleted) by the next run: no row is ever lost, and
 /// none stays duplicated. Between the publish and the deletion of the inputs a reader can briefly see both;
 /// deleting first would make it see neither, which is worse.
@@ -97,7 +97,8 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
             if (bytes >= targetBytes / 2) continue;
             await using var stream = File.OpenRead(path);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var file = new SourceFile(path, bytes, reader.RowGroups.Sum(g => g.RowCount), Enumerable.Range(0, reader.RowGroupCount).Select(g => TimeRange(reader, g)).ToList());
+            var file = new SourceFile(path, bytes, reader.RowGroups.Sum(g => g.RowCount), Enumerable.Range(0, reader.RowGroupCount).Select(g => TimeRange(reader, g)).ToList(),
+                reader.Metadata?.RowGroups.Max(g => g.TotalByteSize) ?? 0);
             // A file written before files were kept sorted may hold many interleaved stretches; merging it would hold a row group of each.
             if (file.Runs.Count <= MaxRunsPerMerge) small.Add(file);
         }
@@ -106,7 +107,8 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         var current = new List<SourceFile>();
         foreach (var file in small.OrderBy(f => f.Earliest).ThenBy(f => f.Path, StringComparer.Ordinal))
         {
-            if (current.Count > 0 && (current.Sum(f => f.Bytes) + file.Bytes > targetBytes || current.Sum(f => f.Runs.Count) + file.Runs.Count > MaxRunsPerMerge))
+            if (current.Count > 0 && (current.Sum(f => f.Bytes) + file.Bytes > targetBytes || current.Sum(f => f.Runs.Count) + file.Runs.Count > MaxRunsPerMerge
+                || current.Sum(f => f.HeldBytes) + file.HeldBytes > MaxHeldBytesPerMerge))
             {
                 bins.Add(current);
                 current = [];
@@ -122,6 +124,12 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
     /// (a few MB of rows) while it interleaves their rows.
     /// </summary>
     public const int MaxRunsPerMerge = 8;
+
+    /// <summary>
+    /// Uncompressed bytes of the row groups a merge that interleaves rows holds at once, one per sorted stretch (rows in
+    /// memory take about four times as much): a merge takes fewer files when their row groups are large.
+    /// </summary>
+    public const long MaxHeldBytesPerMerge = 24L << 20;
 
     private async Task<string> MergeAsync(TableDefinition table, string dt, List<SourceFile> inputs, string mergeId, CancellationToken cancellationToken)
     {
@@ -280,8 +288,11 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         }
     }
 
-    private sealed record SourceFile(string Path, long Bytes, long Rows, IReadOnlyList<(DateTime Earliest, DateTime Latest)> RowGroups)
+    private sealed record SourceFile(string Path, long Bytes, long Rows, IReadOnlyList<(DateTime Earliest, DateTime Latest)> RowGroups, long LargestRowGroupBytes)
     {
+        /// <summary>At most what an interleaving merge holds of this file: its largest row group, once per sorted stretch.</summary>
+        public long HeldBytes => Runs.Count * LargestRowGroupBytes;
+
         public DateTime Earliest => RowGroups.Count == 0 ? DateTime.MaxValue : RowGroups.Min(g => g.Earliest);
 
         /// <summary>The file's row groups cut where one starts before the one before it ends: each stretch is sorted by time.</summary>
