@@ -56,6 +56,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
                         var found = bin.Where(f => !Path.GetFileName(f.Path).StartsWith($"part-{runId}-", StringComparison.Ordinal)).ToList();
                         summary.FilesMerged += found.Count;
                         summary.FilesWritten += 1 - (bin.Count - found.Count);
+                        summary.Merges++;
                         summary.BytesBefore += found.Sum(f => f.Bytes);
                         summary.BytesAfter += new FileInfo(output).Length - bin.Except(found).Sum(f => f.Bytes);
                         summary.Rows += found.Sum(f => f.Rows);
@@ -107,8 +108,9 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         var current = new List<SourceFile>();
         foreach (var file in small.OrderBy(f => f.Earliest).ThenBy(f => f.Path, StringComparer.Ordinal))
         {
-            if (current.Count > 0 && (current.Sum(f => f.Bytes) + file.Bytes > targetBytes || current.Sum(f => f.Runs.Count) + file.Runs.Count > MaxRunsPerMerge
-                || current.Sum(f => f.HeldBytes) + file.HeldBytes > MaxHeldBytesPerMerge))
+            // Two files are always merged, whatever their row groups: a merge must make progress.
+            if (current.Count > 0 && current.Sum(f => f.Bytes) + file.Bytes > targetBytes
+                || current.Count > 1 && (current.Sum(f => f.Runs.Count) + file.Runs.Count > MaxRunsPerMerge || current.Sum(f => f.HeldBytes) + file.HeldBytes > MaxHeldBytesPerMerge))
             {
                 bins.Add(current);
                 current = [];
@@ -319,6 +321,8 @@ public sealed class CompactionSummary
     public int FilesMerged { get; set; }
     /// <summary>Files written in their place.</summary>
     public int FilesWritten { get; set; }
+    /// <summary>Merges done: more than the files written when a merge's output was merged again.</summary>
+    public int Merges { get; set; }
     /// <summary>Bytes of the merged files.</summary>
     public long BytesBefore { get; set; }
     /// <summary>Bytes of the files written.</summary>
@@ -332,7 +336,7 @@ public sealed class CompactionSummary
     public string ToText() => string.Create(CultureInfo.InvariantCulture, $"""
         Compaction
           examined     {PartitionsExamined:N0} partitions
-          merged       {FilesMerged:N0} small files ({BytesBefore / 1e6:N1} MB) into {FilesWritten:N0} ({BytesAfter / 1e6:N1} MB), {Rows:N0} rows
+          merged       {FilesMerged:N0} small files ({BytesBefore / 1e6:N1} MB) into {FilesWritten:N0} ({BytesAfter / 1e6:N1} MB), {Rows:N0} rows, in {Merges:N0} merges
           recovered    {Recovered:N0} half-done merges of an earlier run
           took         {Elapsed.TotalSeconds:N1} s
 

@@ -111,6 +111,35 @@ public sealed class CompactorTests
     }
 
     [Fact]
+    public async Task Run_OverlappingFilesWithLargeRowGroups_MergedTwoAtATimeIntoOneSortedFile()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Sub("lake"));
+        // Three runs over the same hour, each one row group of about 10 MB: a merge holds 24 MB of them at most.
+        for (var r = 0; r < 3; r++)
+        {
+            await using var writer = new LakeWriter(layout, $"run{r}", batchBytes: long.MaxValue);
+            for (var i = 0; i < 1000; i++)
+                Assert.True(await writer.AddAsync(new Analytics.Schemas.Tables.EventBridge.EventBridgeEvent
+                {
+                    RecordId = $"{r}-{i}", EventTime = new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc).AddSeconds(i * 3 + r),
+                    Source = "test", DetailType = "t", RawEvent = $"{{\"r\":{r},\"i\":{i},\"pad\":\"{Guid.NewGuid():N}{new string('x', 10_000)}\"}}",
+                }, 1, CancellationToken.None));
+            await writer.PublishAsync(CancellationToken.None);
+        }
+        CopyTable(layout.Root, temp.Sub("before"));
+
+        var summary = await new Compactor(layout, TimeProvider.System).RunAsync([], 128L << 20, CancellationToken.None);
+
+        Assert.Equal((3, 1, 2), (summary.FilesMerged, summary.FilesWritten, summary.Merges));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(layout.Root, "eventbridge_events", "dt=2026-11-02"), "*.parquet"));
+        using var db = Some.DuckDb(layout.Root);
+        Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
+        Assert.Equal(3000L, Some.Scalar<long>(db, $"SELECT count(DISTINCT record_id) FROM read_parquet('{file}')"));
+        Assert.Equal(0L, Some.Scalar<long>(db, $"SELECT count(*) FROM (SELECT * FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet') EXCEPT ALL SELECT * FROM read_parquet('{file}'))"));
+    }
+
+    [Fact]
     public async Task Run_FilesThatFollowEachOtherInTime_RowGroupsCopiedAsTheyWere()
     {
         using var temp = Some.TempFolder();
@@ -145,6 +174,8 @@ public sealed class CompactorTests
         var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System).RunAsync([], 128L << 20, CancellationToken.None);
 
         Assert.Equal((23, 1), (summary.FilesMerged, summary.FilesWritten));
+        // Eight sorted stretches a merge: 23 files take three merges of eight or fewer, then one of their outputs.
+        Assert.Equal(4, summary.Merges);
         var file = Assert.Single(Directory.GetFiles(Path.Combine(lake, "eventbridge_events", "dt=2026-11-02"), "*.parquet"));
         using var db = Some.DuckDb(lake);
         Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
