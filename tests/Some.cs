@@ -86,6 +86,14 @@ public static class Some
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Rows of the Parquet files <paramref name="files"/> (a glob) that come after a later row of the same file.</summary>
+    public static long RowsOutOfTimeOrder(DuckDBConnection connection, string files) => Scalar<long>(connection, $"""
+        SELECT count(*) FROM (
+          SELECT event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS backwards
+          FROM read_parquet('{files}', filename = true, file_row_number = true))
+        WHERE backwards
+        """);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -82,15 +82,8 @@ public sealed class CompactorTests
         Assert.True(starts.Count > 1);
         Assert.Equal(starts.Order(StringComparer.Ordinal), starts);
         // And so do the rows.
-        Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
+        Assert.Equal(0L, Some.RowsOutOfTimeOrder(db, file));
     }
-
-    private static long RowsOutOfTimeOrder(DuckDB.NET.Data.DuckDBConnection db, string files) => Some.Scalar<long>(db, $"""
-        SELECT count(*) FROM (
-          SELECT event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS backwards
-          FROM read_parquet('{files}', filename = true, file_row_number = true))
-        WHERE backwards
-        """);
 
     // One run of the lake writer per list of event times (minutes after midnight of 2 Nov), each writing a row group per 50 rows.
     private static async Task<string> LakeOfRunsAsync(TempFolder temp, params IEnumerable<int>[] runs)
@@ -134,7 +127,7 @@ public sealed class CompactorTests
         Assert.Equal((3, 1, 2), (summary.FilesMerged, summary.FilesWritten, summary.Merges));
         var file = Assert.Single(Directory.GetFiles(Path.Combine(layout.Root, "eventbridge_events", "dt=2026-11-02"), "*.parquet"));
         using var db = Some.DuckDb(layout.Root);
-        Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
+        Assert.Equal(0L, Some.RowsOutOfTimeOrder(db, file));
         Assert.Equal(3000L, Some.Scalar<long>(db, $"SELECT count(DISTINCT record_id) FROM read_parquet('{file}')"));
         Assert.Equal(0L, Some.Scalar<long>(db, $"SELECT count(*) FROM (SELECT * FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet') EXCEPT ALL SELECT * FROM read_parquet('{file}'))"));
     }
@@ -155,7 +148,7 @@ public sealed class CompactorTests
         Assert.Equal(Some.Scalar<long>(db, $"SELECT count(DISTINCT (file_name, row_group_id)) FROM parquet_metadata('{temp.Sub("before")}/*/*/*.parquet')"),
             Some.Scalar<long>(db, $"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{file}')"));
         Assert.Equal(500L, Some.Scalar<long>(db, $"SELECT count(*) FROM read_parquet('{file}')"));
-        Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
+        Assert.Equal(0L, Some.RowsOutOfTimeOrder(db, file));
     }
 
     [Fact]
@@ -178,7 +171,7 @@ public sealed class CompactorTests
         Assert.Equal(4, summary.Merges);
         var file = Assert.Single(Directory.GetFiles(Path.Combine(lake, "eventbridge_events", "dt=2026-11-02"), "*.parquet"));
         using var db = Some.DuckDb(lake);
-        Assert.Equal(0L, RowsOutOfTimeOrder(db, file));
+        Assert.Equal(0L, Some.RowsOutOfTimeOrder(db, file));
         Assert.Equal(0L, Some.Scalar<long>(db, $"""
             SELECT count(*) FROM (
               (SELECT * FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet') EXCEPT ALL SELECT * FROM read_parquet('{file}'))
