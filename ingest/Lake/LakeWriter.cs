@@ -227,6 +227,9 @@ public sealed class LakeWriter : IAsyncDisposable
 
         public TimeSpan Lateness => _current > _previous ? _current : _previous;
 
+        /// <summary>The latest event time among the table's rows so far.</summary>
+        public DateTime Newest => _newest;
+
         public void Observe(DateTime eventTime)
         {
             if (eventTime > _newest) _newest = eventTime;
@@ -249,8 +252,6 @@ public sealed class LakeWriter : IAsyncDisposable
     {
         private bool _written;
         private bool _addedSinceWrite;
-        private DateTime _newest = DateTime.MinValue;
-
         public Type RowType { get; } = rowType;
 
         public ArrivalOrder Arrivals { get; } = arrivals;
@@ -262,15 +263,23 @@ public sealed class LakeWriter : IAsyncDisposable
 
         /// <summary>
         /// Rows up to this time may be written; later ones wait: a row still to come is expected no older than the
-        /// newest row less the table's lateness, and half as much again is kept as a margin.
+        /// table's newest row less its lateness, and half as much again is kept as a margin. (The table's newest,
+        /// not the partition's: once a day is over by more than that, its last rows go too.)
         /// </summary>
-        public DateTime WriteThrough => _newest - Arrivals.Lateness * 1.5;
+        public DateTime WriteThrough
+        {
+            get
+            {
+                var margin = Arrivals.Lateness * 1.5;
+                // A row dated in year 1 among today's must not take the time below DateTime.MinValue.
+                return margin < Arrivals.Newest - DateTime.MinValue ? Arrivals.Newest - margin : DateTime.MinValue;
+            }
+        }
 
         public void Add(DateTime eventTime, long bytes)
         {
             Bytes += bytes;
             _addedSinceWrite = true;
-            if (eventTime > _newest) _newest = eventTime;
             Arrivals.Observe(eventTime);
         }
 

@@ -202,6 +202,21 @@ public sealed class LakeWriterTests
     }
 
     [Fact]
+    public async Task AddAsync_RowsTwoThousandYearsApart_AllWrittenEachFileSorted()
+    {
+        using var temp = Some.TempFolder();
+        var times = new[] { new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc), DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc), new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc) };
+        await using (var writer = new LakeWriter(new LakeLayout(temp.Path), "run1", batchBytes: 5))
+        {
+            for (var i = 0; i < 60; i++) Assert.True(await writer.AddAsync(RowAt($"r{i}", times[i % 3].AddMinutes(i % 3 == 2 ? -i : i)), 1, CancellationToken.None));
+            await writer.PublishAsync(CancellationToken.None);
+        }
+        using var db = Some.DuckDb(temp.Path);
+        Assert.Equal(60L, Some.Scalar<long>(db, "SELECT count(*) FROM eventbridge_events"));
+        Assert.Equal(0L, RowsOutOfTimeOrder(temp.Path));
+    }
+
+    [Fact]
     public async Task AddAsync_BatchFull_WritesTheLargestPartitionsAndKeepsSmallOnesForLater()
     {
         using var temp = Some.TempFolder();
