@@ -252,6 +252,7 @@ public sealed class LakeWriter : IAsyncDisposable
     {
         private bool _written;
         private bool _addedSinceWrite;
+
         public Type RowType { get; } = rowType;
 
         public ArrivalOrder Arrivals { get; } = arrivals;
@@ -301,7 +302,6 @@ public sealed class LakeWriter : IAsyncDisposable
         private ParquetWriter? _writer;
         private int _rowGroups;
         private DateTime _latest = DateTime.MinValue;
-        private int _appending;
 
         public long LastUsed { get; set; }
 
@@ -313,22 +313,8 @@ public sealed class LakeWriter : IAsyncDisposable
         /// <summary>The name each of the partition's files takes in place of the run's id, in the order they were started.</summary>
         public List<string> FileRunIds { get; } = [];
 
+        /// <summary>Appends the buffer's rows of the partition as one row group. Never call it twice at once (a write holds a partition once).</summary>
         public async Task AppendAsync(TableBuffer buffer, CancellationToken cancellationToken)
-        {
-            // Two row groups appended at once would interleave their bytes in the file.
-            if (Interlocked.Exchange(ref _appending, 1) != 0)
-                throw new InvalidOperationException($"{table}/dt={dt} was given two row groups to append at once.");
-            try
-            {
-                await AppendOneAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                Volatile.Write(ref _appending, 0);
-            }
-        }
-
-        private async Task AppendOneAsync(TableBuffer buffer, CancellationToken cancellationToken)
         {
             if (buffer.TimeRange(dt) is not { } range) return;
             var (earliest, latest) = range;
