@@ -6,7 +6,6 @@ using Analytics.Schemas;
 using Parquet;
 using Parquet.Data;
 using Parquet.Schema;
-using Parquet.Serialization;
 
 namespace Analytics.Ingest.Lake;
 
@@ -14,9 +13,13 @@ namespace Analytics.Ingest.Lake;
 /// Merges a partition's small files into files of about the target size (DOMAIN: 128 MB or more; many small
 /// files are slow on S3 and Athena), sorted by <c>event_time</c> as ingest writes them. When the inputs' row groups
 /// follow each other in time they are copied column by column, so memory holds one column of one row group at a
-/// time and the rows stay exactly as they were; when they overlap (a late row's file, runs whose inputs overlapped
-/// by a few seconds), the rows are read back and interleaved, holding a row group of each sorted stretch (at most
-/// <see cref="MaxRunsPerMerge"/> and <see cref="MaxHeldBytesPerMerge"/>; more take further merges) and writing row groups of about 16 MB of rows in memory. Each merge is journalled in <c>_compaction/</c> before its result is published, so a merge that dies
+/// time and the rows stay exactly as they were. When they overlap (a late row's file, runs whose inputs overlapped
+/// by a few seconds), the sorted stretches of row groups are merged by event time, and each output row group (about
+/// 8 MB uncompressed) is gathered column by column from the input row groups it draws on: memory holds one column of
+/// those, about the output row group's worth plus what is left of a row group per stretch (at most
+/// <see cref="MaxRunsPerMerge"/> stretches and <see cref="MaxHeldBytesPerMerge"/> of their row groups a merge; more
+/// files take further merges). Each merge is journalled in
+/// <c>_compaction/</c> before its result is published, so a merge that dies
 /// halfway is finished (inputs deleted) or undone (result deleted) by the next run: no row is ever lost, and
 /// none stays duplicated. Between the publish and the deletion of the inputs a reader can briefly see both;
 /// deleting first would make it see neither, which is worse.
@@ -122,14 +125,14 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
     }
 
     /// <summary>
-    /// Sorted stretches merged at once at most: a merge of files that overlap in time holds one row group of each
-    /// (a few MB of rows) while it interleaves their rows.
+    /// Sorted stretches merged at once at most: a merge of files that overlap in time may draw an output row group
+    /// from one row group of each, and holds a column of each while it gathers that column.
     /// </summary>
     public const int MaxRunsPerMerge = 8;
 
     /// <summary>
-    /// Uncompressed bytes of the row groups a merge that interleaves rows holds at once, one per sorted stretch (rows in
-    /// memory take about four times as much): a merge takes fewer files when their row groups are large.
+    /// Uncompressed bytes of the row groups, one per sorted stretch, that an interleaving merge may draw an output row
+    /// group from: a merge takes fewer files when their row groups are large.
     /// </summary>
     public const long MaxHeldBytesPerMerge = 24L << 20;
 
@@ -159,7 +162,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
                         .OrderBy(g => g.Earliest).ThenBy(g => g.File.Path, StringComparer.Ordinal).ThenBy(g => g.Index).ToList();
                     var chained = groups.Zip(groups.Skip(1)).All(pair => pair.Second.Earliest >= pair.First.Latest);
                     if (!chained)
-                        written = await ((Task<long>)InterleaveRows.MakeGenericMethod(table.RowType).Invoke(null, [writer, readers.Select(r => (r.File, r.Stream)).ToList(), cancellationToken])!).ConfigureAwait(false);
+                        written = await InterleaveAsync(writer, table.ParquetSchema, readers.Select(r => (r.File, r.Reader)).ToList(), cancellationToken).ConfigureAwait(false);
                     foreach (var (_, reader, index, _, _) in chained ? groups : [])
                     {
                         using var group = reader.OpenRowGroupReader(index);
@@ -230,64 +233,154 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         return (Time(statistics?.MinValue, DateTime.MinValue), Time(statistics?.MaxValue, DateTime.MaxValue));
     }
 
-    private static readonly MethodInfo InterleaveRows = typeof(Compactor).GetMethod(nameof(InterleaveRowsAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    // Uncompressed bytes of an output row group when rows are interleaved. Twice ingest's row groups; peak memory grows
+    // steeply beyond (16 MB: 543 MB against 343 MB for three days of hourly runs, as Parquet.Net pools its buffers).
+    private const long MergedRowGroupBytes = 8L << 20;
 
-    // Rows of the output row group, estimated in memory (the raw JSON as UTF-16 dominates): large row groups, bounded memory.
-    private const long MergedRowGroupBytes = 16L << 20;
+    private static readonly MethodInfo GatherColumn = typeof(Compactor).GetMethod(nameof(GatherColumnAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>
-    /// Writes the rows of <paramref name="inputs"/> to <paramref name="writer"/> in time order, each input's sorted
-    /// stretches of row groups read one row group at a time and merged row by row. Returns the rows written.
+    /// Writes the rows of <paramref name="inputs"/> to <paramref name="writer"/> in time order. Each input's sorted
+    /// stretches of row groups are merged by <c>event_time</c> (8 bytes a row in memory), ties kept in input order;
+    /// then each output row group is gathered column by column from the input row groups it draws on, so memory holds
+    /// one column of those at a time. Returns the rows written.
     /// </summary>
-    private static async Task<long> InterleaveRowsAsync<TRow>(ParquetWriter writer, List<(SourceFile File, Stream Stream)> inputs, CancellationToken cancellationToken)
-        where TRow : LakeRow, new()
+    private static async Task<long> InterleaveAsync(ParquetWriter writer, ParquetSchema schema, List<(SourceFile File, ParquetReader Reader)> inputs, CancellationToken cancellationToken)
     {
-        var queue = new PriorityQueue<Stretch<TRow>, TRow>(Comparer<TRow>.Create(static (a, b) =>
-        {
-            var byTime = a.EventTime.CompareTo(b.EventTime);
-            return byTime != 0 ? byTime : string.CompareOrdinal(a.RecordId, b.RecordId);
-        }));
-        foreach (var (file, stream) in inputs)
+        var groups = new List<(ParquetReader Reader, int Index, long Bytes)>();
+        var runs = new List<List<int>>();
+        foreach (var (file, reader) in inputs)
             foreach (var run in file.Runs)
             {
-                var stretch = new Stretch<TRow>(stream, run);
-                if (await stretch.MoveNextAsync(cancellationToken).ConfigureAwait(false)) queue.Enqueue(stretch, stretch.Current);
+                runs.Add([]);
+                foreach (var index in run)
+                {
+                    runs[^1].Add(groups.Count);
+                    groups.Add((reader, index, reader.Metadata!.RowGroups[index].TotalByteSize));
+                }
             }
-        var batch = new List<TRow>();
-        var (batchBytes, written) = (0L, 0L);
-        while (queue.TryDequeue(out var stretch, out var row))
+        var timeField = schema.GetDataFields().Single(f => f.Name == "event_time");
+        var times = new DateTime[groups.Count][];
+        for (var g = 0; g < groups.Count; g++)
         {
-            batch.Add(row);
-            batchBytes += 1024 + (row is RawLakeRow raw ? raw.RawEvent.Length * 2L : 0);
-            if (await stretch.MoveNextAsync(cancellationToken).ConfigureAwait(false)) queue.Enqueue(stretch, stretch.Current);
-            if (batchBytes < MergedRowGroupBytes && queue.Count > 0) continue;
-            await ColumnarRowWriter<TRow>.WriteRowGroupAsync(writer, batch, cancellationToken).ConfigureAwait(false);
-            written += batch.Count;
-            (batch, batchBytes) = ([], 0);
+            using var group = groups[g].Reader.OpenRowGroupReader(groups[g].Index);
+            using var column = (RawColumnData<DateTime>)await group.ReadRawColumnDataBaseAsync(timeField, cancellationToken).ConfigureAwait(false);
+            times[g] = column.Values.ToArray();
         }
-        return written;
+
+        // The merged order, as (row group, row) pairs: each stretch's next row, earliest first.
+        var total = times.Sum(t => t.Length);
+        var (orderGroup, orderRow) = (new int[total], new int[total]);
+        var cursors = runs.Select(run => (Position: 0, Row: 0)).ToArray();
+        var queue = new PriorityQueue<int, (DateTime Time, int Run)>();
+        void Enqueue(int run)
+        {
+            ref var cursor = ref cursors[run];
+            while (cursor.Position < runs[run].Count && cursor.Row == times[runs[run][cursor.Position]].Length) cursor = (cursor.Position + 1, 0);
+            if (cursor.Position < runs[run].Count) queue.Enqueue(run, (times[runs[run][cursor.Position]][cursor.Row], run));
+        }
+        for (var run = 0; run < runs.Count; run++) Enqueue(run);
+        for (var next = 0; queue.TryDequeue(out var run, out _); next++)
+        {
+            (orderGroup[next], orderRow[next]) = (runs[run][cursors[run].Position], cursors[run].Row);
+            cursors[run].Row++;
+            Enqueue(run);
+        }
+
+        // Output row groups of about MergedRowGroupBytes, each gathered column by column.
+        for (var from = 0; from < total;)
+        {
+            var (to, bytes) = (from, 0L);
+            while (to < total && (to == from || bytes < MergedRowGroupBytes))
+            {
+                var g = orderGroup[to++];
+                bytes += groups[g].Bytes / Math.Max(1, times[g].Length);
+            }
+            using var target = writer.CreateRowGroup();
+            foreach (var field in schema.GetDataFields())
+                await ((Task)GatherColumn.MakeGenericMethod(field.ClrType).Invoke(null, [target, field, groups, orderGroup, orderRow, from, to, cancellationToken])!).ConfigureAwait(false);
+            from = to;
+        }
+        return total;
     }
 
-    /// <summary>A sorted stretch of a file's row groups, read a row group at a time.</summary>
-    private sealed class Stretch<TRow>(Stream stream, IReadOnlyList<int> rowGroups) where TRow : class, new()
+    /// <summary>Writes one column of the output rows <paramref name="from"/> to <paramref name="to"/> (exclusive) of the merged order.</summary>
+    private static async Task GatherColumnAsync<T>(ParquetRowGroupWriter target, DataField field, List<(ParquetReader Reader, int Index, long Bytes)> groups,
+        int[] orderGroup, int[] orderRow, int from, int to, CancellationToken cancellationToken) where T : struct
     {
-        private IList<TRow> _rows = [];
-        private int _next;
-        private int _group;
-
-        public TRow Current { get; private set; } = null!;
-
-        public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+        var sources = new Dictionary<int, (RawColumnData<T> Data, int[] LevelStart, int[] ValueStart)>();
+        try
         {
-            while (_next == _rows.Count)
+            for (var i = from; i < to; i++)
             {
-                if (_group == rowGroups.Count) return false;
-                _rows = (await ParquetSerializer.DeserializeAsync<TRow>(stream, rowGroupIndex: rowGroups[_group++], cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
-                _next = 0;
+                if (sources.ContainsKey(orderGroup[i])) continue;
+                var (reader, index, _) = groups[orderGroup[i]];
+                using var group = reader.OpenRowGroupReader(index);
+                var data = (RawColumnData<T>)await group.ReadRawColumnDataBaseAsync(field, cancellationToken).ConfigureAwait(false);
+                var (levelStart, valueStart) = RowStarts(field, data, (int)group.RowCount);
+                sources[orderGroup[i]] = (data, levelStart, valueStart);
             }
-            Current = _rows[_next++];
-            return true;
+            var (levels, valueCount) = (0, 0);
+            for (var i = from; i < to; i++)
+            {
+                var (_, levelStart, valueStart) = sources[orderGroup[i]];
+                var row = orderRow[i];
+                levels += levelStart[row + 1] - levelStart[row];
+                valueCount += valueStart[row + 1] - valueStart[row];
+            }
+            var values = new T[valueCount];
+            var definitions = field.MaxDefinitionLevel > 0 ? new int[levels] : null;
+            var repetitions = field.MaxRepetitionLevel > 0 ? new int[levels] : null;
+            var (level, value) = (0, 0);
+            for (var i = from; i < to; i++)
+            {
+                var (data, levelStart, valueStart) = sources[orderGroup[i]];
+                var row = orderRow[i];
+                var count = valueStart[row + 1] - valueStart[row];
+                data.Values.Slice(valueStart[row], count).CopyTo(values.AsSpan(value));
+                value += count;
+                count = levelStart[row + 1] - levelStart[row];
+                if (definitions is not null) data.DefinitionLevels.Slice(levelStart[row], count).CopyTo(definitions.AsSpan(level));
+                if (repetitions is not null) data.RepetitionLevels.Slice(levelStart[row], count).CopyTo(repetitions.AsSpan(level));
+                level += count;
+            }
+            if (definitions is null && repetitions is null)
+                await target.WriteAsync<T>(field, values, null, null, cancellationToken).ConfigureAwait(false);
+            else
+                await target.WriteAllPartsAsync<T>(field, values, definitions, repetitions, cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            foreach (var (data, _, _) in sources.Values) data.Dispose();
+        }
+    }
+
+    // Where each row's levels and values start in a column chunk (and where the last row's end, at [rows]): a required flat
+    // column has a value a row; an optional one a level a row and a value when it is defined; in a list, a row starts
+    // where the repetition level is 0, and a level holds a value when its definition level is the column's maximum.
+    private static (int[] LevelStart, int[] ValueStart) RowStarts<T>(DataField field, RawColumnData<T> data, int rows) where T : struct
+    {
+        var (levelStart, valueStart) = (new int[rows + 1], new int[rows + 1]);
+        if (field.MaxDefinitionLevel == 0 && field.MaxRepetitionLevel == 0)
+        {
+            for (var r = 0; r <= rows; r++) valueStart[r] = r;
+            return (levelStart, valueStart);
+        }
+        var definitions = data.DefinitionLevels;
+        var repetitions = field.MaxRepetitionLevel > 0 ? data.RepetitionLevels : Span<int>.Empty;
+        var (row, value) = (-1, 0);
+        for (var i = 0; i < definitions.Length; i++)
+        {
+            if (field.MaxRepetitionLevel == 0 || repetitions[i] == 0)
+            {
+                row++;
+                (levelStart[row], valueStart[row]) = (i, value);
+            }
+            if (definitions[i] == field.MaxDefinitionLevel) value++;
+        }
+        if (row != rows - 1) throw new InvalidDataException($"{field.Path}: {row + 1} rows in the levels, {rows} in the row group.");
+        (levelStart[rows], valueStart[rows]) = (definitions.Length, value);
+        return (levelStart, valueStart);
     }
 
     private sealed record SourceFile(string Path, long Bytes, long Rows, IReadOnlyList<(DateTime Earliest, DateTime Latest)> RowGroups, long LargestRowGroupBytes)
