@@ -133,6 +133,97 @@ public sealed class CompactorTests
     }
 
     [Fact]
+    public async Task Run_OverlappingFilesWithListsAndMaps_InterleavedWithEveryValueAndLevelKept()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Sub("lake"));
+        var t0 = new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc);
+        // Two runs over the same minutes, rows with null, empty and longer lists of structs, and maps with null values.
+        for (var r = 0; r < 2; r++)
+        {
+            await using var writer = new LakeWriter(layout, $"run{r}", batchBytes: 40);
+            for (var i = 0; i < 300; i++)
+            {
+                var time = t0.AddSeconds(i * 2 + r);
+                var task = new Analytics.Schemas.Tables.Ecs.EcsTaskEvent
+                {
+                    RecordId = $"{r}-{i}", EventTime = time, TaskArn = $"arn:task/{r}/{i}", TaskVersion = i, StoppedAt = i % 3 == 0 ? null : time,
+                    Containers = (i % 5) switch
+                    {
+                        0 => null,
+                        1 => [],
+                        2 => [new Analytics.Schemas.Tables.Ecs.EcsContainer()],
+                        _ => Enumerable.Range(0, i % 5).Select(k => new Analytics.Schemas.Tables.Ecs.EcsContainer { Name = $"c{k}", ExitCode = k == 0 ? null : k, Reason = k == 1 ? "OutOfMemoryError" : null }).ToList(),
+                    },
+                };
+                task.SetRawEventUtf8(System.Text.Encoding.UTF8.GetBytes($"{{\"r\":{r},\"i\":{i},\"s\":\"ñ-支付\"}}"));
+                Assert.True(await writer.AddAsync(task, 1, CancellationToken.None));
+                Assert.True(await writer.AddAsync(new Analytics.Schemas.Tables.Health.HealthAffectedEntity
+                {
+                    RecordId = $"{r}-{i}", EventTime = time, EventArn = $"arn:{i}", EntityValue = $"i-{i}",
+                    Tags = (i % 4) switch { 0 => null, 1 => [], 2 => new() { ["team"] = "pagos", ["empty"] = null! }, _ => new() { [$"k{i}"] = $"v{i}" } },
+                }, 1, CancellationToken.None));
+            }
+            await writer.PublishAsync(CancellationToken.None);
+        }
+        CopyTable(layout.Root, temp.Sub("before"));
+
+        var summary = await new Compactor(layout, TimeProvider.System).RunAsync([], 128L << 20, CancellationToken.None);
+
+        Assert.Equal((4, 2), (summary.FilesMerged, summary.FilesWritten));
+        using var db = Some.DuckDb(layout.Root);
+        foreach (var table in new[] { "ecs_task_events", "health_affected_entities" })
+        {
+            var before = Directory.GetFiles(Path.Combine(temp.Sub("before"), table), "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+            var after = Assert.Single(Directory.GetFiles(Path.Combine(layout.Root, table), "*.parquet", SearchOption.AllDirectories));
+            Assert.Equal(0L, Some.RowsOutOfTimeOrder(db, after));
+            Assert.Equal(0L, Some.Scalar<long>(db, $"""
+                SELECT count(*) FROM (
+                  (SELECT * FROM read_parquet('{temp.Sub("before")}/{table}/*/*.parquet') EXCEPT ALL SELECT * FROM read_parquet('{after}'))
+                  UNION ALL
+                  (SELECT * FROM read_parquet('{after}') EXCEPT ALL SELECT * FROM read_parquet('{temp.Sub("before")}/{table}/*/*.parquet')))
+                """));
+            // The levels themselves, row by row in time order: readers differ in how they take some levels.
+            Assert.Equal(await LevelsByRowAsync(before), await LevelsByRowAsync([after]));
+        }
+    }
+
+    // Each row's event time, record id and definition and repetition levels of every column, sorted by time then record id.
+    private static async Task<List<string>> LevelsByRowAsync(List<string> files)
+    {
+        var rows = new List<(DateTime Time, string Id, string Levels)>();
+        foreach (var path in files)
+        {
+            await using var stream = File.OpenRead(path);
+            await using var reader = await Parquet.ParquetReader.CreateAsync(stream);
+            var fields = reader.Schema.GetDataFields();
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                var perRow = Enumerable.Range(0, (int)group.RowCount).Select(_ => new System.Text.StringBuilder()).ToList();
+                var (times, ids) = (new DateTime[group.RowCount], new string[group.RowCount]);
+                foreach (var field in fields)
+                {
+                    using var raw = await group.ReadRawColumnDataBaseAsync(field);
+                    if (field.Name == "event_time") times = ((Parquet.Data.RawColumnData<DateTime>)raw).Values.ToArray();
+                    if (field.Name == "record_id") ids = ((Parquet.Data.RawColumnData<ReadOnlyMemory<char>>)raw).Values.ToArray().Select(v => v.ToString()).ToArray();
+                    if (field.MaxDefinitionLevel == 0) continue;
+                    var definitions = raw.DefinitionLevels.ToArray();
+                    var repetitions = field.MaxRepetitionLevel > 0 ? raw.RepetitionLevels.ToArray() : null;
+                    var row = -1;
+                    for (var i = 0; i < definitions.Length; i++)
+                    {
+                        if (repetitions is null || repetitions[i] == 0) perRow[++row].Append(System.Globalization.CultureInfo.InvariantCulture, $" {field.Name}:");
+                        perRow[row].Append(System.Globalization.CultureInfo.InvariantCulture, $"{definitions[i]}/{repetitions?[i] ?? 0},");
+                    }
+                }
+                for (var r = 0; r < perRow.Count; r++) rows.Add((times[r], ids[r], perRow[r].ToString()));
+            }
+        }
+        return rows.OrderBy(r => r.Time).ThenBy(r => r.Id, StringComparer.Ordinal).Select(r => $"{r.Id}{r.Levels}").ToList();
+    }
+
+    [Fact]
     public async Task Run_FilesThatFollowEachOtherInTime_RowGroupsCopiedAsTheyWere()
     {
         using var temp = Some.TempFolder();
