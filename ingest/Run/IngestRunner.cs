@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Threading.Channels;
 using Analytics.Ingest.Input;
 using Analytics.Ingest.Lake;
 using Analytics.Ingest.Normalize;
@@ -58,98 +56,55 @@ public sealed class IngestRunner
         var chunkBytes = Math.Max(1L << 20, ((long)_options.BatchMegabytes << 20) / 8);
         // Objects are parsed in parallel but their rows reach the writer in the inputs' order, object after object, so
         // rows arrive nearly in time order whatever the parallelism (the writer keeps files sorted by time, and late
-        // rows cost it files) and a run's files are the same from one run to the next. Each object's parts go through
-        // a channel of its own, bounded so parsed parts wait for the writer instead of piling up in memory.
-        var objects = new ConcurrentDictionary<int, Channel<ParsedObject>>();
-        Channel<ParsedObject> ObjectChannel(int index) => objects.GetOrAdd(index, static _ =>
-            Channel.CreateBounded<ParsedObject>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true }));
-
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                await Parallel.ForEachAsync(files.Select((file, index) => (file, index)), new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cts.Token },
-                    async (item, ct) =>
-                    {
-                        var (file, index) = item;
-                        var parts = ObjectChannel(index).Writer;
-                        // The object is read a window at a time and its rows go to the writer in parts of about a
-                        // chunk each, so neither a large object nor its rows are ever in memory whole. Its quarantine
-                        // file is written whole, before the empty last part that says the object is done.
-                        using var reader = await ObjectReader.OpenAsync(file, (long)_options.MaxObjectMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
-                        var quarantined = new List<QuarantinedRecord>();
-                        while (await reader.NextAsync(ct).ConfigureAwait(false) is { } window)
-                        {
-                            for (var next = 0; next < window.Segments.Count;)
-                            {
-                                var part = ParsePart(reader.Name, reader.LastModified, window.Data, window.Segments, next, startedMs, chunkBytes);
-                                next = part.End;
-                                quarantined.AddRange(part.Quarantined);
-                                await parts.WriteAsync(part, ct).ConfigureAwait(false);
-                            }
-                        }
-                        List<QuarantinedRecord> broken = reader.DecompressionError is { } error ? [DecompressionFailure(reader.Name, reader.BytesRead, error)] : [];
-                        quarantined.AddRange(broken);
-                        if (quarantined.Count > 0)
-                            await QuarantineWriter.WriteAsync(layout, reader.Name, quarantined, ct).ConfigureAwait(false);
-                        await parts.WriteAsync(new ParsedObject(reader.Name, reader.BytesRead, [], broken) { IsLast = true }, ct).ConfigureAwait(false);
-                        parts.Complete();
-                    }).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Wakes the writer's side, which may be waiting for an object no one will parse now.
-                await cts.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-        }, cts.Token);
-
+        // rows cost it files) and a run's files are the same from one run to the next. Two parts of an object wait for
+        // the writer at most, and objects are parsed at most twice the parallelism ahead of it: memory stays bounded.
         var lastProgress = stopwatch.Elapsed;
-        try
-        {
-            for (var index = 0; index < files.Count; index++)
+        await InOrderPipeline.RunAsync<FileInfo, ParsedObject>(files, _options.Parallelism, 2 * _options.Parallelism, partsPerItem: 2,
+            async (file, parts, ct) =>
             {
-                await foreach (var parsed in ObjectChannel(index).Reader.ReadAllAsync(cts.Token).ConfigureAwait(false))
+                // The object is read a window at a time and its rows go to the writer in parts of about a chunk each, so
+                // neither a large object nor its rows are ever in memory whole. Its quarantine file is written whole,
+                // before the empty last part that says the object is done.
+                using var reader = await ObjectReader.OpenAsync(file, (long)_options.MaxObjectMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
+                var quarantined = new List<QuarantinedRecord>();
+                while (await reader.NextAsync(ct).ConfigureAwait(false) is { } window)
                 {
-                    if (parsed.IsLast)
+                    for (var next = 0; next < window.Segments.Count;)
                     {
-                        summary.ObjectsRead++;
-                        summary.BytesRead += parsed.Bytes;
-                    }
-                    foreach (var q in parsed.Quarantined) Count(summary, q);
-                    foreach (var record in parsed.Records)
-                    {
-                        summary.RecordsRead++;
-                        var size = record.Size;
-                        if (await writer.AddAsync(record.Record.Primary!, size, cts.Token).ConfigureAwait(false)) summary.RecordsLanded++;
-                        else summary.Duplicates++;
-                        foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, DerivedRowBytes, cts.Token).ConfigureAwait(false);
-                    }
-                    if (_progress is not null && stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
-                    {
-                        lastProgress = stopwatch.Elapsed;
-                        _progress(string.Create(CultureInfo.InvariantCulture,
-                            $"… {summary.ObjectsRead:N0}/{files.Count:N0} objects, {summary.RecordsRead:N0} records, {summary.BytesRead / 1e6 / stopwatch.Elapsed.TotalSeconds:N1} MB/s"));
+                        var part = ParsePart(reader.Name, reader.LastModified, window.Data, window.Segments, next, startedMs, chunkBytes);
+                        next = part.End;
+                        quarantined.AddRange(part.Quarantined);
+                        await parts.WriteAsync(part, ct).ConfigureAwait(false);
                     }
                 }
-                objects.TryRemove(index, out _);
-            }
-            await producer.ConfigureAwait(false);
-        }
-        catch (Exception consumerError)
-        {
-            await cts.CancelAsync().ConfigureAwait(false);
-            try { await producer.ConfigureAwait(false); }
-            // The writer's side was woken by the producer's failure (an unreadable or oversized input): that is the error.
-            catch (Exception producerError) when (producerError is not OperationCanceledException && consumerError is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                List<QuarantinedRecord> broken = reader.DecompressionError is { } error ? [DecompressionFailure(reader.Name, reader.BytesRead, error)] : [];
+                quarantined.AddRange(broken);
+                if (quarantined.Count > 0)
+                    await QuarantineWriter.WriteAsync(layout, reader.Name, quarantined, ct).ConfigureAwait(false);
+                await parts.WriteAsync(new ParsedObject(reader.Name, reader.BytesRead, [], broken) { IsLast = true }, ct).ConfigureAwait(false);
+            },
+            async (parsed, ct) =>
             {
-                throw;
-            }
-            catch (OperationCanceledException) { }
-            catch (IOException) { }
-            throw;
-        }
+                if (parsed.IsLast)
+                {
+                    summary.ObjectsRead++;
+                    summary.BytesRead += parsed.Bytes;
+                }
+                foreach (var q in parsed.Quarantined) Count(summary, q);
+                foreach (var record in parsed.Records)
+                {
+                    summary.RecordsRead++;
+                    if (await writer.AddAsync(record.Record.Primary!, record.Size, ct).ConfigureAwait(false)) summary.RecordsLanded++;
+                    else summary.Duplicates++;
+                    foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, DerivedRowBytes, ct).ConfigureAwait(false);
+                }
+                if (_progress is not null && stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
+                {
+                    lastProgress = stopwatch.Elapsed;
+                    _progress(string.Create(CultureInfo.InvariantCulture,
+                        $"… {summary.ObjectsRead:N0}/{files.Count:N0} objects, {summary.RecordsRead:N0} records, {summary.BytesRead / 1e6 / stopwatch.Elapsed.TotalSeconds:N1} MB/s"));
+                }
+            }, cancellationToken).ConfigureAwait(false);
 
         await writer.PublishAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (table, rows) in writer.RowsWritten) summary.RowsPerTable[table] = rows;
