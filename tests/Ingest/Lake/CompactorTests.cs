@@ -23,6 +23,18 @@ public sealed class CompactorTests
             Some.Scalar<long>(db, $"SELECT count(*) FROM {t.Name}"));
     }
 
+    // Rows of either set of Parquet files (globs) that the other lacks, every column compared: 0 when both hold the same rows.
+    private static long RowsDifferingBothWays(DuckDB.NET.Data.DuckDBConnection db, string before, string after, bool hive = false)
+    {
+        var options = hive ? ", hive_partitioning = true" : "";
+        return Some.Scalar<long>(db, $"""
+            SELECT count(*) FROM (
+              (SELECT * FROM read_parquet('{before}'{options}) EXCEPT ALL SELECT * FROM read_parquet('{after}'{options}))
+              UNION ALL
+              (SELECT * FROM read_parquet('{after}'{options}) EXCEPT ALL SELECT * FROM read_parquet('{before}'{options})))
+            """);
+    }
+
     private static void CopyTable(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*.parquet", SearchOption.AllDirectories))
@@ -54,12 +66,7 @@ public sealed class CompactorTests
             var before = Path.Combine(temp.Sub("before"), table!).Replace("'", "''", StringComparison.Ordinal);
             var after = Path.Combine(lake, table!).Replace("'", "''", StringComparison.Ordinal);
             // Every row, every column, both ways: nothing lost, nothing added, nothing changed.
-            Assert.Equal(0L, Some.Scalar<long>(db, $"""
-                SELECT count(*) FROM (
-                  (SELECT * FROM read_parquet('{before}/*/*.parquet', hive_partitioning = true) EXCEPT ALL SELECT * FROM read_parquet('{after}/*/*.parquet', hive_partitioning = true))
-                  UNION ALL
-                  (SELECT * FROM read_parquet('{after}/*/*.parquet', hive_partitioning = true) EXCEPT ALL SELECT * FROM read_parquet('{before}/*/*.parquet', hive_partitioning = true)))
-                """));
+            Assert.Equal(0L, RowsDifferingBothWays(db, $"{before}/*/*.parquet", $"{after}/*/*.parquet", hive: true));
         }
     }
 
@@ -129,7 +136,7 @@ public sealed class CompactorTests
         using var db = Some.DuckDb(layout.Root);
         Assert.Equal(0L, Some.RowsOutOfTimeOrder(db, file));
         Assert.Equal(3000L, Some.Scalar<long>(db, $"SELECT count(DISTINCT record_id) FROM read_parquet('{file}')"));
-        Assert.Equal(0L, Some.Scalar<long>(db, $"SELECT count(*) FROM (SELECT * FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet') EXCEPT ALL SELECT * FROM read_parquet('{file}'))"));
+        Assert.Equal(0L, RowsDifferingBothWays(db, $"{temp.Sub("before")}/*/*/*.parquet", file));
     }
 
     [Fact]
@@ -177,12 +184,7 @@ public sealed class CompactorTests
             var before = Directory.GetFiles(Path.Combine(temp.Sub("before"), table), "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
             var after = Assert.Single(Directory.GetFiles(Path.Combine(layout.Root, table), "*.parquet", SearchOption.AllDirectories));
             Assert.Equal(0L, Some.RowsOutOfTimeOrder(db, after));
-            Assert.Equal(0L, Some.Scalar<long>(db, $"""
-                SELECT count(*) FROM (
-                  (SELECT * FROM read_parquet('{temp.Sub("before")}/{table}/*/*.parquet') EXCEPT ALL SELECT * FROM read_parquet('{after}'))
-                  UNION ALL
-                  (SELECT * FROM read_parquet('{after}') EXCEPT ALL SELECT * FROM read_parquet('{temp.Sub("before")}/{table}/*/*.parquet')))
-                """));
+            Assert.Equal(0L, RowsDifferingBothWays(db, $"{temp.Sub("before")}/{table}/*/*.parquet", after));
             // The levels themselves, row by row in time order: readers differ in how they take some levels.
             Assert.Equal(await LevelsByRowAsync(before), await LevelsByRowAsync([after]));
         }
@@ -263,12 +265,7 @@ public sealed class CompactorTests
         var file = Assert.Single(Directory.GetFiles(Path.Combine(lake, "eventbridge_events", "dt=2026-11-02"), "*.parquet"));
         using var db = Some.DuckDb(lake);
         Assert.Equal(0L, Some.RowsOutOfTimeOrder(db, file));
-        Assert.Equal(0L, Some.Scalar<long>(db, $"""
-            SELECT count(*) FROM (
-              (SELECT * FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet') EXCEPT ALL SELECT * FROM read_parquet('{file}'))
-              UNION ALL
-              (SELECT * FROM read_parquet('{file}') EXCEPT ALL SELECT * FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet')))
-            """));
+        Assert.Equal(0L, RowsDifferingBothWays(db, $"{temp.Sub("before")}/*/*/*.parquet", file));
         Assert.Equal(Some.Scalar<long>(db, $"SELECT count(*) FROM read_parquet('{temp.Sub("before")}/*/*/*.parquet')"), summary.Rows);
         var types = Some.Query(db, $"SELECT logical_type FROM parquet_schema('{file}') WHERE name = 'event_time'").Single();
         Assert.Contains("MILLIS=MilliSeconds()", (string)types["logical_type"]!, StringComparison.Ordinal);
