@@ -29,6 +29,7 @@ public sealed class LakeWriter : IAsyncDisposable
     private long _clock;
     private readonly Dictionary<string, long> _rowsWritten = new(StringComparer.Ordinal);
     private long _bufferedBytes;
+    private long _writeAt;
     private readonly Dictionary<(string Table, string Dt), PartitionState> _partitions = [];
     private readonly Dictionary<Type, ArrivalOrder> _arrivals = [];
     private Task? _pendingWrite;
@@ -52,6 +53,7 @@ public sealed class LakeWriter : IAsyncDisposable
         _layout = layout;
         _runId = runId;
         _batchBytes = batchBytes;
+        _writeAt = batchBytes;
         _index = new DedupeIndex(layout, runId, maxIndexIds);
     }
 
@@ -106,7 +108,7 @@ public sealed class LakeWriter : IAsyncDisposable
             _partitions[(buffer.Table.Name, dt)] = state = new PartitionState(type, arrivals);
         }
         state.Add(row.EventTime, approximateBytes);
-        if (_bufferedBytes >= _batchBytes) await StartWriteAsync(everything: false, cancellationToken).ConfigureAwait(false);
+        if (_bufferedBytes >= _writeAt) await StartWriteAsync(everything: false, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -121,7 +123,9 @@ public sealed class LakeWriter : IAsyncDisposable
     // a partition that fills slowly (a small table, a day of late events) waits for a later flush instead of
     // becoming a tiny row group each time. Of a partition written, the rows recent enough that a row still to come
     // may be older wait too (see PartitionState), so its file stays sorted by time; a partition that got no row since
-    // its last write is written whole. Parsing goes on while the write runs; at most two batches are in memory.
+    // its last write is written whole. Rows kept back may add up to two batches (beyond, the oldest quarter of a
+    // partition's recent rows is written anyway, at the risk of starting a file for a late row); the next write comes
+    // three quarters of a batch later. Parsing goes on while a write runs.
     private async Task StartWriteAsync(bool everything, CancellationToken cancellationToken)
     {
         await CompleteWritesAsync().ConfigureAwait(false);
@@ -134,7 +138,10 @@ public sealed class LakeWriter : IAsyncDisposable
         // Rows old enough to be written first; the newest rows only when memory needs it.
         var idleRemainders = _partitions.Where(p => p.Value.IsIdleRemainder).Select(p => p.Key).ToHashSet();
         Choose(force: false, everything ? 0 : _batchBytes / 4);
-        if (!everything && _bufferedBytes > _batchBytes / 2) Choose(force: true, _batchBytes / 2);
+        if (!everything && _bufferedBytes > 2 * _batchBytes) Choose(force: true, 2 * _batchBytes);
+        // The next write comes three quarters of a batch later, so its row groups are about that large however many
+        // rows wait for order (at a high event rate, minutes of lateness are much of a batch).
+        _writeAt = _bufferedBytes + _batchBytes * 3 / 4;
 
         void Choose(bool force, long leave)
         {

@@ -128,6 +128,29 @@ public sealed class LakeWriterTests
     }
 
     [Fact]
+    public async Task AddAsync_LatenessSpanningMoreThanABatch_RowGroupsStayAboutThreeQuartersOfABatch()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Path);
+        var t0 = new DateTime(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc);
+        await using (var writer = new LakeWriter(layout, "run1", batchBytes: 100))
+        {
+            // A row a second, every seventh 100 s late: the rows kept back for order (150) are more than a batch.
+            for (var i = 0; i < 5000; i++)
+                Assert.True(await writer.AddAsync(RowAt($"r{i}", t0.AddSeconds(i - (i % 7 == 0 ? 100 : 0))), 1, CancellationToken.None));
+            await writer.PublishAsync(CancellationToken.None);
+            Assert.Equal(0, writer.FilesStartedForLateRows);
+        }
+
+        var file = layout.DataFile("eventbridge_events", "2026-11-02", "run1");
+        using var db = Some.DuckDb(temp.Path);
+        Assert.Equal(5000L, Some.Scalar<long>(db, $"SELECT count(*) FROM read_parquet('{file}')"));
+        // Each write takes about three quarters of a batch (75 rows); the last one takes what is left.
+        Assert.InRange(Some.Scalar<double>(db, $"SELECT median(row_group_num_rows) FROM (SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata('{file}'))"), 70, 80);
+        Assert.Equal(0L, RowsOutOfTimeOrder(temp.Path));
+    }
+
+    [Fact]
     public async Task AddAsync_RowOlderThanItsPartitionsFile_StartsTheNextFileAndEachFileIsSorted()
     {
         using var temp = Some.TempFolder();
