@@ -1,3 +1,5 @@
+using System.CommandLine;
 using Analytics.Ingest.Cli;
 
-return await Commands.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+// Ctrl-C and SIGTERM cancel the run, which then stops its writes and deletes its hidden files; given up to 30 s.
+return await Commands.Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);

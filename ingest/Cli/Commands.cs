@@ -16,6 +16,8 @@ public static class Commands
     public const int InvalidOptions = 2;
     /// <summary>Exit code when the run could not complete (unreadable input, lake not writable).</summary>
     public const int Failed = 1;
+    /// <summary>Exit code: the run was cancelled (Ctrl-C, SIGTERM) and stopped cleanly, 128 + SIGINT as shells report it.</summary>
+    public const int Cancelled = 130;
 
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build() =>
@@ -38,7 +40,8 @@ public static class Commands
             Reads raw events and writes them into the lake. Every record becomes a row, is skipped as a duplicate
             (same event already in the lake: reruns change nothing), or is quarantined with its source, position
             and reason. Exit code 0 when the run completed, quarantined records included; 1 when it could not
-            (unreadable input, lake not writable); 2 for invalid options.
+            (unreadable input, lake not writable); 2 for invalid options; 130 when cancelled (Ctrl-C, SIGTERM):
+            nothing of the run is published in any of these, and rerunning lands everything.
 
             Example: analytics-ingest ingest --lake ./lake samples/
             """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, summaryJson, quiet };
@@ -73,6 +76,11 @@ public static class Commands
                 await Console.Error.WriteLineAsync($"Ingest failed, nothing of this run was published: {ex.Message}").ConfigureAwait(false);
                 return Failed;
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("Ingest cancelled: nothing of this run was published, and its hidden files are deleted; run it again to land everything.").ConfigureAwait(false);
+                return Cancelled;
+            }
         });
         return command;
     }
@@ -87,9 +95,9 @@ public static class Commands
         var tables = new Option<string[]>("--table") { Description = "Only this table; repeat for several. Default: every table." };
         var command = new Command("compact", """
             Merges each partition's small files (from many small ingest runs) into files of about --target-mb, rows and
-            types unchanged, in time order. Each merge is journalled in _compaction/ first, so a run that dies is finished
+            types unchanged, each file sorted by event time. Each merge is journalled in _compaction/ first, so a run that dies is finished
             or undone by the next one; no row is lost or left duplicated. Exit code 0 when done, 1 on a failure, 2 for
-            invalid options.
+            invalid options, 130 when cancelled (the merges done stay, the one under way is undone).
 
             Example: analytics-ingest compact --lake ./lake
             """) { lake, target, tables };
@@ -117,6 +125,11 @@ public static class Commands
             {
                 await Console.Error.WriteLineAsync($"Compaction failed: {ex.Message}").ConfigureAwait(false);
                 return Failed;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("Compaction cancelled: the merges done are published, the one under way is undone; run it again to go on.").ConfigureAwait(false);
+                return Cancelled;
             }
         });
         return command;

@@ -184,8 +184,9 @@ public sealed class LakeWriter : IAsyncDisposable
 
     /// <summary>
     /// Waits for a background write still running (after a failed or cancelled run) so no file is written
-    /// after the writer is gone. Its failure is not rethrown: the run already failed with its own error, and a
-    /// run that succeeded has waited for every write in <see cref="PublishAsync"/>.
+    /// after the writer is gone, then deletes the run's hidden files not published. A write's failure is not
+    /// rethrown: the run already failed with its own error, and a run that succeeded has waited for every write in
+    /// <see cref="PublishAsync"/>. (A run killed outright leaves its hidden files to a later run's sweep.)
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -194,7 +195,12 @@ public sealed class LakeWriter : IAsyncDisposable
         catch (Exception) { }
         foreach (var file in _files.Values)
         {
-            try { await file.CloseAsync().ConfigureAwait(false); }
+            try
+            {
+                await file.CloseAsync().ConfigureAwait(false);
+                // Unpublished (the run failed or was cancelled): nothing refers to them, and a rerun writes their rows again.
+                file.DeleteTempFiles();
+            }
             catch (Exception) { }
         }
 #pragma warning restore CA1031
@@ -355,6 +361,12 @@ public sealed class LakeWriter : IAsyncDisposable
             if (latest > _latest) _latest = latest;
             // A full file is finished now, so its footer leaves memory; the next row group starts the next file.
             if (++_rowGroups >= maxRowGroups) await CloseAsync().ConfigureAwait(false);
+        }
+
+        /// <summary>Deletes the partition's hidden files of this run (those already renamed into place are not there).</summary>
+        public void DeleteTempFiles()
+        {
+            foreach (var id in FileRunIds) File.Delete(layout.TempFile(table, dt, id));
         }
 
         /// <summary>Writes the footer (from then on the file is a whole Parquet file) and closes the file.</summary>

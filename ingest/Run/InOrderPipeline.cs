@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Analytics.Ingest.Run;
@@ -33,21 +34,30 @@ public static class InOrderPipeline
         var channels = new ConcurrentDictionary<int, Channel<TPart>>();
         Channel<TPart> ChannelOf(int index) => channels.GetOrAdd(index, _ =>
             Channel.CreateBounded<TPart>(new BoundedChannelOptions(partsPerItem) { SingleReader = true, SingleWriter = true }));
-        // Producers take items in order, so the item being consumed has always been started: no wait here can deadlock.
         using var ahead = new SemaphoreSlim(itemsAhead);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Items are admitted one after another, each once a place is free: the item the consumer waits for has always
+        // been admitted before any later one, so it never waits for a place that only its own consumption frees.
+        async IAsyncEnumerable<(TItem Item, int Index)> Admitted([EnumeratorCancellation] CancellationToken ct = default)
+        {
+            for (var index = 0; index < items.Count; index++)
+            {
+                await ahead.WaitAsync(ct).ConfigureAwait(false);
+                yield return (items[index], index);
+            }
+        }
 
         var producer = Task.Run(async () =>
         {
             try
             {
-                await Parallel.ForEachAsync(items.Select((item, index) => (item, index)),
+                await Parallel.ForEachAsync(Admitted(cts.Token),
                     new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cts.Token },
                     async (entry, ct) =>
                     {
-                        await ahead.WaitAsync(ct).ConfigureAwait(false);
-                        var parts = ChannelOf(entry.index).Writer;
-                        await produce(entry.item, parts, ct).ConfigureAwait(false);
+                        var parts = ChannelOf(entry.Index).Writer;
+                        await produce(entry.Item, parts, ct).ConfigureAwait(false);
                         parts.Complete();
                     }).ConfigureAwait(false);
             }

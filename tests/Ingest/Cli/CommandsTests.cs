@@ -34,6 +34,33 @@ public class CommandsTests
     }
 
     [Fact]
+    public async Task Ingest_CancelledWhileWriting_Exits130WithNothingPublishedNorLeftBehind()
+    {
+        using var temp = Some.TempFolder();
+        new Analytics.Ingest.Sample.EventGenerator(new Analytics.Ingest.Sample.GeneratorOptions { Days = 4, TaskEventsPerDay = 15000, TruncatedRecords = 0, Seed = 5 }).WriteTo(temp.Sub("events"));
+        using var cts = new CancellationTokenSource();
+        using var done = new CancellationTokenSource();
+        // Cancelled as soon as the run has written a hidden file: mid-run, with files open and rows buffered.
+        var watcher = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested && (!Directory.Exists(temp.Sub("lake"))
+                   || Directory.GetFiles(temp.Sub("lake"), ".part-*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Length == 0))
+                await Task.Delay(5, CancellationToken.None);
+            await cts.CancelAsync();
+        });
+
+        var (code, _, err) = await Some.ConsoleAsync(() => Commands.Build().Parse(["ingest", "--lake", temp.Sub("lake"), "--quiet", "--batch-mb", "2", temp.Sub("events")])
+            .InvokeAsync(cancellationToken: cts.Token).WaitAsync(TimeSpan.FromMinutes(2)));
+        await done.CancelAsync();
+        await watcher;
+
+        Assert.Equal(Commands.Cancelled, code);
+        Assert.Contains("Ingest cancelled: nothing of this run was published", err, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(temp.Sub("lake"), "*.parquet", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(temp.Sub("lake"), ".part-*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }));
+    }
+
+    [Fact]
     public async Task Ingest_LakeIsAFile_Exits2NamingTheProblem()
     {
         using var temp = Some.TempFolder();

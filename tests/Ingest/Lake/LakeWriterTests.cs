@@ -240,6 +240,29 @@ public sealed class LakeWriterTests
     }
 
     [Fact]
+    public async Task DisposeAsync_WithoutPublishing_DeletesTheRunsHiddenFilesAndLeavesPublishedOnes()
+    {
+        using var temp = Some.TempFolder();
+        var layout = new LakeLayout(temp.Path);
+        await using (var earlier = new LakeWriter(layout, "run0", batchBytes: 1))
+        {
+            Assert.True(await earlier.AddAsync(Row("published", 2), 1, CancellationToken.None));
+            await earlier.PublishAsync(CancellationToken.None);
+        }
+        await using (var writer = new LakeWriter(layout, "run1", batchBytes: 1, maxRowGroupsPerFile: 1))
+        {
+            // Written to hidden files (two for day 2: one row group each), then the run stops without publishing.
+            foreach (var (id, day) in new[] { ("a", 2), ("b", 2), ("c", 3) })
+                Assert.True(await writer.AddAsync(Row(id, day), 1, CancellationToken.None));
+            await writer.CompleteWritesAsync();
+            Assert.NotEmpty(Directory.GetFiles(temp.Path, ".part-run1*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }));
+        }
+
+        Assert.Empty(Directory.GetFiles(temp.Path, ".part-*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }));
+        Assert.Equal([layout.DataFile("eventbridge_events", "2026-11-02", "run0")], Directory.GetFiles(temp.Path, "*.parquet", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task AddAsync_BatchFull_WritesTheLargestPartitionsAndKeepsSmallOnesForLater()
     {
         using var temp = Some.TempFolder();
