@@ -39,6 +39,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         var summary = new CompactionSummary { Recovered = Recover() };
         var runId = "compacted-" + time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         var merges = 0;
+        var outputs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var table in TableCatalog.All.Where(t => tables.Count == 0 || tables.Contains(t.Name)))
         {
             var folder = layout.TableFolder(table.Name);
@@ -56,7 +57,8 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var output = await MergeAsync(table, dt, bin, $"{runId}-{merges++:D4}", cancellationToken).ConfigureAwait(false);
-                        var found = bin.Where(f => !Path.GetFileName(f.Path).StartsWith($"part-{runId}-", StringComparison.Ordinal)).ToList();
+                        var found = bin.Where(f => !outputs.Contains(f.Path)).ToList();
+                        outputs.Add(output);
                         summary.FilesMerged += found.Count;
                         summary.FilesWritten += 1 - (bin.Count - found.Count);
                         summary.Merges++;
@@ -160,20 +162,9 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
                     // ends, copying them in that order keeps the merged file sorted by time; otherwise their rows are interleaved.
                     var groups = readers.SelectMany(r => r.File.RowGroups.Select((range, g) => (r.File, r.Reader, Index: g, range.Earliest, range.Latest)))
                         .OrderBy(g => g.Earliest).ThenBy(g => g.File.Path, StringComparer.Ordinal).ThenBy(g => g.Index).ToList();
-                    var chained = groups.Zip(groups.Skip(1)).All(pair => pair.Second.Earliest >= pair.First.Latest);
-                    if (!chained)
-                        written = await InterleaveAsync(writer, table.ParquetSchema, readers.Select(r => (r.File, r.Reader)).ToList(), cancellationToken).ConfigureAwait(false);
-                    foreach (var (_, reader, index, _, _) in chained ? groups : [])
-                    {
-                        using var group = reader.OpenRowGroupReader(index);
-                        using var target = writer.CreateRowGroup();
-                        foreach (var field in table.ParquetSchema.GetDataFields())
-                        {
-                            var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken).ConfigureAwait(false);
-                            await ((Task)CopyColumn.MakeGenericMethod(raw.GetType().GetGenericArguments()[0]).Invoke(null, [target, field, raw, cancellationToken])!).ConfigureAwait(false);
-                        }
-                        written += group.RowCount;
-                    }
+                    written = groups.Zip(groups.Skip(1)).All(pair => pair.Second.Earliest >= pair.First.Latest)
+                        ? await CopyRowGroupsAsync(writer, table.ParquetSchema, groups.Select(g => (g.Reader, g.Index)), cancellationToken).ConfigureAwait(false)
+                        : await InterleaveAsync(writer, table.ParquetSchema, readers.Select(r => (r.File, r.Reader)).ToList(), cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -203,6 +194,24 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         foreach (var input in inputs) File.Delete(input.Path);
         File.Delete(journal);
         return output;
+    }
+
+    /// <summary>Copies <paramref name="groups"/> as they are, in that order, column by column. Returns the rows copied.</summary>
+    private static async Task<long> CopyRowGroupsAsync(ParquetWriter writer, ParquetSchema schema, IEnumerable<(ParquetReader Reader, int Index)> groups, CancellationToken cancellationToken)
+    {
+        var copied = 0L;
+        foreach (var (reader, index) in groups)
+        {
+            using var group = reader.OpenRowGroupReader(index);
+            using var target = writer.CreateRowGroup();
+            foreach (var field in schema.GetDataFields())
+            {
+                var raw = await group.ReadRawColumnDataBaseAsync(field, cancellationToken).ConfigureAwait(false);
+                await ((Task)CopyColumn.MakeGenericMethod(raw.GetType().GetGenericArguments()[0]).Invoke(null, [target, field, raw, cancellationToken])!).ConfigureAwait(false);
+            }
+            copied += group.RowCount;
+        }
+        return copied;
     }
 
     private static async Task CopyColumnAsync<T>(ParquetRowGroupWriter target, DataField field, RawColumnData raw, CancellationToken cancellationToken) where T : struct

@@ -153,7 +153,7 @@ public sealed class LakeWriter : IAsyncDisposable
                 var whole = everything || idleRemainders.Remove((table, dt));
                 if (!whole && _bufferedBytes <= leave) break;
                 var buffer = _buffers[state.RowType];
-                var (detached, share) = whole ? (buffer.Detach([dt]), 1.0) : buffer.DetachUpTo(dt, state.WriteThrough, force);
+                var (detached, share) = buffer.DetachUpTo(dt, whole ? DateTime.MaxValue : state.WriteThrough, force);
                 if (share <= 0) continue;
                 var bytes = share >= 1 ? state.Bytes : (long)(state.Bytes * share);
                 _bufferedBytes -= bytes;

@@ -23,37 +23,31 @@ public abstract class TableBuffer
     /// <summary>Adds a row to its partition.</summary>
     public abstract void Add(string dt, LakeRow row);
 
-    /// <summary>Moves the waiting rows of <paramref name="partitions"/> to a new buffer of the same table.</summary>
-    public abstract TableBuffer Detach(IEnumerable<string> partitions);
-
     /// <summary>
     /// Sorts the partition's waiting rows and moves those at or before <paramref name="writeThrough"/> to a new buffer
-    /// of the same table; the newer rows wait for a later write. When those are fewer than a quarter of the rows, none
-    /// move, unless <paramref name="force"/>, when the oldest quarter (rounded up) moves. Returns the new buffer and
-    /// the share of the partition's rows it took.
+    /// of the same table, in that order; the newer rows wait for a later write (<see cref="DateTime.MaxValue"/> moves
+    /// them all). When those are fewer than a quarter of the rows, none move, unless <paramref name="force"/>, when the
+    /// oldest quarter (rounded up) moves. Returns the new buffer and the share of the partition's rows it took.
     /// </summary>
     public abstract (TableBuffer Detached, double Share) DetachUpTo(string dt, DateTime writeThrough, bool force);
 
-    /// <summary>The earliest and latest event time of the partition's waiting rows; null when it has none.</summary>
+    /// <summary>The earliest and latest event time of the partition's rows in a buffer from <see cref="DetachUpTo"/> (sorted); null when it has none.</summary>
     public abstract (DateTime Earliest, DateTime Latest)? TimeRange(string dt);
-
-    /// <summary>The partitions that have rows waiting.</summary>
-    public abstract IReadOnlyCollection<string> Partitions { get; }
 
     /// <summary>Opens a writer of this table's files on <paramref name="stream"/> (appending when it holds a file).</summary>
     public abstract Task<ParquetWriter> OpenWriterAsync(Stream stream, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes the partition's waiting rows, sorted by event time, as one row group through <paramref name="writer"/>
-    /// and forgets them. Returns how many rows were written.
+    /// Writes the partition's rows of a buffer from <see cref="DetachUpTo"/> (sorted by event time) as one row group
+    /// through <paramref name="writer"/> and forgets them. Returns how many rows were written.
     /// </summary>
     public abstract Task<int> FlushAsync(string dt, ParquetWriter writer, CancellationToken cancellationToken);
 
-    /// <summary>Appends the partition's waiting rows as one row group to <paramref name="stream"/> (a new file when it is empty) and closes the file.</summary>
+    /// <summary>Writes the partition's waiting rows, sorted by event time, as one row group to <paramref name="stream"/> (a new file when it is empty) and closes the file.</summary>
     public async Task<int> FlushAsync(string dt, Stream stream, CancellationToken cancellationToken)
     {
         await using var writer = await OpenWriterAsync(stream, cancellationToken).ConfigureAwait(false);
-        return await FlushAsync(dt, writer, cancellationToken).ConfigureAwait(false);
+        return await DetachUpTo(dt, DateTime.MaxValue, force: true).Detached.FlushAsync(dt, writer, cancellationToken).ConfigureAwait(false);
     }
 }
 
@@ -70,16 +64,6 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
     };
 
     private protected override TableBuffer WithTable(TableDefinition table) => new TableBuffer<TRow> { Table = table };
-
-    /// <inheritdoc/>
-    public override TableBuffer Detach(IEnumerable<string> partitions)
-    {
-        ArgumentNullException.ThrowIfNull(partitions);
-        var detached = new TableBuffer<TRow> { Table = Table };
-        foreach (var dt in partitions.ToList())
-            if (_partitions.Remove(dt, out var rows)) detached._partitions[dt] = rows;
-        return detached;
-    }
 
     /// <inheritdoc/>
     public override (TableBuffer Detached, double Share) DetachUpTo(string dt, DateTime writeThrough, bool force)
@@ -113,20 +97,8 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
     }
 
     /// <inheritdoc/>
-    public override (DateTime Earliest, DateTime Latest)? TimeRange(string dt)
-    {
-        if (!_partitions.TryGetValue(dt, out var rows) || rows.Count == 0) return null;
-        var (earliest, latest) = (DateTime.MaxValue, DateTime.MinValue);
-        foreach (var row in rows)
-        {
-            if (row.EventTime < earliest) earliest = row.EventTime;
-            if (row.EventTime > latest) latest = row.EventTime;
-        }
-        return (earliest, latest);
-    }
-
-    /// <inheritdoc/>
-    public override IReadOnlyCollection<string> Partitions => _partitions.Keys;
+    public override (DateTime Earliest, DateTime Latest)? TimeRange(string dt) =>
+        _partitions.TryGetValue(dt, out var rows) && rows.Count > 0 ? (rows[0].EventTime, rows[^1].EventTime) : null;
 
     /// <inheritdoc/>
     public override void Add(string dt, LakeRow row)
@@ -144,7 +116,6 @@ public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (!_partitions.Remove(dt, out var rows) || rows.Count == 0) return 0;
-        rows.Sort(ByTime);
         await ColumnarRowWriter<TRow>.WriteRowGroupAsync(writer, rows, cancellationToken).ConfigureAwait(false);
         return rows.Count;
     }
