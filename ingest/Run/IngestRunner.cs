@@ -74,7 +74,7 @@ public sealed class IngestRunner
                     var starts = PartStarts(window.Segments, chunkBytes);
                     var windowParts = new ParsedObject[Math.Max(0, starts.Count - 1)];
                     Parallel.For(0, windowParts.Length, new ParallelOptions { CancellationToken = ct },
-                        k => windowParts[k] = ParsePart(reader.Name, reader.LastModified, window.Data, window.Segments, starts[k], startedMs, long.MaxValue, starts[k + 1]));
+                        k => windowParts[k] = ParsePart(reader.Name, reader.LastModified, window.Data, window.Segments, starts[k], starts[k + 1], startedMs));
                     foreach (var part in windowParts)
                     {
                         quarantined.AddRange(part.Quarantined);
@@ -125,29 +125,25 @@ public sealed class IngestRunner
     public static ParsedObject Parse(InputObject input, DateTime ingestedAt)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var parsed = ParsePart(input.Name, input.LastModified, input.Data, RecordSplitter.Split(input.Data.Span), 0, ingestedAt, long.MaxValue);
+        var segments = RecordSplitter.Split(input.Data.Span);
+        var parsed = ParsePart(input.Name, input.LastModified, input.Data, segments, 0, segments.Count, ingestedAt);
         if (input.DecompressionError is not null) parsed.Quarantined.Add(DecompressionFailure(input.Name, input.Data.Length, input.DecompressionError));
         return parsed with { Bytes = input.Data.Length, IsLast = true };
     }
 
     /// <summary>
-    /// Normalizes the records of <paramref name="data"/> from segment <paramref name="from"/> on, until their rows'
-    /// estimated size passes <paramref name="maxBytes"/>; <see cref="ParsedObject.End"/> says where the next part
-    /// starts. Pure CPU; copies what it keeps, so <paramref name="data"/> may be reused afterwards.
+    /// Normalizes the records of <paramref name="data"/> from segment <paramref name="from"/> up to (not including)
+    /// <paramref name="to"/>. Pure CPU; copies what it keeps, so <paramref name="data"/> may be reused afterwards.
     /// </summary>
-    public static ParsedObject ParsePart(string name, DateTime lastModified, ReadOnlyMemory<byte> data, IReadOnlyList<RecordSegment> segments, int from, DateTime ingestedAt, long maxBytes,
-        int to = int.MaxValue)
+    public static ParsedObject ParsePart(string name, DateTime lastModified, ReadOnlyMemory<byte> data, IReadOnlyList<RecordSegment> segments, int from, int to, DateTime ingestedAt)
     {
         ArgumentNullException.ThrowIfNull(segments);
         var context = new RecordContext(name, lastModified, ingestedAt);
         var records = new List<ParsedRecord>();
         var quarantined = new List<QuarantinedRecord>();
-        var bytes = 0L;
-        var next = from;
-        var end = Math.Min(segments.Count, to);
-        while (next < end && bytes < maxBytes)
+        for (var next = from; next < to; next++)
         {
-            var segment = segments[next++];
+            var segment = segments[next];
             var record = data.Slice(segment.Start, segment.Length);
             var position = segment.Position.ToString();
             if (!segment.IsWellFormed)
@@ -165,27 +161,25 @@ public sealed class IngestRunner
                 }
                 else
                 {
-                    // Four times the JSON plus a kilobyte, measured on ECS task events: the row keeps the JSON as UTF-8
-                    // and its fields as strings (UTF-16), and the writer decodes the JSON to UTF-16 when it writes it.
-                    // (A factor of 3 fits a third more rows in a batch for about 30 MB more peak, and no faster.)
-                    var size = segment.Length / Math.Max(1, normalized.Count) * 4L + 1024;
-                    records.Add(new ParsedRecord(row, size));
-                    bytes += size + row.Derived.Count * DerivedRowBytes;
+                    records.Add(new ParsedRecord(row, EstimatedRowBytes(segment.Length / Math.Max(1, normalized.Count))));
                 }
             }
         }
-        return new ParsedObject(name, 0, records, quarantined) { End = next };
+        return new ParsedObject(name, 0, records, quarantined);
     }
 
-    // Where each part of a window starts (and, last, where the window ends): about chunkBytes of rows each, by the same
-    // estimate as ParsePart's (four times the JSON and a kilobyte a record).
-    private static List<int> PartStarts(IReadOnlyList<RecordSegment> segments, long chunkBytes)
+    /// <summary>
+    /// Where each part of a window of <paramref name="segments"/> starts, and last where the window ends: parts of
+    /// about <paramref name="chunkBytes"/> of rows each (estimated), at least one record each.
+    /// </summary>
+    public static List<int> PartStarts(IReadOnlyList<RecordSegment> segments, long chunkBytes)
     {
+        ArgumentNullException.ThrowIfNull(segments);
         var starts = new List<int> { 0 };
         var bytes = 0L;
         for (var i = 0; i < segments.Count; i++)
         {
-            bytes += segments[i].Length * 4L + 1024;
+            bytes += EstimatedRowBytes(segments[i].Length);
             if (bytes < chunkBytes || i + 1 == segments.Count) continue;
             starts.Add(i + 1);
             bytes = 0;
@@ -193,6 +187,11 @@ public sealed class IngestRunner
         if (starts[^1] != segments.Count) starts.Add(segments.Count);
         return starts;
     }
+
+    // A row in memory from its JSON: four times the JSON plus a kilobyte, measured on ECS task events when the row
+    // kept its fields as strings (UTF-16) and the writer still decoded the JSON to UTF-16. (A factor of 3 fitted a
+    // third more rows in a batch for about 30 MB more peak, and was no faster.)
+    private static long EstimatedRowBytes(long jsonBytes) => jsonBytes * 4 + 1024;
 
     private static QuarantinedRecord DecompressionFailure(string name, long decompressed, string error) =>
         new(name, $"byte {decompressed} (decompressed)", Kind(RejectionKind.Malformed), null, error, ReadOnlyMemory<byte>.Empty, IsRecord: false);
@@ -231,9 +230,6 @@ public sealed record ParsedRecord(NormalizedRecord Record, long Size);
 /// <param name="Quarantined">The records that did not.</param>
 public sealed record ParsedObject(string Name, long Bytes, List<ParsedRecord> Records, List<QuarantinedRecord> Quarantined)
 {
-    /// <summary>The index of the first record segment not in this part.</summary>
-    public int End { get; init; }
-
     /// <summary>True for the object's last part (the only one when it was parsed whole): the object is done.</summary>
     public bool IsLast { get; init; }
 }
