@@ -16,6 +16,8 @@ public static class Commands
     public const int InvalidOptions = 2;
     /// <summary>Exit code when the run could not complete (unreadable input, lake not writable).</summary>
     public const int Failed = 1;
+    /// <summary>Exit code: another ingest or compact holds the lake, nothing was done; try again later (EX_TEMPFAIL of sysexits.h).</summary>
+    public const int Busy = 75;
     /// <summary>Exit code: the run was cancelled (Ctrl-C, SIGTERM) and stopped cleanly, 128 + SIGINT as shells report it.</summary>
     public const int Cancelled = 130;
 
@@ -36,15 +38,18 @@ public static class Commands
         var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => Analytics.Ingest.Lake.LakeWriter.DefaultMaxIndexIds };
         var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
+        var waitForLake = WaitForLakeOption();
         var command = new Command("ingest", """
             Reads raw events and writes them into the lake. Every record becomes a row, is skipped as a duplicate
             (same event already in the lake: reruns change nothing), or is quarantined with its source, position
             and reason. Exit code 0 when the run completed, quarantined records included; 1 when it could not
-            (unreadable input, lake not writable); 2 for invalid options; 130 when cancelled (Ctrl-C, SIGTERM):
-            nothing of the run is published in any of these, and rerunning lands everything.
+            (unreadable input, lake not writable); 2 for invalid options; 75 when another ingest or compact is
+            writing to the lake (one writer at a time: two runs at once would both land the events they share);
+            130 when cancelled (Ctrl-C, SIGTERM): nothing of the run is published in any of these, and rerunning
+            lands everything.
 
             Example: analytics-ingest ingest --lake ./lake samples/
-            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, summaryJson, quiet };
+            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, summaryJson, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var options = new IngestOptions
@@ -55,6 +60,7 @@ public static class Commands
                 MaxObjectMegabytes = parse.GetValue(maxObject),
                 Parallelism = parse.GetValue(parallelism),
                 IndexMaxIds = parse.GetValue(indexMaxIds),
+                WaitForLakeSeconds = parse.GetValue(waitForLake),
             };
             var errors = options.Validate();
             if (errors.Count > 0)
@@ -71,6 +77,11 @@ public static class Commands
                     await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary, SummaryJson.Options), ct).ConfigureAwait(false);
                 return Ok;
             }
+            catch (Lake.LakeBusyException ex)
+            {
+                await Console.Error.WriteLineAsync($"Ingest did not start: {ex.Message}").ConfigureAwait(false);
+                return Busy;
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"Ingest failed, nothing of this run was published: {ex.Message}").ConfigureAwait(false);
@@ -85,6 +96,12 @@ public static class Commands
         return command;
     }
 
+    private static Option<int> WaitForLakeOption() => new("--wait-for-lake")
+    {
+        Description = "Seconds to wait when another ingest or compact is writing to the lake (one writer at a time). 0: exit at once with code 75.",
+        DefaultValueFactory = _ => 0,
+    };
+
     // Every option error, one per line, so a user fixes them all at once.
     private static string CannotStart(IEnumerable<string> errors) => "Cannot start: " + string.Join("\n  ", ["", .. errors]).TrimStart();
 
@@ -93,19 +110,22 @@ public static class Commands
         var lake = new Option<string>("--lake") { Description = "Folder of the lake.", Required = true };
         var target = new Option<int>("--target-mb") { Description = "Size to merge small files up to; files of half this size or more are left alone.", DefaultValueFactory = _ => 128 };
         var tables = new Option<string[]>("--table") { Description = "Only this table; repeat for several. Default: every table." };
+        var waitForLake = WaitForLakeOption();
         var command = new Command("compact", """
             Merges each partition's small files (from many small ingest runs) into files of about --target-mb, rows and
             types unchanged, each file sorted by event time. Each merge is journalled in _compaction/ first, so a run that dies is finished
             or undone by the next one; no row is lost or left duplicated. Exit code 0 when done, 1 on a failure, 2 for
-            invalid options, 130 when cancelled (the merges done stay, the one under way is undone).
+            invalid options, 75 when another ingest or compact is writing to the lake (nothing done), 130 when
+            cancelled (the merges done stay, the one under way is undone).
 
             Example: analytics-ingest compact --lake ./lake
-            """) { lake, target, tables };
+            """) { lake, target, tables, waitForLake };
         command.SetAction(async (parse, ct) =>
         {
             var errors = new List<string>();
             var root = parse.GetValue(lake)!;
             if (!Directory.Exists(root)) errors.Add($"--lake '{root}' does not exist.");
+            if (parse.GetValue(waitForLake) is < 0 or > 86400) errors.Add($"--wait-for-lake {parse.GetValue(waitForLake)} must be between 0 and 86400 seconds.");
             if (parse.GetValue(target) is < 1 or > 4096) errors.Add($"--target-mb {parse.GetValue(target)} must be between 1 and 4096.");
             var names = parse.GetValue(tables) ?? [];
             foreach (var name in names.Where(n => TableCatalog.All.All(t => t.Name != n)))
@@ -117,9 +137,19 @@ public static class Commands
             }
             try
             {
-                var summary = await new Lake.Compactor(new Lake.LakeLayout(root), TimeProvider.System).RunAsync(names, (long)parse.GetValue(target) << 20, ct).ConfigureAwait(false);
+                var compactor = new Lake.Compactor(new Lake.LakeLayout(root), TimeProvider.System)
+                {
+                    WaitForLake = TimeSpan.FromSeconds(parse.GetValue(waitForLake)),
+                    Progress = line => Console.Error.WriteLine(line),
+                };
+                var summary = await compactor.RunAsync(names, (long)parse.GetValue(target) << 20, ct).ConfigureAwait(false);
                 Console.Out.Write(summary.ToText());
                 return Ok;
+            }
+            catch (Lake.LakeBusyException ex)
+            {
+                await Console.Error.WriteLineAsync($"Compaction did not start: {ex.Message}").ConfigureAwait(false);
+                return Busy;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
             {

@@ -30,14 +30,23 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
 
     private string JournalFolder => Path.Combine(layout.Root, "_compaction");
 
+    /// <summary>How long <see cref="RunAsync"/> waits when another ingest or compact holds the lake; zero to stop at once.</summary>
+    public TimeSpan WaitForLake { get; init; }
+
+    /// <summary>Told when <see cref="RunAsync"/> waits for the lake; null for silence.</summary>
+    public Action<string>? Progress { get; init; }
+
     /// <summary>Compacts every partition of <paramref name="tables"/> (all tables when empty).</summary>
+    /// <exception cref="LakeBusyException">Another ingest or compact holds the lake (after waiting <see cref="WaitForLake"/>); nothing was done.</exception>
     public async Task<CompactionSummary> RunAsync(IReadOnlyCollection<string> tables, long targetBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentOutOfRangeException.ThrowIfLessThan(targetBytes, 1);
         var stopwatch = Stopwatch.StartNew();
-        var summary = new CompactionSummary { Recovered = Recover() };
         var runId = "compacted-" + time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+        // One writer at a time: two compactions would merge the same files, and an ingest reads files to dedupe against.
+        using var lakeLock = await LakeLock.AcquireAsync(layout, $"compact run {runId}", WaitForLake, time, Progress, cancellationToken).ConfigureAwait(false);
+        var summary = new CompactionSummary { Recovered = Recover() };
         var merges = 0;
         var outputs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var table in TableCatalog.All.Where(t => tables.Count == 0 || tables.Contains(t.Name)))

@@ -36,6 +36,7 @@ public sealed class IngestRunner
     }
 
     /// <summary>Runs the ingest and returns its summary.</summary>
+    /// <exception cref="LakeBusyException">Another ingest or compact holds the lake (after waiting <see cref="IngestOptions.WaitForLakeSeconds"/>); nothing was done.</exception>
     /// <exception cref="IOException">An input cannot be read or the lake cannot be written; nothing of the run is published.</exception>
     public async Task<IngestSummary> RunAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +46,9 @@ public sealed class IngestRunner
         var runId = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         var layout = new LakeLayout(_options.Lake);
         Directory.CreateDirectory(layout.Root);
+        // One writer at a time: a run beside another would land every event they share twice. Released last, after the
+        // writer below has published or deleted its files.
+        using var lakeLock = await LakeLock.AcquireAsync(layout, $"ingest run {runId}", TimeSpan.FromSeconds(_options.WaitForLakeSeconds), _time, _progress, cancellationToken).ConfigureAwait(false);
         // A compaction that died halfway would leave rows twice (merged and unmerged) for readers; finish it first.
         new Compactor(layout, _time).Recover();
         foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.StaleTempMinutes))) File.Delete(stale);

@@ -109,4 +109,30 @@ public class CommandsTests
         Assert.Contains("merged       2 small files", output, StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(Path.Combine(temp.Sub("lake"), "ecs_task_events", "dt=2026-11-02"), "*.parquet"));
     }
+
+    [Fact]
+    public async Task IngestAndCompact_LakeInUse_Exit75NamingTheHolder_AndWaitIsValidated()
+    {
+        using var temp = Some.TempFolder();
+        Directory.CreateDirectory(temp.Sub("lake"));
+        using (await Analytics.Ingest.Lake.LakeLock.AcquireAsync(new Analytics.Ingest.Lake.LakeLayout(temp.Sub("lake")), "ingest run R1", TimeSpan.Zero, TimeProvider.System))
+        {
+            var (code, _, err) = await RunAsync("ingest", "--lake", temp.Sub("lake"), "--quiet", Some.Corpus);
+            Assert.Equal(Commands.Busy, code);
+            Assert.Contains("Ingest did not start: the lake ", err, StringComparison.Ordinal);
+            Assert.Contains(" is in use by ingest run R1 (process ", err, StringComparison.Ordinal);
+
+            (code, _, err) = await RunAsync("compact", "--lake", temp.Sub("lake"), "--wait-for-lake", "1");
+            Assert.Equal(Commands.Busy, code);
+            Assert.Contains("is in use by ingest run R1", err, StringComparison.Ordinal);
+            Assert.Contains("waiting up to 1 s", err, StringComparison.Ordinal);
+            Assert.Contains("Compaction did not start: ", err, StringComparison.Ordinal);
+            Assert.Contains("still after waiting 1 s", err, StringComparison.Ordinal);
+        }
+        Assert.Empty(Directory.GetFiles(temp.Sub("lake"), "*.parquet", SearchOption.AllDirectories));
+
+        var (invalid, _, errors) = await RunAsync("ingest", "--lake", temp.Sub("lake"), "--wait-for-lake", "-1", Some.Corpus);
+        Assert.Equal(Commands.InvalidOptions, invalid);
+        Assert.Contains("--wait-for-lake -1 must be between 0 and 86400 seconds.", errors, StringComparison.Ordinal);
+    }
 }
