@@ -122,25 +122,31 @@ if (backwards > 0) return 1;
 // The floor a native writer sets: DuckDB's own Parquet writer (C++, multi-threaded, native ZSTD) writing the rows our
 // ingest wrote, the same tables partitioned the same way, from tables already in memory (loading them is not timed).
 // It is the writing alone, with no JSON read, no normalizing and no dedupe, and one file per partition: less work than
-// our ingest does, so what the target allows must be at least this for the target to be reachable at all.
-var floorSeconds = 0.0;
+// our ingest does, so what the target allows must be at least this for the target to be reachable at all. Timed
+// --runs times like the engines (the median is reported): the machine's speed drifts.
+var floorRuns = new List<double>();
 var floorOutput = Path.Combine(work, "out-floor");
-if (Directory.Exists(floorOutput)) Directory.Delete(floorOutput, recursive: true);
-Directory.CreateDirectory(floorOutput);
 using (var connection = new DuckDBConnection("DataSource=:memory:"))
 {
     connection.Open();
-    foreach (var table in Directory.GetDirectories(lake).Where(d => !Path.GetFileName(d).StartsWith('_')))
+    using var command = connection.CreateCommand();
+    var tables = Directory.GetDirectories(lake).Select(Path.GetFileName).Where(name => !name!.StartsWith('_')).ToList();
+    foreach (var table in tables)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"CREATE TABLE rows AS SELECT * FROM read_parquet('{table}/*/*.parquet')";
+        command.CommandText = $"CREATE TABLE {table} AS SELECT * FROM read_parquet('{Path.Combine(lake, table!)}/*/*.parquet')";
         command.ExecuteNonQuery();
+    }
+    for (var run = 0; run < runs; run++)
+    {
+        if (Directory.Exists(floorOutput)) Directory.Delete(floorOutput, recursive: true);
+        Directory.CreateDirectory(floorOutput);
         var sw = Stopwatch.StartNew();
-        command.CommandText = $"COPY rows TO '{Path.Combine(floorOutput, Path.GetFileName(table))}' (FORMAT parquet, PARTITION_BY (dt), COMPRESSION zstd)";
-        command.ExecuteNonQuery();
-        floorSeconds += sw.Elapsed.TotalSeconds;
-        command.CommandText = "DROP TABLE rows";
-        command.ExecuteNonQuery();
+        foreach (var table in tables)
+        {
+            command.CommandText = $"COPY {table} TO '{Path.Combine(floorOutput, table!)}' (FORMAT parquet, PARTITION_BY (dt), COMPRESSION zstd)";
+            command.ExecuteNonQuery();
+        }
+        floorRuns.Add(sw.Elapsed.TotalSeconds);
     }
 }
 static double Median(IEnumerable<double> values)
@@ -151,6 +157,7 @@ static double Median(IEnumerable<double> values)
 var ours = (Seconds: Median(pairs.Select(p => p.Ours.Seconds)), Peak: pairs.Max(p => p.Ours.Peak));
 var duck = (Seconds: Median(pairs.Select(p => p.Duck.Seconds)), Peak: pairs.Max(p => p.Duck.Peak));
 var ratio = Median(pairs.Select(p => p.Duck.Seconds / p.Ours.Seconds));
+var floorSeconds = Median(floorRuns);
 Console.WriteLine();
 Console.WriteLine(runs == 1 ? "One run each:" : $"Median seconds of {runs} alternating runs each; peak memory is the highest of the runs:");
 Console.WriteLine();
@@ -160,5 +167,5 @@ foreach (var (name, r) in new[] { ("analytics ingest", ours), ("DuckDB read_json
     Console.WriteLine(string.Create(inv, $"| {name} | {r.Seconds:N1} | {records / r.Seconds:N0} | {jsonBytes / 1e6 / r.Seconds:N1} | {r.Peak / 1e6:N0} MB |"));
 Console.WriteLine(string.Create(inv, $"| DuckDB's own Parquet writer, writing the rows ours wrote (from memory: no JSON, no normalizing) | {floorSeconds:N1} | | | |"));
 Console.WriteLine(string.Create(inv, $"\nThroughput ratio (DuckDB's seconds / ours, median of the {runs} pairs): {ratio:N2}x (from {pairs.Min(p => p.Duck.Seconds / p.Ours.Seconds):N2}x to {pairs.Max(p => p.Duck.Seconds / p.Ours.Seconds):N2}x); target >= 3x with peak < 400 MB: {(ratio >= 3 && ours.Peak < 400e6 ? "met" : "NOT met")}"));
-Console.WriteLine(string.Create(inv, $"3x allows {duck.Seconds / 3:N1} s for the whole ingest; DuckDB's native writer alone takes {floorSeconds:N1} s to write its rows ({floorSeconds / (duck.Seconds / 3):N1}x that)"));
+Console.WriteLine(string.Create(inv, $"3x allows {duck.Seconds / 3:N1} s for the whole ingest; DuckDB's native writer alone takes {floorSeconds:N1} s to write its rows (from {floorRuns.Min():N1} to {floorRuns.Max():N1} s; {floorSeconds / (duck.Seconds / 3):N1}x what 3x allows)"));
 return 0;
