@@ -19,6 +19,15 @@ public static class Some
     public static Task<IngestSummary> IngestAsync(string lake, params string[] inputs) =>
         new IngestRunner(new IngestOptions { Lake = lake, Inputs = inputs }, TimeProvider.System).RunAsync(CancellationToken.None);
 
+    /// <summary>Asserts that each table of <paramref name="lake"/> holds the rows the generator's <paramref name="manifest"/> expects.</summary>
+    public static void AssertRowsAsExpected(string lake, Analytics.Ingest.Sample.GeneratorManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        using var db = DuckDb(lake);
+        foreach (var (table, rows) in manifest.ExpectedRows)
+            Assert.Equal(rows, Scalar<long>(db, $"SELECT count(*) FROM {table}"));
+    }
+
     /// <summary>An in-memory DuckDB connection with one view per lake table (hive partitioning on).</summary>
     public static DuckDBConnection DuckDb(string lake)
     {

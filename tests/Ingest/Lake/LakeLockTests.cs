@@ -89,9 +89,7 @@ public class LakeLockTests
 
         Assert.Equal(manifest.RecordsWritten - manifest.Duplicates, runs.Sum(r => r.RecordsLanded));
         Assert.Contains(runs, r => r.RecordsLanded == 0);
-        using var db = Some.DuckDb(temp.Sub("lake"));
-        foreach (var (table, rows) in manifest.ExpectedRows)
-            Assert.Equal(rows, Some.Scalar<long>(db, $"SELECT count(*) FROM {table}"));
+        Some.AssertRowsAsExpected(temp.Sub("lake"), manifest);
     }
 
     [Fact]
