@@ -111,6 +111,7 @@ public static class Commands
         var target = new Option<int>("--target-mb") { Description = "Size to merge small files up to; files of half this size or more are left alone.", DefaultValueFactory = _ => 128 };
         var tables = new Option<string[]>("--table") { Description = "Only this table; repeat for several. Default: every table." };
         var waitForLake = WaitForLakeOption();
+        var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
         var command = new Command("compact", """
             Merges each partition's small files (from many small ingest runs) into files of about --target-mb, rows and
             types unchanged, each file sorted by event time. Each merge is journalled in _compaction/ first, so a run that dies is finished
@@ -119,7 +120,7 @@ public static class Commands
             cancelled (the merges done stay, the one under way is undone).
 
             Example: analytics-ingest compact --lake ./lake
-            """) { lake, target, tables, waitForLake };
+            """) { lake, target, tables, waitForLake, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var errors = new List<string>();
@@ -140,7 +141,7 @@ public static class Commands
                 var compactor = new Lake.Compactor(new Lake.LakeLayout(root), TimeProvider.System)
                 {
                     WaitForLake = TimeSpan.FromSeconds(parse.GetValue(waitForLake)),
-                    Progress = line => Console.Error.WriteLine(line),
+                    Progress = parse.GetValue(quiet) ? null : line => Console.Error.WriteLine(line),
                 };
                 var summary = await compactor.RunAsync(names, (long)parse.GetValue(target) << 20, ct).ConfigureAwait(false);
                 Console.Out.Write(summary.ToText());

@@ -33,8 +33,12 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
     /// <summary>How long <see cref="RunAsync"/> waits when another ingest or compact holds the lake; zero to stop at once.</summary>
     public TimeSpan WaitForLake { get; init; }
 
-    /// <summary>Told when <see cref="RunAsync"/> waits for the lake; null for silence.</summary>
+    /// <summary>Told when <see cref="RunAsync"/> waits for the lake, and every <see cref="ProgressEvery"/> how far it got; null for silence.</summary>
     public Action<string>? Progress { get; init; }
+
+    /// <summary>How often <see cref="Progress"/> hears how far the compaction got.</summary>
+    /// <value>The default value is 3 seconds.</value>
+    public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Compacts every partition of <paramref name="tables"/> (all tables when empty).</summary>
     /// <exception cref="LakeBusyException">Another ingest or compact holds the lake (after waiting <see cref="WaitForLake"/>); nothing was done.</exception>
@@ -49,33 +53,39 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         var summary = new CompactionSummary { Recovered = Recover() };
         var merges = 0;
         var outputs = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var table in TableCatalog.All.Where(t => tables.Count == 0 || tables.Contains(t.Name)))
+        var partitions = (from table in TableCatalog.All.Where(t => tables.Count == 0 || tables.Contains(t.Name))
+                          let folder = layout.TableFolder(table.Name)
+                          where Directory.Exists(folder)
+                          from partition in Directory.GetDirectories(folder, Partitioning.Column + "=*").Order(StringComparer.Ordinal)
+                          select (Table: table, Dt: Path.GetFileName(partition)[(Partitioning.Column.Length + 1)..])).ToList();
+        var lastProgress = stopwatch.Elapsed;
+        foreach (var (table, dt) in partitions)
         {
-            var folder = layout.TableFolder(table.Name);
-            if (!Directory.Exists(folder)) continue;
-            foreach (var partition in Directory.GetDirectories(folder, Partitioning.Column + "=*").Order(StringComparer.Ordinal))
+            summary.PartitionsExamined++;
+            // A merge's output may be merged again (a merge takes at most MaxRunsPerMerge sorted stretches): the
+            // summary counts the files found and the files left, not the ones in between.
+            List<List<SourceFile>> bins;
+            while ((bins = await BinsAsync(table.Name, dt, targetBytes, cancellationToken).ConfigureAwait(false)).Count > 0)
             {
-                var dt = Path.GetFileName(partition)[(Partitioning.Column.Length + 1)..];
-                summary.PartitionsExamined++;
-                // A merge's output may be merged again (a merge takes at most MaxRunsPerMerge sorted stretches): the
-                // summary counts the files found and the files left, not the ones in between.
-                List<List<SourceFile>> bins;
-                while ((bins = await BinsAsync(table.Name, dt, targetBytes, cancellationToken).ConfigureAwait(false)).Count > 0)
+                foreach (var bin in bins)
                 {
-                    foreach (var bin in bins)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        var output = await MergeAsync(table, dt, bin, $"{runId}-{merges++:D4}", cancellationToken).ConfigureAwait(false);
-                        var found = bin.Where(f => !outputs.Contains(f.Path)).ToList();
-                        outputs.Add(output);
-                        summary.FilesMerged += found.Count;
-                        summary.FilesWritten += 1 - (bin.Count - found.Count);
-                        summary.Merges++;
-                        summary.BytesBefore += found.Sum(f => f.Bytes);
-                        summary.BytesAfter += new FileInfo(output).Length - bin.Except(found).Sum(f => f.Bytes);
-                        summary.Rows += found.Sum(f => f.Rows);
-                    }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var output = await MergeAsync(table, dt, bin, $"{runId}-{merges++:D4}", cancellationToken).ConfigureAwait(false);
+                    var found = bin.Where(f => !outputs.Contains(f.Path)).ToList();
+                    outputs.Add(output);
+                    summary.FilesMerged += found.Count;
+                    summary.FilesWritten += 1 - (bin.Count - found.Count);
+                    summary.Merges++;
+                    summary.BytesBefore += found.Sum(f => f.Bytes);
+                    summary.BytesAfter += new FileInfo(output).Length - bin.Except(found).Sum(f => f.Bytes);
+                    summary.Rows += found.Sum(f => f.Rows);
                 }
+            }
+            if (Progress is not null && stopwatch.Elapsed - lastProgress >= ProgressEvery)
+            {
+                lastProgress = stopwatch.Elapsed;
+                Progress(string.Create(CultureInfo.InvariantCulture,
+                    $"… {summary.PartitionsExamined:N0}/{partitions.Count:N0} partitions (at {table.Name}/{Partitioning.Column}={dt}), {summary.FilesMerged:N0} files merged into {summary.FilesWritten:N0}, {stopwatch.Elapsed.TotalSeconds:N0} s"));
             }
         }
         summary.Elapsed = stopwatch.Elapsed;

@@ -53,10 +53,16 @@ public sealed class CompactorTests
         CopyTable(lake, temp.Sub("before"));
         var filesBefore = Directory.GetFiles(lake, "*.parquet", SearchOption.AllDirectories).Length;
 
-        var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System).RunAsync([], 128L << 20, CancellationToken.None);
+        var progress = new List<string>();
+        var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System) { Progress = progress.Add, ProgressEvery = TimeSpan.Zero }
+            .RunAsync([], 128L << 20, CancellationToken.None);
 
         var partitions = Directory.GetDirectories(lake, "dt=*", SearchOption.AllDirectories);
         Assert.All(partitions, p => Assert.Single(Directory.GetFiles(p, "*.parquet")));
+        // A line per partition here (every 3 s by default), the last one the whole count.
+        Assert.Equal(partitions.Length, progress.Count);
+        Assert.StartsWith($"… {partitions.Length}/{partitions.Length} partitions (at ", progress[^1], StringComparison.Ordinal);
+        Assert.Contains($"), {summary.FilesMerged:N0} files merged into {summary.FilesWritten:N0}, ", progress[^1], StringComparison.Ordinal);
         Assert.Equal(filesBefore, summary.FilesMerged + partitions.Length - summary.FilesWritten);
         Assert.True(summary.FilesMerged > partitions.Length);
         Assert.Equal(Snapshot(temp.Sub("before")), Snapshot(lake));
