@@ -126,7 +126,7 @@ public static class Commands
             var errors = new List<string>();
             var root = parse.GetValue(lake)!;
             if (!Directory.Exists(root)) errors.Add($"--lake '{root}' does not exist.");
-            if (parse.GetValue(waitForLake) is < 0 or > 86400) errors.Add($"--wait-for-lake {parse.GetValue(waitForLake)} must be between 0 and 86400 seconds.");
+            if (Lake.LakeLock.WaitError(parse.GetValue(waitForLake)) is { } waitError) errors.Add(waitError);
             if (parse.GetValue(target) is < 1 or > 4096) errors.Add($"--target-mb {parse.GetValue(target)} must be between 1 and 4096.");
             var names = parse.GetValue(tables) ?? [];
             foreach (var name in names.Where(n => TableCatalog.All.All(t => t.Name != n)))

@@ -51,13 +51,16 @@ public sealed class LakeLock : IDisposable
         while (true)
         {
             if (TryAcquire(layout, holder, time.GetUtcNow()) is { } taken) return taken;
-            var by = Holder(layout);
-            if (time.GetElapsedTime(started) >= wait) throw new LakeBusyException(layout.Root, by, wait);
-            if (!told) waiting?.Invoke($"The lake {layout.Root} is in use by {by}; waiting up to {wait.TotalSeconds:N0} s for it to finish…");
+            if (time.GetElapsedTime(started) >= wait) throw new LakeBusyException(layout.Root, Holder(layout), wait);
+            if (!told) waiting?.Invoke(string.Create(CultureInfo.InvariantCulture, $"The lake {layout.Root} is in use by {Holder(layout)}; waiting up to {wait.TotalSeconds:N0} s for it to finish…"));
             told = true;
             await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Why <paramref name="seconds"/> is not a wait <c>--wait-for-lake</c> accepts (0 to a day); null when it is.</summary>
+    public static string? WaitError(int seconds) =>
+        seconds is >= 0 and <= 86400 ? null : string.Create(CultureInfo.InvariantCulture, $"--wait-for-lake {seconds} must be between 0 and 86400 seconds.");
 
     // Takes the lock when it is free; null when another writer holds it.
     private static LakeLock? TryAcquire(LakeLayout layout, string holder, DateTimeOffset now)

@@ -56,7 +56,7 @@ public sealed class IngestOptions
         if (MaxObjectMegabytes is < 1 or > 2000) errors.Add($"--max-object-mb {MaxObjectMegabytes} must be between 1 and 2000.");
         if (Parallelism is < 1 or > 64) errors.Add($"--parallelism {Parallelism} must be between 1 and 64.");
         if (IndexMaxIds < 1) errors.Add($"--index-max-ids {IndexMaxIds} must be 1 or more.");
-        if (WaitForLakeSeconds is < 0 or > 86400) errors.Add($"--wait-for-lake {WaitForLakeSeconds} must be between 0 and 86400 seconds.");
+        if (Analytics.Ingest.Lake.LakeLock.WaitError(WaitForLakeSeconds) is { } waitError) errors.Add(waitError);
         if (StaleTempMinutes < 0) errors.Add($"--stale-temp-minutes {StaleTempMinutes} must be 0 or more.");
         return errors;
     }

@@ -237,6 +237,7 @@ public class IngestRunnerTests
         Assert.Equal(Environment.ProcessorCount, options.Parallelism);
         Assert.Equal(60, options.StaleTempMinutes);
         Assert.Equal(1_000_000, options.IndexMaxIds);
+        Assert.Equal(0, options.WaitForLakeSeconds);
     }
 
     [Fact]
