@@ -109,7 +109,11 @@ public sealed class LakeLock : IDisposable
         OperatingSystem.IsWindows() ? ex.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
         : ex.HResult == (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? 35 : 11);
 
-    /// <summary>Releases the lock; the holder's description goes with it.</summary>
+    /// <summary>
+    /// Releases the lock; the holder's description goes with it (first, so that it never deletes the next holder's).
+    /// The lock file stays: deleting it would let a run that opened it just before lock a file no longer in the lake
+    /// while the next run locks a new one of the same name.
+    /// </summary>
     public void Dispose()
     {
         try
