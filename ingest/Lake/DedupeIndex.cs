@@ -84,8 +84,8 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
         {
             await using var stream = File.OpenRead(file);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToList() is [RecordIdColumn])
-                ?? throw new InvalidDataException($"'{file}' has no {RecordIdColumn} column: it is not a file of this lake.");
+            var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToList() is [ParquetSettings.RecordIdColumn])
+                ?? throw new InvalidDataException($"'{file}' has no {ParquetSettings.RecordIdColumn} column: it is not a file of this lake.");
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 using var group = reader.OpenRowGroupReader(g);
@@ -96,8 +96,6 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
         }
         return ids;
     }
-
-    private const string RecordIdColumn = "record_id";
 
     private sealed class Partition(HashSet128 ids)
     {

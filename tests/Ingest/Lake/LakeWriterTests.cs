@@ -401,6 +401,11 @@ public sealed class ColumnarRowWriterTests
             Assert.DoesNotContain("DICTIONARY", chunks[column].Encodings, StringComparison.Ordinal);
         Assert.True(chunks["raw_event"].NoMinMax);
         Assert.False(chunks["task_arn"].NoMinMax);
+        // Columns unique by construction are not even tried (hashing every value of them would be wasted).
+        var hinted = ParquetSettings.Create(append: false, Analytics.Schemas.TableCatalog.ForRowType(typeof(Analytics.Schemas.Tables.Ecs.EcsTaskEvent)).ParquetSchema).ColumnEncodingHints.Keys;
+        Assert.Contains("cluster_arn", hinted);
+        Assert.DoesNotContain("record_id", hinted);
+        Assert.DoesNotContain("raw_event", hinted);
         Assert.Equal(rows.Select(r => r.RawEvent), Some.Query(db, $"SELECT raw_event FROM read_parquet('{file}')").Select(r => (string)r["raw_event"]!));
     }
 
