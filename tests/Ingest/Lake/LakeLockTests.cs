@@ -59,8 +59,11 @@ public class LakeLockTests
     {
         using var temp = Some.TempFolder();
         new EventGenerator(new GeneratorOptions { Days = 4, TaskEventsPerDay = 15000, TruncatedRecords = 0, Seed = 5 }).WriteTo(temp.Sub("events"));
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "analytics-ingest.exe" : "analytics-ingest"),
-            ["ingest", "--quiet", "--batch-mb", "2", "--lake", temp.Sub("lake"), temp.Sub("events")]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // The ingest executable beside the tests, run by the dotnet host running them (set by the SDK for test runs).
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(dotnet,
+            [Path.Combine(AppContext.BaseDirectory, "analytics-ingest.dll"), "ingest", "--quiet", "--batch-mb", "2", "--lake", temp.Sub("lake"), temp.Sub("events")])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
         using var child = Process.Start(start)!;
         var holder = temp.Sub("lake/_lake.holder");
         var deadline = Stopwatch.StartNew();
