@@ -15,10 +15,10 @@ public sealed record ObjectWindow(ReadOnlyMemory<byte> Data, List<RecordSegment>
 /// holds a window, not the object: a window is filled, split, and its last record (which the window may have
 /// cut) is carried to the next one. A window grows only for a record larger than itself, up to the largest
 /// allowed; a document that is one JSON array (an API response) is read whole. Gzip is detected by its magic
-/// bytes and decompressed as it is read: its compressed bytes are held whole so the trailer can be checked.
-/// Records, positions and errors are those of the whole object (tests compare them), with one exception: when a
-/// malformed record's resynchronisation point is an object nested in it that a window happens to end after,
-/// the rest of that record is split differently. Every byte still lands in a row or in quarantine.
+/// bytes and decompressed as it is read; at its end the stored bytes are read again where the trailer is, to
+/// check it (a stream cut short is otherwise taken for a whole one), so an object of any size takes only a window.
+/// Records, positions and errors are those of the whole object (tests compare them, for every place a window can
+/// end): a window is split knowing more follows, so a record it cuts is carried whole to the next one.
 /// </summary>
 public sealed class ObjectReader : IDisposable
 {
@@ -30,9 +30,7 @@ public sealed class ObjectReader : IDisposable
     internal static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 1 << 30, maxArraysPerBucket: 4);
 
     private readonly Stream _source;
-    private readonly byte[]? _stored;
-    private readonly bool _storedPooled;
-    private readonly int _storedLength;
+    private readonly StoredBytes? _stored;
     private readonly long _maxBytes;
     private readonly Crc32 _crc = new();
     private byte[] _buffer;
@@ -43,14 +41,12 @@ public sealed class ObjectReader : IDisposable
     private bool _started;
     private WindowStart _at = new(0, 0, 1);
 
-    private ObjectReader(string name, DateTime lastModified, Stream source, byte[]? stored, bool storedPooled, int storedLength, long maxBytes, int windowBytes)
+    private ObjectReader(string name, DateTime lastModified, Stream source, StoredBytes? stored, long maxBytes, int windowBytes)
     {
         Name = name;
         LastModified = lastModified;
         _source = source;
         _stored = stored;
-        _storedPooled = storedPooled;
-        _storedLength = storedLength;
         _maxBytes = maxBytes;
         _buffer = Pool.Rent((int)Math.Min(windowBytes, maxBytes));
     }
@@ -69,35 +65,22 @@ public sealed class ObjectReader : IDisposable
 
     /// <summary>Opens a file.</summary>
     /// <param name="file">The file.</param>
-    /// <param name="maxBytes">The largest object as stored, and the largest record or whole document, once decompressed.</param>
+    /// <param name="maxBytes">The largest record, or whole document, once decompressed; the file itself may be of any size.</param>
     /// <param name="windowBytes">The window's usual size.</param>
-    /// <param name="cancellationToken">Cancels reading a gzip object's compressed bytes.</param>
-    /// <exception cref="IOException">It cannot be read, or it is larger than <paramref name="maxBytes"/> as stored.</exception>
+    /// <param name="cancellationToken">Cancels reading its first bytes.</param>
+    /// <exception cref="IOException">It cannot be read.</exception>
     public static async Task<ObjectReader> OpenAsync(FileInfo file, long maxBytes, int windowBytes = DefaultWindowBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         try
         {
-            if (stream.Length > Math.Min(maxBytes, Array.MaxLength)) throw TooLarge(file.FullName, "", maxBytes);
             var magic = new byte[2];
             var read = await stream.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             stream.Position = 0;
-            if (read < 2 || magic[0] != 0x1f || magic[1] != 0x8b)
-                return new ObjectReader(file.FullName, file.LastWriteTimeUtc, stream, null, false, 0, maxBytes, windowBytes);
-            var stored = Pool.Rent((int)Math.Max(1, stream.Length));
-            try
-            {
-                var length = await stream.ReadAtLeastAsync(stored.AsMemory(0, (int)stream.Length), (int)stream.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                await stream.DisposeAsync().ConfigureAwait(false);
-                var gzip = new GZipStream(new MemoryStream(stored, 0, length, writable: false), CompressionMode.Decompress);
-                return new ObjectReader(file.FullName, file.LastWriteTimeUtc, gzip, stored, true, length, maxBytes, windowBytes);
-            }
-            catch
-            {
-                Pool.Return(stored);
-                throw;
-            }
+            return read == 2 && magic is [0x1f, 0x8b]
+                ? new ObjectReader(file.FullName, file.LastWriteTimeUtc, new GZipStream(stream, CompressionMode.Decompress), new StoredFile(file.FullName), maxBytes, windowBytes)
+                : new ObjectReader(file.FullName, file.LastWriteTimeUtc, stream, null, maxBytes, windowBytes);
         }
         catch
         {
@@ -112,8 +95,8 @@ public sealed class ObjectReader : IDisposable
         ArgumentNullException.ThrowIfNull(stored);
         var source = new MemoryStream(stored, writable: false);
         return stored is [0x1f, 0x8b, ..]
-            ? new ObjectReader(name, lastModified, new GZipStream(source, CompressionMode.Decompress), stored, false, stored.Length, maxBytes, windowBytes)
-            : new ObjectReader(name, lastModified, source, null, false, 0, maxBytes, windowBytes);
+            ? new ObjectReader(name, lastModified, new GZipStream(source, CompressionMode.Decompress), new StoredArray(stored), maxBytes, windowBytes)
+            : new ObjectReader(name, lastModified, source, null, maxBytes, windowBytes);
     }
 
     /// <summary>
@@ -139,17 +122,10 @@ public sealed class ObjectReader : IDisposable
     /// <exception cref="IOException">A single record (or a whole-array document) is larger than the largest allowed.</exception>
     public async Task<ObjectWindow?> NextAsync(CancellationToken cancellationToken)
     {
-        // The previous window's records are done: its carried-over tail moves to the front.
-        if (_consumed > 0)
-        {
-            var consumed = _buffer.AsSpan(0, _consumed);
-            _at = new WindowStart(_at.Ordinal, _at.ByteOffset + _consumed, _at.Line + consumed.Count((byte)'\n'));
-            _buffer.AsSpan(_consumed, _filled - _consumed).CopyTo(_buffer);
-            _filled -= _consumed;
-            _consumed = 0;
-        }
         while (true)
         {
+            // What the previous window (or the last pass) consumed is done: the rest moves to the front.
+            DropConsumed();
             await FillAsync(cancellationToken).ConfigureAwait(false);
             var data = _buffer.AsMemory(0, _filled);
             if (!_started && _filled > 0)
@@ -165,27 +141,28 @@ public sealed class ObjectReader : IDisposable
                 await GrowAsync(null, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            var segments = RecordSplitter.Split(data.Span, _at);
-            if (!_ended)
+            // A window that is not the object's last may have cut its last record: it starts the next window.
+            var segments = RecordSplitter.Split(data.Span, _at, isFinal: _ended, out _consumed);
+            if (segments.Count == 0)
             {
-                // The window may have cut its last record: it starts the next window. One record filling the
-                // whole window needs a larger one.
-                if (segments.Count < 2)
-                {
-                    await GrowAsync(null, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                _consumed = segments[^1].Start;
-                segments.RemoveAt(segments.Count - 1);
-            }
-            else
-            {
-                _consumed = _filled;
-                if (segments.Count == 0) return null;
+                if (_ended) return null;
+                // Only blank space, or one record filling the whole window, which then needs a larger one.
+                if (_consumed == 0) await GrowAsync(null, cancellationToken).ConfigureAwait(false);
+                continue;
             }
             _at = _at with { Ordinal = _at.Ordinal + segments.Count };
             return new ObjectWindow(data, segments);
         }
+    }
+
+    private void DropConsumed()
+    {
+        if (_consumed == 0) return;
+        var consumed = _buffer.AsSpan(0, _consumed);
+        _at = new WindowStart(_at.Ordinal, _at.ByteOffset + _consumed, _at.Line + consumed.Count((byte)'\n'));
+        _buffer.AsSpan(_consumed, _filled - _consumed).CopyTo(_buffer);
+        _filled -= _consumed;
+        _consumed = 0;
     }
 
     // Called with the window full (filled to its capacity) and more to read. At the largest size allowed, the
@@ -247,26 +224,56 @@ public sealed class ObjectReader : IDisposable
     /// </summary>
     private string? TrailerError()
     {
-        var stored = _stored.AsSpan(0, _storedLength);
-        if (stored.Length < 18) return $"gzip stream is truncated: {stored.Length} bytes cannot hold a header and a trailer";
-        var crc = BinaryPrimitives.ReadUInt32LittleEndian(stored[^8..]);
-        var size = BinaryPrimitives.ReadUInt32LittleEndian(stored[^4..]);
+        var stored = _stored!;
+        var length = stored.Length;
+        if (length < 18) return $"gzip stream is truncated: {length} bytes cannot hold a header and a trailer";
+        Span<byte> trailer = stackalloc byte[8];
+        stored.ReadAt(length - 8, trailer);
+        var crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
         // One member (as Firehose writes): the trailer is that of all the data.
         if (size == (uint)BytesRead && _crc.GetCurrentHashAsUInt32() == crc) return null;
-        // Several members: the trailer is the last member's, which starts at one of the magic numbers near the end.
-        for (var start = stored[..^18].LastIndexOf((ReadOnlySpan<byte>)[0x1f, 0x8b, 0x08]); start > 0; start = stored[..start].LastIndexOf((ReadOnlySpan<byte>)[0x1f, 0x8b, 0x08]))
-            if (MemberMatches(start, size, crc)) return null;
+        // Several members: the trailer is the last member's, which starts at one of the magic numbers before it.
+        foreach (var start in MagicNumbersBackwards(stored, length - 18))
+            if (MemberMatches(stored, start, size, crc)) return null;
         return $"gzip stream is truncated: it ends after {BytesRead} decompressed bytes without the trailer that closes it";
     }
 
-    private bool MemberMatches(int start, uint size, uint crc)
+    private static readonly byte[] GzipMagic = [0x1f, 0x8b, 0x08];
+
+    // Where gzip's magic number (1f 8b, deflate) starts, wholly before `end` and after the first byte, last first:
+    // the stored bytes are read a chunk at a time from the end, each chunk two bytes into the one read before it,
+    // so that a number across two chunks is whole in one of them.
+    private static IEnumerable<long> MagicNumbersBackwards(StoredBytes stored, long end)
+    {
+        var chunk = new byte[1 << 16];
+        for (long readEnd = end, startsBefore = end; startsBefore > 1; )
+        {
+            var readStart = Math.Max(1, readEnd - chunk.Length);
+            var count = (int)(readEnd - readStart);
+            stored.ReadAt(readStart, chunk.AsSpan(0, count));
+            foreach (var at in LastToFirst(chunk.AsSpan(0, count), GzipMagic))
+                if (readStart + at < startsBefore) yield return readStart + at;
+            startsBefore = readStart;
+            readEnd = readStart + GzipMagic.Length - 1;
+        }
+    }
+
+    private static List<int> LastToFirst(ReadOnlySpan<byte> data, ReadOnlySpan<byte> value)
+    {
+        var found = new List<int>();
+        for (var at = data.LastIndexOf(value); at >= 0; at = data[..at].LastIndexOf(value)) found.Add(at);
+        return found;
+    }
+
+    private static bool MemberMatches(StoredBytes stored, long start, uint size, uint crc)
     {
         var hash = new Crc32();
         var length = 0L;
         var chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            using var member = new GZipStream(new MemoryStream(_stored!, start, _storedLength - start, writable: false), CompressionMode.Decompress);
+            using var member = new GZipStream(stored.OpenAt(start), CompressionMode.Decompress);
             int n;
             while ((n = member.Read(chunk)) > 0)
             {
@@ -292,8 +299,49 @@ public sealed class ObjectReader : IDisposable
     public void Dispose()
     {
         _source.Dispose();
-        if (_stored is not null && _storedPooled) Pool.Return(_stored);
         Pool.Return(_buffer);
         _buffer = [];
+    }
+
+    /// <summary>A gzip object's stored bytes, read again at its end to check the trailer.</summary>
+    private abstract class StoredBytes
+    {
+        public abstract long Length { get; }
+
+        /// <summary>Fills <paramref name="into"/> from <paramref name="offset"/>.</summary>
+        public abstract void ReadAt(long offset, Span<byte> into);
+
+        /// <summary>The bytes from <paramref name="offset"/> to the end, as a stream the caller disposes.</summary>
+        public abstract Stream OpenAt(long offset);
+    }
+
+    private sealed class StoredArray(byte[] bytes) : StoredBytes
+    {
+        public override long Length => bytes.Length;
+
+        public override void ReadAt(long offset, Span<byte> into) => bytes.AsSpan((int)offset, into.Length).CopyTo(into);
+
+        public override Stream OpenAt(long offset) => new MemoryStream(bytes, (int)offset, bytes.Length - (int)offset, writable: false);
+    }
+
+    // The file is opened again when its trailer is checked, and read only there: its size is taken then, so the
+    // trailer is the one of the bytes the stream read (a file still being appended to would show as truncated).
+    private sealed class StoredFile(string path) : StoredBytes
+    {
+        public override long Length => new FileInfo(path).Length;
+
+        public override void ReadAt(long offset, Span<byte> into)
+        {
+            using var handle = File.OpenHandle(path);
+            var read = 0;
+            while (read < into.Length)
+            {
+                var n = RandomAccess.Read(handle, into[read..], offset + read);
+                if (n == 0) throw new IOException($"Input '{path}' became shorter while it was read.");
+                read += n;
+            }
+        }
+
+        public override Stream OpenAt(long offset) => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16) { Position = offset };
     }
 }

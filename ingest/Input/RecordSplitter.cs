@@ -18,38 +18,52 @@ public static class RecordSplitter
     public static List<RecordSegment> Split(ReadOnlySpan<byte> data) => Split(data, default);
 
     /// <summary>
-    /// Splits a window of a larger object: segments' <see cref="RecordSegment.Start"/> index
+    /// Splits the last window of a larger object: segments' <see cref="RecordSegment.Start"/> index
     /// <paramref name="data"/>, while their positions (and the byte offsets in error messages) count from the
     /// object's start, <paramref name="at"/> being where the window starts.
     /// </summary>
-    public static List<RecordSegment> Split(ReadOnlySpan<byte> data, WindowStart at)
+    public static List<RecordSegment> Split(ReadOnlySpan<byte> data, WindowStart at) => Split(data, at, isFinal: true, out _);
+
+    /// <summary>
+    /// Splits a window of a larger object, as <see cref="Split(ReadOnlySpan{byte}, WindowStart)"/>. When the window
+    /// is not the object's last (<paramref name="isFinal"/> false), it stops before the first record it cannot
+    /// be sure of: one that runs past the window's end, or a malformed one whose next record the window does not
+    /// show whole and followed by another. Such a record is not malformed, or not yet known to end where it seems
+    /// to, so the next window starts with it: <paramref name="consumed"/> says where (the whole window when final).
+    /// </summary>
+    public static List<RecordSegment> Split(ReadOnlySpan<byte> data, WindowStart at, bool isFinal, out int consumed)
     {
         var segments = new List<RecordSegment>();
         var lines = new LineCounter(at.Line);
         var pos = at.ByteOffset == 0 ? ContentStart(data) : SkipWhitespace(data, 0);
         // A document that is one JSON array holds its records as elements.
-        if (pos < data.Length && data[pos] == (byte)'[' && TryMeasure(data, pos, out var arrayEnd, out _)
+        if (isFinal && pos < data.Length && data[pos] == (byte)'[' && Measure(data, pos, isFinal, out var arrayEnd, out _) == Measured.Value
             && SkipWhitespace(data, arrayEnd) == data.Length)
         {
             SplitArray(data, pos, arrayEnd, segments, ref lines, at);
+            consumed = data.Length;
             return segments;
         }
         while (pos < data.Length)
         {
+            var measured = Measure(data, pos, isFinal, out var end, out var error);
+            if (measured == Measured.RunsPastTheEnd) break;
             var position = new RecordPosition(at.Ordinal + segments.Count + 1, at.ByteOffset + pos, lines.LineAt(data, pos));
-            if (TryMeasure(data, pos, out var end, out var error))
+            if (measured == Measured.Value)
             {
                 segments.Add(new RecordSegment(position, pos, end - pos, TextError(data[pos..end], at.ByteOffset + pos)));
                 pos = SkipWhitespace(data, end);
                 continue;
             }
-            var next = Resync(data, pos + 1);
+            var next = Resync(data, pos + 1, isFinal);
+            if (next < 0) break;
             var reason = next < data.Length
                 ? $"malformed JSON ({error}); the next record starts at byte {at.ByteOffset + next}"
                 : $"malformed JSON ({error})";
             segments.Add(new RecordSegment(position, pos, TrimEnd(data, pos, next) - pos, reason));
             pos = SkipWhitespace(data, next);
         }
+        consumed = pos;
         return segments;
     }
 
@@ -67,29 +81,46 @@ public static class RecordSplitter
         }
     }
 
-    /// <summary>Measures the JSON value starting at <paramref name="start"/>; false with the parser's message when it is not one.</summary>
-    private static bool TryMeasure(ReadOnlySpan<byte> data, int start, out int end, out string error)
+    private enum Measured
     {
-        var reader = new Utf8JsonReader(data[start..], ReaderOptions);
+        /// <summary>A whole JSON object or array.</summary>
+        Value,
+        /// <summary>Not one: malformed, or not an object or array.</summary>
+        NotAValue,
+        /// <summary>Well-formed as far as the data goes, which is not the object's end.</summary>
+        RunsPastTheEnd,
+    }
+
+    /// <summary>
+    /// Measures the JSON value starting at <paramref name="start"/>; with the parser's message when it is not one.
+    /// When more data follows (<paramref name="isFinal"/> false), running out of data is not malformed.
+    /// </summary>
+    private static Measured Measure(ReadOnlySpan<byte> data, int start, bool isFinal, out int end, out string error)
+    {
+        var reader = new Utf8JsonReader(data[start..], isFinal, new JsonReaderState(ReaderOptions));
+        (end, error) = (data.Length, "");
         try
         {
-            if (!reader.Read()) { end = data.Length; error = "no JSON value"; return false; }
+            if (!reader.Read())
+            {
+                if (!isFinal) return Measured.RunsPastTheEnd;
+                error = "no JSON value";
+                return Measured.NotAValue;
+            }
             if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
             {
                 end = start + (int)reader.BytesConsumed;
                 error = $"a record must be a JSON object, found {Describe(reader.TokenType)}";
-                return false;
+                return Measured.NotAValue;
             }
-            reader.Skip();
+            if (!reader.TrySkip()) return Measured.RunsPastTheEnd;
             end = start + (int)reader.BytesConsumed;
-            error = "";
-            return true;
+            return Measured.Value;
         }
         catch (JsonException ex)
         {
-            end = data.Length;
             error = OneLine(ex.Message);
-            return false;
+            return Measured.NotAValue;
         }
     }
 
@@ -147,22 +178,29 @@ public static class RecordSplitter
     /// <summary>
     /// Finds where the next record starts after a malformed one: the first <c>{</c> from which a whole object
     /// parses and is followed by nothing or by another record. An object nested inside the broken record is
-    /// followed by <c>,</c>, <c>]</c> or <c>}</c>, so it is not mistaken for a record.
+    /// followed by <c>,</c>, <c>]</c> or <c>}</c>, so it is not mistaken for a record. When more data follows
+    /// (<paramref name="isFinal"/> false), an object that runs past the data's end, or that nothing follows in it,
+    /// cannot be told from a nested one yet: -1.
     /// </summary>
-    private static int Resync(ReadOnlySpan<byte> data, int from)
+    private static int Resync(ReadOnlySpan<byte> data, int from, bool isFinal)
     {
         for (var i = data[from..].IndexOf((byte)'{'); i >= 0; )
         {
             var candidate = from + i;
-            if (TryMeasure(data, candidate, out var end, out _))
+            switch (Measure(data, candidate, isFinal, out var end, out _))
             {
-                var after = SkipWhitespace(data, end);
-                if (after == data.Length || data[after] is (byte)'{' or (byte)'[') return candidate;
+                case Measured.Value:
+                    var after = SkipWhitespace(data, end);
+                    if (after == data.Length) return isFinal ? candidate : -1;
+                    if (data[after] is (byte)'{' or (byte)'[') return candidate;
+                    break;
+                case Measured.RunsPastTheEnd:
+                    return -1;
             }
             var rest = data[(candidate + 1)..].IndexOf((byte)'{');
             i = rest < 0 ? -1 : candidate + 1 + rest - from;
         }
-        return data.Length;
+        return isFinal ? data.Length : -1;
     }
 
     /// <summary>

@@ -14,9 +14,9 @@ public sealed class IngestOptions
     public int BatchMegabytes { get; set; } = 24;
 
     /// <summary>
-    /// Largest input object as stored, and largest single record (or document that is one JSON array) once
-    /// decompressed. Objects are read a window at a time, but a gzip object's compressed bytes and a record are
-    /// held whole. A larger one stops the run with an error naming it.
+    /// Largest single record, or document that is one JSON array (an API response), once decompressed: it is held
+    /// whole. Objects themselves may be of any size, plain or gzip: they are read a window at a time. A larger
+    /// record or document stops the run with an error naming its object.
     /// </summary>
     /// <value>The default value is 512 MiB.</value>
     public int MaxObjectMegabytes { get; set; } = 512;

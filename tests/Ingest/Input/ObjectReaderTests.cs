@@ -8,9 +8,14 @@ namespace Analytics.Tests.Ingest.Input;
 public sealed class ObjectReaderTests
 {
     // What a reader yields, window after window, as (position, well-formed, bytes) per record.
-    private static async Task<List<string>> ReadInWindowsAsync(byte[] stored, int windowBytes, long maxBytes = int.MaxValue)
+    private static async Task<List<string>> ReadInWindowsAsync(byte[] stored, int windowBytes, long maxBytes = int.MaxValue, bool fromFile = false)
     {
-        using var reader = ObjectReader.FromBytes("o", stored, DateTime.UnixEpoch, maxBytes, windowBytes);
+        // From a file, a gzip object's trailer is read again from the file, not from bytes in memory.
+        using var temp = fromFile ? Some.TempFolder() : null;
+        if (temp is not null) File.WriteAllBytes(temp.Sub("o"), stored);
+        using var reader = temp is not null
+            ? await ObjectReader.OpenAsync(new FileInfo(temp.Sub("o")), maxBytes, windowBytes)
+            : ObjectReader.FromBytes("o", stored, DateTime.UnixEpoch, maxBytes, windowBytes);
         var records = new List<string>();
         while (await reader.NextAsync(CancellationToken.None) is { } window)
             records.AddRange(window.Segments.Select(s => Describe(s, window.Data)));
@@ -29,10 +34,10 @@ public sealed class ObjectReaderTests
     private static string Describe(RecordSegment s, ReadOnlyMemory<byte> data) =>
         $"{s.Position} {s.Error ?? "ok"} {Encoding.UTF8.GetString(data.Span.Slice(s.Start, s.Length))}";
 
-    private static byte[] Gzip(byte[] data)
+    private static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Fastest)
     {
         using var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(data);
+        using (var gzip = new GZipStream(compressed, level, leaveOpen: true)) gzip.Write(data);
         return compressed.ToArray();
     }
 
@@ -94,18 +99,66 @@ public sealed class ObjectReaderTests
         }
     }
 
-    [Fact]
-    public async Task NextAsync_GzipMembersConcatenated_AreWholeAndTruncationIsReported()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NextAsync_GzipMembersConcatenated_AreWholeAndTruncationIsReported(bool fromFile)
     {
         var first = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 300).Select(i => $"{{\"a\":{i}}}\n")));
         var second = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 200).Select(i => $"{{\"b\":{i}}}\n")));
         var members = Gzip(first).Concat(Gzip(second)).ToArray();
-        var whole = await ReadInWindowsAsync(members, 512);
+        var whole = await ReadInWindowsAsync(members, 512, fromFile: fromFile);
         Assert.Equal(501, whole.Count);
         Assert.Equal($"error: ; bytes {first.Length + second.Length}", whole[^1]);
+        Assert.Equal($"error: ; bytes {first.Length}", (await ReadInWindowsAsync(Gzip(first), 512, fromFile: fromFile))[^1]);
 
-        var cut = await ReadInWindowsAsync(members[..^6], 512);
+        var cut = await ReadInWindowsAsync(members[..^6], 512, fromFile: fromFile);
         Assert.StartsWith("error: gzip stream is truncated", cut[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NextAsync_LastGzipMemberStartingFarFromTheEnd_IsFoundWhereverItsMagicNumberFalls()
+    {
+        // The last member's start is looked for backwards from the end, 64 KiB at a time: a member of incompressible
+        // bytes just over 64 KiB puts its magic number across the first two chunks for some sizes. Every size around
+        // them is tried, from a file and from bytes; a number missed there would report the object truncated.
+        var first = Gzip(Encoding.UTF8.GetBytes("{\"a\":1}\n"));
+        var random = new Random(7);
+        var crossings = 0;
+        // Stored and "optimal" deflate of random bytes: the member is the payload plus a few dozen bytes.
+        foreach (var (size, level) in from size in Enumerable.Range(65_500, 40) from level in new[] { CompressionLevel.NoCompression, CompressionLevel.Optimal } select (size, level))
+        {
+            var payload = new byte[size];
+            random.NextBytes(payload);
+            var last = Gzip(payload, level);
+            // The search starts 18 bytes before the end (header and trailer); a number starting 1 or 2 bytes before the
+            // first chunk's start spans both.
+            var beforeFirstChunk = first.Length + last.Length - 18 - 65_536 - first.Length;
+            if (beforeFirstChunk is 1 or 2) crossings++;
+            var stored = first.Concat(last).ToArray();
+            foreach (var fromFile in new[] { false, true })
+                Assert.Equal($"error: ; bytes {8 + size}", (await ReadInWindowsAsync(stored, 1 << 20, fromFile: fromFile))[^1]);
+        }
+        Assert.True(crossings >= 2, $"only {crossings} sizes put the magic number across two chunks");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NextAsync_WindowEndingRightAfterANestedObject_KeepsTheRecordWhole(bool afterAMalformedRecord)
+    {
+        // A window that ends just after an object nested in a record once made the record look truncated, and the
+        // nested object look like the next record (it parses, and nothing follows it in the window): a good event was
+        // quarantined in three pieces. Every window end after the first record is tried (the limit is the window:
+        // windows are otherwise rented in powers of two, and would not grow here anyway, each record being smaller).
+        var first = afterAMalformedRecord ? "{\"cut\":{\"short\":" : "{\"pad\":\"" + new string('x', 40) + "\"}";
+        var stored = Encoding.UTF8.GetBytes(first + "\n{\"detail\":{\"a\":{\"b\":1},\"c\":[{\"d\":2}]}\n}\n{\"next\":{\"e\":3}}\n");
+        var whole = ReadWhole(stored);
+        Assert.Equal(4, whole.Count);
+        Assert.StartsWith("record 2 (line 2, byte ", whole[1], StringComparison.Ordinal);
+        Assert.Contains(") ok {\"detail\"", whole[1], StringComparison.Ordinal);
+        for (var window = 64; window < stored.Length; window++)
+            Assert.Equal(whole, await ReadInWindowsAsync(stored, window, maxBytes: window));
     }
 
     [Fact]

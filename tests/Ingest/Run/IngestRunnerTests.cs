@@ -73,12 +73,36 @@ public class IngestRunnerTests
     }
 
     [Fact]
-    public async Task Run_ObjectLargerThanTheLimit_StopsTheRunNamingItAndPublishesNothing()
+    public async Task Run_ObjectsLargerThanTheLimit_LandWhole_PlainAndGzip()
+    {
+        using var temp = Some.TempFolder();
+        // Over 1 MiB each of distinct task events (a corpus sample, its id varied), plain and gzip, with a 1 MiB
+        // limit: objects of any size are read a window at a time, and only a record or document may not exceed it.
+        var sample = File.ReadAllText(Path.Combine(Some.Corpus, "ecs", "task-state-change-running-fargate.json"));
+        string Events(string prefix) => string.Concat(Enumerable.Range(0, 400).Select(i =>
+            sample.Replace("3317b2af-7005-947d-b652-f55e762e571a", $"{prefix}-{i}", StringComparison.Ordinal) + "\n"));
+        Directory.CreateDirectory(temp.Sub("events"));
+        File.WriteAllText(temp.Sub("events/big.json"), Events("plain"));
+        await using (var gzip = new System.IO.Compression.GZipStream(File.Create(temp.Sub("events/big.json.gz")), System.IO.Compression.CompressionLevel.Fastest))
+            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Events("gzip")));
+        Assert.True(new FileInfo(temp.Sub("events/big.json")).Length > 1 << 20);
+        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], MaxObjectMegabytes = 1 };
+
+        var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
+
+        Assert.Equal(800, summary.RecordsLanded);
+        Assert.Equal(0, summary.Quarantined);
+        Assert.Empty(summary.FirstQuarantined);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(Events("plain") + Events("gzip")), summary.BytesRead);
+    }
+
+    [Fact]
+    public async Task Run_RecordLargerThanTheLimit_StopsTheRunNamingItAndPublishesNothing()
     {
         using var temp = Some.TempFolder();
         Generate(temp.Sub("events"), days: 1, truncated: 0, taskEventsPerDay: 300);
         var big = temp.Sub("events/zz-big.json");
-        File.WriteAllText(big, string.Concat(Enumerable.Repeat("{\"pad\":\"" + new string('x', 1000) + "\"}\n", 1100)));
+        File.WriteAllText(big, "{\"a\":1}\n{\"pad\":\"" + new string('x', 1_100_000) + "\"}\n{\"b\":2}\n");
         var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], MaxObjectMegabytes = 1 };
 
         var ex = await Assert.ThrowsAsync<IOException>(() => new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None));
