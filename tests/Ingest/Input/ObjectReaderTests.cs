@@ -57,6 +57,25 @@ public sealed class ObjectReaderTests
         }
     }
 
+    [Fact]
+    public async Task NextAsync_WindowsEndingAnywhere_SameRecordsPositionsAndErrorsAsTheWholeObject()
+    {
+        // A day of generated objects (events nesting objects and arrays, records cut short) as one plain object, read
+        // in windows of each size over a range: window ends fall in every kind of place, in good and broken records.
+        using var temp = Some.TempFolder();
+        new EventGenerator(new GeneratorOptions { Days = 1, TaskEventsPerDay = 150, TruncatedRecords = 3, Seed = 9 }).WriteTo(temp.Path);
+        var stored = Directory.GetFiles(temp.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).SelectMany(file =>
+        {
+            using var input = InputObject.FromBytes(file, File.ReadAllBytes(file), DateTime.UnixEpoch);
+            return input.Data.ToArray().Append((byte)'\n');
+        }).ToArray();
+        var whole = ReadWhole(stored);
+        Assert.Contains(whole, r => r.Contains(" malformed JSON (", StringComparison.Ordinal));
+        // Windows of a fixed size (the limit): larger than a broken record and the next one together.
+        for (var window = 16_000; window < 16_000 + 101; window++)
+            Assert.Equal(whole, await ReadInWindowsAsync(stored, window, maxBytes: window));
+    }
+
     [Theory]
     [MemberData(nameof(WindowSizes))]
     public async Task NextAsync_MalformedRecordsLongRecordsAndLines_SameAsTheWholeObject(int windowBytes)
