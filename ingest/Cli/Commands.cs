@@ -37,7 +37,7 @@ public static class Commands
         var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once; their rows still reach the writer in input order, so files come out the same.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => Analytics.Ingest.Lake.LakeWriter.DefaultMaxIndexIds };
         var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };
-        var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
+        var quiet = QuietOption();
         var waitForLake = WaitForLakeOption();
         var command = new Command("ingest", """
             Reads raw events and writes them into the lake. Every record becomes a row, is skipped as a duplicate
@@ -96,6 +96,8 @@ public static class Commands
         return command;
     }
 
+    private static Option<bool> QuietOption() => new("--quiet") { Description = "No progress lines on stderr." };
+
     private static Option<int> WaitForLakeOption() => new("--wait-for-lake")
     {
         Description = "Seconds to wait when another ingest or compact is writing to the lake (one writer at a time). 0: exit at once with code 75.",
@@ -111,7 +113,7 @@ public static class Commands
         var target = new Option<int>("--target-mb") { Description = "Size to merge small files up to; files of half this size or more are left alone.", DefaultValueFactory = _ => 128 };
         var tables = new Option<string[]>("--table") { Description = "Only this table; repeat for several. Default: every table." };
         var waitForLake = WaitForLakeOption();
-        var quiet = new Option<bool>("--quiet") { Description = "No progress lines on stderr." };
+        var quiet = QuietOption();
         var command = new Command("compact", """
             Merges each partition's small files (from many small ingest runs) into files of about --target-mb, rows and
             types unchanged, each file sorted by event time. Each merge is journalled in _compaction/ first, so a run that dies is finished

@@ -299,13 +299,16 @@ public sealed class ObjectReader : IDisposable
     public void Dispose()
     {
         _source.Dispose();
+        _stored?.Dispose();
         Pool.Return(_buffer);
         _buffer = [];
     }
 
     /// <summary>A gzip object's stored bytes, read again at its end to check the trailer.</summary>
-    private abstract class StoredBytes
+    private abstract class StoredBytes : IDisposable
     {
+        public virtual void Dispose() { }
+
         public abstract long Length { get; }
 
         /// <summary>Fills <paramref name="into"/> from <paramref name="offset"/>.</summary>
@@ -324,24 +327,30 @@ public sealed class ObjectReader : IDisposable
         public override Stream OpenAt(long offset) => new MemoryStream(bytes, (int)offset, bytes.Length - (int)offset, writable: false);
     }
 
-    // The file is opened again when its trailer is checked, and read only there: its size is taken then, so the
-    // trailer is the one of the bytes the stream read (a file still being appended to would show as truncated).
+    // The file is opened again when its trailer is checked (once, for every read the check makes), and read only
+    // there: its size is taken then, so the trailer is the one of the bytes the stream read (a file still being
+    // appended to would show as truncated).
     private sealed class StoredFile(string path) : StoredBytes
     {
-        public override long Length => new FileInfo(path).Length;
+        private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
+
+        private Microsoft.Win32.SafeHandles.SafeFileHandle Handle => _handle ??= File.OpenHandle(path);
+
+        public override long Length => RandomAccess.GetLength(Handle);
 
         public override void ReadAt(long offset, Span<byte> into)
         {
-            using var handle = File.OpenHandle(path);
             var read = 0;
             while (read < into.Length)
             {
-                var n = RandomAccess.Read(handle, into[read..], offset + read);
+                var n = RandomAccess.Read(Handle, into[read..], offset + read);
                 if (n == 0) throw new IOException($"Input '{path}' became shorter while it was read.");
                 read += n;
             }
         }
 
         public override Stream OpenAt(long offset) => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16) { Position = offset };
+
+        public override void Dispose() => _handle?.Dispose();
     }
 }
