@@ -1,4 +1,5 @@
 using Analytics.Schemas;
+using Analytics.Schemas.Semantics;
 using Analytics.Schemas.Tables.Ecs;
 
 namespace Analytics.Ingest.Normalize.Ecs;
@@ -95,6 +96,10 @@ public static class EcsNormalizer
                 MemoryReservationMib = c.OptionalInt32("memoryReservation"),
             }, row.EventTime, $"{e.RecordId}/{i}", e.Id, e.Account, e.Region));
         }
+        // A task stopped with neither code nor reason is a stop nobody explains, not routine.
+        row.StopClass = StopClass.Classify(row.StopCode, row.StoppedReason, row.Containers.Select(c => (c.Reason, c.ExitCode)).ToList())
+            ?? (row.LastStatus == "STOPPED" ? StopClass.Other : null);
+        row.Severity = StopClass.SeverityOf(row.StopClass) ?? Severity.Info;
         return NormalizedRecord.Rows(position, row, states);
     }
 
@@ -115,6 +120,7 @@ public static class EcsNormalizer
             DeploymentId = d.OptionalString("deploymentId"),
             Reason = d.OptionalString("reason"),
             UpdatedAt = updatedAt,
+            Severity = Severity.OfEcsEventType(d.OptionalString("eventType")),
         }.WithRaw(raw), updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
@@ -137,6 +143,7 @@ public static class EcsNormalizer
             CapacityProviderArns = d.OptionalStrings("capacityProviderArns"),
             ContainerInstanceArns = d.OptionalStrings("containerInstanceArns"),
             CreatedAt = createdAt,
+            Severity = Severity.OfEcsEventType(d.OptionalString("eventType")),
         }.WithRaw(raw), createdAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 
@@ -162,6 +169,7 @@ public static class EcsNormalizer
             RemainingCpu = remaining.Cpu,
             RemainingMemoryMib = remaining.Memory,
             UpdatedAt = updatedAt,
+            Severity = Severity.OfContainerInstance(d.OptionalString("status"), d.OptionalBool("agentConnected")),
         }.WithRaw(raw), updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
     }
 

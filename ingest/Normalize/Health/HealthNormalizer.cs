@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Analytics.Schemas;
+using Analytics.Schemas.Semantics;
 using Analytics.Schemas.Tables.Health;
 
 namespace Analytics.Ingest.Normalize.Health;
@@ -43,7 +44,8 @@ public static class HealthNormalizer
             TotalPages = d.OptionalInt32("totalPages"),
             BackupEvent = d.OptionalBool("backupEvent"),
             Origin = "eventbridge",
-        }.WithRaw(raw), versionTime, recordId, e.Id, e.Account, e.Region);
+            Severity = Severity.OfHealthEvent(d.OptionalString("eventTypeCategory"), status),
+        }.WithRaw(raw), lastUpdated ?? e.Time, recordId, e.Id, e.Account, e.Region);
 
         var entities = d.Objects("affectedEntities");
         var derived = new List<LakeRow>(entities.Count);
@@ -59,7 +61,7 @@ public static class HealthNormalizer
                 EntityStatus = entity.OptionalString("status") ?? entity.OptionalString("statusCode"),
                 AffectedAccount = entity.OptionalString("awsAccountId") ?? row.AffectedAccount,
                 Tags = Tags(entity),
-            }, versionTime, $"{recordId}|{i}", e.Id, e.Account, e.Region));
+            }, row.EventTime, $"{recordId}|{i}", e.Id, e.Account, e.Region));
         }
         return NormalizedRecord.Rows(position, row, derived);
     }
@@ -96,6 +98,7 @@ public static class HealthNormalizer
             Description = description,
             AffectedAccount = account,
             Origin = "api",
+            Severity = Severity.OfHealthEvent(item.OptionalString("eventTypeCategory"), status),
             RawEvent = raw,
         }, versionTime, VersionKey(observation, eventArn, versionTime, status, null, account), null, account, region);
     }

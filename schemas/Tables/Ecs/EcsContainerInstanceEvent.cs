@@ -32,4 +32,6 @@ public sealed class EcsContainerInstanceEvent : RawLakeRow
     [JsonPropertyName("remaining_memory_mib"), Column("Remaining memory (MiB)")] public int? RemainingMemoryMib { get; set; }
     /// <summary>When this state was recorded.</summary>
     [JsonPropertyName("updated_at"), Ts, Column("updatedAt (UTC)")] public DateTime? UpdatedAt { get; set; }
+    /// <summary>warning when not ACTIVE or the agent disconnected, else info (<see cref="Semantics.Severity"/>).</summary>
+    [JsonPropertyName("severity"), Column("warning when not ACTIVE or the agent is disconnected, else info")] public string? Severity { get; set; }
 }

@@ -22,4 +22,6 @@ public sealed class EcsDeploymentEvent : RawLakeRow
     [JsonPropertyName("reason"), Column("Reason")] public string? Reason { get; set; }
     /// <summary>When the deployment state changed.</summary>
     [JsonPropertyName("updated_at"), Ts, Column("updatedAt (UTC)")] public DateTime? UpdatedAt { get; set; }
+    /// <summary>info, warning or error, from <c>eventType</c> (<see cref="Semantics.Severity"/>).</summary>
+    [JsonPropertyName("severity"), Column("info, warning or error, from eventType")] public string? Severity { get; set; }
 }

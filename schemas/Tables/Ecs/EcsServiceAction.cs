@@ -26,4 +26,6 @@ public sealed class EcsServiceAction : RawLakeRow
     [JsonPropertyName("container_instance_arns"), Column("Container instance ARNs")] public List<string>? ContainerInstanceArns { get; set; }
     /// <summary>When the action happened.</summary>
     [JsonPropertyName("created_at"), Ts, Column("createdAt (UTC)")] public DateTime? CreatedAt { get; set; }
+    /// <summary>info, warning or error, from <c>eventType</c> (<see cref="Semantics.Severity"/>).</summary>
+    [JsonPropertyName("severity"), Column("info, warning or error, from eventType")] public string? Severity { get; set; }
 }

@@ -63,6 +63,10 @@ public sealed class EcsTaskEvent : RawLakeRow
     [JsonPropertyName("memory_mib"), Column("Task memory (MiB)")] public int? MemoryMib { get; set; }
     /// <summary>The task's containers at this state.</summary>
     [JsonPropertyName("containers"), Column("Containers at this state")] public List<EcsContainer>? Containers { get; set; }
+    /// <summary>Why the task stopped, classified from code, reason and containers (<see cref="Semantics.StopClass"/>); null until it begins to stop.</summary>
+    [JsonPropertyName("stop_class"), Column("Why the task stopped: health_check_failed, out_of_memory, essential_container_exited, failed_to_start, infrastructure, spot_interruption, other, replaced, user_stopped, completed; null until it stops")] public string? StopClass { get; set; }
+    /// <summary>info, warning or error (<see cref="Semantics.Severity"/>): the stop class's severity, info before a stop.</summary>
+    [JsonPropertyName("severity"), Column("info, warning or error: the stop class's severity (info before a stop)")] public string? Severity { get; set; }
 }
 
 /// <summary>A container inside <see cref="EcsTaskEvent.Containers"/>.</summary>

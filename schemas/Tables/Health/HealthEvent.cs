@@ -45,4 +45,6 @@ public sealed class HealthEvent : RawLakeRow
     [JsonPropertyName("backup_event"), Column("Copy sent to a backup region")] public bool? BackupEvent { get; set; }
     /// <summary><c>eventbridge</c> or <c>api</c>.</summary>
     [JsonPropertyName("origin"), Column("eventbridge or api (DescribeEvents and DescribeEventDetails observations are separate rows; only the latter has the description)")] public string Origin { get; set; } = "";
+    /// <summary>info, warning or error of this version, from category and status (<see cref="Semantics.Severity"/>).</summary>
+    [JsonPropertyName("severity"), Column("info, warning or error of this version: an open issue is an error")] public string? Severity { get; set; }
 }
