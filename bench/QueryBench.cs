@@ -45,7 +45,7 @@ public static class QueryBench
         await using var engine = await DuckDbEngine.OpenAsync(lake, CancellationToken.None);
         using var hand = new DuckDBConnection("DataSource=:memory:");
         hand.Open();
-        foreach (var sql in new[] { "SET TimeZone = 'UTC'" }.Concat(DuckDbEngine.TrinoMacros).Concat(TableCatalog.All.Select(t => DuckDbEngine.ViewSql(Path.GetFullPath(lake), t))))
+        foreach (var sql in DuckDbEngine.TrinoSettings.Concat(DuckDbEngine.TrinoMacros).Concat(TableCatalog.All.Select(t => DuckDbEngine.ViewSql(Path.GetFullPath(lake), t))))
         {
             using var setup = hand.CreateCommand();
             setup.CommandText = sql;

@@ -29,17 +29,42 @@ public sealed class DuckDbEngine : IQueryEngine
     /// <summary>The lake folder.</summary>
     public string Lake { get; }
 
-    /// <summary>The Trino functions the catalog uses that DuckDB does not have, as DuckDB macros.</summary>
+    /// <summary>
+    /// The Trino functions the catalog uses that DuckDB does not have, or has with other semantics, as DuckDB
+    /// macros, so that one SQL text gives Trino's answers on both (tested against Trino's documented results).
+    /// </summary>
     public static IReadOnlyList<string> TrinoMacros { get; } =
     [
         // Trino's date_diff counts whole units elapsed; DuckDB's counts unit boundaries crossed (date_sub is Trino's).
         "CREATE MACRO date_diff(unit, t1, t2) AS date_sub(unit, t1, t2)",
-        "CREATE MACRO to_iso8601(t) AS strftime(t, '%Y-%m-%dT%H:%M:%S.%gZ')",
+        // Trino's date_add(unit, value, timestamp); DuckDB's date_add takes (timestamp, interval).
+        "CREATE MACRO date_add(unit, n, t) AS CAST(t AS TIMESTAMP) + CASE lower(unit) WHEN 'day' THEN to_days(CAST(n AS INTEGER)) "
+            + "WHEN 'hour' THEN to_hours(CAST(n AS BIGINT)) WHEN 'minute' THEN to_minutes(CAST(n AS BIGINT)) "
+            + "WHEN 'second' THEN to_seconds(CAST(n AS DOUBLE)) WHEN 'week' THEN to_weeks(CAST(n AS INTEGER)) END",
+        // Trino prints a timestamp (without time zone) with no zone designator: 2026-11-02T14:00:00.000.
+        "CREATE MACRO to_iso8601(t) AS strftime(t, '%Y-%m-%dT%H:%M:%S.%g')",
         "CREATE MACRO regexp_like(s, pattern) AS regexp_matches(s, pattern)",
         "CREATE MACRO year_of_week(t) AS isoyear(t)",
         "CREATE MACRO week_of_year(t) AS weekofyear(t)",
         "CREATE MACRO array_join(list, separator) AS array_to_string(list, separator)",
-        "CREATE MACRO approx_percentile(x, percentage) AS approx_quantile(x, percentage)",
+        // Trino's approx_percentile is a t-digest, which holds every value of a small input as its own
+        // centroid and then answers with the value at rank floor(p * n) (no interpolation: {1, 2, 10, 11} at
+        // 0.5 is 10). DuckDB's approx_quantile interpolates (6); this is the exact value at that rank.
+        "CREATE MACRO approx_percentile(x, p) AS list_sort(list(x) FILTER (WHERE x IS NOT NULL))"
+            + "[least(CAST(floor(p * count(x)) AS BIGINT), count(x) - 1) + 1]",
+        // Trino's count_if counts TRUE values: 0 when there is none, where DuckDB's gives NULL for all-NULL input.
+        "CREATE MACRO count_if(x) AS count(*) FILTER (WHERE x)",
+        // Trino's sequence(start, stop, step) over timestamps (inclusive), for calendars of weeks or days.
+        "CREATE MACRO sequence(a, b, step) AS generate_series(a, b, step)",
+    ];
+
+    /// <summary>DuckDB settings that make its operators behave as Trino's.</summary>
+    public static IReadOnlyList<string> TrinoSettings { get; } =
+    [
+        // Casting the files' UTC-adjusted timestamps to plain TIMESTAMP must not shift them.
+        "SET TimeZone = 'UTC'",
+        // In Trino, / on two integers is integer division (7 / 2 = 3); DuckDB would give 3.5.
+        "SET integer_division = true",
     ];
 
     /// <summary>Opens the lake at <paramref name="lake"/> (which must exist) and defines its views.</summary>
@@ -53,8 +78,7 @@ public sealed class DuckDbEngine : IQueryEngine
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // Casting the files' UTC-adjusted timestamps to plain TIMESTAMP must not shift them.
-            await ExecuteAsync(connection, "SET TimeZone = 'UTC'", cancellationToken).ConfigureAwait(false);
+            foreach (var setting in TrinoSettings) await ExecuteAsync(connection, setting, cancellationToken).ConfigureAwait(false);
             foreach (var macro in TrinoMacros) await ExecuteAsync(connection, macro, cancellationToken).ConfigureAwait(false);
             foreach (var table in TableCatalog.All) await ExecuteAsync(connection, ViewSql(root, table), cancellationToken).ConfigureAwait(false);
             return new DuckDbEngine(connection, root);
