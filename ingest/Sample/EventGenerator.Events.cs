@@ -27,7 +27,7 @@ public sealed partial class EventGenerator
         w.WriteStartObject("detail");
     }
 
-    private void Task(string service, DateTime started, bool crashLoop, DateTime end)
+    private void Task(string service, DateTime started, bool crashLoop, DateTime end, string startedBy)
     {
         var cluster = Cluster(service);
         var clusterArn = $"arn:aws:ecs:{Region}:{Account}:cluster/{cluster}";
@@ -37,15 +37,20 @@ public sealed partial class EventGenerator
         var spot = service == "search";
         var memory = service == "worker" ? 1024 : 512;
         var az = $"{Region}{"abc"[_rng.Next(3)]}";
-        // How the task ends: crash loops die within a minute, workers are OOM-killed now and then, Spot
-        // capacity is reclaimed, and the rest are replaced by deployments or scale-in after hours.
+        // How the task ends: in the crash loop, most tasks exit within a minute and the rest are killed by the
+        // scheduler for failing the load balancer's health checks after a few minutes (ServiceSchedulerInitiated,
+        // as AWS documents); workers are OOM-killed now and then, Spot capacity is reclaimed, and the rest are
+        // replaced by deployments or scale-in after hours.
         var (lifetime, stopCode, stoppedReason, exitCode, containerReason) = crashLoop
-            ? (30 + _rng.NextDouble() * 60, "EssentialContainerExited", "Essential container in task exited", 1, (string?)null)
+            ? _rng.NextDouble() < 0.35
+                ? (90 + _rng.NextDouble() * 90, "ServiceSchedulerInitiated",
+                    $"Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:{Region}:{Account}:targetgroup/{service}-tg/73e2d6bc24d8a067)", 143, (string?)null)
+                : (30 + _rng.NextDouble() * 60, "EssentialContainerExited", "Essential container in task exited", 1, (string?)null)
             : service == "worker" && _rng.NextDouble() < 0.15
                 ? (600 + _rng.NextDouble() * 7200, "EssentialContainerExited", "Essential container in task exited", 137, (string?)"OutOfMemoryError: Container killed due to memory usage")
                 : spot && _rng.NextDouble() < 0.1
                     ? (1800 + _rng.NextDouble() * 20000, "SpotInterruption", "Your Spot Task was interrupted.", 143, (string?)null)
-                    : (3600 + _rng.NextDouble() * 40000, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment ecs-svc/1234567890123456789)", 137, (string?)null);
+                    : (3600 + _rng.NextDouble() * 40000, "ServiceSchedulerInitiated", $"Scaling activity initiated by (deployment {startedBy})", 137, (string?)null);
         var running = started.AddSeconds(15 + _rng.NextDouble() * 20);
         var stopping = running.AddSeconds(lifetime);
         var stopped = stopping.AddSeconds(5 + _rng.NextDouble() * 30);
@@ -106,7 +111,7 @@ public sealed partial class EventGenerator
                 w.WriteString("memory", memory.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 w.WriteString("platformVersion", "1.4.0");
                 if (v >= 1) w.WriteString("startedAt", Iso(running));
-                w.WriteString("startedBy", service == "worker" ? "events-rule/nightly" : "ecs-svc/1234567890123456789");
+                w.WriteString("startedBy", startedBy);
                 if (v >= 2)
                 {
                     w.WriteString("stoppingAt", Iso(stopping));
@@ -129,19 +134,18 @@ public sealed partial class EventGenerator
         _latest[taskArn] = (states.Count, lastStatus);
     }
 
-    private void Deployment(string service, DateTime at, bool fail)
+    private void Deployment(DeploymentPlan plan)
     {
-        var cluster = Cluster(service);
-        var serviceArn = $"arn:aws:ecs:{Region}:{Account}:service/{cluster}/{service}";
-        var deploymentId = $"ecs-svc/{_rng.NextInt64(1_000_000_000_000_000_000, long.MaxValue)}";
-        void Emit(DateTime t, string type, string name, string reason, string id)
+        var cluster = Cluster(plan.Service);
+        var serviceArn = $"arn:aws:ecs:{Region}:{Account}:service/{cluster}/{plan.Service}";
+        void Emit(DateTime t, string type, string name, string reason)
         {
             Add(t, Json(w =>
             {
                 EnvelopeStart(w, NewId(), "ECS Deployment State Change", "aws.ecs", t, serviceArn);
                 w.WriteString("eventType", type);
                 w.WriteString("eventName", name);
-                w.WriteString("deploymentId", id);
+                w.WriteString("deploymentId", plan.Id);
                 w.WriteString("updatedAt", Iso(t));
                 w.WriteString("reason", reason);
                 w.WriteEndObject();
@@ -149,21 +153,17 @@ public sealed partial class EventGenerator
             }));
             _manifest.Expect("ecs_deployment_events");
         }
-        Emit(at, "INFO", "SERVICE_DEPLOYMENT_IN_PROGRESS", $"ECS deployment {deploymentId} in progress.", deploymentId);
-        if (!fail)
+        Emit(plan.At, "INFO", "SERVICE_DEPLOYMENT_IN_PROGRESS", plan.RollsBack is { } failed
+            ? $"ECS deployment circuit breaker: rolling back to deploymentId {failed.Id}."
+            : $"ECS deployment {plan.Id} in progress.");
+        if (plan.FailedAt is { } failedAt)
         {
-            var done = at.AddMinutes(4 + _rng.NextDouble() * 8);
-            Emit(done, "INFO", "SERVICE_DEPLOYMENT_COMPLETED", $"ECS deployment {deploymentId} completed.", deploymentId);
-            SteadyState(service, done.AddSeconds(30));
+            Emit(failedAt, "ERROR", "SERVICE_DEPLOYMENT_FAILED", "ECS deployment circuit breaker: task failed to start.");
             return;
         }
-        var failed = at.AddMinutes(75);
-        Emit(failed, "ERROR", "SERVICE_DEPLOYMENT_FAILED", "ECS deployment circuit breaker: task failed to start.", deploymentId);
-        var rollback = $"ecs-svc/{_rng.NextInt64(1_000_000_000_000_000_000, long.MaxValue)}";
-        Emit(failed.AddSeconds(5), "INFO", "SERVICE_DEPLOYMENT_IN_PROGRESS", $"ECS deployment circuit breaker: rolling back to deploymentId {deploymentId}.", rollback);
-        var recovered = failed.AddMinutes(6);
-        Emit(recovered, "INFO", "SERVICE_DEPLOYMENT_COMPLETED", $"ECS deployment {rollback} completed.", rollback);
-        SteadyState(service, recovered.AddSeconds(40));
+        var done = plan.RollsBack is null ? plan.At.AddMinutes(4 + _rng.NextDouble() * 8) : plan.At.AddMinutes(6);
+        Emit(done, "INFO", "SERVICE_DEPLOYMENT_COMPLETED", $"ECS deployment {plan.Id} completed.");
+        SteadyState(plan.Service, done.AddSeconds(plan.RollsBack is null ? 30 : 40));
     }
 
     private void SteadyState(string service, DateTime at) => ServiceAction(service, at, "INFO", "SERVICE_STEADY_STATE", null);
@@ -220,9 +220,10 @@ public sealed partial class EventGenerator
         _manifest.Expect("ecs_container_instance_events");
     }
 
-    private void Health(DateTime opened, int dayIndex)
+    private void Health(DateTime opened, DateTime day)
     {
-        var eventArn = $"arn:aws:health:{Region}::event/ECS/AWS_ECS_OPERATIONAL_ISSUE/AWS_ECS_OPERATIONAL_ISSUE_{dayIndex:D3}_{_rng.Next(100000, 999999)}";
+        // Named by the date, so periods generated separately never share an event.
+        var eventArn = $"arn:aws:health:{Region}::event/ECS/AWS_ECS_OPERATIONAL_ISSUE/AWS_ECS_OPERATIONAL_ISSUE_{day:yyyyMMdd}_{_rng.Next(100000, 999999)}";
         var closed = opened.AddMinutes(90 + _rng.Next(60));
         var entities = new[] { "arn:aws:ecs:us-east-1:123456789012:service/prod/payments", "arn:aws:ecs:us-east-1:123456789012:service/prod/checkout" };
         byte[] Version(string status, DateTime updated, bool backup) => Json(w =>
@@ -233,7 +234,7 @@ public sealed partial class EventGenerator
             w.WriteString("eventTypeCode", "AWS_ECS_OPERATIONAL_ISSUE");
             w.WriteString("eventTypeCategory", "issue");
             w.WriteString("eventScopeCode", "ACCOUNT_SPECIFIC");
-            w.WriteString("communicationId", $"comm-{dayIndex}-{eventArn.Length}");
+            w.WriteString("communicationId", $"comm-{day:yyyyMMdd}-{eventArn.Length}");
             w.WriteString("startTime", Rfc1123(opened));
             if (status == "closed") w.WriteString("endTime", Rfc1123(closed));
             w.WriteString("lastUpdatedTime", Rfc1123(updated));
@@ -266,10 +267,13 @@ public sealed partial class EventGenerator
         _manifest.Expect("health_affected_entities", 4);
     }
 
-    private void SupportCase(DateTime opened, int dayIndex)
+    private void SupportCase(DateTime opened, DateTime day)
     {
-        var caseId = $"case-{Account}-muen-2026-{7118885805350839 + dayIndex}";
-        var displayId = (1234563851 + dayIndex).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Numbered by the date, not by the day's place in the run: periods generated with different --start
+        // never share a case, and none shares the documentation samples' ids.
+        var dayNumber = DateOnly.FromDateTime(day).DayNumber;
+        var caseId = $"case-{Account}-muen-{day:yyyy}-{8000000000000000L + dayNumber}";
+        var displayId = (9000000000L + dayNumber).ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, at, origin) in new[] { ("CreateCase", opened, ""), ("AddCommunicationToCase", opened.AddMinutes(25), "AWS"), ("AddCommunicationToCase", opened.AddMinutes(70), "CUSTOMER"), ("ResolveCase", opened.AddHours(3), "") })
         {
             Add(at, Json(w =>

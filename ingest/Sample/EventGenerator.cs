@@ -26,6 +26,9 @@ public sealed partial class EventGenerator(GeneratorOptions options)
     private readonly Dictionary<string, (long Version, string Status)> _latest = new(StringComparer.Ordinal);
     private int _ids;
     private HashSet<Pending> _truncated = [];
+    // Each service's deployment before the first day, then the last that completed: what started its tasks.
+    private readonly Dictionary<string, string> _primary = 
+        Services.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => $"ecs-svc/{5000000000000000000L + x.i}", StringComparer.Ordinal);
 
     private sealed record Pending(DateTime Arrival, byte[] Json, bool IsCopy, bool Truncatable, string? Task = null, long Version = 0);
 
@@ -48,29 +51,58 @@ public sealed partial class EventGenerator(GeneratorOptions options)
 
     private void GenerateDay(DateTime day, DateTime end, int dayIndex)
     {
-        // The incident: on the first day, payments crash-loops from 14:00 to 15:10 after a bad deployment.
+        // The incident: on the first day, a bad deployment of payments (task definition revision 42) starts at
+        // 13:57; from 14:00 to 15:10 its tasks crash on start or fail their load balancer's health checks, until
+        // the circuit breaker fails the deployment at 15:12 and rolls back.
         var incidentStart = day.AddHours(14);
         var incidentEnd = day.AddHours(15).AddMinutes(10);
+        // Deployments are planned first, so that each task names the deployment that started it (startedBy).
+        var plans = new List<DeploymentPlan>();
+        foreach (var service in Services)
+        {
+            var deployments = 1 + _rng.Next(2);
+            for (var d = 0; d < deployments; d++) plans.Add(new DeploymentPlan(service, day.AddSeconds(_rng.NextDouble() * 80000), null, NewDeploymentId()));
+        }
+        DeploymentPlan? bad = null;
+        if (dayIndex == 0)
+        {
+            var failedAt = incidentStart.AddMinutes(-3).AddMinutes(75);
+            bad = new DeploymentPlan("payments", incidentStart.AddMinutes(-3), failedAt, NewDeploymentId());
+            plans.Add(bad);
+            plans.Add(new DeploymentPlan("payments", failedAt.AddSeconds(5), null, NewDeploymentId(), RollsBack: bad));
+        }
+        plans.Sort((a, b) => a.At.CompareTo(b.At));
+
         var tasks = Math.Max(1, options.TaskEventsPerDay / 4);
         for (var i = 0; i < tasks; i++)
         {
             var service = Pick();
             var started = day.AddSeconds(_rng.NextDouble() * 86400);
             var crashLoop = dayIndex == 0 && service == "payments" && started >= incidentStart && started < incidentEnd;
-            Task(service, started, crashLoop, end);
+            var startedBy = service == "worker" ? "events-rule/nightly"
+                : crashLoop ? bad!.Id
+                : plans.LastOrDefault(p => p.Service == service && p.At <= started && p.FailedAt is null)?.Id ?? _primary[service];
+            Task(service, started, crashLoop, end, startedBy);
         }
-        foreach (var service in Services)
+        // The bad deployment keeps replacing its failed tasks, one every few minutes, whatever the day's volume.
+        if (bad is not null)
+            for (var t = incidentStart.AddMinutes(_rng.NextDouble() * 3); t < incidentEnd; t = t.AddMinutes(3 + _rng.NextDouble() * 4))
+                Task("payments", t, crashLoop: true, end, bad.Id);
+        foreach (var plan in plans)
         {
-            var deployments = 1 + _rng.Next(2);
-            for (var d = 0; d < deployments; d++)
-                Deployment(service, day.AddSeconds(_rng.NextDouble() * 80000), fail: false);
+            Deployment(plan);
+            if (plan.FailedAt is null) _primary[plan.Service] = plan.Id;
         }
-        if (dayIndex == 0) Deployment("payments", incidentStart.AddMinutes(-3), fail: true);
         for (var p = 0; p < 2 + _rng.Next(3); p++) PlacementFailure(Services[_rng.Next(Services.Length)], day.AddSeconds(_rng.NextDouble() * 86000));
         for (var c = 0; c < 3; c++) ContainerInstance(day.AddSeconds(_rng.NextDouble() * 86000), c);
-        Health(day.AddHours(13).AddMinutes(50 + _rng.Next(10)), dayIndex);
-        SupportCase(day.AddHours(14).AddMinutes(20), dayIndex);
+        Health(day.AddHours(13).AddMinutes(50 + _rng.Next(10)), day);
+        SupportCase(day.AddHours(14).AddMinutes(20), day);
     }
+
+    /// <summary>A deployment of the day: when it starts, when it fails (null if it completes), and the deployment it rolls back.</summary>
+    private sealed record DeploymentPlan(string Service, DateTime At, DateTime? FailedAt, string Id, DeploymentPlan? RollsBack = null);
+
+    private string NewDeploymentId() => $"ecs-svc/{_rng.NextInt64(1_000_000_000_000_000_000, long.MaxValue)}";
 
     private string Pick()
     {
