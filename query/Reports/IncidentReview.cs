@@ -2,19 +2,19 @@ using System.Globalization;
 using System.Text;
 using Analytics.Query.Engines;
 using Analytics.Query.Output;
+using Analytics.Schemas.Semantics;
 
 namespace Analytics.Query.Reports;
 
 /// <summary>
-/// A post-incident review in Markdown, for one window and optionally one cluster or service: the window, a
-/// summary of impact, the timeline, stop reasons, deployments, Health events, Support cases, and the
-/// questions the review should answer. Every figure comes from the catalog queries, so the document says
-/// what <c>run</c> would.
+/// A post-incident review in Markdown, for one window and optionally one cluster or service: the window, the
+/// state at its start (what was already going on), a summary of impact, the key times (first signal, detection,
+/// mitigation, recovery), what changed just before, contributing factors, the timeline, stop reasons,
+/// deployments, Health events, Support cases, and the questions the review should answer. Every figure comes
+/// from the catalog queries, so the document says what <c>run</c> would.
 /// </summary>
 public static class IncidentReview
 {
-    private static readonly string[] Abnormal = ["EssentialContainerExited", "TaskFailedToStart", "SpotInterruption", "TerminationNotice"];
-
     /// <summary>Writes the review of [<paramref name="from"/>, <paramref name="to"/>).</summary>
     /// <exception cref="ArgumentException">The window or a filter is invalid; names the parameter.</exception>
     public static async Task<string> WriteAsync(IQueryEngine engine, DateTime from, DateTime to, string? cluster, string? service, CancellationToken cancellationToken)
@@ -44,8 +44,25 @@ public static class IncidentReview
         md.Append(CultureInfo.InvariantCulture, $"- From {Display(from)} to {Display(to)} ({(to - from).TotalMinutes:N0} minutes, end exclusive)\n");
         md.Append(CultureInfo.InvariantCulture, $"- Scope: {(scope.Length == 0 ? "every cluster and service" : scope)}; Health events and Support cases are account-wide\n\n");
 
+        md.Append("## State at the window's start\n\n");
+        foreach (var line in StateAtStart(deployments, health, from)) md.Append("- ").Append(line).Append('\n');
+        md.Append('\n');
+
         md.Append("## Summary of impact\n\n");
         foreach (var line in Impact(stops, ooms, loops, deployments, placements, health, cases, recovery, from, to)) md.Append("- ").Append(line).Append('\n');
+        md.Append('\n');
+
+        var times = KeyTimes.From(timeline, stops, deployments, cases, recovery);
+        md.Append("## Detection, mitigation and recovery\n\n");
+        foreach (var line in times.Lines()) md.Append("- ").Append(line).Append('\n');
+        md.Append('\n');
+
+        md.Append("## What changed just before\n\n");
+        foreach (var line in Changes(deployments, times.FirstSignal ?? from)) md.Append("- ").Append(line).Append('\n');
+        md.Append('\n');
+
+        md.Append("## Contributing factors\n\n");
+        foreach (var line in Factors(health, service)) md.Append("- ").Append(line).Append('\n');
         md.Append('\n');
 
         md.Append("## Timeline\n\n");
@@ -56,7 +73,7 @@ public static class IncidentReview
         await Table(md, timeline.Where(Notable, "event_time", "source", "severity", "service_name", "summary"), cancellationToken).ConfigureAwait(false);
 
         md.Append("## Stop reasons\n\n");
-        await Table(md, stops.Columns("service_name", "stop_code", "reason_family", "exit_code", "tasks", "first_stopped_at", "last_stopped_at"), cancellationToken).ConfigureAwait(false);
+        await Table(md, stops.Columns("service_name", "stop_class", "stop_code", "reason_family", "exit_code", "tasks", "first_stopped_at", "last_stopped_at"), cancellationToken).ConfigureAwait(false);
         if (ooms.Rows.Count > 0)
         {
             md.Append("Out-of-memory kills, with the containers' memory settings:\n\n");
@@ -64,10 +81,10 @@ public static class IncidentReview
         }
 
         md.Append("## Deployments\n\n");
-        await Table(md, deployments.Columns("service_name", "deployment_id", "started_at", "ended_at", "duration_seconds", "outcome", "last_reason"), cancellationToken).ConfigureAwait(false);
+        await Table(md, deployments.Columns("service_name", "deployment_id", "started_at", "ended_at", "outcome", "is_rollback", "rolled_back_by", "task_revisions", "failed_tasks", "last_reason"), cancellationToken).ConfigureAwait(false);
 
         md.Append("## AWS Health events\n\n");
-        await Table(md, health.Columns("service", "event_type_code", "status_code", "event_region", "start_time", "end_time", "affected_entities", "overlapping_task_failures"), cancellationToken).ConfigureAwait(false);
+        await Table(md, health.Columns("service", "event_type_code", "status_at_start", "status_code", "event_region", "start_time", "end_time", "impaired_entities", "impaired_in_window", "named_ecs", "overlapping_task_failures"), cancellationToken).ConfigureAwait(false);
 
         // Case subjects and bodies are personal data: the review names cases, not their contents.
         md.Append("## AWS Support cases\n\n");
@@ -78,26 +95,50 @@ public static class IncidentReview
         return md.ToString();
     }
 
+    private static IEnumerable<string> StateAtStart(Answer deployments, Answer health, DateTime from)
+    {
+        var any = false;
+        foreach (var h in health.Rows.Where(h => h["status_at_start"] is "open" or "upcoming"))
+        {
+            any = true;
+            yield return $"AWS Health {h["event_type_code"]} was already {h["status_at_start"]} (since {Display(h["start_time"])}){(h["named_ecs"] is string named ? $", naming {named}" : "")}; at the window's end: {h["status_code"]}.";
+        }
+        foreach (var d in deployments.Rows.Where(d => d["started_at"] is DateTime started && started < from))
+        {
+            any = true;
+            yield return $"Deployment {d["deployment_id"]} of {d["service_name"]} was under way (started {Display(d["started_at"])}{Revisions(d, ", ")}); it {Outcome(d)}.";
+        }
+        if (!any) yield return "Nothing was already under way: no Health event open and no deployment in progress.";
+    }
+
     private static IEnumerable<string> Impact(Answer stops, Answer ooms, Answer loops, Answer deployments, Answer placements, Answer health, Answer cases, Answer recovery, DateTime from, DateTime to)
     {
-        var abnormal = stops.Rows.Where(r => Abnormal.Contains((string?)r["stop_code"])).ToList();
-        var byCode = abnormal.GroupBy(r => (string)r["stop_code"]!).Select(g => $"{g.Sum(r => (long)r["tasks"]!):N0} {g.Key}").ToList();
+        var abnormal = stops.Rows.Where(r => StopClass.IsAbnormal((string?)r["stop_class"])).ToList();
+        var byClass = abnormal.GroupBy(r => (string)r["stop_class"]!).OrderBy(g => StopClass.All.ToList().IndexOf(g.Key))
+            .Select(g => $"{g.Sum(r => (long)r["tasks"]!):N0} {g.Key}").ToList();
         var services = abnormal.Select(r => (string?)r["service_name"]).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         yield return abnormal.Count == 0
             ? "No task stopped abnormally."
-            : $"{abnormal.Sum(r => (long)r["tasks"]!):N0} tasks stopped abnormally ({string.Join(", ", byCode)}) in {string.Join(", ", services)}.";
+            : $"{abnormal.Sum(r => (long)r["tasks"]!):N0} tasks stopped abnormally ({string.Join(", ", byClass)}) in {string.Join(", ", services)}.";
         var oomKills = ooms.Rows.Sum(r => (long)r["oom_kills"]!);
         if (oomKills > 0) yield return $"{oomKills:N0} containers were killed for running out of memory.";
         foreach (var loop in loops.Rows)
-            yield return $"Crash loop: {loop["service_name"]} had {loop["crashes"]:N0} tasks stop within minutes of starting, from {Display(loop["first_crash_at"])} to {Display(loop["last_crash_at"])} (task definition revision {loop["task_revisions"]}).";
-        var outcomes = deployments.Rows.GroupBy(r => (string)r["outcome"]!).Select(g => $"{g.Count()} {g.Key.Replace('_', ' ')}").ToList();
-        if (outcomes.Count > 0) yield return $"Deployments: {string.Join(", ", outcomes)}.";
-        foreach (var failed in deployments.Rows.Where(r => (string?)r["outcome"] == "failed"))
-            yield return $"Deployment {failed["deployment_id"]} of {failed["service_name"]} failed at {Display(failed["ended_at"])}: {failed["last_reason"]}";
+            yield return $"Crash loop: {loop["failures"]:N0} tasks of {loop["service_name"]} (task definition revision {loop["task_revision"]}) failed ({loop["stop_classes"]}) from {Display(loop["first_failure_at"])} to {Display(loop["last_failure_at"])}{((long)loop["never_started"]! > 0 ? $"; {loop["never_started"]:N0} never started" : "")}.";
+        var own = deployments.Rows.Where(d => d["is_rollback"] is not true).ToList();
+        var outcomes = own.GroupBy(r => (string)r["outcome"]!).Select(g => $"{g.Count()} {g.Key.Replace('_', ' ')}").ToList();
+        var rollbacks = deployments.Rows.Count(d => d["is_rollback"] is true);
+        if (outcomes.Count > 0) yield return $"Deployments: {string.Join(", ", outcomes)}{(rollbacks > 0 ? $"; {rollbacks} rolled back by the circuit breaker" : "")}.";
+        foreach (var failed in own.Where(r => (string?)r["outcome"] == "failed"))
+        {
+            var rollback = deployments.Rows.FirstOrDefault(d => (string?)d["deployment_id"] == (string?)failed["rolled_back_by"]);
+            yield return $"Deployment {failed["deployment_id"]} of {failed["service_name"]}{Revisions(failed)} failed at {Display(failed["ended_at"])}: {failed["last_reason"]}"
+                + $" {failed["failed_tasks"]:N0} of its tasks failed in the window."
+                + (rollback is null ? "" : $" Rolled back by {rollback["deployment_id"]}, {Outcome(rollback)}.");
+        }
         var placementEvents = placements.Rows.Sum(r => (long)r["events"]!);
         if (placementEvents > 0) yield return $"{placementEvents:N0} task placement failures or start impairments.";
         if (health.Rows.Count > 0)
-            yield return $"{health.Rows.Count} AWS Health event(s): {string.Join("; ", health.Rows.Select(h => $"{h["event_type_code"]} ({h["status_code"]}, {h["overlapping_task_failures"]} overlapping task failures)"))}.";
+            yield return $"{health.Rows.Count} AWS Health event(s) active: {string.Join("; ", health.Rows.Select(h => $"{h["event_type_code"]} ({h["status_at_start"] ?? "not yet published"} at the start, {h["status_code"]} at the end, {h["overlapping_task_failures"]} overlapping task failures)"))}.";
         var opened = cases.Rows.Count(c => c["time_created"] is DateTime t && t >= from && t < to);
         if (cases.Rows.Count > 0) yield return $"{opened} Support case(s) opened in the window; {cases.Rows.Count(c => (bool?)c["is_open"] == true)} open at its end.";
         foreach (var r in recovery.Rows)
@@ -105,6 +146,40 @@ public static class IncidentReview
                 ? $"{r["service_name"]} reached steady state at {Display(steady)}, {r["minutes_to_recover"]} minutes after its first failure ({Display(r["first_failure_at"])})."
                 : $"{r["service_name"]} did not reach steady state after its last failure ({Display(r["last_failure_at"])}) within the window.";
     }
+
+    private static IEnumerable<string> Changes(Answer deployments, DateTime firstSignal)
+    {
+        var before = deployments.Rows.Where(d => d["is_rollback"] is not true && d["started_at"] is DateTime t && t <= firstSignal)
+            .OrderByDescending(d => (DateTime)d["started_at"]!).ToList();
+        if (before.Count == 0)
+        {
+            yield return $"No deployment started before the first signal ({Display(firstSignal)}) within the look-back.";
+            yield break;
+        }
+        foreach (var d in before)
+            yield return $"{Display(d["started_at"])}: deployment {d["deployment_id"]} of {d["service_name"]}{Revisions(d)}, {((DateTime)firstSignal - (DateTime)d["started_at"]!).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}.";
+    }
+
+    private static IEnumerable<string> Factors(Answer health, string? service)
+    {
+        var named = health.Rows.Where(h => h["named_ecs"] is string n && (service is null || n.Split(',').Any(x => x.EndsWith("/" + service, StringComparison.Ordinal)))).ToList();
+        foreach (var h in named)
+            yield return $"AWS Health {h["event_type_code"]} names {h["named_ecs"]} ({Display(h["start_time"])} to {(h["end_time"] is null ? "still open" : Display(h["end_time"]))}); {h["overlapping_task_failures"]} task failures of those overlap it.";
+        foreach (var h in health.Rows.Except(named).Where(h => (long)h["overlapping_task_failures"]! > 0))
+            yield return $"AWS Health {h["event_type_code"]} in {h["event_region"]} ({h["overlap_basis"]}-wide match) overlaps {h["overlapping_task_failures"]} task failures.";
+        if (named.Count == 0 && !health.Rows.Any(h => (long)h["overlapping_task_failures"]! > 0))
+            yield return "No AWS Health event names these services or overlaps their failures.";
+    }
+
+    private static string Revisions(Dictionary<string, object?> deployment, string? separator = null) =>
+        deployment["task_revisions"] is string r && r.Length > 0 ? separator is null ? $" (task definition revision {r})" : $"{separator}task definition revision {r}" : "";
+
+    private static string Outcome(Dictionary<string, object?> deployment) => (string?)deployment["outcome"] switch
+    {
+        "failed" => $"failed at {Display(deployment["ended_at"])}",
+        "completed" => $"completed at {Display(deployment["ended_at"])}",
+        _ => "was still in progress at the window's end",
+    };
 
     private static IEnumerable<string> Questions(Answer stops, Answer loops, Answer deployments, Answer health, Answer cases, Answer recovery)
     {
@@ -131,5 +206,5 @@ public static class IncidentReview
 
     private static string Iso(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static string Display(object? value) => value is DateTime t ? t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : Cells.Display(value);
+    internal static string Display(object? value) => value is DateTime t ? t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : Cells.Display(value);
 }

@@ -15,10 +15,13 @@ public sealed class WeeklyReport
     /// <summary>The measures, in report order: column name and label.</summary>
     public static readonly IReadOnlyList<(string Column, string Label)> Measures =
     [
+        ("health_check_failures", "Health-check kills"),
         ("container_exits", "Essential container exits"),
-        ("failed_starts", "Tasks failed to start"),
         ("oom_kills", "OOM kills"),
+        ("failed_starts", "Tasks failed to start"),
         ("spot_interruptions", "Spot interruptions"),
+        ("infrastructure_stops", "Infrastructure stops"),
+        ("deployments", "Deployments"),
         ("failed_deployments", "Failed deployments"),
         ("health_events", "AWS Health events"),
         ("support_cases", "Support cases opened"),

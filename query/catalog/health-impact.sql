@@ -1,50 +1,141 @@
--- AWS Health events active in the window, each at its latest version: status, affected entities (and how
--- many are still impaired), and the ECS failures that overlap it: tasks stopped by an essential container
--- exit, a failed start, an OOM kill or a Spot interruption between the event's start and its end (or the
--- end of the window), in the event's region, optionally of one cluster or service.
+-- AWS Health events active in the window: each event open (or upcoming and due) at its start, or updated
+-- inside it, once, with its status at the window's start (null when first published inside it) and at its
+-- end, the versions published inside it, its affected entities (impaired at the window's end, and impaired at
+-- any time in it), and the ECS task failures that overlap it (a stop of a failure class, or an infrastructure,
+-- Spot or unexplained stop, between the event's start and end, clipped to the window). Failures are matched to
+-- the entities the event names where it names ECS ones (a service ARN, CLUSTER/SERVICE as ECS retirement
+-- notices give it, a cluster ARN); an event that names no entity is matched by its region; one that names
+-- only other entities (an EC2 instance, a volume) overlaps no task here (overlap_basis says which;
+-- named_ecs lists the CLUSTER/SERVICE or CLUSTER it names). Versions
+-- are read from lookback_days before the window: an event not updated since is not seen. Changed: events
+-- opened before the window and still open were missing; impaired_entities counted an entity impaired in any
+-- version; overlapping failures were matched by region alone, for every event.
 --
--- @param from     timestamp  required  Start of the window (UTC, inclusive)
--- @param to       timestamp  required  End of the window (UTC, exclusive)
--- @param cluster  string     optional  Count only this cluster's overlapping failures (name)
--- @param service  string     optional  Count only this service's overlapping failures (name)
+-- @param from           timestamp  required    Start of the window (UTC, inclusive)
+-- @param to             timestamp  required    End of the window (UTC, exclusive)
+-- @param cluster        string     optional    Count only this cluster's overlapping failures (name)
+-- @param service        string     optional    Count only this service's overlapping failures (name)
+-- @param lookback_days  integer    default 14  Days before the window read to know each event's state at its start
 WITH versions AS (
-    SELECT h.*, row_number() OVER (PARTITION BY event_arn ORDER BY last_updated_time DESC, event_time DESC, origin) AS rn
+    SELECT h.*, coalesce(last_updated_time, event_time) AS version_time
     FROM health_events h
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to
 ),
 latest AS (
-    SELECT * FROM versions WHERE rn = 1
+    SELECT * FROM (
+        SELECT v.*, row_number() OVER (PARTITION BY event_arn ORDER BY version_time DESC, event_time DESC, origin) AS rn
+        FROM versions v
+    ) ranked
+    WHERE rn = 1
 ),
-entities AS (
-    SELECT event_arn, count(DISTINCT entity_value) AS affected_entities,
-           count(DISTINCT CASE WHEN entity_status = 'IMPAIRED' THEN entity_value END) AS impaired_entities
-    FROM health_affected_entities
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
+at_start AS (
+    SELECT event_arn, max_by(status_code, version_time) AS status_at_start
+    FROM versions
+    WHERE event_time < :from
     GROUP BY event_arn
 ),
+changes AS (
+    SELECT event_arn, count(DISTINCT version_time) AS versions_in_window
+    FROM versions
+    WHERE event_time >= :from
+    GROUP BY event_arn
+),
+active AS (
+    SELECT l.*, s.status_at_start, coalesce(c.versions_in_window, 0) AS versions_in_window
+    FROM latest l
+    LEFT JOIN at_start s ON s.event_arn = l.event_arn
+    LEFT JOIN changes c ON c.event_arn = l.event_arn
+    WHERE c.versions_in_window > 0
+       OR s.status_at_start = 'open'
+       OR (s.status_at_start = 'upcoming' AND coalesce(l.start_time, l.version_time) < ${to})
+),
+entity_versions AS (
+    SELECT event_arn, entity_value, entity_status, event_time, coalesce(last_updated_time, event_time) AS version_time
+    FROM health_affected_entities
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to
+),
+entity_state AS (
+    SELECT event_arn, entity_value,
+           max_by(entity_status, version_time) AS status_at_end,
+           max_by(entity_status, version_time) FILTER (WHERE event_time < ${from}) AS status_at_start,
+           count_if(event_time >= ${from} AND entity_status = 'IMPAIRED') AS impaired_versions_in_window
+    FROM entity_versions
+    GROUP BY event_arn, entity_value
+),
+entities AS (
+    SELECT event_arn, count(*) AS affected_entities,
+           count_if(status_at_end = 'IMPAIRED') AS impaired_entities,
+           count_if(status_at_start = 'IMPAIRED' OR impaired_versions_in_window > 0) AS impaired_in_window
+    FROM entity_state
+    GROUP BY event_arn
+),
+-- What each named entity is in ECS terms: a service (cluster and service) or a whole cluster.
+targets AS (
+    SELECT DISTINCT e.event_arn,
+           coalesce(nullif(regexp_extract(e.entity_value, '^arn:[^:]+:ecs:[^:]*:[^:]*:service/([^/]+)/([^/]+)$', 1), ''),
+                    CASE WHEN a.service = 'ECS' THEN nullif(regexp_extract(e.entity_value, '^([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)$', 1), '') END,
+                    nullif(regexp_extract(e.entity_value, '^arn:[^:]+:ecs:[^:]*:[^:]*:cluster/([^/]+)$', 1), '')) AS cluster_name,
+           coalesce(nullif(regexp_extract(e.entity_value, '^arn:[^:]+:ecs:[^:]*:[^:]*:service/([^/]+)/([^/]+)$', 2), ''),
+                    CASE WHEN a.service = 'ECS' THEN nullif(regexp_extract(e.entity_value, '^([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)$', 2), '') END) AS service_name
+    FROM entity_state e
+    JOIN active a ON a.event_arn = e.event_arn
+),
 failures AS (
-    SELECT region, task_arn, min(stopped_at) AS stopped_at
+    SELECT region, cluster_name, service_name, task_arn, min(coalesce(stopped_at, event_time)) AS stopped_at
     FROM ecs_task_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
       AND last_status = 'STOPPED'
-      AND stop_code IN ('EssentialContainerExited', 'TaskFailedToStart', 'SpotInterruption', 'TerminationNotice')
-    GROUP BY region, task_arn
+      AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start',
+                         'infrastructure', 'spot_interruption', 'other')
+    GROUP BY region, cluster_name, service_name, task_arn
+),
+named AS (
+    SELECT event_arn, array_join(array_agg(DISTINCT cluster_name || coalesce('/' || service_name, '') ORDER BY cluster_name || coalesce('/' || service_name, '')), ',') AS named_ecs
+    FROM targets
+    WHERE cluster_name IS NOT NULL
+    GROUP BY event_arn
+),
+basis AS (
+    SELECT a.event_arn,
+           CASE WHEN NOT EXISTS (SELECT 1 FROM entity_state e WHERE e.event_arn = a.event_arn) THEN 'region'
+                WHEN EXISTS (SELECT 1 FROM targets t WHERE t.event_arn = a.event_arn AND t.cluster_name IS NOT NULL) THEN 'entity'
+                ELSE 'none' END AS overlap_basis
+    FROM active a
+),
+overlapping AS (
+    SELECT DISTINCT t.event_arn, f.task_arn, f.stopped_at
+    FROM targets t
+    JOIN failures f ON f.cluster_name = t.cluster_name AND (t.service_name IS NULL OR f.service_name = t.service_name)
+    UNION
+    SELECT a.event_arn, f.task_arn, f.stopped_at
+    FROM active a
+    JOIN basis b ON b.event_arn = a.event_arn AND b.overlap_basis = 'region'
+    JOIN failures f ON f.region = coalesce(a.event_region, a.region)
 )
-SELECT l.event_arn, l.service, l.event_type_code, l.event_type_category, l.status_code,
-       coalesce(l.event_region, l.region) AS event_region, l.start_time, l.end_time, l.last_updated_time,
-       coalesce(e.affected_entities, 0) AS affected_entities, coalesce(e.impaired_entities, 0) AS impaired_entities,
-       count(f.task_arn) AS overlapping_task_failures,
-       l.description
-FROM latest l
-LEFT JOIN entities e ON e.event_arn = l.event_arn
-LEFT JOIN failures f ON f.region = coalesce(l.event_region, l.region)
-    AND f.stopped_at >= coalesce(l.start_time, l.last_updated_time)
-    AND f.stopped_at < coalesce(l.end_time, ${to})
-GROUP BY l.event_arn, l.service, l.event_type_code, l.event_type_category, l.status_code, coalesce(l.event_region, l.region),
-         l.start_time, l.end_time, l.last_updated_time, e.affected_entities, e.impaired_entities, l.description
-ORDER BY coalesce(l.start_time, l.last_updated_time), l.event_arn
+SELECT a.event_arn, a.service, a.event_type_code, a.event_type_category, a.event_scope_code, a.severity,
+       a.status_at_start, a.status_code, a.versions_in_window,
+       coalesce(a.event_region, a.region) AS event_region, a.start_time, a.end_time, a.last_updated_time,
+       coalesce(e.affected_entities, 0) AS affected_entities,
+       coalesce(e.impaired_entities, 0) AS impaired_entities,
+       coalesce(e.impaired_in_window, 0) AS impaired_in_window,
+       n.named_ecs,
+       b.overlap_basis,
+       count(o.task_arn) AS overlapping_task_failures,
+       a.description
+FROM active a
+JOIN basis b ON b.event_arn = a.event_arn
+LEFT JOIN entities e ON e.event_arn = a.event_arn
+LEFT JOIN named n ON n.event_arn = a.event_arn
+LEFT JOIN overlapping o ON o.event_arn = a.event_arn
+    AND o.stopped_at >= greatest(coalesce(a.start_time, a.version_time), ${from})
+    AND o.stopped_at < least(coalesce(a.end_time, ${to}), ${to})
+GROUP BY a.event_arn, a.service, a.event_type_code, a.event_type_category, a.event_scope_code, a.severity,
+         a.status_at_start, a.status_code, a.versions_in_window, coalesce(a.event_region, a.region),
+         a.start_time, a.end_time, a.last_updated_time, e.affected_entities, e.impaired_entities, e.impaired_in_window,
+         n.named_ecs, b.overlap_basis, a.description
+ORDER BY coalesce(a.start_time, a.last_updated_time), a.event_arn

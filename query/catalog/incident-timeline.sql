@@ -2,7 +2,10 @@
 -- exit codes), deployments, service actions, container-instance changes, Health events and their updates,
 -- and Support cases opened or updated. The cluster and service filters narrow the ECS rows; Health and
 -- Support rows are account-wide and always listed. Each task stop is listed once (its first STOPPED
--- version); each Health event version once, whichever way it was observed.
+-- version); each Health event version once, whichever way it was observed. Severity is the lake's own
+-- severity column, mapped once at ingest from each source (ECS eventType, the task's stop class, a Health
+-- event's category and status). Changed: ECS WARN events were ranked info (lower('WARN') is 'warn'), and
+-- tasks killed for failing health checks were info; task summaries now start with the stop class.
 --
 -- @param from          timestamp                   required      Start of the window (UTC, inclusive)
 -- @param to            timestamp                   required      End of the window (UTC, exclusive)
@@ -29,20 +32,18 @@ exit_codes AS (
     GROUP BY task_arn, task_version
 ),
 health AS (
-    SELECT event_arn, service, event_type_code, event_type_category, status_code, event_region, last_updated_time,
+    SELECT event_arn, service, event_type_code, severity, status_code, event_region, last_updated_time,
            max(event_time) AS event_time
     FROM health_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
-    GROUP BY event_arn, service, event_type_code, event_type_category, status_code, event_region, last_updated_time
+    GROUP BY event_arn, service, event_type_code, severity, status_code, event_region, last_updated_time
 )
 SELECT * FROM (
     SELECT s.event_time, 'ecs_task' AS source,
-           CASE WHEN e.oom > 0 OR s.stop_code IN ('EssentialContainerExited', 'TaskFailedToStart') THEN 'error'
-                WHEN s.stop_code IN ('SpotInterruption', 'TerminationNotice') THEN 'warning'
-                ELSE 'info' END AS severity,
+           s.severity,
            s.cluster_name, coalesce(s.service_name, s.task_group) AS service_name,
-           'Task ' || s.task_id || ' stopped (' || coalesce(s.stop_code, 'no stop code') || '): ' || coalesce(s.stopped_reason, '')
+           'Task ' || s.task_id || ' stopped (' || coalesce(s.stop_class, 'other') || ', ' || coalesce(s.stop_code, 'no stop code') || '): ' || coalesce(s.stopped_reason, '')
                || CASE WHEN e.exits IS NULL THEN '' ELSE '; exit codes ' || e.exits END
                || CASE WHEN e.oom > 0 THEN '; OutOfMemoryError' ELSE '' END AS summary,
            s.task_arn AS reference
@@ -50,7 +51,7 @@ SELECT * FROM (
     LEFT JOIN exit_codes e ON e.task_arn = s.task_arn AND e.task_version = s.task_version
     WHERE s.rn = 1
     UNION ALL
-    SELECT event_time, 'ecs_deployment', lower(event_type), cluster_name, service_name,
+    SELECT event_time, 'ecs_deployment', severity, cluster_name, service_name,
            event_name || ' ' || deployment_id || coalesce(': ' || reason, ''), deployment_id
     FROM ecs_deployment_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
@@ -58,7 +59,7 @@ SELECT * FROM (
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
     UNION ALL
-    SELECT event_time, 'ecs_service', lower(event_type), cluster_name, service_name,
+    SELECT event_time, 'ecs_service', severity, cluster_name, service_name,
            event_name || coalesce(': ' || reason, ''), service_arn
     FROM ecs_service_actions
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
@@ -66,8 +67,7 @@ SELECT * FROM (
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
     UNION ALL
-    SELECT event_time, 'ecs_container_instance',
-           CASE WHEN agent_connected = false OR status <> 'ACTIVE' THEN 'warning' ELSE 'info' END,
+    SELECT event_time, 'ecs_container_instance', severity,
            cluster_name, CAST(NULL AS varchar),
            'Container instance ' || coalesce(ec2_instance_id, container_instance_arn) || ' ' || coalesce(status, '')
                || CASE WHEN agent_connected = false THEN ', agent disconnected' ELSE '' END,
@@ -78,9 +78,7 @@ SELECT * FROM (
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND :service IS NULL
     UNION ALL
-    SELECT event_time, 'health',
-           CASE WHEN event_type_category = 'issue' AND status_code = 'open' THEN 'error'
-                WHEN event_type_category = 'issue' THEN 'warning' ELSE 'info' END,
+    SELECT event_time, 'health', severity,
            CAST(NULL AS varchar), CAST(NULL AS varchar),
            'AWS Health ' || coalesce(service, '') || ' ' || coalesce(event_type_code, '') || ' ' || coalesce(status_code, '')
                || coalesce(' in ' || event_region, ''),

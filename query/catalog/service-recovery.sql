@@ -1,22 +1,23 @@
--- Per service, for the incident window: the first and last failure (a task stopped by an essential
--- container exit, a failed start, or an OOM kill; a failed deployment; a placement failure), the first
--- SERVICE_STEADY_STATE after the last failure, and the minutes from the first failure to it. A service
--- with no steady state after its last failure has not recovered in the window (null). A stopped task
--- counts once however many of its versions say STOPPED.
+-- Per service, for the incident window: the first and last failure (a task stopped for a failure class:
+-- health_check_failed, out_of_memory, essential_container_exited or failed_to_start; a failed deployment; a
+-- placement failure), the first SERVICE_STEADY_STATE after the last failure, and the minutes from the first
+-- failure to it. A service with no steady state after its last failure has not recovered in the window
+-- (null). A stopped task counts once however many of its versions say STOPPED. Changed: tasks killed for
+-- failing health checks were not failures.
 --
 -- @param from     timestamp  required  Start of the window (UTC, inclusive)
 -- @param to       timestamp  required  End of the window (UTC, exclusive)
 -- @param cluster  string     optional  Only this cluster (name)
 -- @param service  string     optional  Only this service (name)
 WITH failures AS (
-    SELECT cluster_name, service_name, task_arn AS failure_id, stopped_at AS failed_at
+    SELECT cluster_name, service_name, task_arn AS failure_id, coalesce(stopped_at, event_time) AS failed_at
     FROM ecs_task_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
       AND service_name IS NOT NULL AND last_status = 'STOPPED'
-      AND stop_code IN ('EssentialContainerExited', 'TaskFailedToStart')
+      AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')
     UNION ALL
     SELECT cluster_name, service_name, deployment_id, event_time
     FROM ecs_deployment_events

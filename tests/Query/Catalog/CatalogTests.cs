@@ -78,14 +78,14 @@ public sealed partial class CatalogTests
     {
         var query = QueryCatalog.Default.Get("crash-loops");
         var ex = Assert.Throws<ArgumentException>(() => ParameterParser.Parse(query,
-            [new("from", "yesterday"), new("minutes", "five"), new("colour", "red"), new("service", "a"), new("service", "b")]));
+            [new("from", "yesterday"), new("min_stops", "five"), new("colour", "red"), new("service", "a"), new("service", "b")]));
         Assert.Equal("""
             Invalid parameters for crash-loops:
-              unknown parameter 'colour' for crash-loops; it takes: from, to, cluster, service, minutes, min_stops
+              unknown parameter 'colour' for crash-loops; it takes: from, to, cluster, service, min_stops
               parameter 'service' is given more than once
               parameter 'from' is 'yesterday': expected an ISO 8601 timestamp such as 2026-11-02T14:00:00Z (no offset means UTC)
               parameter 'to' is required: End of the window (UTC, exclusive) (timestamp)
-              parameter 'minutes' is 'five': expected a whole number
+              parameter 'min_stops' is 'five': expected a whole number
             """.ReplaceLineEndings("\n"), ex.Message);
     }
 

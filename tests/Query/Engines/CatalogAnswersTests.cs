@@ -92,32 +92,66 @@ public sealed class CatalogAnswersTests(QueryLake lake)
         Assert.Equal(expected.OrderBy(k => k.Key), actual.OrderBy(k => k.Key));
     }
 
-    [Fact]
-    public async Task CrashLoops_ServicesWithRepeatedQuickStops()
+    // A failure as AWS's stopped-task guide describes them: an essential container that exited non-zero, a
+    // container killed for memory, a task killed for failing its health checks, a task that failed to start.
+    private static bool Failed(JsonElement task)
     {
-        var expected = Stopped()
-            .Where(t => QueryLake.Str(t, "startedAt") is not null && QueryLake.Str(t, "stoppedAt") is not null
-                && Time(t, "stoppedAt") - Time(t, "startedAt") <= TimeSpan.FromMinutes(5))
-            .GroupBy(Service).Where(g => g.Count() >= 3).ToDictionary(g => g.Key!, g => (long)g.Count());
-        var rows = await lake.RunAsync("crash-loops", [.. QueryLake.WholeRange, ("minutes", "5"), ("min_stops", "3")]);
-        Assert.NotEmpty(expected);
-        Assert.Equal(expected.OrderBy(k => k.Key), rows.ToDictionary(r => (string)r["service_name"]!, r => (long)r["crashes"]!).OrderBy(k => k.Key));
+        var containers = task.GetProperty("containers").EnumerateArray().ToList();
+        var reason = QueryLake.Str(task, "stoppedReason") ?? "";
+        return QueryLake.Str(task, "stopCode") switch
+        {
+            "TaskFailedToStart" => true,
+            "EssentialContainerExited" => containers.Any(c => c.TryGetProperty("exitCode", out var x) && x.GetInt32() != 0),
+            "ServiceSchedulerInitiated" => reason.Contains("failed ELB health checks", StringComparison.Ordinal) || reason.Contains("failed container health checks", StringComparison.Ordinal),
+            _ => false,
+        };
+    }
+
+    private static int? Revision(JsonElement task) => int.Parse(task.GetProperty("taskDefinitionArn").GetString()!.Split(':')[^1], CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task CrashLoops_RepeatedFailuresOfOneServiceAndRevision()
+    {
+        var expected = Stopped().Where(Failed).GroupBy(t => (Service(t), Revision(t)))
+            .Where(g => g.Count() >= 3).ToDictionary(g => $"{g.Key.Item1}:{g.Key.Item2}", g => (long)g.Count());
+        var rows = await lake.RunAsync("crash-loops", [.. QueryLake.WholeRange, ("min_stops", "3")]);
+        Assert.Contains("payments:42", expected.Keys);
+        Assert.Equal(expected.OrderBy(k => k.Key), rows.ToDictionary(r => $"{r["service_name"]}:{r["task_revision"]}", r => (long)r["failures"]!).OrderBy(k => k.Key));
+        // Spot interruptions and scale-ins are stops, not failures: search loses tasks to Spot but never loops.
+        Assert.Contains(Stopped(), t => Service(t) == "search" && QueryLake.Str(t, "stopCode") == "SpotInterruption");
+        Assert.DoesNotContain(rows, r => (string?)r["service_name"] == "search");
     }
 
     [Fact]
-    public async Task DeploymentOutcomes_FailedAndRolledBackAndCompleted()
+    public async Task DeploymentOutcomes_EachDeploymentOnceWithItsRollbackLinked()
     {
-        var expected = lake.Events_("ECS Deployment State Change").GroupBy(e => QueryLake.Str(e.Detail, "deploymentId")!).ToDictionary(g => g.Key, g =>
+        var byId = lake.Events_("ECS Deployment State Change").GroupBy(e => QueryLake.Str(e.Detail, "deploymentId")!).ToList();
+        var outcome = byId.ToDictionary(g => g.Key, g =>
         {
             var names = g.Select(e => QueryLake.Str(e.Detail, "eventName")).ToList();
-            var rollback = g.Any(e => QueryLake.Str(e.Detail, "reason")?.Contains("rolling back", StringComparison.OrdinalIgnoreCase) == true);
-            return names.Contains("SERVICE_DEPLOYMENT_FAILED") ? "failed"
-                : names.Contains("SERVICE_DEPLOYMENT_COMPLETED") ? rollback ? "rolled_back" : "completed" : "in_progress";
+            return names.Contains("SERVICE_DEPLOYMENT_FAILED") ? "failed" : names.Contains("SERVICE_DEPLOYMENT_COMPLETED") ? "completed" : "in_progress";
         });
+        // A circuit-breaker rollback says whom it rolls back in its reason.
+        var rollsBack = byId.Select(g => (g.Key, Reason: g.Select(e => QueryLake.Str(e.Detail, "reason")).FirstOrDefault(r => r?.Contains("rolling back to deploymentId ", StringComparison.Ordinal) == true)))
+            .Where(x => x.Reason is not null).ToDictionary(x => x.Key, x => x.Reason!.Split("deploymentId ")[1].TrimEnd('.'));
+        var failedTasks = Stopped().Where(Failed).GroupBy(t => QueryLake.Str(t, "startedBy")!).ToDictionary(g => g.Key, g => (long)g.Count());
+
         var rows = await lake.RunAsync("deployment-outcomes", QueryLake.WholeRange);
-        Assert.Contains("failed", expected.Values);
-        Assert.Contains("rolled_back", expected.Values);
-        Assert.Equal(expected.OrderBy(k => k.Key), rows.ToDictionary(r => (string)r["deployment_id"]!, r => (string)r["outcome"]!).OrderBy(k => k.Key));
+
+        Assert.Equal(outcome.OrderBy(k => k.Key), rows.ToDictionary(r => (string)r["deployment_id"]!, r => (string)r["outcome"]!).OrderBy(k => k.Key));
+        var (rollback, failed) = Assert.Single(rollsBack);
+        Assert.Equal("failed", outcome[failed]);
+        var failedRow = Assert.Single(rows, r => (string?)r["deployment_id"] == failed);
+        var rollbackRow = Assert.Single(rows, r => (string?)r["deployment_id"] == rollback);
+        Assert.Equal(rollback, failedRow["rolled_back_by"]);
+        Assert.Equal(false, failedRow["is_rollback"]);
+        Assert.Equal(true, rollbackRow["is_rollback"]);
+        Assert.Equal(failed, rollbackRow["rolls_back"]);
+        Assert.Equal("completed", rollbackRow["outcome"]);
+        // The failed deployment started the crash-looping tasks, and only it did.
+        Assert.Equal(failedTasks[failed], (long)failedRow["failed_tasks"]!);
+        Assert.Equal("42", failedRow["task_revisions"]);
+        Assert.Equal(0L, (long)rollbackRow["failed_tasks"]!);
     }
 
     [Fact]
@@ -218,7 +252,7 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     public async Task ServiceRecovery_FirstFailureAndSteadyStateAfterTheLast()
     {
         var day = QueryLake.Start;
-        var failures = Stopped().Where(t => Service(t) == "payments" && QueryLake.Str(t, "stopCode") == "EssentialContainerExited"
+        var failures = Stopped().Where(t => Service(t) == "payments" && Failed(t)
             && Time(t, "stoppedAt") >= day && Time(t, "stoppedAt") < day.AddDays(1)).Select(t => Time(t, "stoppedAt")).ToList();
         var rows = await lake.RunAsync("service-recovery", ("from", day.ToString("O")), ("to", day.AddDays(1).ToString("O")), ("service", "payments"));
         var row = Assert.Single(rows);

@@ -18,7 +18,8 @@ public sealed class IncidentReviewTests(QueryLake lake)
     public async Task Review_HasEverySectionInOrder()
     {
         var review = await ReviewAsync();
-        var sections = new[] { "# Post-incident review: service payments, 2026-11-02 13:30 to 2026-11-02 15:30 UTC", "## Window", "## Summary of impact", "## Timeline",
+        var sections = new[] { "# Post-incident review: service payments, 2026-11-02 13:30 to 2026-11-02 15:30 UTC", "## Window", "## State at the window's start",
+            "## Summary of impact", "## Detection, mitigation and recovery", "## What changed just before", "## Contributing factors", "## Timeline",
             "## Stop reasons", "## Deployments", "## AWS Health events", "## AWS Support cases", "## Questions for the review" };
         var positions = sections.Select(s => review.IndexOf(s, StringComparison.Ordinal)).ToList();
         Assert.All(positions, p => Assert.True(p >= 0));
@@ -31,18 +32,27 @@ public sealed class IncidentReviewTests(QueryLake lake)
         // Each payments task at its highest version inside the window.
         var latest = lake.Events_("ECS Task State Change").Where(e => e.Time >= From && e.Time < To && QueryLake.Str(e.Detail, "group") == "service:payments")
             .GroupBy(e => QueryLake.Str(e.Detail, "taskArn")).Select(g => g.MaxBy(e => e.Detail.GetProperty("version").GetInt64()).Detail).ToList();
-        var crashed = latest.Where(t => QueryLake.Str(t, "lastStatus") == "STOPPED" && QueryLake.Str(t, "stopCode") == "EssentialContainerExited").ToList();
+        var stopped = latest.Where(t => QueryLake.Str(t, "lastStatus") == "STOPPED").ToList();
+        // Exits of the essential container and, as AWS documents them, tasks the scheduler killed for failing the load balancer's health checks.
+        var exited = stopped.Where(t => QueryLake.Str(t, "stopCode") == "EssentialContainerExited").ToList();
+        var healthChecks = stopped.Where(t => QueryLake.Str(t, "stopCode") == "ServiceSchedulerInitiated"
+            && QueryLake.Str(t, "stoppedReason")!.StartsWith("Task failed ELB health checks", StringComparison.Ordinal)).ToList();
+        var crashed = exited.Concat(healthChecks).ToList();
         var failedDeployment = lake.Events_("ECS Deployment State Change")
             .Single(e => QueryLake.Str(e.Detail, "eventName") == "SERVICE_DEPLOYMENT_FAILED" && e.Time >= From && e.Time < To);
 
         var review = await ReviewAsync();
 
-        Assert.Contains($"- {crashed.Count} tasks stopped abnormally ({crashed.Count} EssentialContainerExited) in payments.", review, StringComparison.Ordinal);
-        Assert.Contains($"Crash loop: payments had {crashed.Count} tasks stop within minutes of starting", review, StringComparison.Ordinal);
-        Assert.Contains($"Deployment {QueryLake.Str(failedDeployment.Detail, "deploymentId")} of payments failed at {failedDeployment.Time:yyyy-MM-dd HH:mm}", review, StringComparison.Ordinal);
-        Assert.Contains("Deployments: 1 failed, 1 rolled back.", review, StringComparison.Ordinal);
-        foreach (var task in crashed)
-            Assert.Contains($"Task {QueryLake.Str(task, "taskArn")!.Split('/')[^1]} stopped (EssentialContainerExited)", review, StringComparison.Ordinal);
+        Assert.NotEmpty(healthChecks);
+        Assert.Contains($"- {crashed.Count} tasks stopped abnormally ({healthChecks.Count} health_check_failed, {exited.Count} essential_container_exited) in payments.", review, StringComparison.Ordinal);
+        Assert.Contains($"Crash loop: {crashed.Count} tasks of payments (task definition revision 42) failed", review, StringComparison.Ordinal);
+        Assert.Contains($"Deployment {QueryLake.Str(failedDeployment.Detail, "deploymentId")} of payments (task definition revision 42) failed at {failedDeployment.Time:yyyy-MM-dd HH:mm}", review, StringComparison.Ordinal);
+        // One bad deployment reads as one failure, its rollback named with it, not as a second bad deployment.
+        Assert.Contains("Deployments: 1 failed; 1 rolled back by the circuit breaker.", review, StringComparison.Ordinal);
+        foreach (var task in exited)
+            Assert.Contains($"Task {QueryLake.Str(task, "taskArn")!.Split('/')[^1]} stopped (essential_container_exited, EssentialContainerExited)", review, StringComparison.Ordinal);
+        foreach (var task in healthChecks)
+            Assert.Contains($"Task {QueryLake.Str(task, "taskArn")!.Split('/')[^1]} stopped (health_check_failed, ServiceSchedulerInitiated)", review, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using Analytics.Query.Engines;
+
+namespace Analytics.Tests.Query.Scenarios;
+
+/// <summary>
+/// A small incident built by hand from EventBridge events shaped as AWS documents them, ingested into a lake of
+/// its own, so that a test states what an SRE would find in the raw events and checks that the catalog says it.
+/// </summary>
+public sealed class Scenario : IAsyncDisposable
+{
+    private const string Account = "123456789012";
+    private readonly TempFolder _temp = Some.TempFolder();
+    private readonly List<string> _events = [];
+    private int _ids;
+
+    /// <summary>The day every scenario happens on.</summary>
+    public static readonly DateTime Day = new(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>The engine over the lake, once <see cref="BuildAsync"/> ran.</summary>
+    public DuckDbEngine Engine { get; private set; } = null!;
+
+    /// <summary><paramref name="hours"/> and <paramref name="minutes"/> into <see cref="Day"/>.</summary>
+    public static DateTime At(int hours, int minutes = 0, int seconds = 0) => Day.AddHours(hours).AddMinutes(minutes).AddSeconds(seconds);
+
+    private static string Iso(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static string Rfc1123(DateTime t) => t.ToString("ddd, d MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture);
+
+    private void Add(string detailType, string source, DateTime time, string[] resources, object detail) =>
+        _events.Add(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["version"] = "0", ["id"] = $"00000000-0000-0000-0000-{++_ids:D12}", ["detail-type"] = detailType, ["source"] = source,
+            ["account"] = Account, ["time"] = time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), ["region"] = "us-east-1",
+            ["resources"] = resources, ["detail"] = detail,
+        }));
+
+    /// <summary>A task of <paramref name="service"/> that started at <paramref name="started"/> (null: never started) and stopped as said.</summary>
+    public Scenario StoppedTask(string service, DateTime? started, DateTime stopped, string stopCode, string reason,
+        int? exitCode = 1, string? containerReason = null, string startedBy = "ecs-svc/1", int revision = 7, string cluster = "prod")
+    {
+        var arn = $"arn:aws:ecs:us-east-1:{Account}:task/{cluster}/{++_ids:x32}";
+        var container = new Dictionary<string, object?> { ["name"] = service, ["lastStatus"] = "STOPPED", ["image"] = $"{service}:r{revision}" };
+        if (exitCode is not null) container["exitCode"] = exitCode;
+        if (containerReason is not null) container["reason"] = containerReason;
+        var detail = new Dictionary<string, object?>
+        {
+            ["clusterArn"] = $"arn:aws:ecs:us-east-1:{Account}:cluster/{cluster}", ["taskArn"] = arn, ["group"] = $"service:{service}",
+            ["taskDefinitionArn"] = $"arn:aws:ecs:us-east-1:{Account}:task-definition/{service}:{revision}", ["startedBy"] = startedBy,
+            ["lastStatus"] = "STOPPED", ["desiredStatus"] = "STOPPED", ["launchType"] = "FARGATE", ["stopCode"] = stopCode, ["stoppedReason"] = reason,
+            ["createdAt"] = Iso((started ?? stopped).AddSeconds(-20)), ["stoppingAt"] = Iso(stopped.AddSeconds(-5)), ["stoppedAt"] = Iso(stopped),
+            ["updatedAt"] = Iso(stopped), ["version"] = 5, ["containers"] = new[] { container },
+        };
+        if (started is not null) detail["startedAt"] = Iso(started.Value);
+        Add("ECS Task State Change", "aws.ecs", stopped, [arn], detail);
+        return this;
+    }
+
+    /// <summary>An ECS Deployment State Change of <paramref name="service"/>.</summary>
+    public Scenario Deployment(string service, DateTime at, string id, string name, string reason, string type = "INFO")
+    {
+        Add("ECS Deployment State Change", "aws.ecs", at, [$"arn:aws:ecs:us-east-1:{Account}:service/prod/{service}"],
+            new { eventType = type, eventName = name, deploymentId = id, updatedAt = Iso(at), reason });
+        return this;
+    }
+
+    /// <summary>An ECS Service Action of <paramref name="service"/>.</summary>
+    public Scenario ServiceAction(string service, DateTime at, string name, string type = "INFO", string? reason = null)
+    {
+        Add("ECS Service Action", "aws.ecs", at, [$"arn:aws:ecs:us-east-1:{Account}:service/prod/{service}"],
+            new { eventType = type, eventName = name, clusterArn = $"arn:aws:ecs:us-east-1:{Account}:cluster/prod", reason, createdAt = Iso(at) });
+        return this;
+    }
+
+    /// <summary>A version of an AWS Health event, published at <paramref name="updated"/> (null: without lastUpdatedTime, published at <paramref name="published"/>).</summary>
+    public Scenario Health(string code, string category, string status, DateTime start, DateTime? updated, (string Value, string Status)[] entities,
+        string scope = "ACCOUNT_SPECIFIC", DateTime? end = null, string service = "ECS", DateTime? published = null)
+    {
+        var detail = new Dictionary<string, object?>
+        {
+            ["eventArn"] = $"arn:aws:health:us-east-1::event/{service}/{code}/{code}_1", ["service"] = service, ["eventTypeCode"] = code,
+            ["eventTypeCategory"] = category, ["eventScopeCode"] = scope, ["statusCode"] = status, ["eventRegion"] = "us-east-1",
+            ["startTime"] = Rfc1123(start),
+            ["affectedEntities"] = entities.Select(e => new { entityValue = e.Value, status = e.Status }).ToArray(),
+        };
+        if (updated is not null) detail["lastUpdatedTime"] = Rfc1123(updated.Value);
+        if (end is not null) detail["endTime"] = Rfc1123(end.Value);
+        Add("AWS Health Event", "aws.health", published ?? updated!.Value, [], detail);
+        return this;
+    }
+
+    /// <summary>Writes the events, ingests them and opens the engine.</summary>
+    public async Task<Scenario> BuildAsync()
+    {
+        Directory.CreateDirectory(_temp.Sub("events"));
+        await File.WriteAllLinesAsync(Path.Combine(_temp.Sub("events"), "events.json"), _events);
+        var summary = await Some.IngestAsync(_temp.Sub("lake"), _temp.Sub("events"));
+        Assert.Equal(0L, summary.Quarantined);
+        Engine = await DuckDbEngine.OpenAsync(_temp.Sub("lake"), CancellationToken.None);
+        return this;
+    }
+
+    /// <summary>Runs a catalog query over the scenario's lake.</summary>
+    public Task<List<Dictionary<string, object?>>> RunAsync(string name, DateTime from, DateTime to, params (string Name, string Value)[] more) =>
+        QueryLake.RunOnAsync(Engine, name, [("from", Iso(from)), ("to", Iso(to)), .. more]);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Engine is not null) await Engine.DisposeAsync();
+        _temp.Dispose();
+    }
+}
