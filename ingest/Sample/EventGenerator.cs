@@ -27,7 +27,7 @@ public sealed partial class EventGenerator(GeneratorOptions options)
     private int _ids;
     private HashSet<Pending> _truncated = [];
     // Each service's deployment before the first day, then the last that completed: what started its tasks.
-    private readonly Dictionary<string, string> _primary = 
+    private readonly Dictionary<string, string> _primary =
         Services.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => $"ecs-svc/{5000000000000000000L + x.i}", StringComparer.Ordinal);
 
     private sealed record Pending(DateTime Arrival, byte[] Json, bool IsCopy, bool Truncatable, string? Task = null, long Version = 0);

@@ -157,7 +157,7 @@ public static class IncidentReview
             yield break;
         }
         foreach (var d in before)
-            yield return $"{Display(d["started_at"])}: deployment {d["deployment_id"]} of {d["service_name"]}{Revisions(d)}, {((DateTime)firstSignal - (DateTime)d["started_at"]!).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}.";
+            yield return $"{Display(d["started_at"])}: deployment {d["deployment_id"]} of {d["service_name"]}{Revisions(d)}, {(firstSignal - (DateTime)d["started_at"]!).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}.";
     }
 
     private static IEnumerable<string> Factors(Answer health, string? service)

@@ -1,3 +1,5 @@
+using Analytics.Schemas.Tables.Ecs;
+
 namespace Analytics.Schemas.Semantics;
 
 /// <summary>
@@ -74,8 +76,8 @@ public static class StopClass
     /// </summary>
     /// <param name="stopCode">The task's <c>stopCode</c>.</param>
     /// <param name="stoppedReason">The task's <c>stoppedReason</c>.</param>
-    /// <param name="containers">Each container's <c>reason</c> and <c>exitCode</c>.</param>
-    public static string? Classify(string? stopCode, string? stoppedReason, IReadOnlyList<(string? Reason, int? ExitCode)> containers)
+    /// <param name="containers">The task's containers at that state (their <c>reason</c> and <c>exitCode</c> are read).</param>
+    public static string? Classify(string? stopCode, string? stoppedReason, IReadOnlyList<EcsContainer> containers)
     {
         ArgumentNullException.ThrowIfNull(containers);
         if (string.IsNullOrEmpty(stopCode) && string.IsNullOrEmpty(stoppedReason)) return null;

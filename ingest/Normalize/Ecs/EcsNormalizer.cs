@@ -97,7 +97,7 @@ public static class EcsNormalizer
             }, row.EventTime, $"{e.RecordId}/{i}", e.Id, e.Account, e.Region));
         }
         // A task stopped with neither code nor reason is a stop nobody explains, not routine.
-        row.StopClass = StopClass.Classify(row.StopCode, row.StoppedReason, row.Containers.Select(c => (c.Reason, c.ExitCode)).ToList())
+        row.StopClass = StopClass.Classify(row.StopCode, row.StoppedReason, row.Containers)
             ?? (row.LastStatus == "STOPPED" ? StopClass.Other : null);
         row.Severity = StopClass.SeverityOf(row.StopClass) ?? Severity.Info;
         return NormalizedRecord.Rows(position, row, states);

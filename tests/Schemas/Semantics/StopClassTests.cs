@@ -1,4 +1,5 @@
 using Analytics.Schemas.Semantics;
+using Analytics.Schemas.Tables.Ecs;
 
 namespace Analytics.Tests.Schemas.Semantics;
 
@@ -8,7 +9,9 @@ namespace Analytics.Tests.Schemas.Semantics;
 /// </summary>
 public sealed class StopClassTests
 {
-    private static readonly (string?, int?)[] ExitedNonZero = [(null, 1), (null, 0)];
+    private static readonly EcsContainer[] ExitedNonZero = [Container(null, 1), Container(null, 0)];
+
+    private static EcsContainer Container(string? reason, int? exitCode) => new() { Reason = reason, ExitCode = exitCode };
 
     public static TheoryData<string?, string?, string> Documented => new()
     {
@@ -38,14 +41,14 @@ public sealed class StopClassTests
     {
         // Exit code 137 is any SIGKILL; only the container's OutOfMemoryError reason says memory.
         Assert.Equal(StopClass.OutOfMemory, StopClass.Classify("EssentialContainerExited", "Essential container in task exited",
-            [("OutOfMemoryError: Container killed due to memory usage", 137)]));
-        Assert.Equal(StopClass.EssentialContainerExited, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", [(null, 137)]));
+            [Container("OutOfMemoryError: Container killed due to memory usage", 137)]));
+        Assert.Equal(StopClass.EssentialContainerExited, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", [Container(null, 137)]));
     }
 
     [Fact]
     public void Classify_EveryContainerExitedZero_IsACompletedTask()
     {
-        Assert.Equal(StopClass.Completed, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", [(null, 0), (null, 0)]));
+        Assert.Equal(StopClass.Completed, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", [Container(null, 0), Container(null, 0)]));
         Assert.Equal(StopClass.EssentialContainerExited, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", []));
     }
 
