@@ -4,9 +4,12 @@ namespace Analytics.Ingest.Normalize;
 
 /// <summary>What a normalizer knows about the record besides its JSON.</summary>
 /// <param name="SourceObject">The input object's name; becomes <c>source_object</c>.</param>
-/// <param name="ObjectTime">When the input object was written (UTC); the observation time of API responses.</param>
+/// <param name="ObservedAt">
+/// When the API responses of the object were observed (UTC), when that was recorded with them; null otherwise. Never
+/// the object's file or S3 time: a copied or backfilled file would make every case look changed "now".
+/// </param>
 /// <param name="IngestedAt">When the run started (UTC); becomes <c>ingested_at</c>.</param>
-public sealed record RecordContext(string SourceObject, DateTime ObjectTime, DateTime IngestedAt)
+public sealed record RecordContext(string SourceObject, DateTime? ObservedAt, DateTime IngestedAt)
 {
     /// <summary>Fills the columns every row has.</summary>
     public T Stamp<T>(T row, DateTime eventTime, string recordId, string? eventId, string? accountId, string? region) where T : LakeRow

@@ -78,7 +78,7 @@ public sealed class IngestRunner
                     var starts = PartStarts(window.Segments, chunkBytes);
                     var windowParts = new ParsedObject[Math.Max(0, starts.Count - 1)];
                     Parallel.For(0, windowParts.Length, new ParallelOptions { CancellationToken = ct },
-                        k => windowParts[k] = ParsePart(reader.Name, reader.LastModified, window.Data, window.Segments, starts[k], starts[k + 1], startedMs));
+                        k => windowParts[k] = ParsePart(reader.Name, window.Data, window.Segments, starts[k], starts[k + 1], startedMs));
                     foreach (var part in windowParts)
                     {
                         quarantined.AddRange(part.Quarantined);
@@ -130,7 +130,7 @@ public sealed class IngestRunner
     {
         ArgumentNullException.ThrowIfNull(input);
         var segments = RecordSplitter.Split(input.Data.Span);
-        var parsed = ParsePart(input.Name, input.LastModified, input.Data, segments, 0, segments.Count, ingestedAt);
+        var parsed = ParsePart(input.Name, input.Data, segments, 0, segments.Count, ingestedAt);
         if (input.DecompressionError is not null) parsed.Quarantined.Add(DecompressionFailure(input.Name, input.Data.Length, input.DecompressionError));
         return parsed with { Bytes = input.Data.Length, IsLast = true };
     }
@@ -139,10 +139,12 @@ public sealed class IngestRunner
     /// Normalizes the records of <paramref name="data"/> from segment <paramref name="from"/> up to (not including)
     /// <paramref name="to"/>. Pure CPU; copies what it keeps, so <paramref name="data"/> may be reused afterwards.
     /// </summary>
-    public static ParsedObject ParsePart(string name, DateTime lastModified, ReadOnlyMemory<byte> data, IReadOnlyList<RecordSegment> segments, int from, int to, DateTime ingestedAt)
+    public static ParsedObject ParsePart(string name, ReadOnlyMemory<byte> data, IReadOnlyList<RecordSegment> segments, int from, int to, DateTime ingestedAt)
     {
         ArgumentNullException.ThrowIfNull(segments);
-        var context = new RecordContext(name, lastModified, ingestedAt);
+        // An object's file or S3 time is when it was written or copied, never when anything happened: API pages get an
+        // observation time only when one is recorded with them (the collector's job), so none here.
+        var context = new RecordContext(name, ObservedAt: null, ingestedAt);
         var records = new List<ParsedRecord>();
         var quarantined = new List<QuarantinedRecord>();
         for (var next = from; next < to; next++)

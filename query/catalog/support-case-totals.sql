@@ -1,13 +1,17 @@
 -- Support cases per severity and service: how many were opened in the window, how many of those are
 -- resolved, how many cases are open at its end, and the median and longest hours to resolution of the
--- cases resolved in the window. One case counts once, at its latest observation (see support-cases).
+-- cases resolved in the window. One case counts once, at its latest observation before `to` (see support-cases:
+-- a case whose resolution time is unknown counts as resolved but not in the hours). Changed: observations after
+-- `to` were read, dt was bounded only from above, and file times stood for resolution times.
 --
--- @param from  timestamp  required  Start of the window (UTC, inclusive)
--- @param to    timestamp  required  End of the window (UTC, exclusive)
+-- @param from           timestamp  required    Start of the window (UTC, inclusive)
+-- @param to             timestamp  required    End of the window (UTC, exclusive)
+-- @param lookback_days  integer    default 30  Days before the window read to know each case's state
 WITH observations AS (
-    SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY observed_at DESC, event_time DESC) AS rn
+    SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
     FROM support_cases c
-    WHERE dt <= CAST(CAST(:to AS date) AS varchar) AND event_time < :to
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to
 ),
 events AS (
     SELECT case_id,
@@ -15,13 +19,15 @@ events AS (
            min(CASE WHEN event_name = 'ResolveCase' THEN event_time END) AS resolved_at,
            max_by(event_name, event_time) AS last_event
     FROM support_case_events
-    WHERE dt <= CAST(CAST(:to AS date) AS varchar) AND event_time < :to
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to
     GROUP BY case_id
 ),
 resolved_observations AS (
     SELECT case_id, min(observed_at) AS resolved_at
     FROM support_cases
-    WHERE dt <= CAST(CAST(:to AS date) AS varchar) AND event_time < :to AND status = 'resolved'
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to AND status = 'resolved' AND observed_at IS NOT NULL
     GROUP BY case_id
 ),
 cases AS (

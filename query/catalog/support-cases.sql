@@ -1,15 +1,22 @@
--- Support cases opened in the window or still open at its end, one row each: severity, service and status
--- at the latest DescribeCases observation (cases known only from Support Case Update events have what the
--- events say), when it was opened and resolved, hours to resolution, and whether it is open. Resolved means
--- a ResolveCase event or an observation with status 'resolved', whichever came first. Group the rows by
--- severity_code or service_code for totals.
+-- Support cases opened in the window or open at its end, one row each, as known at the window's end: severity,
+-- service and status at the latest DescribeCases observation made before `to` (cases known only from Support
+-- Case Update events have what the events say), when it was opened and resolved, hours to resolution, and
+-- whether it is open. Resolved means a ResolveCase event, else the first observation that saw 'resolved'
+-- (observed_at, recorded with the API page); a case seen resolved only in a document with no observation time
+-- has resolved_at and hours_to_resolve null: unknown, not guessed. Observations and events are read from
+-- lookback_days before the window to its end, never after it: a case unchanged for longer is not seen. Group the
+-- rows by severity_code or service_code for totals. Changed: observations after `to` were read (a later status
+-- leaked into earlier windows), dt was bounded only from above, a file's modification time stood for the
+-- resolution time, and a case known only from events stayed open in every later window.
 --
--- @param from  timestamp  required  Start of the window (UTC, inclusive)
--- @param to    timestamp  required  End of the window (UTC, exclusive)
+-- @param from           timestamp  required    Start of the window (UTC, inclusive)
+-- @param to             timestamp  required    End of the window (UTC, exclusive)
+-- @param lookback_days  integer    default 30  Days before the window read to know each case's state
 WITH observations AS (
-    SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY observed_at DESC, event_time DESC) AS rn
+    SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
     FROM support_cases c
-    WHERE dt <= CAST(CAST(:to AS date) AS varchar) AND event_time < :to
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to
 ),
 events AS (
     SELECT case_id,
@@ -18,13 +25,15 @@ events AS (
            min(CASE WHEN event_name = 'ResolveCase' THEN event_time END) AS resolved_at,
            max_by(event_name, event_time) AS last_event
     FROM support_case_events
-    WHERE dt <= CAST(CAST(:to AS date) AS varchar) AND event_time < :to
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to
     GROUP BY case_id
 ),
 resolved_observations AS (
     SELECT case_id, min(observed_at) AS resolved_at
     FROM support_cases
-    WHERE dt <= CAST(CAST(:to AS date) AS varchar) AND event_time < :to AND status = 'resolved'
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to AND status = 'resolved' AND observed_at IS NOT NULL
     GROUP BY case_id
 ),
 cases AS (

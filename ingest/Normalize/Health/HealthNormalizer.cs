@@ -80,6 +80,8 @@ public static class HealthNormalizer
         var startTime = item.OptionalTimestamp("startTime");
         var versionTime = lastUpdated ?? startTime
             ?? throw RecordRejectedException.InvalidField("lastUpdatedTime", "a timestamp (or startTime)", "neither");
+        // A version without lastUpdatedTime is dated by when it was observed, when known; its start may be weeks ahead.
+        var eventTime = lastUpdated ?? context.ObservedAt ?? startTime!.Value;
         var status = item.OptionalString("statusCode");
         var region = item.OptionalString("region");
         return context.Stamp(new HealthEvent
@@ -100,7 +102,7 @@ public static class HealthNormalizer
             Origin = "api",
             Severity = Severity.OfHealthEvent(item.OptionalString("eventTypeCategory"), status),
             RawEvent = raw,
-        }, versionTime, VersionKey(observation, eventArn, versionTime, status, null, account), null, account, region);
+        }, eventTime, VersionKey(observation, eventArn, versionTime, status, null, account), null, account, region);
     }
 
     /// <summary>Normalizes one item of DescribeEventDetails(ForOrganization)'s <c>successfulSet</c>.</summary>
@@ -118,7 +120,8 @@ public static class HealthNormalizer
         var lastUpdated = item.OptionalTimestamp("lastUpdatedTime");
         var account = item.OptionalString("awsAccountId");
         var status = item.OptionalString("statusCode");
-        var time = lastUpdated ?? context.ObjectTime;
+        var time = lastUpdated ?? context.ObservedAt
+            ?? throw RecordRejectedException.InvalidField("lastUpdatedTime", "a timestamp (the page has no recorded observation time to date the entity by)", "nothing (missing)");
         var recordId = string.Join('|', "api-entity", eventArn, entityValue, account, Ms(time), status);
         return context.Stamp(new HealthAffectedEntity
         {

@@ -44,14 +44,15 @@ public static class SupportNormalizer
             TimeCreated = timeCreated,
             Language = item.OptionalString("language"),
             CcEmailAddresses = item.OptionalStrings("ccEmailAddresses"),
-            ObservedAt = context.ObjectTime,
+            ObservedAt = context.ObservedAt,
             RawEvent = raw,
         };
         // The observation's identity is the case's state: re-reading an unchanged case is a duplicate.
         var state = string.Join('\u001f', caseId, row.DisplayId, row.Subject, row.Status, row.ServiceCode, row.CategoryCode,
             row.SeverityCode, row.SubmittedBy, timeCreated.Ticks, row.Language, string.Join(',', row.CcEmailAddresses ?? []));
         var account = AccountOf(caseId);
-        context.Stamp(row, timeCreated, "case|" + caseId + "|" + Hash(state), null, account, null);
+        // An observation happens when it is observed; a document with no recorded observation time is dated by the case's creation.
+        context.Stamp(row, context.ObservedAt ?? timeCreated, "case|" + caseId + "|" + Hash(state), null, account, null);
 
         var communications = item.OptionalObject("recentCommunications")?.Objects("communications") ?? [];
         var derived = communications.Select(c => (LakeRow)Communication(c, c.Element.GetRawText(), context, caseId)).ToList();

@@ -32,6 +32,6 @@ public sealed class SupportCase : RawLakeRow
     [JsonPropertyName("language"), Column("Language")] public string? Language { get; set; }
     /// <summary>CC addresses (personal data).</summary>
     [JsonPropertyName("cc_email_addresses"), Column("CC e-mail addresses (personal data)")] public List<string>? CcEmailAddresses { get; set; }
-    /// <summary>When the observation was made: the input object's time (S3 LastModified or file mtime).</summary>
-    [JsonPropertyName("observed_at"), Ts, Column("When the case was observed (input object time, UTC)")] public DateTime? ObservedAt { get; set; }
+    /// <summary>When the observation was made, as recorded with the API page; null when none was (a document). Never a file time.</summary>
+    [JsonPropertyName("observed_at"), Ts, Column("When the case was observed, as recorded with the API page (UTC); null when unknown")] public DateTime? ObservedAt { get; set; }
 }

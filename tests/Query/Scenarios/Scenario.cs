@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Analytics.Ingest.Lake;
+using Analytics.Ingest.Normalize;
+using Analytics.Ingest.Normalize.Support;
 using Analytics.Query.Engines;
+using Analytics.Schemas;
 
 namespace Analytics.Tests.Query.Scenarios;
 
@@ -13,6 +17,7 @@ public sealed class Scenario : IAsyncDisposable
     private const string Account = "123456789012";
     private readonly TempFolder _temp = Some.TempFolder();
     private readonly List<string> _events = [];
+    private readonly List<LakeRow> _observations = [];
     private int _ids;
 
     /// <summary>The day every scenario happens on.</summary>
@@ -90,6 +95,32 @@ public sealed class Scenario : IAsyncDisposable
         return this;
     }
 
+    /// <summary>A Support Case Update event (CreateCase, AddCommunicationToCase, ResolveCase, ReopenCase).</summary>
+    public Scenario CaseEvent(string caseId, DateTime at, string name)
+    {
+        Add("Support Case Update", "aws.support", at, [],
+            new Dictionary<string, string> { ["case-id"] = caseId, ["display-id"] = caseId[^4..], ["communication-id"] = "", ["event-name"] = name, ["origin"] = "" });
+        return this;
+    }
+
+    /// <summary>
+    /// A DescribeCases observation of a case made at <paramref name="observed"/>, normalized as the collector's pages
+    /// will be (with the observation time recorded) and written to the lake.
+    /// </summary>
+    public Scenario CaseObserved(string caseId, string status, DateTime created, DateTime observed, string severity = "high")
+    {
+        var json = JsonSerializer.Serialize(new
+        {
+            caseId, displayId = caseId[^4..], subject = "Payments failing", status, serviceCode = "amazon-elastic-container-service",
+            categoryCode = "other", severityCode = severity, timeCreated = Iso(created), language = "en",
+        });
+        using var document = JsonDocument.Parse(json);
+        var record = SupportNormalizer.FromApiCase(new Fields(document.RootElement, "cases[0]"), json,
+            new RecordContext("collector-page.json", observed, observed), "cases[0]");
+        _observations.Add(record.Primary!);
+        return this;
+    }
+
     /// <summary>Writes the events, ingests them and opens the engine.</summary>
     public async Task<Scenario> BuildAsync()
     {
@@ -97,6 +128,12 @@ public sealed class Scenario : IAsyncDisposable
         await File.WriteAllLinesAsync(Path.Combine(_temp.Sub("events"), "events.json"), _events);
         var summary = await Some.IngestAsync(_temp.Sub("lake"), _temp.Sub("events"));
         Assert.Equal(0L, summary.Quarantined);
+        if (_observations.Count > 0)
+        {
+            await using var writer = new LakeWriter(new LakeLayout(_temp.Sub("lake")), "observations", batchBytes: 1 << 20);
+            foreach (var row in _observations) Assert.True(await writer.AddAsync(row, 1024, CancellationToken.None));
+            await writer.PublishAsync(CancellationToken.None);
+        }
         Engine = await DuckDbEngine.OpenAsync(_temp.Sub("lake"), CancellationToken.None);
         return this;
     }
