@@ -34,6 +34,7 @@ public static class IncidentReview
         var health = await Run("health-impact").ConfigureAwait(false);
         var cases = await Run("support-cases").ConfigureAwait(false);
         var recovery = await Run("service-recovery").ConfigureAwait(false);
+        var state = await Run("service-state").ConfigureAwait(false);
 
         var md = new StringBuilder();
         var scope = string.Join(", ", new[] { cluster is null ? null : $"cluster {cluster}", service is null ? null : $"service {service}" }.OfType<string>());
@@ -45,7 +46,7 @@ public static class IncidentReview
         md.Append(CultureInfo.InvariantCulture, $"- Scope: {(scope.Length == 0 ? "every cluster and service" : scope)}; Health events and Support cases are account-wide\n\n");
 
         md.Append("## State at the window's start\n\n");
-        foreach (var line in StateAtStart(deployments, health, from)) md.Append("- ").Append(line).Append('\n');
+        foreach (var line in StateAtStart(state, deployments, health, cases, from)) md.Append("- ").Append(line).Append('\n');
         md.Append('\n');
 
         md.Append("## Summary of impact\n\n");
@@ -95,8 +96,12 @@ public static class IncidentReview
         return md.ToString();
     }
 
-    private static IEnumerable<string> StateAtStart(Answer deployments, Answer health, DateTime from)
+    private static IEnumerable<string> StateAtStart(Answer state, Answer deployments, Answer health, Answer cases, DateTime from)
     {
+        foreach (var service in state.Rows)
+            yield return $"{service["service_name"]}: {service["running_at_start"]:N0} tasks running{Revisions(service["revisions_at_start"])}; at the window's end "
+                + $"{service["running_at_end"]:N0}{Revisions(service["revisions_at_end"])}, after {service["started_in_window"]:N0} started and {service["stopped_in_window"]:N0} stopped "
+                + $"({service["failed_in_window"]:N0} of them failures).";
         var any = false;
         foreach (var h in health.Rows.Where(h => h["status_at_start"] is "open" or "upcoming"))
         {
@@ -106,9 +111,15 @@ public static class IncidentReview
         foreach (var d in deployments.Rows.Where(d => d["started_at"] is DateTime started && started < from))
         {
             any = true;
-            yield return $"Deployment {d["deployment_id"]} of {d["service_name"]} was under way (started {Display(d["started_at"])}{Revisions(d, ", ")}); it {Outcome(d)}.";
+            yield return $"Deployment {d["deployment_id"]} of {d["service_name"]} was under way (started {Display(d["started_at"])}{Revisions(d["task_revisions"], ", ")}); it {Outcome(d)}.";
         }
-        if (!any) yield return "Nothing was already under way: no Health event open and no deployment in progress.";
+        // Open at the start: opened before it, and not resolved before it (a resolution of unknown time counts as not before).
+        foreach (var c in cases.Rows.Where(c => c["time_created"] is DateTime t && t < from && (c["resolved_at"] is not DateTime r || r >= from)))
+        {
+            any = true;
+            yield return $"Support case {c["display_id"] ?? c["case_id"]} was open (since {Display(c["time_created"])}); at the window's end: {c["status"]}.";
+        }
+        if (!any) yield return "Nothing else was already under way: no Health event open, no deployment in progress, no Support case open.";
     }
 
     private static IEnumerable<string> Impact(Answer stops, Answer ooms, Answer loops, Answer deployments, Answer placements, Answer health, Answer cases, Answer recovery, DateTime from, DateTime to)
@@ -131,7 +142,7 @@ public static class IncidentReview
         foreach (var failed in own.Where(r => (string?)r["outcome"] == "failed"))
         {
             var rollback = deployments.Rows.FirstOrDefault(d => (string?)d["deployment_id"] == (string?)failed["rolled_back_by"]);
-            yield return $"Deployment {failed["deployment_id"]} of {failed["service_name"]}{Revisions(failed)} failed at {Display(failed["ended_at"])}: {failed["last_reason"]}"
+            yield return $"Deployment {failed["deployment_id"]} of {failed["service_name"]}{Revisions(failed["task_revisions"])} failed at {Display(failed["ended_at"])}: {failed["last_reason"]}"
                 + $" {failed["failed_tasks"]:N0} of its tasks failed in the window."
                 + (rollback is null ? "" : $" Rolled back by {rollback["deployment_id"]}, {Outcome(rollback)}.");
         }
@@ -157,7 +168,7 @@ public static class IncidentReview
             yield break;
         }
         foreach (var d in before)
-            yield return $"{Display(d["started_at"])}: deployment {d["deployment_id"]} of {d["service_name"]}{Revisions(d)}, {(firstSignal - (DateTime)d["started_at"]!).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}.";
+            yield return $"{Display(d["started_at"])}: deployment {d["deployment_id"]} of {d["service_name"]}{Revisions(d["task_revisions"])}, {(firstSignal - (DateTime)d["started_at"]!).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}.";
     }
 
     private static IEnumerable<string> Factors(Answer health, string? service)
@@ -171,8 +182,8 @@ public static class IncidentReview
             yield return "No AWS Health event names these services or overlaps their failures.";
     }
 
-    private static string Revisions(Dictionary<string, object?> deployment, string? separator = null) =>
-        deployment["task_revisions"] is string r && r.Length > 0 ? separator is null ? $" (task definition revision {r})" : $"{separator}task definition revision {r}" : "";
+    private static string Revisions(object? revisions, string? separator = null) =>
+        revisions is string r && r.Length > 0 ? separator is null ? $" (task definition revision {r})" : $"{separator}task definition revision {r}" : "";
 
     private static string Outcome(Dictionary<string, object?> deployment) => (string?)deployment["outcome"] switch
     {

@@ -13,7 +13,7 @@ public sealed partial class CatalogTests
     {
         Assert.Equal(
             ["crash-loops", "deployment-outcomes", "health-impact", "incident-timeline", "oom-kills", "placement-failures",
-             "service-recovery", "spot-interruptions", "support-case-totals", "support-cases", "task-stop-reasons", "weekly-trends"],
+             "service-recovery", "service-state", "spot-interruptions", "support-case-totals", "support-cases", "task-stop-reasons", "weekly-trends"],
             QueryCatalog.Default.Queries.Select(q => q.Name));
     }
 

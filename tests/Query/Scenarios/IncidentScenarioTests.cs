@@ -156,6 +156,32 @@ public sealed class IncidentScenarioTests
     }
 
     [Fact]
+    public async Task ServiceState_TasksRunningAtTheWindowsStartAndEnd()
+    {
+        // A: running since two days before, still running. B: running since 13:00, killed by its container health
+        // check at 14:30. C: started at 14:10 on a new revision. (Versions arriving out of order are covered for every
+        // query by the reversed-redelivery test of CatalogAnswersTests.)
+        await using var t = await new Scenario()
+            .RunningTask("api", Day.AddDays(-2).AddHours(9), out _, revision: 7)
+            .RunningTask("api", At(13), out var taskB, revision: 7)
+            .RunningTask("api", At(14, 10), out _, revision: 8)
+            .TaskStopped(taskB, "api", At(13), At(14, 30), "ServiceSchedulerInitiated", "Task failed container health checks", 137)
+            .BuildAsync();
+
+        var row = Assert.Single(await t.RunAsync("service-state", At(14), At(15)));
+        Assert.Equal(2L, row["running_at_start"]);
+        Assert.Equal("7", row["revisions_at_start"]);
+        Assert.Equal(2L, row["running_at_end"]);
+        Assert.Equal("7,8", row["revisions_at_end"]);
+        Assert.Equal(1L, row["started_in_window"]);
+        Assert.Equal(1L, row["stopped_in_window"]);
+        Assert.Equal(1L, row["failed_in_window"]);
+
+        var review = await IncidentReview.WriteAsync(t.Engine, At(14), At(15), null, "api", CancellationToken.None);
+        Assert.Contains("- api: 2 tasks running (task definition revision 7); at the window's end 2 (task definition revision 7,8), after 1 started and 1 stopped (1 of them failures).", review, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HealthImpact_AnInstanceNoticeOverlapsNoTask_ARegionWideIssueOverlapsTheRegion()
     {
         await using var s = await new Scenario()

@@ -62,6 +62,35 @@ public sealed class Scenario : IAsyncDisposable
         return this;
     }
 
+    /// <summary>A task of <paramref name="service"/> that reached RUNNING at <paramref name="running"/> (version 2); returns its ARN through <paramref name="arn"/>.</summary>
+    public Scenario RunningTask(string service, DateTime running, out string arn, int revision = 7, string cluster = "prod")
+    {
+        arn = $"arn:aws:ecs:us-east-1:{Account}:task/{cluster}/{++_ids:x32}";
+        Add("ECS Task State Change", "aws.ecs", running, [arn], new Dictionary<string, object?>
+        {
+            ["clusterArn"] = $"arn:aws:ecs:us-east-1:{Account}:cluster/{cluster}", ["taskArn"] = arn, ["group"] = $"service:{service}",
+            ["taskDefinitionArn"] = $"arn:aws:ecs:us-east-1:{Account}:task-definition/{service}:{revision}", ["startedBy"] = "ecs-svc/1",
+            ["lastStatus"] = "RUNNING", ["desiredStatus"] = "RUNNING", ["launchType"] = "FARGATE", ["createdAt"] = Iso(running.AddSeconds(-30)),
+            ["startedAt"] = Iso(running), ["updatedAt"] = Iso(running), ["version"] = 2,
+            ["containers"] = new[] { new { name = service, lastStatus = "RUNNING", image = $"{service}:r{revision}" } },
+        });
+        return this;
+    }
+
+    /// <summary>The STOPPED version (3) of a task <see cref="RunningTask"/> made.</summary>
+    public Scenario TaskStopped(string arn, string service, DateTime running, DateTime stopped, string stopCode, string reason, int exitCode, int revision = 7, string cluster = "prod")
+    {
+        Add("ECS Task State Change", "aws.ecs", stopped, [arn], new Dictionary<string, object?>
+        {
+            ["clusterArn"] = $"arn:aws:ecs:us-east-1:{Account}:cluster/{cluster}", ["taskArn"] = arn, ["group"] = $"service:{service}",
+            ["taskDefinitionArn"] = $"arn:aws:ecs:us-east-1:{Account}:task-definition/{service}:{revision}", ["startedBy"] = "ecs-svc/1",
+            ["lastStatus"] = "STOPPED", ["desiredStatus"] = "STOPPED", ["launchType"] = "FARGATE", ["stopCode"] = stopCode, ["stoppedReason"] = reason,
+            ["createdAt"] = Iso(running.AddSeconds(-30)), ["startedAt"] = Iso(running), ["stoppedAt"] = Iso(stopped), ["updatedAt"] = Iso(stopped), ["version"] = 3,
+            ["containers"] = new[] { new { name = service, lastStatus = "STOPPED", image = $"{service}:r{revision}", exitCode } },
+        });
+        return this;
+    }
+
     /// <summary>An ECS Deployment State Change of <paramref name="service"/>.</summary>
     public Scenario Deployment(string service, DateTime at, string id, string name, string reason, string type = "INFO")
     {
