@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Analytics.Query.Engines;
+using Analytics.Schemas.Semantics;
 
 namespace Analytics.Query.Reports;
 
@@ -12,27 +13,57 @@ namespace Analytics.Query.Reports;
 /// </summary>
 public sealed class WeeklyReport
 {
-    /// <summary>The measures, in report order: column name and label.</summary>
-    public static readonly IReadOnlyList<(string Column, string Label)> Measures =
+    /// <summary>
+    /// The measures, in report order: column name, label and unit. Charts of one unit share one scale, so a bar of
+    /// one failed deployment is never drawn as tall as one of thirty container exits.
+    /// </summary>
+    public static readonly IReadOnlyList<Measure> Measures =
     [
-        ("health_check_failures", "Health-check kills"),
-        ("container_exits", "Essential container exits"),
-        ("oom_kills", "OOM kills"),
-        ("failed_starts", "Tasks failed to start"),
-        ("spot_interruptions", "Spot interruptions"),
-        ("infrastructure_stops", "Infrastructure stops"),
-        ("deployments", "Deployments"),
-        ("failed_deployments", "Failed deployments"),
-        ("health_events", "AWS Health events"),
-        ("support_cases", "Support cases opened"),
+        new("health_check_failures", "Health-check kills", "tasks"),
+        new("container_exits", "Essential container exits", "tasks"),
+        new("oom_kills", "OOM kills", "tasks"),
+        new("failed_starts", "Tasks failed to start", "tasks"),
+        new("spot_interruptions", "Spot interruptions", "tasks"),
+        new("infrastructure_stops", "Infrastructure stops", "tasks"),
+        new("deployments", "Deployments", "deployments"),
+        new("failed_deployments", "Failed deployments", "deployments"),
+        new("health_events", "AWS Health events", "events"),
+        new("support_cases", "Support cases opened", "cases"),
     ];
 
-    private WeeklyReport(DateOnly firstMonday, int weeks, IReadOnlyList<Week> rows)
+    /// <summary>A measure of the report.</summary>
+    /// <param name="Column">The weekly-trends column.</param>
+    /// <param name="Label">Its label.</param>
+    /// <param name="Unit">What it counts; the charts of one unit share a scale.</param>
+    public sealed record Measure(string Column, string Label, string Unit);
+
+    /// <summary>A service's figures over the whole period.</summary>
+    /// <param name="Service">The service (or task group).</param>
+    /// <param name="Failures">Tasks stopped for a failure class.</param>
+    /// <param name="TopFailure">Its most frequent failure class, or null.</param>
+    /// <param name="Abnormal">Tasks stopped abnormally (failures, infrastructure, Spot, unexplained).</param>
+    /// <param name="Deployments">Deployments started in the period, rollbacks not counted.</param>
+    /// <param name="FailedDeployments">Those of them that failed.</param>
+    public sealed record ServiceFigures(string Service, long Failures, string? TopFailure, long Abnormal, long Deployments, long FailedDeployments)
+    {
+        /// <summary>Failed deployments over deployments; null without deployments.</summary>
+        public double? ChangeFailureRate => Deployments == 0 ? null : (double)FailedDeployments / Deployments;
+    }
+
+    private WeeklyReport(DateOnly firstMonday, int weeks, IReadOnlyList<Week> rows, IReadOnlyList<ServiceFigures> services, IReadOnlyList<(string Class, long Tasks)> stopClasses)
     {
         FirstMonday = firstMonday;
         Weeks = rows;
         WeekCount = weeks;
+        Services = services;
+        StopClasses = stopClasses;
     }
+
+    /// <summary>Per service over the period, most failures first.</summary>
+    public IReadOnlyList<ServiceFigures> Services { get; }
+
+    /// <summary>Abnormal stops over the period by stop class, most first.</summary>
+    public IReadOnlyList<(string Class, long Tasks)> StopClasses { get; }
 
     /// <summary>The Monday the report starts on.</summary>
     public DateOnly FirstMonday { get; }
@@ -47,8 +78,16 @@ public sealed class WeeklyReport
     /// <param name="Monday">The week's Monday.</param>
     /// <param name="IsoWeek">ISO year and week, e.g. 2026-W45.</param>
     /// <param name="Values">Each measure's count, by column name.</param>
-    public sealed record Week(DateOnly Monday, string IsoWeek, IReadOnlyDictionary<string, long> Values)
+    /// <param name="MinutesToRecover">For each service that failed in the week, minutes from its first failure to its first steady state after the last (service-recovery); services that did not recover in the week are left out.</param>
+    /// <param name="Unrecovered">Services that failed in the week and did not reach steady state within it.</param>
+    public sealed record Week(DateOnly Monday, string IsoWeek, IReadOnlyDictionary<string, long> Values, IReadOnlyList<long> MinutesToRecover, int Unrecovered)
     {
+        /// <summary>Failed deployments over deployments; null in a week without deployments.</summary>
+        public double? ChangeFailureRate => Values["deployments"] == 0 ? null : (double)Values["failed_deployments"] / Values["deployments"];
+
+        /// <summary>The median minutes to recover (the lower middle of an even count); null when no service recovered.</summary>
+        public long? MedianMinutesToRecover => MinutesToRecover.Count == 0 ? null : MinutesToRecover.Order().ElementAt((MinutesToRecover.Count - 1) / 2);
+
         /// <summary>The change of <paramref name="column"/> from <paramref name="previous"/>; null for the first week.</summary>
         public long? Change(string column, Week? previous) => previous is null ? null : Values[column] - previous.Values[column];
     }
@@ -72,38 +111,88 @@ public sealed class WeeklyReport
         };
         var answer = await Answer.RunAsync(engine, "weekly-trends", given, cancellationToken).ConfigureAwait(false);
         var byWeek = answer.Rows.ToDictionary(r => DateOnly.ParseExact((string)r["week_start"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
-        var rows = Enumerable.Range(0, weeks).Select(i => start.AddDays(7 * i)).Select(monday =>
+        var rows = new List<Week>();
+        foreach (var monday in Enumerable.Range(0, weeks).Select(i => start.AddDays(7 * i)))
         {
             var row = byWeek.GetValueOrDefault(monday);
             var date = monday.ToDateTime(TimeOnly.MinValue);
-            return new Week(monday, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):D2}",
-                Measures.ToDictionary(m => m.Column, m => row?[m.Column] is long n ? n : 0L, StringComparer.Ordinal));
-        }).ToList();
-        return new WeeklyReport(start, weeks, rows);
+            // Time to recover, week by week: the same measure the review gives, over the week.
+            var week = new Dictionary<string, string?>(given, StringComparer.Ordinal)
+            {
+                ["from"] = monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["to"] = monday.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            };
+            var recovery = await Answer.RunAsync(engine, "service-recovery", week, cancellationToken).ConfigureAwait(false);
+            rows.Add(new Week(monday, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):D2}",
+                Measures.ToDictionary(m => m.Column, m => row?[m.Column] is long n ? n : 0L, StringComparer.Ordinal),
+                recovery.Rows.Select(r => r["minutes_to_recover"]).OfType<long>().ToList(),
+                recovery.Rows.Count(r => r["steady_state_at"] is null)));
+        }
+
+        var stops = await Answer.RunAsync(engine, "task-stop-reasons", given, cancellationToken).ConfigureAwait(false);
+        var deployments = await Answer.RunAsync(engine, "deployment-outcomes", given, cancellationToken).ConfigureAwait(false);
+        var periodStart = start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        // Deployments started in the period (deployment-outcomes also lists those under way at its start).
+        var started = deployments.Rows.Where(d => d["is_rollback"] is not true && d["started_at"] is DateTime t && t >= periodStart).ToList();
+        var services = stops.Rows.Select(r => (string?)r["service_name"]).Concat(started.Select(d => (string?)d["service_name"])).OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Select(name =>
+            {
+                var own = stops.Rows.Where(r => (string?)r["service_name"] == name).ToList();
+                var failures = own.Where(r => StopClass.IsFailure((string?)r["stop_class"])).GroupBy(r => (string)r["stop_class"]!)
+                    .Select(g => (Class: g.Key, Tasks: g.Sum(r => (long)r["tasks"]!))).OrderByDescending(g => g.Tasks).ThenBy(g => g.Class, StringComparer.Ordinal).ToList();
+                var deployed = started.Where(d => (string?)d["service_name"] == name).ToList();
+                return new ServiceFigures(name, failures.Sum(f => f.Tasks), failures.Count == 0 ? null : failures[0].Class,
+                    own.Where(r => StopClass.IsAbnormal((string?)r["stop_class"])).Sum(r => (long)r["tasks"]!),
+                    deployed.Count, deployed.Count(d => (string?)d["outcome"] == "failed"));
+            })
+            .Where(f => f.Abnormal > 0 || f.Deployments > 0)
+            .OrderByDescending(f => f.Failures).ThenByDescending(f => f.Abnormal).ThenBy(f => f.Service, StringComparer.Ordinal).ToList();
+        var classes = stops.Rows.Where(r => StopClass.IsAbnormal((string?)r["stop_class"])).GroupBy(r => (string)r["stop_class"]!)
+            .Select(g => (Class: g.Key, Tasks: g.Sum(r => (long)r["tasks"]!))).OrderByDescending(g => g.Tasks).ThenBy(g => g.Class, StringComparer.Ordinal).ToList();
+        return new WeeklyReport(start, weeks, rows, services, classes);
     }
 
     private string Title => $"Weekly trends, {Weeks[0].IsoWeek} to {Weeks[^1].IsoWeek}";
 
     private static string Signed(long? n) => n switch { null => "", > 0 => $"+{n:N0}", _ => n.Value.ToString("N0", CultureInfo.InvariantCulture) };
 
+    private static string Percent(double? rate) => rate is { } r ? r.ToString("0%", CultureInfo.InvariantCulture) : "–";
+
+    private static string Recovery(Week week) =>
+        (week.MinutesToRecover.Count == 0 ? "–" : $"{week.MedianMinutesToRecover:N0} / {week.MinutesToRecover.Max():N0}")
+        + (week.Unrecovered > 0 ? $" ({week.Unrecovered} not recovered)" : "");
+
     /// <summary>The report as Markdown.</summary>
     public string ToMarkdown()
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# {Title}\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"_Weeks are ISO weeks, Monday to Sunday, UTC, from {FirstMonday:yyyy-MM-dd}. Written by `analytics-query report weekly`. Each cell is the week's count and its change from the week before._\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"_Weeks are ISO weeks, Monday to Sunday, UTC, from {FirstMonday:yyyy-MM-dd}. Written by `analytics-query report weekly`. Each cell is the week's count and its change from the week before. Failures are stops of a failure class (health-check kills, essential container exits, OOM kills, failed starts); the change failure rate is failed deployments over deployments started (rollbacks not counted); time to recover is, per service that failed, minutes from its first failure to steady state after its last (median / longest)._\n\n");
         md.Append("## Highlights\n\n");
         foreach (var line in Highlights()) md.Append("- ").Append(line).Append('\n');
         md.Append("\n## Week by week\n\n");
-        md.Append("| week | starts | ").Append(string.Join(" | ", Measures.Select(m => m.Label))).Append(" |\n");
-        md.Append("|---|---|").Append(string.Concat(Measures.Select(_ => "---:|"))).Append('\n');
+        md.Append("| week | starts | ").Append(string.Join(" | ", Measures.Select(m => m.Label))).Append(" | Change failure rate | Time to recover (min) |\n");
+        md.Append("|---|---|").Append(string.Concat(Measures.Select(_ => "---:|"))).Append("---:|---:|\n");
         Week? previous = null;
         foreach (var week in Weeks)
         {
             md.Append(CultureInfo.InvariantCulture, $"| {week.IsoWeek} | {week.Monday:yyyy-MM-dd} | ");
-            md.Append(string.Join(" | ", Measures.Select(m => Cell(week, previous, m.Column)))).Append(" |\n");
+            md.Append(string.Join(" | ", Measures.Select(m => Cell(week, previous, m.Column))));
+            md.Append(CultureInfo.InvariantCulture, $" | {Percent(week.ChangeFailureRate)} | {Recovery(week)} |\n");
             previous = week;
         }
+        md.Append("\n## By service\n\n");
+        if (Services.Count == 0) md.Append("_No abnormal stop and no deployment in the period._\n");
+        else
+        {
+            md.Append("| service | failures | most frequent failure | abnormal stops | deployments | failed | change failure rate |\n|---|---:|---|---:|---:|---:|---:|\n");
+            foreach (var f in Services)
+                md.Append(CultureInfo.InvariantCulture, $"| {f.Service} | {f.Failures:N0} | {f.TopFailure ?? "–"} | {f.Abnormal:N0} | {f.Deployments:N0} | {f.FailedDeployments:N0} | {Percent(f.ChangeFailureRate)} |\n");
+        }
+        md.Append("\n## Top stop classes\n\n");
+        if (StopClasses.Count == 0) md.Append("_No abnormal stop in the period._\n");
+        foreach (var (stopClass, tasks) in StopClasses.Take(5)) md.Append(CultureInfo.InvariantCulture, $"- {stopClass}: {tasks:N0} tasks\n");
         return md.ToString();
     }
 
@@ -115,7 +204,7 @@ public sealed class WeeklyReport
     {
         var last = Weeks[^1];
         var before = Weeks.Count > 1 ? Weeks[^2] : null;
-        foreach (var (column, label) in Measures)
+        foreach (var (column, label, _) in Measures)
         {
             var total = Weeks.Sum(w => w.Values[column]);
             var change = last.Change(column, before);
@@ -123,9 +212,16 @@ public sealed class WeeklyReport
                 ? $"{label}: {total:N0}."
                 : $"{label}: {last.Values[column]:N0} in {last.IsoWeek} ({Signed(change)} on {before.IsoWeek}); {total:N0} over {WeekCount} weeks.";
         }
+        var deployed = Weeks.Sum(w => w.Values["deployments"]);
+        var failed = Weeks.Sum(w => w.Values["failed_deployments"]);
+        yield return $"Change failure rate: {Percent(last.ChangeFailureRate)} in {last.IsoWeek}; {Percent(deployed == 0 ? null : (double)failed / deployed)} over {WeekCount} weeks ({failed:N0} of {deployed:N0}).";
+        var recoveries = Weeks.SelectMany(w => w.MinutesToRecover).ToList();
+        yield return recoveries.Count == 0
+            ? "Time to recover: no service failed and recovered in the period."
+            : $"Time to recover: median {recoveries.Order().ElementAt((recoveries.Count - 1) / 2):N0} minutes, longest {recoveries.Max():N0}, over {recoveries.Count} recoveries.";
     }
 
-    /// <summary>The report as a self-contained HTML page with one SVG bar chart per measure.</summary>
+    /// <summary>The report as a self-contained HTML page with one SVG bar chart per measure, charts of one unit on one labelled scale.</summary>
     public string ToHtml()
     {
         var html = new StringBuilder();
@@ -134,47 +230,67 @@ public sealed class WeeklyReport
         html.Append(CultureInfo.InvariantCulture, $"<title>{Encode(Title)}</title>\n");
         html.Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600;margin-bottom:.25rem}.bar{fill:#3b6ea8}.axis{stroke:#888}.label{font-size:10px;fill:#555}.up{color:#a33}.down{color:#2a7}</style>\n");
         html.Append("</head>\n<body>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<h1>{Encode(Title)}</h1>\n<p>ISO weeks, Monday to Sunday, UTC, from {FirstMonday:yyyy-MM-dd}.</p>\n<h2>Highlights</h2>\n<ul>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{Encode(Title)}</h1>\n<p>ISO weeks, Monday to Sunday, UTC, from {FirstMonday:yyyy-MM-dd}. Charts that count the same thing share one scale.</p>\n<h2>Highlights</h2>\n<ul>\n");
         foreach (var line in Highlights()) html.Append("<li>").Append(Encode(line)).Append("</li>\n");
         html.Append("</ul>\n<h2>Charts</h2>\n<div class=\"charts\">\n");
-        foreach (var (column, label) in Measures) html.Append(Chart(column, label));
+        foreach (var measure in Measures) html.Append(Chart(measure, Scale(measure.Unit)));
         html.Append("</div>\n<h2>Week by week</h2>\n<table>\n<thead><tr><th>week</th><th>starts</th>");
-        foreach (var (_, label) in Measures) html.Append("<th>").Append(Encode(label)).Append("</th>");
-        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var measure in Measures) html.Append("<th>").Append(Encode(measure.Label)).Append("</th>");
+        html.Append("<th>Change failure rate</th><th>Time to recover (min, median / longest)</th></tr></thead>\n<tbody>\n");
         Week? previous = null;
         foreach (var week in Weeks)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{week.IsoWeek}</td><td>{week.Monday:yyyy-MM-dd}</td>");
-            foreach (var (column, _) in Measures)
+            foreach (var measure in Measures)
             {
-                var change = week.Change(column, previous);
+                var change = week.Change(measure.Column, previous);
                 var css = change switch { > 0 => " class=\"up\"", < 0 => " class=\"down\"", _ => "" };
-                html.Append(CultureInfo.InvariantCulture, $"<td{css}>{Encode(Cell(week, previous, column))}</td>");
+                html.Append(CultureInfo.InvariantCulture, $"<td{css}>{Encode(Cell(week, previous, measure.Column))}</td>");
             }
-            html.Append("</tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(Percent(week.ChangeFailureRate))}</td><td>{Encode(Recovery(week))}</td></tr>\n");
             previous = week;
         }
-        html.Append("</tbody>\n</table>\n</body>\n</html>\n");
+        html.Append("</tbody>\n</table>\n<h2>By service</h2>\n<table>\n<thead><tr><th>service</th><th>failures</th><th>most frequent failure</th><th>abnormal stops</th><th>deployments</th><th>failed</th><th>change failure rate</th></tr></thead>\n<tbody>\n");
+        foreach (var f in Services)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(f.Service)}</td><td>{f.Failures:N0}</td><td>{Encode(f.TopFailure ?? "–")}</td><td>{f.Abnormal:N0}</td><td>{f.Deployments:N0}</td><td>{f.FailedDeployments:N0}</td><td>{Encode(Percent(f.ChangeFailureRate))}</td></tr>\n");
+        html.Append("</tbody>\n</table>\n<h2>Top stop classes</h2>\n<ul>\n");
+        foreach (var (stopClass, tasks) in StopClasses.Take(5)) html.Append(CultureInfo.InvariantCulture, $"<li>{Encode(stopClass)}: {tasks:N0} tasks</li>\n");
+        html.Append("</ul>\n</body>\n</html>\n");
         return html.ToString();
     }
 
-    private string Chart(string column, string label)
+    /// <summary>The top of the shared scale of <paramref name="unit"/>: the largest weekly value of its measures, rounded up to an even number (at least 2) so that its half is a whole tick.</summary>
+    public long Scale(string unit)
     {
-        const int Width = 320, Height = 160, Top = 16, Bottom = 28, Left = 8;
-        var max = Math.Max(1, Weeks.Max(w => w.Values[column]));
-        var slot = (double)(Width - 2 * Left) / Weeks.Count;
+        var max = Measures.Where(m => m.Unit == unit).SelectMany(m => Weeks.Select(w => w.Values[m.Column])).DefaultIfEmpty(0).Max();
+        return Math.Max(2, max + max % 2);
+    }
+
+    private string Chart(Measure measure, long scale)
+    {
+        const int Width = 340, Height = 170, Top = 16, Bottom = 28, Left = 40, Right = 8;
+        var slot = (double)(Width - Left - Right) / Weeks.Count;
+        var plot = Height - Top - Bottom;
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<figure data-measure=\"{column}\"><figcaption>{Encode(label)}</figcaption>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{Encode(label)} per week\">\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - Left}\" y2=\"{Height - Bottom}\"/>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<figure data-measure=\"{measure.Column}\" data-unit=\"{measure.Unit}\" data-scale=\"{scale}\"><figcaption>{Encode(measure.Label)}</figcaption>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{Encode(measure.Label)} per week, in {measure.Unit}, scale 0 to {scale}\">\n");
+        // The value axis: 0, half and the top of the unit's shared scale, labelled, with the unit as its title.
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Height - Bottom}\"/>\n");
+        foreach (var tick in new[] { 0, scale / 2, scale })
+        {
+            var y = Height - Bottom - plot * (double)tick / scale;
+            svg.Append(string.Create(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left - 3}\" y1=\"{y:0.#}\" x2=\"{Left}\" y2=\"{y:0.#}\"/><text class=\"label tick\" x=\"{Left - 5}\" y=\"{y + 3:0.#}\" text-anchor=\"end\">{tick:N0}</text>\n"));
+        }
+        svg.Append(string.Create(CultureInfo.InvariantCulture, $"<text class=\"label axis-title\" x=\"10\" y=\"{Top + plot / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 10 {Top + plot / 2})\">{Encode(measure.Unit)}</text>\n"));
+        svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - Right}\" y2=\"{Height - Bottom}\"/>\n");
         for (var i = 0; i < Weeks.Count; i++)
         {
-            var value = Weeks[i].Values[column];
-            var h = (Height - Top - Bottom) * (double)value / max;
+            var value = Weeks[i].Values[measure.Column];
+            var h = plot * (double)value / scale;
             var x = Left + i * slot + slot * 0.15;
             var y = Height - Bottom - h;
             svg.Append(string.Create(CultureInfo.InvariantCulture,
-                $"<rect class=\"bar\" data-week=\"{Weeks[i].IsoWeek}\" data-value=\"{value}\" x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{slot * 0.7:0.#}\" height=\"{h:0.#}\"><title>{Weeks[i].IsoWeek}: {value:N0}</title></rect>\n"));
+                $"<rect class=\"bar\" data-week=\"{Weeks[i].IsoWeek}\" data-value=\"{value}\" x=\"{x:0.#}\" y=\"{y:0.###}\" width=\"{slot * 0.7:0.#}\" height=\"{h:0.###}\"><title>{Weeks[i].IsoWeek}: {value:N0}</title></rect>\n"));
             svg.Append(string.Create(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"{x + slot * 0.35:0.#}\" y=\"{Height - Bottom + 12}\" text-anchor=\"middle\">W{Weeks[i].IsoWeek[^2..]}</text>\n"));
             if (value > 0) svg.Append(string.Create(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"{x + slot * 0.35:0.#}\" y=\"{y - 3:0.#}\" text-anchor=\"middle\">{value:N0}</text>\n"));
         }

@@ -101,6 +101,23 @@ public sealed class QueryLake : IAsyncLifetime
             .Select(g => g.MaxBy(d => d.GetProperty("version").GetInt64()))
             .ToList();
 
+    /// <summary>
+    /// A task's final state is a failure as AWS's stopped-task guide describes them: an essential container that exited
+    /// non-zero (OOM kills included), a task killed for failing its health checks, a task that failed to start.
+    /// </summary>
+    public static bool IsFailure(JsonElement task)
+    {
+        var containers = task.GetProperty("containers").EnumerateArray().ToList();
+        var reason = Str(task, "stoppedReason") ?? "";
+        return Str(task, "stopCode") switch
+        {
+            "TaskFailedToStart" => true,
+            "EssentialContainerExited" => containers.Any(c => c.TryGetProperty("exitCode", out var x) && x.GetInt32() != 0),
+            "ServiceSchedulerInitiated" => reason.Contains("failed ELB health checks", StringComparison.Ordinal) || reason.Contains("failed container health checks", StringComparison.Ordinal),
+            _ => false,
+        };
+    }
+
     /// <summary>Runs a catalog query with the given parameters and returns its rows as dictionaries.</summary>
     public Task<List<Dictionary<string, object?>>> RunAsync(string name, params (string Name, string Value)[] parameters) =>
         RunOnAsync(Engine, name, parameters);

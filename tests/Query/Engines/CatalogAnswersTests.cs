@@ -92,27 +92,12 @@ public sealed class CatalogAnswersTests(QueryLake lake)
         Assert.Equal(expected.OrderBy(k => k.Key), actual.OrderBy(k => k.Key));
     }
 
-    // A failure as AWS's stopped-task guide describes them: an essential container that exited non-zero, a
-    // container killed for memory, a task killed for failing its health checks, a task that failed to start.
-    private static bool Failed(JsonElement task)
-    {
-        var containers = task.GetProperty("containers").EnumerateArray().ToList();
-        var reason = QueryLake.Str(task, "stoppedReason") ?? "";
-        return QueryLake.Str(task, "stopCode") switch
-        {
-            "TaskFailedToStart" => true,
-            "EssentialContainerExited" => containers.Any(c => c.TryGetProperty("exitCode", out var x) && x.GetInt32() != 0),
-            "ServiceSchedulerInitiated" => reason.Contains("failed ELB health checks", StringComparison.Ordinal) || reason.Contains("failed container health checks", StringComparison.Ordinal),
-            _ => false,
-        };
-    }
-
     private static int? Revision(JsonElement task) => int.Parse(task.GetProperty("taskDefinitionArn").GetString()!.Split(':')[^1], CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task CrashLoops_RepeatedFailuresOfOneServiceAndRevision()
     {
-        var expected = Stopped().Where(Failed).GroupBy(t => (Service(t), Revision(t)))
+        var expected = Stopped().Where(QueryLake.IsFailure).GroupBy(t => (Service(t), Revision(t)))
             .Where(g => g.Count() >= 3).ToDictionary(g => $"{g.Key.Item1}:{g.Key.Item2}", g => (long)g.Count());
         var rows = await lake.RunAsync("crash-loops", [.. QueryLake.WholeRange, ("min_stops", "3")]);
         Assert.Contains("payments:42", expected.Keys);
@@ -134,7 +119,7 @@ public sealed class CatalogAnswersTests(QueryLake lake)
         // A circuit-breaker rollback says whom it rolls back in its reason.
         var rollsBack = byId.Select(g => (g.Key, Reason: g.Select(e => QueryLake.Str(e.Detail, "reason")).FirstOrDefault(r => r?.Contains("rolling back to deploymentId ", StringComparison.Ordinal) == true)))
             .Where(x => x.Reason is not null).ToDictionary(x => x.Key, x => x.Reason!.Split("deploymentId ")[1].TrimEnd('.'));
-        var failedTasks = Stopped().Where(Failed).GroupBy(t => QueryLake.Str(t, "startedBy")!).ToDictionary(g => g.Key, g => (long)g.Count());
+        var failedTasks = Stopped().Where(QueryLake.IsFailure).GroupBy(t => QueryLake.Str(t, "startedBy")!).ToDictionary(g => g.Key, g => (long)g.Count());
 
         var rows = await lake.RunAsync("deployment-outcomes", QueryLake.WholeRange);
 
@@ -252,7 +237,7 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     public async Task ServiceRecovery_FirstFailureAndSteadyStateAfterTheLast()
     {
         var day = QueryLake.Start;
-        var failures = Stopped().Where(t => Service(t) == "payments" && Failed(t)
+        var failures = Stopped().Where(t => Service(t) == "payments" && QueryLake.IsFailure(t)
             && Time(t, "stoppedAt") >= day && Time(t, "stoppedAt") < day.AddDays(1)).Select(t => Time(t, "stoppedAt")).ToList();
         var rows = await lake.RunAsync("service-recovery", ("from", day.ToString("O")), ("to", day.AddDays(1).ToString("O")), ("service", "payments"));
         var row = Assert.Single(rows);

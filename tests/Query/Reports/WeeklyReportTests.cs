@@ -58,6 +58,41 @@ public sealed class WeeklyReportTests(QueryLake lake)
     }
 
     [Fact]
+    public async Task Build_ChangeFailureRateByServiceAndTopStopClasses_MatchTheRawEvents()
+    {
+        var report = await BuildAsync();
+        // Deployments started in a week (their first event), rollbacks (named so in their reason) not counted.
+        var deployments = lake.Events_("ECS Deployment State Change").GroupBy(e => QueryLake.Str(e.Detail, "deploymentId")!)
+            .Where(g => !g.Any(e => QueryLake.Str(e.Detail, "reason")!.Contains("rolling back", StringComparison.Ordinal)))
+            .Select(g => (Week: QueryLake.Monday(g.Min(e => e.Time)), Failed: g.Any(e => QueryLake.Str(e.Detail, "eventName") == "SERVICE_DEPLOYMENT_FAILED"),
+                Service: g.First().Event.GetProperty("resources")[0].GetString()!.Split('/')[^1]))
+            .ToList();
+        foreach (var week in report.Weeks)
+        {
+            var started = deployments.Where(d => d.Week == week.Monday).ToList();
+            Assert.Equal(started.Count, week.Values["deployments"]);
+            Assert.Equal(started.Count == 0 ? null : (double)started.Count(d => d.Failed) / started.Count, week.ChangeFailureRate);
+        }
+        Assert.Equal(0.0, report.Weeks[2].ChangeFailureRate);
+        Assert.True(report.Weeks[1].ChangeFailureRate > 0);
+
+        var stopped = lake.LatestTaskStates().Where(t => QueryLake.Str(t, "lastStatus") == "STOPPED").ToList();
+        static string ServiceOf(JsonElement t) => QueryLake.Str(t, "group")!.Split(':')[1];
+        var payments = Assert.Single(report.Services, f => f.Service == "payments");
+        Assert.Equal(stopped.Count(t => ServiceOf(t) == "payments" && QueryLake.IsFailure(t)), payments.Failures);
+        Assert.Equal(deployments.Count(d => d.Service == "payments"), payments.Deployments);
+        Assert.Equal(1, payments.FailedDeployments);
+        Assert.Equal(report.Services.Max(f => f.Failures), report.Services[0].Failures);
+
+        var healthChecks = stopped.Count(t => QueryLake.Str(t, "stoppedReason")?.StartsWith("Task failed ELB health checks", StringComparison.Ordinal) == true);
+        Assert.Contains(("health_check_failed", (long)healthChecks), report.StopClasses);
+        Assert.DoesNotContain(report.StopClasses, c => c.Class == "replaced");
+        var md = report.ToMarkdown();
+        Assert.Contains($"| payments | {payments.Failures:N0} | ", md, StringComparison.Ordinal);
+        Assert.Contains("## Top stop classes", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Html_RendersInChromiumWithOneBarPerWeekAndNoNetwork()
     {
         var report = await BuildAsync();
@@ -69,7 +104,7 @@ public sealed class WeeklyReportTests(QueryLake lake)
 
         // The browser's own serialization of the page it parsed: every measure has a chart with one bar per
         // week, holding its value, taller for larger values.
-        var figures = Regex.Matches(dom, "<figure data-measure=\"([a-z_]+)\">(.*?)</figure>", RegexOptions.Singleline);
+        var figures = Regex.Matches(dom, "<figure data-measure=\"([a-z_]+)\"[^>]*>(.*?)</figure>", RegexOptions.Singleline);
         Assert.Equal(WeeklyReport.Measures.Select(m => m.Column), figures.Select(f => f.Groups[1].Value));
         foreach (Match figure in figures)
         {
@@ -82,6 +117,25 @@ public sealed class WeeklyReportTests(QueryLake lake)
                 for (var j = 0; j < values.Count; j++)
                     if (values[i] > values[j]) Assert.True(heights[i] > heights[j], $"{column}: taller value, shorter bar");
         }
+        // Charts of one unit share one labelled scale: a bar's height per unit of value is the same in each, and the
+        // axis says the unit and its top. (Before, each chart had its own unlabelled scale, and one failed deployment
+        // drew as tall as thirty container exits.)
+        foreach (var unit in WeeklyReport.Measures.Select(m => m.Unit).Distinct())
+        {
+            var scale = report.Scale(unit);
+            var perUnit = new List<double>();
+            foreach (Match figure in figures.Where(f => WeeklyReport.Measures.Single(m => m.Column == f.Groups[1].Value).Unit == unit))
+            {
+                Assert.Contains($"data-unit=\"{unit}\" data-scale=\"{scale}\"", figure.Value, StringComparison.Ordinal);
+                Assert.Contains($">{unit}</text>", figure.Value, StringComparison.Ordinal);
+                Assert.Contains($">{scale:N0}</text>", figure.Value, StringComparison.Ordinal);
+                perUnit.AddRange(Regex.Matches(figure.Value, "<rect class=\"bar\"[^>]*data-value=\"([1-9][0-9]*)\"[^>]*height=\"([0-9.]+)\"")
+                    .Select(b => double.Parse(b.Groups[2].Value, CultureInfo.InvariantCulture) / double.Parse(b.Groups[1].Value, CultureInfo.InvariantCulture)));
+            }
+            Assert.All(perUnit, r => Assert.Equal(perUnit[0], r, 0.01));
+        }
+        var deploymentsW45 = report.Weeks[1].Values["deployments"];
+        Assert.True(deploymentsW45 > report.Weeks[1].Values["failed_deployments"]);
         Assert.Contains("default-src 'none'", dom, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("src=", dom, StringComparison.OrdinalIgnoreCase);
