@@ -168,7 +168,8 @@ public static class IncidentReview
             yield break;
         }
         foreach (var d in before)
-            yield return $"{Display(d["started_at"])}: deployment {d["deployment_id"]} of {d["service_name"]}{Revisions(d["task_revisions"])}, {(firstSignal - (DateTime)d["started_at"]!).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}.";
+            yield return $"{Display(d["started_at"])}: deployment {d["deployment_id"]} of {d["service_name"]}{Revisions(d["task_revisions"])}, {(firstSignal - (DateTime)d["started_at"]!).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}."
+                + (d["images"] is string images && images.Length > 0 ? $" Images: {images.Replace(",", ", ", StringComparison.Ordinal)}." : "");
     }
 
     private static IEnumerable<string> Factors(Answer health, string? service)

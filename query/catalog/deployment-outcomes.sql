@@ -3,8 +3,9 @@
 -- 'failed' (SERVICE_DEPLOYMENT_FAILED, e.g. the circuit breaker) or 'in_progress'. A circuit-breaker rollback
 -- is a deployment of its own: is_rollback, and rolls_back names the deployment it replaced, which names it in
 -- rolled_back_by. Each deployment's tasks are the tasks it started (startedBy is the deployment id):
--- task_revisions are their task definition revisions, failed_tasks those that stopped for a failure class
--- (health_check_failed, out_of_memory, essential_container_exited, failed_to_start) in the window. Changed:
+-- task_revisions are their task definition revisions, images their containers' images, failed_tasks those
+-- that stopped for a failure class (health_check_failed, out_of_memory, essential_container_exited,
+-- failed_to_start) in the window. Changed:
 -- 'rolled_back' was put on the rollback (which succeeded), so one bad deployment read as two; deployments
 -- started before the window were missing; tasks were not tied to deployments.
 --
@@ -49,6 +50,18 @@ per_deployment AS (
            count_if(last_status = 'STOPPED' AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')) AS failed_tasks
     FROM tasks
     GROUP BY started_by
+),
+images AS (
+    SELECT t.started_by, array_join(array_agg(DISTINCT c.image ORDER BY c.image), ',') AS images
+    FROM (
+        SELECT DISTINCT task_arn, image
+        FROM ecs_container_states
+        WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+          AND event_time >= :from AND event_time < :to
+          AND image IS NOT NULL
+    ) c
+    JOIN tasks t ON t.task_arn = c.task_arn
+    GROUP BY t.started_by
 )
 SELECT d.cluster_name, d.service_name, d.deployment_id, d.started_at, d.ended_at,
        date_diff('second', d.started_at, d.ended_at) AS duration_seconds,
@@ -57,10 +70,12 @@ SELECT d.cluster_name, d.service_name, d.deployment_id, d.started_at, d.ended_at
        d.rolls_back,
        r.deployment_id AS rolled_back_by,
        t.task_revisions,
+       i.images,
        coalesce(t.failed_tasks, 0) AS failed_tasks,
        d.last_reason
 FROM deployments d
 LEFT JOIN deployments r ON r.rolls_back = d.deployment_id AND r.cluster_name = d.cluster_name AND r.service_name = d.service_name
 LEFT JOIN per_deployment t ON t.started_by = d.deployment_id
+LEFT JOIN images i ON i.started_by = d.deployment_id
 WHERE d.ended_at IS NULL OR d.ended_at >= :from
 ORDER BY coalesce(d.started_at, d.ended_at), d.cluster_name, d.service_name, d.deployment_id

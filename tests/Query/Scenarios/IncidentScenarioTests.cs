@@ -119,6 +119,7 @@ public sealed class IncidentScenarioTests
         Assert.Equal("ecs-svc/back", bad["rolled_back_by"]);
         Assert.Equal(2L, bad["failed_tasks"]);
         Assert.Equal("42", bad["task_revisions"]);
+        Assert.Equal("payments:r42", bad["images"]);
         var back = Assert.Single(deployments, d => (string?)d["deployment_id"] == "ecs-svc/back");
         Assert.Equal(true, back["is_rollback"]);
         Assert.Equal("completed", back["outcome"]);
@@ -128,7 +129,7 @@ public sealed class IncidentScenarioTests
         Assert.Contains("Deployment ecs-svc/bad of payments was under way (started 2026-11-02 13:57, task definition revision 42); it failed at 2026-11-02 14:40.", review, StringComparison.Ordinal);
         Assert.Contains("Deployments: 1 failed; 1 rolled back by the circuit breaker.", review, StringComparison.Ordinal);
         Assert.Contains("Rolled back by ecs-svc/back, completed at 2026-11-02 14:46.", review, StringComparison.Ordinal);
-        Assert.Contains("2026-11-02 13:57: deployment ecs-svc/bad of payments (task definition revision 42), 13 minutes before the first signal", review, StringComparison.Ordinal);
+        Assert.Contains("2026-11-02 13:57: deployment ecs-svc/bad of payments (task definition revision 42), 13 minutes before the first signal; it failed at 2026-11-02 14:40. Images: payments:r42.", review, StringComparison.Ordinal);
         Assert.Contains("AWS Health AWS_ECS_OPERATIONAL_ISSUE names prod/checkout,prod/payments", review, StringComparison.Ordinal);
         Assert.DoesNotContain("AWS Health events\n\n_None", review, StringComparison.Ordinal);
     }
