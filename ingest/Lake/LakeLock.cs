@@ -77,8 +77,12 @@ public sealed class LakeLock : IDisposable
         var holderPath = Path.Combine(layout.Root, HolderName);
         try
         {
-            File.WriteAllText(holderPath, string.Create(CultureInfo.InvariantCulture,
+            // Written aside and renamed into place: a run refused at this moment reads the description whole, never the
+            // empty file WriteAllText leaves between creating and writing it (seen: "in use by another process").
+            var temp = $"{holderPath}.{Environment.ProcessId}.tmp";
+            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture,
                 $"{holder} (process {Environment.ProcessId} on {Environment.MachineName}, since {now.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z)\n"));
+            File.Move(temp, holderPath, overwrite: true);
         }
         catch
         {
