@@ -78,11 +78,20 @@ public sealed class QueryCommandsTests : IAsyncLifetime
     public async Task Review_WritesTheMarkdownFile()
     {
         var path = _temp.Sub("review.md");
-        var (code, _, _) = await RunAsync("review", "--lake", Lake, "--from", "2026-11-02T13:30:00Z", "--to", "2026-11-02T15:30:00Z", "--service", "payments", "-o", path);
+        // The bundled sample incident, from 14:00: its Health issue opened before (13:5x) and its bad deployment
+        // started at 13:57 are already under way; tasks fail on start or their health checks until the rollback.
+        var (code, _, _) = await RunAsync("review", "--lake", Lake, "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z", "--service", "payments", "-o", path);
         Assert.Equal(Commands.Ok, code);
         var review = await File.ReadAllTextAsync(path, Encoding.UTF8);
-        Assert.StartsWith("# Post-incident review: service payments, 2026-11-02 13:30 to 2026-11-02 15:30 UTC", review, StringComparison.Ordinal);
+        Assert.StartsWith("# Post-incident review: service payments, 2026-11-02 14:00 to 2026-11-02 15:30 UTC", review, StringComparison.Ordinal);
         Assert.Contains("tasks of payments (task definition revision 42) failed", review, StringComparison.Ordinal);
+        Assert.Matches(@"- AWS Health AWS_ECS_OPERATIONAL_ISSUE was already open \(since 2026-11-02 13:5\d\), naming prod/checkout,prod/payments", review);
+        Assert.Matches(@"- Deployment ecs-svc/\d+ of payments was under way \(started 2026-11-02 13:57, task definition revision 42\); it failed at 2026-11-02 15:12\.", review);
+        Assert.Matches(@"tasks stopped abnormally \(\d+ health_check_failed, \d+ essential_container_exited\) in payments", review);
+        Assert.Contains("- Deployments: 1 failed; 1 rolled back by the circuit breaker.", review, StringComparison.Ordinal);
+        Assert.Matches(@"- Time to detect: \d+ minutes \(2026-11-02 14:20, Support case \d+ opened", review);
+        Assert.Matches(@"- Time to mitigate: \d+ minutes \(2026-11-02 15:12, rollback ecs-svc/\d+ of payments started", review);
+        Assert.Matches(@"- Time to recover: \d+ minutes \(2026-11-02 15:18, payments back to steady state\)", review);
     }
 
     [Fact]
