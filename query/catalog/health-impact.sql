@@ -4,8 +4,9 @@
 -- any time in it), and the ECS task failures that overlap it (a stop of a failure class, or an infrastructure,
 -- Spot or unexplained stop, between the event's start and end, clipped to the window). Failures are matched to
 -- the entities the event names where it names ECS ones (a service ARN, CLUSTER/SERVICE as ECS retirement
--- notices give it, a cluster ARN); an event that names no entity is matched by its region; one that names
--- only other entities (an EC2 instance, a volume) overlaps no task here (overlap_basis says which;
+-- notices give it, a cluster ARN) or an EC2 instance the lake knows as a container instance (the tasks placed
+-- on it); an event that names no entity is matched by its region; one that names only other entities (a
+-- volume, an unknown instance) overlaps no task here (overlap_basis says which;
 -- named_ecs lists the CLUSTER/SERVICE or CLUSTER it names). Versions
 -- are read from lookback_days before the window: an event not updated since is not seen. Changed: events
 -- opened before the window and still open were missing; impaired_entities counted an entity impaired in any
@@ -82,8 +83,24 @@ targets AS (
     FROM entity_state e
     JOIN active a ON a.event_arn = e.event_arn
 ),
+-- An EC2 instance named by its id or ARN, resolved to its container instances, on which tasks are placed.
+instance_targets AS (
+    SELECT DISTINCT e.event_arn, i.container_instance_arn
+    FROM (
+        SELECT event_arn,
+               coalesce(nullif(regexp_extract(entity_value, '^arn:[^:]+:ec2:[^:]*:[^:]*:instance/(i-[0-9a-f]+)$', 1), ''),
+                        nullif(regexp_extract(entity_value, '^(i-[0-9a-f]+)$', 1), '')) AS ec2_instance_id
+        FROM entity_state
+    ) e
+    JOIN (
+        SELECT DISTINCT container_instance_arn, ec2_instance_id
+        FROM ecs_container_instance_events
+        WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+          AND event_time < :to
+    ) i ON i.ec2_instance_id = e.ec2_instance_id
+),
 failures AS (
-    SELECT region, cluster_name, service_name, task_arn, min(coalesce(stopped_at, event_time)) AS stopped_at
+    SELECT region, cluster_name, service_name, container_instance_arn, task_arn, min(coalesce(stopped_at, event_time)) AS stopped_at
     FROM ecs_task_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
@@ -92,7 +109,7 @@ failures AS (
       AND last_status = 'STOPPED'
       AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start',
                          'infrastructure', 'spot_interruption', 'other')
-    GROUP BY region, cluster_name, service_name, task_arn
+    GROUP BY region, cluster_name, service_name, container_instance_arn, task_arn
 ),
 named AS (
     SELECT event_arn, array_join(array_agg(DISTINCT cluster_name || coalesce('/' || service_name, '') ORDER BY cluster_name || coalesce('/' || service_name, '')), ',') AS named_ecs
@@ -103,7 +120,8 @@ named AS (
 basis AS (
     SELECT a.event_arn,
            CASE WHEN NOT EXISTS (SELECT 1 FROM entity_state e WHERE e.event_arn = a.event_arn) THEN 'region'
-                WHEN EXISTS (SELECT 1 FROM targets t WHERE t.event_arn = a.event_arn AND t.cluster_name IS NOT NULL) THEN 'entity'
+                WHEN EXISTS (SELECT 1 FROM targets t WHERE t.event_arn = a.event_arn AND t.cluster_name IS NOT NULL)
+                  OR EXISTS (SELECT 1 FROM instance_targets i WHERE i.event_arn = a.event_arn) THEN 'entity'
                 ELSE 'none' END AS overlap_basis
     FROM active a
 ),
@@ -111,6 +129,10 @@ overlapping AS (
     SELECT DISTINCT t.event_arn, f.task_arn, f.stopped_at
     FROM targets t
     JOIN failures f ON f.cluster_name = t.cluster_name AND (t.service_name IS NULL OR f.service_name = t.service_name)
+    UNION
+    SELECT i.event_arn, f.task_arn, f.stopped_at
+    FROM instance_targets i
+    JOIN failures f ON f.container_instance_arn = i.container_instance_arn
     UNION
     SELECT a.event_arn, f.task_arn, f.stopped_at
     FROM active a

@@ -46,6 +46,7 @@ public static class EcsNormalizer
             CapacityProviderName = d.OptionalString("capacityProviderName"),
             PlatformVersion = d.OptionalString("platformVersion"),
             AvailabilityZone = d.OptionalString("availabilityZone"),
+            ContainerInstanceArn = d.OptionalString("containerInstanceArn"),
             LastStatus = d.OptionalString("lastStatus"),
             DesiredStatus = d.OptionalString("desiredStatus"),
             StopCode = d.OptionalString("stopCode"),

@@ -35,6 +35,8 @@ public sealed class EcsTaskEvent : RawLakeRow
     [JsonPropertyName("platform_version"), Column("Fargate platform version")] public string? PlatformVersion { get; set; }
     /// <summary>The availability zone.</summary>
     [JsonPropertyName("availability_zone"), Column("Availability zone")] public string? AvailabilityZone { get; set; }
+    /// <summary>The container instance the task runs on (EC2 launch type); null on Fargate.</summary>
+    [JsonPropertyName("container_instance_arn"), Column("Container instance ARN (EC2 launch type); null on Fargate")] public string? ContainerInstanceArn { get; set; }
     /// <summary>The task's last known status (PROVISIONING … STOPPED).</summary>
     [JsonPropertyName("last_status"), Column("Last status")] public string? LastStatus { get; set; }
     /// <summary>The status the scheduler wants.</summary>

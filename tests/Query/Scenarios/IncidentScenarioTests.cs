@@ -183,19 +183,28 @@ public sealed class IncidentScenarioTests
     }
 
     [Fact]
-    public async Task HealthImpact_AnInstanceNoticeOverlapsNoTask_ARegionWideIssueOverlapsTheRegion()
+    public async Task HealthImpact_AnInstanceNoticeOverlapsTheTasksOnThatInstance_ARegionWideIssueTheRegion()
     {
+        const string onIt = "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/aaaa";
+        const string other = "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/bbbb";
         await using var s = await new Scenario()
+            .ContainerInstance(onIt, "i-0abcd1111", Day.AddDays(-1))
+            .ContainerInstance(other, "i-0ffff2222", Day.AddDays(-1))
             .Health("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", "scheduledChange", "open", At(9), At(9), [("i-0abcd1111", "IMPAIRED")], service: "EC2")
+            .Health("AWS_EBS_VOLUME_LOST", "issue", "open", At(9), At(9), [("vol-04e5b75b51ba5e835", "IMPAIRED")], service: "EBS")
             .Health("AWS_ECS_OPERATIONAL_ISSUE", "issue", "open", At(9), At(9), [], scope: "PUBLIC")
-            .StoppedTask("api", At(9), At(10), "EssentialContainerExited", "Essential container in task exited")
-            .StoppedTask("web", At(9), At(10, 5), "EssentialContainerExited", "Essential container in task exited")
+            .StoppedTask("api", At(9), At(10), "EssentialContainerExited", "Essential container in task exited", containerInstanceArn: onIt)
+            .StoppedTask("web", At(9), At(10, 5), "EssentialContainerExited", "Essential container in task exited", containerInstanceArn: other)
+            .StoppedTask("web", At(9), At(10, 6), "EssentialContainerExited", "Essential container in task exited")
             .BuildAsync();
         var rows = (await s.RunAsync("health-impact", At(9), At(11))).ToDictionary(r => (string)r["event_type_code"]!);
-        Assert.Equal("none", rows["AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED"]["overlap_basis"]);
-        Assert.Equal(0L, rows["AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED"]["overlapping_task_failures"]);
+        // One instance's retirement notice overlaps the one failure on that instance, not every failure in the region.
+        Assert.Equal("entity", rows["AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED"]["overlap_basis"]);
+        Assert.Equal(1L, rows["AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED"]["overlapping_task_failures"]);
+        Assert.Equal("none", rows["AWS_EBS_VOLUME_LOST"]["overlap_basis"]);
+        Assert.Equal(0L, rows["AWS_EBS_VOLUME_LOST"]["overlapping_task_failures"]);
         Assert.Equal("region", rows["AWS_ECS_OPERATIONAL_ISSUE"]["overlap_basis"]);
-        Assert.Equal(2L, rows["AWS_ECS_OPERATIONAL_ISSUE"]["overlapping_task_failures"]);
+        Assert.Equal(3L, rows["AWS_ECS_OPERATIONAL_ISSUE"]["overlapping_task_failures"]);
     }
 
     [Fact]

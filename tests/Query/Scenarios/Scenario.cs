@@ -43,7 +43,7 @@ public sealed class Scenario : IAsyncDisposable
 
     /// <summary>A task of <paramref name="service"/> that started at <paramref name="started"/> (null: never started) and stopped as said.</summary>
     public Scenario StoppedTask(string service, DateTime? started, DateTime stopped, string stopCode, string reason,
-        int? exitCode = 1, string? containerReason = null, string startedBy = "ecs-svc/1", int revision = 7, string cluster = "prod")
+        int? exitCode = 1, string? containerReason = null, string startedBy = "ecs-svc/1", int revision = 7, string cluster = "prod", string? containerInstanceArn = null)
     {
         var arn = $"arn:aws:ecs:us-east-1:{Account}:task/{cluster}/{++_ids:x32}";
         var container = new Dictionary<string, object?> { ["name"] = service, ["lastStatus"] = "STOPPED", ["image"] = $"{service}:r{revision}" };
@@ -58,6 +58,7 @@ public sealed class Scenario : IAsyncDisposable
             ["updatedAt"] = Iso(stopped), ["version"] = 5, ["containers"] = new[] { container },
         };
         if (started is not null) detail["startedAt"] = Iso(started.Value);
+        if (containerInstanceArn is not null) (detail["launchType"], detail["containerInstanceArn"]) = ("EC2", containerInstanceArn);
         Add("ECS Task State Change", "aws.ecs", stopped, [arn], detail);
         return this;
     }
@@ -87,6 +88,17 @@ public sealed class Scenario : IAsyncDisposable
             ["lastStatus"] = "STOPPED", ["desiredStatus"] = "STOPPED", ["launchType"] = "FARGATE", ["stopCode"] = stopCode, ["stoppedReason"] = reason,
             ["createdAt"] = Iso(running.AddSeconds(-30)), ["startedAt"] = Iso(running), ["stoppedAt"] = Iso(stopped), ["updatedAt"] = Iso(stopped), ["version"] = 3,
             ["containers"] = new[] { new { name = service, lastStatus = "STOPPED", image = $"{service}:r{revision}", exitCode } },
+        });
+        return this;
+    }
+
+    /// <summary>An ECS Container Instance State Change: the container instance <paramref name="arn"/> is EC2 instance <paramref name="ec2InstanceId"/>.</summary>
+    public Scenario ContainerInstance(string arn, string ec2InstanceId, DateTime at, string cluster = "prod")
+    {
+        Add("ECS Container Instance State Change", "aws.ecs", at, [arn], new
+        {
+            agentConnected = true, clusterArn = $"arn:aws:ecs:us-east-1:{Account}:cluster/{cluster}", containerInstanceArn = arn,
+            ec2InstanceId, status = "ACTIVE", version = 1, updatedAt = Iso(at),
         });
         return this;
     }
