@@ -216,7 +216,7 @@ public class IngestRunnerTests
             var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
             using var db = Some.DuckDb(lake);
             var layout = Some.Query(db, $"""
-                SELECT regexp_replace(file_name, 'part-[^/]*?(-[0-9]+)?\.parquet$', 'part\1') AS file, row_group_id, row_group_num_rows
+                SELECT regexp_replace(file_name, 'part-[0-9]+T[0-9]+Z-[0-9a-f]+(-[0-9]+)?\.parquet$', 'part\1') AS file, row_group_id, row_group_num_rows
                 FROM (SELECT DISTINCT file_name, row_group_id, row_group_num_rows FROM parquet_metadata('{lake}/*/*/*.parquet'))
                 ORDER BY 1, 2
                 """).Select(r => $"{((string)r["file"]!)[lake.Length..]} #{r["row_group_id"]}: {r["row_group_num_rows"]}").ToList();
