@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Analytics.Aws;
+using Analytics.Aws.Athena;
+using Analytics.Query.Catalog;
+using Apache.Arrow;
+
+namespace Analytics.Query.Engines;
+
+/// <summary>What one Athena query cost: scanned bytes, times, reuse, and the price of the scan.</summary>
+/// <param name="Query">The catalog query's name.</param>
+/// <param name="ExecutionId">Athena's id of the run.</param>
+/// <param name="DataScannedBytes">Bytes scanned.</param>
+/// <param name="EngineMillis">Engine time.</param>
+/// <param name="QueueMillis">Time queued.</param>
+/// <param name="Reused">Whether a previous result was reused (nothing scanned, nothing billed).</param>
+/// <param name="CostUsd">The scan's price: bytes rounded up to a whole MB, at least 10 MB, at the price per TB.</param>
+public sealed record AthenaQueryStatistics(string Query, string ExecutionId, long DataScannedBytes, long EngineMillis, long QueueMillis, bool Reused, decimal CostUsd)
+{
+    /// <summary>One line for stderr.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"athena: {Query} ({ExecutionId}): scanned {Bytes(DataScannedBytes)}, ${CostUsd:0.######}; engine {EngineMillis / 1000.0:0.0} s, queued {QueueMillis / 1000.0:0.0} s; result reused: {(Reused ? "yes" : "no")}");
+
+    /// <summary>Bytes as a person reads them.</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 40 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 40):0.##} TB"),
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.##} GB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.##} MB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0.##} KB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
+
+    /// <summary>
+    /// Athena's price of a scan (DOMAIN.md, Athena's pricing page): bytes rounded up to a whole megabyte with a 10 MB
+    /// minimum per query, at <paramref name="pricePerTb"/> dollars per terabyte (2^40 bytes). A query that scanned
+    /// nothing (DDL, a reused result) costs nothing.
+    /// </summary>
+    public static decimal Cost(long scannedBytes, decimal pricePerTb)
+    {
+        if (scannedBytes <= 0) return 0m;
+        const long mb = 1L << 20;
+        var billed = Math.Max(10 * mb, (scannedBytes + mb - 1) / mb * mb);
+        return billed * pricePerTb / (1L << 40);
+    }
+}
+
+/// <summary>
+/// Runs catalog queries on Amazon Athena: the same SQL text as on DuckDB with the bound values as
+/// <c>ExecutionParameters</c>, results paged through GetQueryResults (1,000 rows a page, the header row of the
+/// first page skipped) and converted by <see cref="AthenaResults"/> into the batches DuckDB would produce.
+/// </summary>
+public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, Action<AthenaQueryStatistics>? onStatistics = null) : IQueryEngine
+{
+    /// <summary>Athena's default price per TB scanned in most regions.</summary>
+    public const decimal DefaultPricePerTb = 5m;
+
+    private readonly List<AthenaQueryStatistics> _statistics = [];
+
+    /// <inheritdoc/>
+    public string Name => "athena";
+
+    /// <summary>The statistics of every query run so far.</summary>
+    public IReadOnlyList<AthenaQueryStatistics> Statistics => _statistics;
+
+    /// <inheritdoc/>
+    public async Task<QueryResult> RunAsync(RenderedQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        QueryExecution execution;
+        GetQueryResultsResponse first;
+        try
+        {
+            var parameters = query.AthenaExecutionParameters();
+            execution = await runner.RunAsync(query.Sql, parameters, reuse: true, cancellationToken).ConfigureAwait(false);
+            Record(query.Name, execution);
+            first = await runner.Athena.GetQueryResultsAsync(execution.QueryExecutionId, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AthenaQueryFailedException or AwsServiceException or AwsCredentialsException or HttpRequestException or AttemptTimedOutException or ArgumentException)
+        {
+            throw new QueryFailedException($"Athena could not run query '{query.Name}': {ex.Message}", ex);
+        }
+        var schema = AthenaResults.SchemaOf(first.ResultSet.ResultSetMetadata ?? new ResultSetMetadata([]));
+        // For a SELECT the first row of the first page is the header (the column names).
+        var header = execution.StatementType is null or "DML" ? 1 : 0;
+        return new QueryResult(schema, Pages(query.Name, execution.QueryExecutionId, schema, first, header, cancellationToken));
+    }
+
+    private async IAsyncEnumerable<RecordBatch> Pages(string name, string id, Schema schema, GetQueryResultsResponse first, int header,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var page = first;
+        var skip = header;
+        while (true)
+        {
+            RecordBatch batch;
+            try
+            {
+                batch = AthenaResults.Batch(schema, page.ResultSet.Rows, skip);
+            }
+            catch (FormatException ex)
+            {
+                throw new QueryFailedException($"Athena query '{name}' ({id}): {ex.Message}", ex);
+            }
+            yield return batch;
+            if (page.NextToken is null) yield break;
+            try
+            {
+                page = await runner.Athena.GetQueryResultsAsync(id, page.NextToken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AwsServiceException or HttpRequestException or AttemptTimedOutException)
+            {
+                throw new QueryFailedException($"Athena query '{name}' ({id}): reading its results failed: {ex.Message}", ex);
+            }
+            skip = 0;
+        }
+    }
+
+    private void Record(string name, QueryExecution execution)
+    {
+        var s = execution.Statistics;
+        var reused = s?.ResultReuseInformation?.ReusedPreviousResult ?? false;
+        var scanned = s?.DataScannedInBytes ?? 0;
+        var statistics = new AthenaQueryStatistics(name, execution.QueryExecutionId, scanned, s?.EngineExecutionTimeInMillis ?? 0, s?.QueryQueueTimeInMillis ?? 0,
+            reused, reused ? 0m : AthenaQueryStatistics.Cost(scanned, pricePerTb));
+        _statistics.Add(statistics);
+        onStatistics?.Invoke(statistics);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        runner.Athena.Client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
