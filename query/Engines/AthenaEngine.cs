@@ -19,7 +19,7 @@ public sealed record AthenaQueryStatistics(string Query, string ExecutionId, lon
 {
     /// <summary>One line for stderr.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"athena: {Query} ({ExecutionId}): scanned {Bytes(DataScannedBytes)}, ${CostUsd:0.######}; engine {EngineMillis / 1000.0:0.0} s, queued {QueueMillis / 1000.0:0.0} s; result reused: {(Reused ? "yes" : "no")}");
+        $"athena: {Query} ({ExecutionId}): scanned {Bytes(DataScannedBytes)}, ${CostUsd:0.######}; engine {EngineMillis / 1000.0:0.0##} s, queued {QueueMillis / 1000.0:0.0##} s; result reused: {(Reused ? "yes" : "no")}");
 
     /// <summary>Bytes as a person reads them.</summary>
     public static string Bytes(long bytes) => bytes switch

@@ -94,9 +94,14 @@ public static class AthenaResults
         return ParseLocal(value);
     }
 
-    private static DateTime ParseLocal(string value) =>
-        DateTime.ParseExact(value, ["yyyy-MM-dd HH:mm:ss.FFFFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFFF"], CultureInfo.InvariantCulture,
+    // .NET reads at most 7 fraction digits; Trino may print up to 12 (timestamp(12)): the rest is below 100 ns.
+    private static DateTime ParseLocal(string value)
+    {
+        var dot = value.LastIndexOf('.');
+        if (dot > 0 && value.Length - dot - 1 > 7) value = value[..(dot + 8)];
+        return DateTime.ParseExact(value, ["yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+    }
 
     private static List<string?> Items(string text)
     {
