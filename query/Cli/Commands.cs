@@ -17,16 +17,15 @@ public static class Commands
     public const int Failed = 1;
     /// <summary>Exit code when the command line or a parameter is invalid.</summary>
     public const int InvalidArguments = 2;
+    /// <summary>Exit code when the run was cancelled (Ctrl-C, SIGTERM); an Athena query under way is stopped.</summary>
+    public const int Cancelled = 130;
 
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build() =>
-        new("Analytics query: the catalog of post-incident and trend queries over the lake, run on embedded DuckDB (Athena's SQL dialect).")
+        new("Analytics query: the catalog of post-incident and trend queries over the lake, in Athena's SQL dialect, run on embedded DuckDB over a local lake (default) or on Amazon Athena (--engine athena).")
         {
             ListCommand(), RunCommand(), ReviewCommand(), ReportCommand(),
         };
-
-    private static Option<string> LakeOption() =>
-        new("--lake") { Description = "Folder of the lake written by analytics-ingest.", Required = true };
 
     private static Command ListCommand()
     {
@@ -57,18 +56,22 @@ public static class Commands
     private static Command RunCommand()
     {
         var name = new Argument<string>("name") { Description = "Catalog query (see: list)." };
-        var lake = LakeOption();
+        var engine = new EngineOptions();
         var parameters = new Option<string[]>("--param", "-p") { Description = "A parameter as name=value; repeat for each. Timestamps are ISO 8601 (UTC unless an offset is given); 'to' is exclusive.", AllowMultipleArgumentsPerToken = false };
         var format = new Option<OutputFormat>("--format", "-f") { Description = "table, csv (RFC 4180), json (array of row objects), markdown, arrow (IPC file) or parquet.", DefaultValueFactory = _ => OutputFormat.Table };
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file instead of standard output (required for arrow and parquet on a terminal)." };
-        var showSql = new Option<bool>("--show-sql") { Description = "Print the SQL and its bound values to stderr before running." };
+        var showSql = new Option<bool>("--show-sql") { Description = "Print to stderr exactly what Athena receives: the SQL with ? markers and its ExecutionParameters as a JSON array." };
         var command = new Command("run", """
             Runs a catalog query over the lake and writes its rows.
 
             Example: analytics-query run incident-timeline --lake ./lake -p from=2026-11-02T14:00:00Z -p to=2026-11-02T15:10:00Z -p service=payments
-            """) { name, lake, parameters, format, output, showSql };
+            On Athena: analytics-query run incident-timeline --engine athena --database analytics --region eu-west-1 -p from=… -p to=…
+            """) { name, parameters, format, output, showSql };
+        foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
+            var (settings, errors) = engine.Resolve(parse);
+            if (errors.Count > 0) return await InvalidAsync(errors).ConfigureAwait(false);
             CatalogQuery query;
             IReadOnlyDictionary<string, ParameterValue> values;
             try
@@ -88,8 +91,18 @@ public static class Commands
             }
             var rendered = query.Render(values);
             if (parse.GetValue(showSql))
-                await Console.Error.WriteLineAsync(rendered.Sql + "\n-- bound: " + string.Join(", ", rendered.Bound.Select(b => $"{b.Parameter.Name}={b}"))).ConfigureAwait(false);
-            return await OnEngineAsync(parse.GetValue(lake)!, async engine =>
+            {
+                try
+                {
+                    await Console.Error.WriteLineAsync(ShowSql(rendered)).ConfigureAwait(false);
+                }
+                catch (ArgumentException ex)
+                {
+                    await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                    return InvalidArguments;
+                }
+            }
+            return await OnEngineAsync(settings, async engine =>
             {
                 var result = await engine.RunAsync(rendered, ct).ConfigureAwait(false);
                 var path = parse.GetValue(output);
@@ -106,7 +119,7 @@ public static class Commands
 
     private static Command ReviewCommand()
     {
-        var lake = LakeOption();
+        var engine = new EngineOptions();
         var from = new Option<string>("--from") { Description = "Start of the incident window, ISO 8601 (UTC unless an offset is given).", Required = true };
         var to = new Option<string>("--to") { Description = "End of the window (exclusive).", Required = true };
         var cluster = new Option<string?>("--cluster") { Description = "Only this cluster (name)." };
@@ -117,9 +130,12 @@ public static class Commands
             deployments, AWS Health events and Support cases in the window, and the questions the review should answer.
 
             Example: analytics-query review --lake ./lake --from 2026-11-02T14:00:00Z --to 2026-11-02T15:20:00Z --service payments -o review.md
-            """) { lake, from, to, cluster, service, output };
+            """) { from, to, cluster, service, output };
+        foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
+            var (settings, errors) = engine.Resolve(parse);
+            if (errors.Count > 0) return await InvalidAsync(errors).ConfigureAwait(false);
             IReadOnlyDictionary<string, ParameterValue> values;
             try
             {
@@ -133,7 +149,7 @@ public static class Commands
                 await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return InvalidArguments;
             }
-            return await OnEngineAsync(parse.GetValue(lake)!, async engine =>
+            return await OnEngineAsync(settings, async engine =>
             {
                 var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
                     (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
@@ -145,7 +161,7 @@ public static class Commands
 
     private static Command ReportCommand()
     {
-        var lake = LakeOption();
+        var engine = new EngineOptions();
         var weeks = new Option<int>("--weeks") { Description = "How many ISO weeks.", DefaultValueFactory = _ => 8 };
         var until = new Option<string?>("--until") { Description = "A day (yyyy-MM-dd) in the last week reported; default today (UTC)." };
         var output = new Option<string>("--out", "-o") { Description = "Folder for weekly-report.md and weekly-report.html (created when missing).", DefaultValueFactory = _ => "report" };
@@ -157,10 +173,11 @@ public static class Commands
             no script, no network).
 
             Example: analytics-query report weekly --lake ./lake --weeks 4 --until 2026-11-08 -o ./report
-            """) { lake, weeks, until, output, cluster, service };
+            """) { weeks, until, output, cluster, service };
+        foreach (var option in engine.All) weekly.Options.Add(option);
         weekly.SetAction(async (parse, ct) =>
         {
-            var errors = new List<string>();
+            var (settings, errors) = engine.Resolve(parse);
             if (parse.GetValue(weeks) is < 1 or > 260) errors.Add($"--weeks is {parse.GetValue(weeks)}: expected 1 to 260");
             var day = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
             if (parse.GetValue(until) is { } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
@@ -170,7 +187,7 @@ public static class Commands
                 await Console.Error.WriteLineAsync("Cannot report: " + string.Join("; ", errors)).ConfigureAwait(false);
                 return InvalidArguments;
             }
-            return await OnEngineAsync(parse.GetValue(lake)!, async engine =>
+            return await OnEngineAsync(settings, async engine =>
             {
                 var report = await WeeklyReport.BuildAsync(engine, day, parse.GetValue(weeks), ct, parse.GetValue(cluster), parse.GetValue(service)).ConfigureAwait(false);
                 var folder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
@@ -182,13 +199,13 @@ public static class Commands
         return new Command("report", "Periodic reports.") { weekly };
     }
 
-    // Opens the lake, does the work, and turns the failures a user can fix (engine error, lake missing or not
-    // readable, output not writable) into their message and exit code 1.
-    private static async Task<int> OnEngineAsync(string lake, Func<IQueryEngine, Task> work, CancellationToken cancellationToken)
+    // Opens the engine, does the work, and turns the failures a user can fix (engine error, lake missing or not
+    // readable, output not writable, no credentials) into their message and exit code 1; a cancelled run exits 130.
+    private static async Task<int> OnEngineAsync(EngineSettings settings, Func<IQueryEngine, Task> work, CancellationToken cancellationToken)
     {
         try
         {
-            await using var engine = await DuckDbEngine.OpenAsync(lake, cancellationToken).ConfigureAwait(false);
+            await using var engine = await settings.OpenAsync(cancellationToken).ConfigureAwait(false);
             await work(engine).ConfigureAwait(false);
             return Ok;
         }
@@ -197,6 +214,31 @@ public static class Commands
             await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return Failed;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync(settings.Engine == "athena" ? "Cancelled; the Athena query under way was stopped." : "Cancelled.").ConfigureAwait(false);
+            return Cancelled;
+        }
+    }
+
+    private static async Task<int> InvalidAsync(IEnumerable<string> errors)
+    {
+        foreach (var error in errors) await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+        return InvalidArguments;
+    }
+
+    /// <summary>
+    /// What Athena receives for <paramref name="query"/>: its SQL with the <c>?</c> markers, then its
+    /// <c>ExecutionParameters</c> as a JSON array (each value the SQL literal text), pasteable into
+    /// <c>aws athena start-query-execution --execution-parameters</c> or the API.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is longer than Athena accepts.</exception>
+    public static string ShowSql(RenderedQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = System.Text.Json.JsonSerializer.Serialize(query.AthenaExecutionParameters(),
+            new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        return query.Sql.TrimEnd() + "\n-- ExecutionParameters: " + parameters;
     }
 
     private static async Task WriteTextAsync(string? path, string text, CancellationToken cancellationToken)

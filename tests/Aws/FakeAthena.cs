@@ -30,6 +30,11 @@ public sealed class FakeAthena : IDisposable
     /// <summary>Answers given instead of the next ones, by operation, in order (throttling, 5xx…).</summary>
     public Dictionary<string, Queue<FakeResponse>> Faults { get; } = [];
 
+    /// <summary>When set, runs each started query (its SQL and ExecutionParameters) and serves what it returns, instead of <see cref="Columns"/> and <see cref="Rows"/>.</summary>
+    public Func<string, IReadOnlyList<string>, (List<(string Name, string Type)> Columns, List<string?[]> Rows)>? Execute { get; set; }
+
+    private readonly ConcurrentDictionary<string, (List<(string Name, string Type)> Columns, List<string?[]> Rows)> _results = new();
+
     /// <summary>The result's columns: name and Athena type.</summary>
     public List<(string Name, string Type)> Columns { get; } = [];
 
@@ -60,6 +65,8 @@ public sealed class FakeAthena : IDisposable
                 var run = Interlocked.Increment(ref _runs);
                 var id = IdOf(run);
                 _runOf[id] = run;
+                if (Execute is not null)
+                    _results[id] = Execute((string)body["QueryString"]!, body["ExecutionParameters"]?.AsArray().Select(p => (string)p!).ToList() ?? []);
                 _states[id] = new Queue<string>(Scripts[Math.Min(run, Scripts.Count) - 1]);
                 return FakeResponse.Ok(new { QueryExecutionId = id });
             }
@@ -99,9 +106,10 @@ public sealed class FakeAthena : IDisposable
             {
                 var page = body["NextToken"] is { } token ? int.Parse(((string)token!)["page-".Length..], System.Globalization.CultureInfo.InvariantCulture) : 1;
                 var max = (int)body["MaxResults"]!;
+                var (columns, data) = _results.TryGetValue((string)body["QueryExecutionId"]!, out var executed) ? executed : (Columns, Rows);
                 // The header row is the first of the first page.
-                var all = new List<string?[]> { Columns.Select(c => (string?)c.Name).ToArray() };
-                all.AddRange(Rows);
+                var all = new List<string?[]> { columns.Select(c => (string?)c.Name).ToArray() };
+                all.AddRange(data);
                 var rows = all.Skip((page - 1) * max).Take(max).ToList();
                 var next = page * max < all.Count ? $"page-{page + 1}" : null;
                 return FakeResponse.Ok(new
@@ -112,7 +120,7 @@ public sealed class FakeAthena : IDisposable
                         Rows = rows.Select(r => new { Data = r.Select(v => v is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["VarCharValue"] = v }) }),
                         ResultSetMetadata = new
                         {
-                            ColumnInfo = Columns.Select(c => new { CatalogName = "hive", SchemaName = "", TableName = "", c.Name, Label = c.Name, c.Type, Precision = 0, Scale = 0, Nullable = "UNKNOWN", CaseSensitive = c.Type == "varchar" }),
+                            ColumnInfo = columns.Select(c => new { CatalogName = "hive", SchemaName = "", TableName = "", c.Name, Label = c.Name, c.Type, Precision = 0, Scale = 0, Nullable = "UNKNOWN", CaseSensitive = c.Type == "varchar" }),
                         },
                     },
                     NextToken = next,

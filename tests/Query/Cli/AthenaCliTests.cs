@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text;
+using Analytics.Query.Cli;
+using Analytics.Query.Engines;
+using Analytics.Query.Output;
+using Analytics.Tests.Aws;
+using Apache.Arrow.Types;
+
+namespace Analytics.Tests.Query.Cli;
+
+/// <summary>
+/// The commands with <c>--engine athena</c> against a local Athena endpoint, credentials from the environment. The
+/// endpoint answers each query by running the SQL it received, with its ExecutionParameters put in place of the
+/// markers as the literals they are, on DuckDB over the bundled sample lake, and serves the rows as Athena does
+/// (every value a string, types in ResultSetMetadata, 1,000 rows a page, the header row first). So every output of
+/// run, review and report must be the DuckDB engine's, byte for byte.
+/// </summary>
+[Collection("Console")]
+public sealed class AthenaCliTests : IAsyncLifetime
+{
+    private const string AccessKey = "AKIDFROMENVIRONMENT";
+    private readonly TempFolder _temp = Some.TempFolder();
+    private DuckDbEngine? _duck;
+    private FakeAthena? _athena;
+
+    private string Lake => _temp.Sub("lake");
+
+    public async Task InitializeAsync()
+    {
+        await Some.IngestAsync(Lake, Path.Combine(Some.RepoRoot, "samples"));
+        _duck = await DuckDbEngine.OpenAsync(Lake, CancellationToken.None);
+        _athena = new FakeAthena { Execute = (sql, parameters) => ExecuteOnDuckDb(_duck, sql, parameters) };
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "secret-from-environment");
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _athena?.Dispose();
+        if (_duck is not null) await _duck.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private string[] Athena => ["--engine", "athena", "--athena-endpoint", _athena!.Url.ToString(), "--region", "eu-west-1", "--database", "ops", "--reuse-minutes", "0"];
+
+    private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) =>
+        Some.ConsoleAsync(() => Commands.Build().Parse(args).InvokeAsync());
+
+    [Fact]
+    public async Task Run_EveryFormat_AthenaPrintsWhatDuckDbPrints()
+    {
+        string[][] queries =
+        [
+            ["incident-timeline", "-p", "from=2026-11-02T14:00:00Z", "-p", "to=2026-11-02T15:30:00Z", "-p", "service=payments"],
+            ["deployment-outcomes", "-p", "from=2026-11-02", "-p", "to=2026-11-03"],
+            ["support-cases", "-p", "from=2026-11-01", "-p", "to=2026-11-09"],
+        ];
+        foreach (var query in queries)
+        {
+            foreach (var format in Enum.GetValues<OutputFormat>())
+            {
+                var name = format.ToString().ToLowerInvariant();
+                var duck = _temp.Sub($"{query[0]}-duckdb.{name}");
+                var athena = _temp.Sub($"{query[0]}-athena.{name}");
+                var (code, _, err) = await RunAsync(["run", .. query, "--lake", Lake, "-f", name, "-o", duck]);
+                Assert.True(code == Commands.Ok, err);
+                (code, _, err) = await RunAsync(["run", .. query, .. Athena, "-f", name, "-o", athena]);
+                Assert.True(code == Commands.Ok, err);
+                Assert.Equal(await File.ReadAllBytesAsync(duck), await File.ReadAllBytesAsync(athena));
+                // The statistics line, with the price of the scan.
+                Assert.Matches(@$"athena: {query[0]} \(q-\d+\): scanned 117\.74 MB, \$0\.000563; engine 1\.4 s, queued 0\.25 s; result reused: no", err);
+            }
+        }
+        var rows = await File.ReadAllTextAsync(_temp.Sub("incident-timeline-athena.csv"));
+        Assert.True(rows.Split("\r\n").Length > 20, "the timeline has rows");
+
+        // Signed with the environment's credentials for the region given.
+        var start = _athena!.Received.First(r => r.Operation == "StartQueryExecution");
+        Assert.StartsWith($"AWS4-HMAC-SHA256 Credential={AccessKey}/", start.Headers["Authorization"], StringComparison.Ordinal);
+        Assert.Contains("/eu-west-1/athena/aws4_request", start.Headers["Authorization"], StringComparison.Ordinal);
+        Assert.Equal("ops", (string)start.Json["QueryExecutionContext"]!["Database"]!);
+        Assert.Null(start.Json["ResultReuseConfiguration"]);
+    }
+
+    [Fact]
+    public async Task ReviewAndReport_OnAthena_AreTheDuckDbOnes()
+    {
+        string[] review = ["review", "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z", "--service", "payments"];
+        var (code, duck, err) = await RunAsync([.. review, "--lake", Lake]);
+        Assert.True(code == Commands.Ok, err);
+        (code, var athena, err) = await RunAsync([.. review, .. Athena]);
+        Assert.True(code == Commands.Ok, err);
+        Assert.Equal(duck, athena);
+        Assert.Contains("Time to recover", athena, StringComparison.Ordinal);
+
+        string[] report = ["report", "weekly", "--weeks", "2", "--until", "2026-11-08"];
+        (code, _, err) = await RunAsync([.. report, "--lake", Lake, "-o", _temp.Sub("report-duckdb")]);
+        Assert.True(code == Commands.Ok, err);
+        (code, _, err) = await RunAsync([.. report, .. Athena, "-o", _temp.Sub("report-athena")]);
+        Assert.True(code == Commands.Ok, err);
+        foreach (var file in new[] { "weekly-report.md", "weekly-report.html" })
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(_temp.Sub("report-duckdb"), file)), await File.ReadAllTextAsync(Path.Combine(_temp.Sub("report-athena"), file)));
+    }
+
+    [Fact]
+    public async Task Run_ShowSql_PrintsTheSqlAndItsExecutionParametersAsJson()
+    {
+        var (code, _, err) = await RunAsync("run", "oom-kills", "-p", "from=2026-11-02T14:00:00Z", "-p", "to=2026-11-02T15:00:00Z", "-p", "service=it's", "--lake", Lake, "--show-sql");
+        Assert.True(code == Commands.Ok, err);
+        var query = Analytics.Query.Catalog.QueryCatalog.Default.Get("oom-kills");
+        var rendered = query.Render(Analytics.Query.Catalog.ParameterParser.Parse(query, [new("from", "2026-11-02T14:00:00Z"), new("to", "2026-11-02T15:00:00Z"), new("service", "it's")]));
+        // The SQL with its markers, then the values as Athena literals: timestamps typed, quotes doubled, JSON unescaped.
+        Assert.StartsWith(rendered.Sql.TrimEnd() + "\n-- ExecutionParameters: [", err, StringComparison.Ordinal);
+        Assert.Contains("\"TIMESTAMP '2026-11-02 14:00:00.000'\"", err, StringComparison.Ordinal);
+        Assert.Contains("\"'it''s'\"", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_AthenaSettingsInvalid_ListsEveryProblemAndExits2()
+    {
+        var (code, _, err) = await RunAsync("run", "oom-kills", "--engine", "athena", "--database", "Ops-DB", "--output-location", "my-bucket/results",
+            "--athena-endpoint", "not a url", "--reuse-minutes", "20000", "--price-per-tb", "free", "--region", "Europe", "-p", "from=2026-11-02", "-p", "to=2026-11-03");
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Equal(
+        [
+            "--database is 'Ops-DB': expected a Glue database name of lowercase letters, digits and _",
+            "--output-location is 'my-bucket/results': expected s3://bucket/prefix/",
+            "--athena-endpoint is 'not a url': expected an http(s) URL such as https://vpce-….athena.us-east-1.vpce.amazonaws.com",
+            "--reuse-minutes is '20000': expected 0 (no reuse) to 10080 (7 days)",
+            "--price-per-tb is 'free': expected dollars per TB scanned, such as 5 or 6.75",
+            "--region is 'Europe': expected a region name such as us-east-1",
+        ], err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        (code, _, err) = await RunAsync("run", "oom-kills", "--engine", "presto");
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Contains("--engine is 'presto': expected duckdb or athena", err, StringComparison.Ordinal);
+        (code, _, err) = await RunAsync("run", "oom-kills", "-p", "from=2026-11-02", "-p", "to=2026-11-03");
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Contains("--lake is required with the duckdb engine", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_SettingsFileAndEnvironment_CommandLineWinsThenEnvironmentThenFile()
+    {
+        var file = _temp.Sub("analytics.json");
+        await File.WriteAllTextAsync(file, $$"""{ "engine": "athena", "athena_database": "from_file", "athena_endpoint": "{{_athena!.Url}}", "region": "eu-west-1", "athena_workgroup": "file-wg" }""");
+        Environment.SetEnvironmentVariable("ANALYTICS_ATHENA_WORKGROUP", "env-wg");
+        try
+        {
+            var (code, _, err) = await RunAsync("run", "oom-kills", "--settings", file, "--database", "from_cli", "-p", "from=2026-11-02", "-p", "to=2026-11-03");
+            Assert.True(code == Commands.Ok, err);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("ANALYTICS_ATHENA_WORKGROUP", null);
+        }
+        var start = _athena.Received.Last(r => r.Operation == "StartQueryExecution").Json;
+        Assert.Equal("from_cli", (string)start["QueryExecutionContext"]!["Database"]!);
+        Assert.Equal("env-wg", (string)start["WorkGroup"]!);
+
+        await File.WriteAllTextAsync(file, """{ "engine": "athena", "databse": "typo" }""");
+        var (code2, _, err2) = await RunAsync("run", "oom-kills", "--settings", file, "--region", "eu-west-1", "-p", "from=2026-11-02", "-p", "to=2026-11-03");
+        Assert.Equal(Commands.InvalidArguments, code2);
+        Assert.Contains($"--settings: unknown setting 'databse' in '{file}'", err2, StringComparison.Ordinal);
+    }
+
+    // Runs what Athena received on DuckDB: each ? (outside strings and comments) replaced by its literal, in order.
+    private static (List<(string Name, string Type)>, List<string?[]>) ExecuteOnDuckDb(DuckDbEngine duck, string sql, IReadOnlyList<string> parameters)
+    {
+        var bound = new StringBuilder();
+        var next = 0;
+        for (var i = 0; i < sql.Length; i++)
+        {
+            var c = sql[i];
+            if (c == '\'')
+            {
+                var end = sql.IndexOf('\'', i + 1);
+                bound.Append(sql, i, end - i + 1);
+                i = end;
+            }
+            else if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
+            {
+                var end = sql.IndexOf('\n', i);
+                if (end < 0) end = sql.Length - 1;
+                bound.Append(sql, i, end - i + 1);
+                i = end;
+            }
+            else if (c == '?') bound.Append(parameters[next++]);
+            else bound.Append(c);
+        }
+        Assert.Equal(parameters.Count, next);
+        var result = duck.RunSqlAsync(bound.ToString(), [], CancellationToken.None).GetAwaiter().GetResult();
+        var columns = result.Schema.FieldsList.Select(f => (f.Name, AthenaType(f.DataType))).ToList();
+        var rows = new List<string?[]>();
+        foreach (var batch in result.ToListAsync(CancellationToken.None).GetAwaiter().GetResult())
+            for (var r = 0; r < batch.Length; r++)
+                rows.Add(Enumerable.Range(0, batch.ColumnCount).Select(c => AthenaText(Cells.Value(batch.Column(c), r))).ToArray());
+        return (columns, rows);
+    }
+
+    private static string AthenaType(IArrowType type) => type switch
+    {
+        Int32Type => "integer",
+        Int64Type => "bigint",
+        DoubleType => "double",
+        BooleanType => "boolean",
+        TimestampType => "timestamp",
+        Date32Type => "date",
+        ListType => "array",
+        _ => "varchar",
+    };
+
+    // Trino's text of a value in GetQueryResults.
+    private static string? AthenaText(object? value) => value switch
+    {
+        null => null,
+        bool b => b ? "true" : "false",
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        List<string?> items => "[" + string.Join(", ", items.Select(i => i ?? "null")) + "]",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}
