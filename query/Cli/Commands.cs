@@ -5,6 +5,8 @@ using Analytics.Query.Catalog;
 using Analytics.Query.Engines;
 using Analytics.Query.Output;
 using Analytics.Query.Reports;
+using Analytics.Schemas;
+using Analytics.Schemas.Ddl;
 
 namespace Analytics.Query.Cli;
 
@@ -24,7 +26,7 @@ public static class Commands
     public static RootCommand Build() =>
         new("Analytics query: the catalog of post-incident and trend queries over the lake, in Athena's SQL dialect, run on embedded DuckDB over a local lake (default) or on Amazon Athena (--engine athena).")
         {
-            ListCommand(), RunCommand(), ReviewCommand(), ReportCommand(),
+            ListCommand(), RunCommand(), ReviewCommand(), ReportCommand(), AthenaSetupCommand(),
         };
 
     private static Command ListCommand()
@@ -197,6 +199,59 @@ public static class Commands
             }, ct).ConfigureAwait(false);
         });
         return new Command("report", "Periodic reports.") { weekly };
+    }
+
+    private static Command AthenaSetupCommand()
+    {
+        var engine = new EngineOptions();
+        var location = new Option<string>("--location") { Description = "S3 root of the lake, e.g. s3://my-bucket/lake/: each table's files are in TABLE/dt=yyyy-MM-dd/ below it.", Required = true };
+        var since = new Option<string>("--since") { Description = "First dt partition projection covers (yyyy-MM-dd).", DefaultValueFactory = _ => AthenaDdl.DefaultRangeStart };
+        var command = new Command("athena-setup", """
+            Creates or updates the lake's database and tables in Athena (partition projection on dt, so no partition is
+            ever added), one statement at a time, and prints what it changed. Safe to run again: an up-to-date catalog
+            is left as it is; new columns are added; the files in S3 are never touched.
+
+            Example: analytics-query athena-setup --location s3://my-bucket/lake/ --database analytics --region eu-west-1
+            """) { location, since };
+        foreach (var option in engine.All.Where(o => o != engine.Engine && o != engine.Lake)) command.Options.Add(option);
+        command.SetAction(async (parse, ct) =>
+        {
+            var (settings, errors) = engine.Resolve(parse, "athena");
+            var lakeLocation = parse.GetValue(location)!;
+            try
+            {
+                AthenaDdl.CreateTable(TableCatalog.All[0], settings.Database, lakeLocation, parse.GetValue(since)!);
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add(ex.Message.Replace(" (Parameter 'location')", "", StringComparison.Ordinal).Replace(" (Parameter 'rangeStart')", "", StringComparison.Ordinal).Replace(" (Parameter 'database')", "", StringComparison.Ordinal));
+            }
+            if (errors.Count > 0) return await InvalidAsync(errors).ConfigureAwait(false);
+            var runner = settings.AthenaRunner();
+            try
+            {
+                var setup = new AthenaSetup(runner, lakeLocation, parse.GetValue(since)!);
+                var changes = await setup.RunAsync(TableCatalog.All, change => Console.Out.WriteLine(change.ToString()), ct).ConfigureAwait(false);
+                var changed = changes.Count(c => c.Action != "unchanged");
+                await Console.Error.WriteLineAsync($"{changes.Count} objects checked, {changed} changed, {setup.Statements.Count} statements sent.").ConfigureAwait(false);
+                return Ok;
+            }
+            catch (Exception ex) when (ex is Analytics.Aws.Athena.AthenaQueryFailedException or Analytics.Aws.AwsServiceException or Analytics.Aws.AwsCredentialsException or HttpRequestException)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return Failed;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("Cancelled; the statement under way was stopped. Run again to finish: what is done is kept.").ConfigureAwait(false);
+                return Cancelled;
+            }
+            finally
+            {
+                runner.Athena.Client.Dispose();
+            }
+        });
+        return command;
     }
 
     // Opens the engine, does the work, and turns the failures a user can fix (engine error, lake missing or not

@@ -133,11 +133,16 @@ public sealed partial record EngineSettings
     public async Task<IQueryEngine> OpenAsync(CancellationToken cancellationToken)
     {
         if (Engine == "duckdb") return await DuckDbEngine.OpenAsync(Lake!, cancellationToken).ConfigureAwait(false);
+        return new AthenaEngine(AthenaRunner(), PricePerTb, statistics => Console.Error.WriteLine(statistics.ToString()));
+    }
+
+    /// <summary>A runner of statements on Athena with these settings (its client's warnings go to stderr).</summary>
+    public AthenaQueryRunner AthenaRunner()
+    {
         var logger = new StderrLogger();
         var client = new AwsJsonClient(AwsService.Athena, new AwsClientOptions { Region = Region!, Endpoint = AthenaEndpoint, UseFips = Fips }, logger: logger);
         var options = new AthenaQueryOptions { Database = Database, WorkGroup = Workgroup, OutputLocation = OutputLocation, ReuseMinutes = ReuseMinutes };
-        return new AthenaEngine(new AthenaQueryRunner(new AthenaClient(client), options, logger: logger), PricePerTb,
-            statistics => Console.Error.WriteLine(statistics.ToString()));
+        return new AthenaQueryRunner(new AthenaClient(client), options, logger: logger);
     }
 
     [GeneratedRegex("^[a-z0-9_]{1,255}$")]
@@ -204,12 +209,12 @@ public sealed class EngineOptions
     public IEnumerable<Option> All => [Engine, Lake, Settings, Database, Workgroup, OutputLocation, Region, AthenaEndpoint, Fips, ReuseMinutes, PricePerTb];
 
     /// <summary>The settings from this command line, the environment and the settings file.</summary>
-    public (EngineSettings Settings, List<string> Errors) Resolve(ParseResult parse)
+    public (EngineSettings Settings, List<string> Errors) Resolve(ParseResult parse, string? engine = null)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var values = new Dictionary<string, string?>
         {
-            ["engine"] = parse.GetValue(Engine), ["lake"] = parse.GetValue(Lake), ["athena_database"] = parse.GetValue(Database),
+            ["engine"] = engine ?? parse.GetValue(Engine), ["lake"] = parse.GetValue(Lake), ["athena_database"] = parse.GetValue(Database),
             ["athena_workgroup"] = parse.GetValue(Workgroup), ["athena_output_location"] = parse.GetValue(OutputLocation),
             ["athena_endpoint"] = parse.GetValue(AthenaEndpoint), ["athena_fips"] = parse.GetValue(Fips), ["athena_reuse_minutes"] = parse.GetValue(ReuseMinutes),
             ["athena_price_per_tb"] = parse.GetValue(PricePerTb), ["region"] = parse.GetValue(Region),

@@ -26,36 +26,63 @@ public static class AthenaDdl
             throw new ArgumentException($"Database name '{database}' must be lowercase [a-z0-9_].", nameof(database));
         if (string.IsNullOrWhiteSpace(location) || location.Contains('\'', StringComparison.Ordinal))
             throw new ArgumentException($"Location '{location}' must be a non-empty URI without quotes.", nameof(location));
+        if (!location.StartsWith("s3://", StringComparison.Ordinal) || location.Length <= "s3://".Length)
+            throw new ArgumentException($"Location '{location}' must be an S3 URI: s3://bucket/prefix/.", nameof(location));
         if (!DateOnly.TryParseExact(rangeStart, Partitioning.Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             throw new ArgumentException($"Range start '{rangeStart}' must be a date yyyy-MM-dd.", nameof(rangeStart));
 
-        var tableLocation = location.TrimEnd('/') + "/" + table.Name + "/";
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"CREATE EXTERNAL TABLE IF NOT EXISTS `{database}`.`{table.Name}` (\n");
-        var fields = table.ParquetSchema.Fields;
-        for (var i = 0; i < fields.Count; i++)
+        var columns = Columns(table);
+        for (var i = 0; i < columns.Count; i++)
         {
-            var field = fields[i];
-            sb.Append(CultureInfo.InvariantCulture, $"  `{field.Name}` {TypeOf(field)}");
-            if (table.ColumnDescriptions.TryGetValue(field.Name, out var description))
-                sb.Append(CultureInfo.InvariantCulture, $" COMMENT '{Quote(description)}'");
-            sb.Append(i < fields.Count - 1 ? ",\n" : "\n");
+            var (name, type, description) = columns[i];
+            sb.Append(CultureInfo.InvariantCulture, $"  `{name}` {type}");
+            if (description is not null) sb.Append(CultureInfo.InvariantCulture, $" COMMENT '{Quote(description)}'");
+            sb.Append(i < columns.Count - 1 ? ",\n" : "\n");
         }
         sb.Append(CultureInfo.InvariantCulture, $")\nCOMMENT '{Quote(table.Description)}'\n");
         sb.Append(CultureInfo.InvariantCulture, $"PARTITIONED BY (`{Partitioning.Column}` string COMMENT 'UTC date of event_time, yyyy-MM-dd')\n");
         sb.Append("STORED AS PARQUET\n");
-        sb.Append(CultureInfo.InvariantCulture, $"LOCATION '{tableLocation}'\n");
+        sb.Append(CultureInfo.InvariantCulture, $"LOCATION '{TableLocation(table, location)}'\n");
         sb.Append("TBLPROPERTIES (\n");
-        sb.Append("  'projection.enabled'='true',\n");
-        sb.Append("  'projection.dt.type'='date',\n");
-        sb.Append("  'projection.dt.format'='yyyy-MM-dd',\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  'projection.dt.range'='{rangeStart},NOW',\n");
-        sb.Append("  'projection.dt.interval'='1',\n");
-        sb.Append("  'projection.dt.interval.unit'='DAYS',\n");
-        sb.Append(CultureInfo.InvariantCulture, $"  'storage.location.template'='{tableLocation}dt=${{dt}}/',\n");
-        sb.Append("  'parquet.compression'='ZSTD'\n");
-        sb.Append(");\n");
+        sb.Append(string.Join(",\n", TableProperties(table, location, rangeStart).Select(p => $"  '{p.Key}'='{p.Value}'")));
+        sb.Append("\n);\n");
         return sb.ToString();
+    }
+
+    /// <summary>The table's columns in order: name, Athena type and description (partition column excluded).</summary>
+    public static IReadOnlyList<(string Name, string Type, string? Description)> Columns(TableDefinition table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return table.ParquetSchema.Fields
+            .Select(f => (f.Name, TypeOf(f), table.ColumnDescriptions.TryGetValue(f.Name, out var d) ? d : (string?)null))
+            .ToList();
+    }
+
+    /// <summary>Where the table's files are: <c>LOCATION/NAME/</c>.</summary>
+    public static string TableLocation(TableDefinition table, string location)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(location);
+        return location.TrimEnd('/') + "/" + table.Name + "/";
+    }
+
+    /// <summary>The table's TBLPROPERTIES: partition projection on <c>dt</c> and the files' compression.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> TableProperties(TableDefinition table, string location, string rangeStart = DefaultRangeStart)
+    {
+        var tableLocation = TableLocation(table, location);
+        return
+        [
+            new("projection.enabled", "true"),
+            new("projection.dt.type", "date"),
+            new("projection.dt.format", "yyyy-MM-dd"),
+            new("projection.dt.range", $"{rangeStart},NOW"),
+            new("projection.dt.interval", "1"),
+            new("projection.dt.interval.unit", "DAYS"),
+            new("storage.location.template", $"{tableLocation}dt=${{dt}}/"),
+            new("parquet.compression", "ZSTD"),
+        ];
     }
 
     /// <summary>The DDL of every table, separated by blank lines, preceded by the database's creation.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 
 namespace Analytics.Tests.Aws;
 
@@ -8,7 +9,7 @@ namespace Analytics.Tests.Aws;
 /// the rows 1,000 at a time with the header row first on the first page; StopQueryExecution makes the run CANCELLED.
 /// Answers may be scripted to fail first (throttling, 5xx).
 /// </summary>
-public sealed class FakeAthena : IDisposable
+public sealed partial class FakeAthena : IDisposable
 {
     private readonly ConcurrentDictionary<string, Queue<string>> _states = new();
     private readonly ConcurrentDictionary<string, bool> _stopped = new();
@@ -50,7 +51,81 @@ public sealed class FakeAthena : IDisposable
 
     public string StatementType { get; set; } = "DML";
 
+    /// <summary>DDL containing this text fails (as a statement refused by Lake Formation would).</summary>
+    public string? RefuseDdlContaining { get; set; }
+
+    /// <summary>The Glue catalog's databases.</summary>
+    public HashSet<string> Databases { get; } = [];
+
+    /// <summary>The Glue catalog's tables by database.table: columns (name, type) and properties.</summary>
+    public ConcurrentDictionary<string, (List<(string Name, string Type)> Columns, Dictionary<string, string> Parameters)> Tables { get; } = new();
+
     public IReadOnlyList<ReceivedRequest> Received => Endpoint.Received;
+
+    private static FakeResponse NotFound(string what) => FakeResponse.Error(400, "MetadataException", $"{what} not found (Service: AmazonDataCatalog; Status Code: 400; Error Code: EntityNotFoundException)");
+
+    // DDL as Athena's catalog applies it, for the statements the setup sends (one per call; two are refused).
+    private string? ApplyDdl(string sql)
+    {
+        var statement = sql.Trim();
+        if (RefuseDdlContaining is not null && statement.Contains(RefuseDdlContaining, StringComparison.Ordinal)) return $"Insufficient permissions to execute the query on {RefuseDdlContaining}";
+        if (StatementSplit().IsMatch(QuotedText().Replace(statement, "''"))) return "Only one sql statement is allowed";
+        Match m;
+        if ((m = CreateDatabase().Match(statement)).Success) { Databases.Add(m.Groups[1].Value); return null; }
+        if ((m = DropTable().Match(statement)).Success) { Tables.TryRemove($"{m.Groups[1].Value}.{m.Groups[2].Value}", out _); return null; }
+        if ((m = CreateTable().Match(statement)).Success)
+        {
+            var key = $"{m.Groups[1].Value}.{m.Groups[2].Value}";
+            if (!Databases.Contains(m.Groups[1].Value)) return $"Database {m.Groups[1].Value} not found";
+            var columns = m.Groups[3].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => ColumnLine().Match(l)).Where(c => c.Success).Select(c => (c.Groups[1].Value, c.Groups[2].Value)).ToList();
+            Tables.TryAdd(key, (columns, Properties(m.Groups[4].Value)));
+            return null;
+        }
+        if ((m = AddColumns().Match(statement)).Success)
+        {
+            var table = Tables[$"{m.Groups[1].Value}.{m.Groups[2].Value}"];
+            table.Columns.AddRange(m.Groups[3].Value.Split(", `").Select(c => c.Trim('`').Split("` ", 2)).Select(c => (c[0], c[1])));
+            return null;
+        }
+        if ((m = SetProperties().Match(statement)).Success)
+        {
+            var table = Tables[$"{m.Groups[1].Value}.{m.Groups[2].Value}"];
+            foreach (var (k, v) in Properties(m.Groups[3].Value)) table.Parameters[k] = v;
+            return null;
+        }
+        return $"line 1:1: mismatched input '{statement.Split(' ')[0]}'";
+    }
+
+    private static Dictionary<string, string> Properties(string text) =>
+        PropertyPair().Matches(text).ToDictionary(p => p.Groups[1].Value, p => p.Groups[2].Value);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@";\s*\S")]
+    private static partial System.Text.RegularExpressions.Regex StatementSplit();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'(?:[^'\\]|\\.)*'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedText();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^CREATE DATABASE IF NOT EXISTS `([a-z0-9_]+)`")]
+    private static partial System.Text.RegularExpressions.Regex CreateDatabase();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^DROP TABLE IF EXISTS `([a-z0-9_]+)`\.`([a-z0-9_]+)`$")]
+    private static partial System.Text.RegularExpressions.Regex DropTable();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^CREATE EXTERNAL TABLE IF NOT EXISTS `([a-z0-9_]+)`\.`([a-z0-9_]+)` \(\n(.*?)\n\)\nCOMMENT .*TBLPROPERTIES \((.*)\)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex CreateTable();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*`([a-z0-9_]+)` (\S+)")]
+    private static partial System.Text.RegularExpressions.Regex ColumnLine();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^ALTER TABLE `([a-z0-9_]+)`\.`([a-z0-9_]+)` ADD COLUMNS \((.*)\)$")]
+    private static partial System.Text.RegularExpressions.Regex AddColumns();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^ALTER TABLE `([a-z0-9_]+)`\.`([a-z0-9_]+)` SET TBLPROPERTIES \((.*)\)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex SetProperties();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'([^']+)'='([^']*)'")]
+    private static partial System.Text.RegularExpressions.Regex PropertyPair();
 
     public IEnumerable<string> Operations => Endpoint.Operations;
 
@@ -65,9 +140,19 @@ public sealed class FakeAthena : IDisposable
                 var run = Interlocked.Increment(ref _runs);
                 var id = IdOf(run);
                 _runOf[id] = run;
-                if (Execute is not null)
-                    _results[id] = Execute((string)body["QueryString"]!, body["ExecutionParameters"]?.AsArray().Select(p => (string)p!).ToList() ?? []);
                 _states[id] = new Queue<string>(Scripts[Math.Min(run, Scripts.Count) - 1]);
+                var ddl = (string)body["QueryString"]!;
+                if (ddl.StartsWith("CREATE ", StringComparison.Ordinal) || ddl.StartsWith("ALTER ", StringComparison.Ordinal) || ddl.StartsWith("DROP ", StringComparison.Ordinal))
+                {
+                    if (ApplyDdl(ddl) is { } failure)
+                    {
+                        _states[id] = new Queue<string>(["FAILED"]);
+                        Errors[run] = new { ErrorCategory = 2, ErrorType = 1301, Retryable = false, ErrorMessage = failure };
+                    }
+                    else _states[id] = new Queue<string>(["RUNNING", "SUCCEEDED"]);
+                }
+                else if (Execute is not null)
+                    _results[id] = Execute((string)body["QueryString"]!, body["ExecutionParameters"]?.AsArray().Select(p => (string)p!).ToList() ?? []);
                 return FakeResponse.Ok(new { QueryExecutionId = id });
             }
             case "GetQueryExecution":
@@ -124,6 +209,24 @@ public sealed class FakeAthena : IDisposable
                         },
                     },
                     NextToken = next,
+                });
+            }
+            case "GetDatabase":
+                return Databases.Contains((string)body["DatabaseName"]!) ? FakeResponse.Ok(new { Database = new { Name = (string)body["DatabaseName"]! } }) : NotFound($"Database {body["DatabaseName"]}");
+            case "GetTableMetadata":
+            {
+                var key = $"{body["DatabaseName"]}.{body["TableName"]}";
+                if (!Tables.TryGetValue(key, out var table)) return NotFound($"Table {key}");
+                return FakeResponse.Ok(new
+                {
+                    TableMetadata = new
+                    {
+                        Name = (string)body["TableName"]!,
+                        TableType = "EXTERNAL_TABLE",
+                        Columns = table.Columns.Select(c => new { c.Name, c.Type }),
+                        PartitionKeys = new[] { new { Name = "dt", Type = "string" } },
+                        Parameters = table.Parameters.Append(KeyValuePair.Create("EXTERNAL", "TRUE")).ToDictionary(),
+                    },
                 });
             }
             case "StopQueryExecution":

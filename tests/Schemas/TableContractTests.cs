@@ -66,6 +66,7 @@ public partial class TableContractTests
         var table = TableCatalog.ForName("ecs_task_events");
         Assert.Contains("lowercase", Assert.Throws<ArgumentException>(() => AthenaDdl.CreateTable(table, "Analytics", "s3://b/")).Message, StringComparison.Ordinal);
         Assert.Contains("without quotes", Assert.Throws<ArgumentException>(() => AthenaDdl.CreateTable(table, "a", "s3://b/'x")).Message, StringComparison.Ordinal);
+        Assert.Contains("must be an S3 URI: s3://bucket/prefix/", Assert.Throws<ArgumentException>(() => AthenaDdl.CreateTable(table, "a", "my-bucket/lake")).Message, StringComparison.Ordinal);
         Assert.Contains("yyyy-MM-dd", Assert.Throws<ArgumentException>(() => AthenaDdl.CreateTable(table, "a", "s3://b/", "2020/01/01")).Message, StringComparison.Ordinal);
     }
 
