@@ -62,13 +62,14 @@ public static class Commands
         var parameters = new Option<string[]>("--param", "-p") { Description = "A parameter as name=value; repeat for each. Timestamps are ISO 8601 (UTC unless an offset is given); 'to' is exclusive.", AllowMultipleArgumentsPerToken = false };
         var format = new Option<OutputFormat>("--format", "-f") { Description = "table, csv (RFC 4180), json (array of row objects), markdown, arrow (IPC file) or parquet.", DefaultValueFactory = _ => OutputFormat.Table };
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file instead of standard output (required for arrow and parquet on a terminal)." };
+        var estimate = new Option<bool>("--estimate") { Description = "Print what Athena would scan and what it would cost, from the lake's Parquet footers (--lake), without running the query." };
         var showSql = new Option<bool>("--show-sql") { Description = "Print to stderr exactly what Athena receives: the SQL with ? markers and its ExecutionParameters as a JSON array." };
         var command = new Command("run", """
             Runs a catalog query over the lake and writes its rows.
 
             Example: analytics-query run incident-timeline --lake ./lake -p from=2026-11-02T14:00:00Z -p to=2026-11-02T15:10:00Z -p service=payments
             On Athena: analytics-query run incident-timeline --engine athena --database analytics --region eu-west-1 -p from=… -p to=…
-            """) { name, parameters, format, output, showSql };
+            """) { name, parameters, format, output, showSql, estimate };
         foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
@@ -103,6 +104,19 @@ public static class Commands
                     await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                     return InvalidArguments;
                 }
+            }
+            if (parse.GetValue(estimate))
+            {
+                if (settings.Lake is null)
+                {
+                    await Console.Error.WriteLineAsync("--estimate reads the lake's Parquet footers: give --lake DIR (the local copy of the lake)").ConfigureAwait(false);
+                    return InvalidArguments;
+                }
+                return await OnEngineAsync(settings with { Engine = "duckdb" }, async engine =>
+                {
+                    var scan = await ScanEstimate.OfAsync((DuckDbEngine)engine, rendered, settings.PricePerTb, ct).ConfigureAwait(false);
+                    await Console.Out.WriteAsync(scan.ToString()).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
             }
             return await OnEngineAsync(settings, async engine =>
             {

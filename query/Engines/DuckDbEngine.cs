@@ -91,7 +91,10 @@ public sealed class DuckDbEngine : IQueryEngine
     }
 
     /// <summary>The view that exposes <paramref name="table"/> of the lake at <paramref name="root"/>.</summary>
-    public static string ViewSql(string root, TableDefinition table)
+    public static string ViewSql(string root, TableDefinition table) => ViewSql(root, table, unionByName: true);
+
+    // union_by_name reads every file's footer to unify the schemas of files written before and after a column was added.
+    private static string ViewSql(string root, TableDefinition table, bool unionByName)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(table);
@@ -106,7 +109,7 @@ public sealed class DuckDbEngine : IQueryEngine
         var timestamps = fields.OfType<DateTimeDataField>().Select(f => $"CAST({f.Name} AS TIMESTAMP) AS {f.Name}").ToList();
         var replace = timestamps.Count == 0 ? "" : $" REPLACE ({string.Join(", ", timestamps)})";
         var glob = Path.Combine(folder, "*", "*.parquet").Replace("'", "''", StringComparison.Ordinal);
-        return $"CREATE VIEW {table.Name} AS SELECT *{replace} FROM read_parquet('{glob}', hive_partitioning = true, hive_types = {{'dt': VARCHAR}}, union_by_name = true)";
+        return $"CREATE VIEW {table.Name} AS SELECT *{replace} FROM read_parquet('{glob}', hive_partitioning = true, hive_types = {{'dt': VARCHAR}}, union_by_name = {(unionByName ? "true" : "false")})";
     }
 
     /// <summary>The DuckDB type of a Parquet field of the contract.</summary>
@@ -165,6 +168,44 @@ public sealed class DuckDbEngine : IQueryEngine
         string[] list => list.ToList(),
         _ => value,
     };
+
+    /// <summary>
+    /// The bytes DuckDB reads from the lake's files to run <paramref name="query"/> (its profiler's <c>total_bytes_read</c>),
+    /// what the scan estimate is checked against: measured on a fresh connection without DuckDB's file cache and without
+    /// union_by_name (which reads every file's footer), less what DuckDB reads only to bind each table's view (one file's
+    /// footer, measured by the same query over no rows), so that what remains is what the query itself reads.
+    /// </summary>
+    public static async Task<long> MeasureBytesReadAsync(string lake, RenderedQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var root = Path.GetFullPath(lake);
+        async Task<long> ReadAsync(RenderedQuery q)
+        {
+            await using var connection = new DuckDBConnection("DataSource=:memory:");
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var setting in TrinoSettings.Append("SET enable_external_file_cache = false")) await ExecuteAsync(connection, setting, cancellationToken).ConfigureAwait(false);
+            foreach (var macro in TrinoMacros) await ExecuteAsync(connection, macro, cancellationToken).ConfigureAwait(false);
+            foreach (var table in TableCatalog.All) await ExecuteAsync(connection, ViewSql(root, table, unionByName: false), cancellationToken).ConfigureAwait(false);
+            var profile = Path.Combine(Path.GetTempPath(), $"analytics-profile-{Guid.NewGuid():N}.json");
+            try
+            {
+                await ExecuteAsync(connection, "SET enable_profiling = 'json'", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, $"SET profiling_output = '{profile.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken).ConfigureAwait(false);
+                await using (var engine = new DuckDbEngine(connection, root))
+                    await (await engine.RunAsync(q, cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
+                using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(profile, cancellationToken).ConfigureAwait(false));
+                return json.RootElement.GetProperty("total_bytes_read").GetInt64();
+            }
+            finally
+            {
+                File.Delete(profile);
+            }
+        }
+        var read = await ReadAsync(query).ConfigureAwait(false);
+        // The same query over no rows: every table's view is bound, no partition is read.
+        var bindOnly = await ReadAsync(query with { Sql = $"SELECT * FROM ({query.Sql}) WHERE false" }).ConfigureAwait(false);
+        return read - bindOnly;
+    }
 
     /// <summary>Runs SQL of the caller's own (the benchmark's hand-run baseline, tests); not for user text.</summary>
     public async Task<QueryResult> RunSqlAsync(string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken)

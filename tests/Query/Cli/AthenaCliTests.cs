@@ -117,6 +117,21 @@ public sealed class AthenaCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_Estimate_PrintsTheScanAndPriceWithoutRunning()
+    {
+        var before = _athena!.Received.Count;
+        var (code, output, err) = await RunAsync(["run", "incident-timeline", "-p", "from=2026-11-02T14:00:00Z", "-p", "to=2026-11-02T15:30:00Z", .. Athena, "--lake", Lake, "--estimate"]);
+        Assert.True(code == Commands.Ok, err);
+        Assert.Matches(@"^Estimate for incident-timeline on Athena \(not run\): [0-9.]+ [KM]?B scanned of [0-9.]+ [KM]?B in the tables it reads \([0-9.]+%\), \$0\.000048 at \$5/TB", output);
+        Assert.Contains("  ecs_task_events: ", output, StringComparison.Ordinal);
+        Assert.Equal(before, _athena.Received.Count);
+
+        (code, _, err) = await RunAsync(["run", "incident-timeline", "-p", "from=2026-11-02T14:00:00Z", "-p", "to=2026-11-02T15:30:00Z", .. Athena, "--estimate"]);
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Contains("--estimate reads the lake's Parquet footers: give --lake DIR", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_AthenaSettingsInvalid_ListsEveryProblemAndExits2()
     {
         var (code, _, err) = await RunAsync("run", "oom-kills", "--engine", "athena", "--database", "Ops-DB", "--output-location", "my-bucket/results",
