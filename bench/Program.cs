@@ -12,10 +12,13 @@ using DuckDB.NET.Data;
 // drifts by 10-20% between runs, for both engines alike, so one pair of runs can mislead.
 // Query latency (catalog on DuckDB vs the same SQL hand-run):
 //   dotnet run -c Release --project bench -- query [--task-events N] [--work DIR]
+// Reading a large Athena result, pages against the result CSV (local endpoints; see AthenaResultsBench.cs):
+//   dotnet run -c Release --project bench -- athena-results [--rows N] [--latency-ms MS] [--runs N]
 // Child modes (used by the parent): ours DIR IN OUT | duckdb DIR IN OUT; with ALLOC_TRACE=1 a child also
 // prints its allocations by type, with GC_TRACE=1 its collections and what triggered them (see RuntimeTrace.cs).
 var inv = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == "query") return await Analytics.Bench.QueryBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "athena-results") return await Analytics.Bench.AthenaResultsBench.RunAsync(args[1..]);
 if (args.Length == 4 && args[0] is "ours" or "duckdb")
 {
     var (input, output) = (args[2], args[3]);

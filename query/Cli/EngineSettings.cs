@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Analytics.Aws;
 using Analytics.Aws.Athena;
 using Analytics.Query.Engines;
+using Amazon.S3;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,7 @@ public sealed partial record EngineSettings
 {
     /// <summary>The setting names (settings file keys; environment variables are ANALYTICS_ and the name in capitals).</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["engine", "lake", "athena_database", "athena_workgroup", "athena_output_location", "athena_endpoint", "athena_fips", "athena_reuse_minutes", "athena_price_per_tb", "region"];
+        ["engine", "lake", "athena_database", "athena_workgroup", "athena_output_location", "athena_endpoint", "athena_fips", "athena_reuse_minutes", "athena_price_per_tb", "athena_results", "s3_endpoint", "region"];
 
     /// <summary><c>duckdb</c> (default) or <c>athena</c>.</summary>
     public string Engine { get; init; } = "duckdb";
@@ -50,6 +51,12 @@ public sealed partial record EngineSettings
 
     /// <summary>The AWS region.</summary>
     public string? Region { get; init; }
+
+    /// <summary>How results longer than one page are read: <c>s3</c> (the result CSV, one GET; default) or <c>api</c> (GetQueryResults pages).</summary>
+    public string Results { get; init; } = "s3";
+
+    /// <summary>An S3 endpoint replacing the regional one (path-style; S3-compatible stores, tests).</summary>
+    public Uri? S3Endpoint { get; init; }
 
     /// <summary>Reads the settings and lists every problem with them (empty when they are usable).</summary>
     public static (EngineSettings Settings, List<string> Errors) Resolve(IReadOnlyDictionary<string, string?> commandLine, string? settingsFile,
@@ -113,13 +120,18 @@ public sealed partial record EngineSettings
         var price = settings.PricePerTb;
         if (config["athena_price_per_tb"] is { } priceText && (!decimal.TryParse(priceText, NumberStyles.Number, CultureInfo.InvariantCulture, out price) || price <= 0))
             errors.Add($"--price-per-tb is '{priceText}': expected dollars per TB scanned, such as 5 or 6.75");
+        var results = (config["athena_results"] ?? settings.Results).ToLowerInvariant();
+        if (results is not ("s3" or "api")) errors.Add($"--results is '{results}': expected s3 (read a long result's CSV from the output location) or api (GetQueryResults pages)");
+        Uri? s3Endpoint = null;
+        if (config["s3_endpoint"] is { } s3Text && (!Uri.TryCreate(s3Text, UriKind.Absolute, out s3Endpoint) || s3Endpoint.Scheme is not ("http" or "https")))
+            errors.Add($"--s3-endpoint is '{s3Text}': expected an http(s) URL");
         var region = AwsEndpoints.ResolveRegion(config["region"]);
         if (region is null) errors.Add("--region is missing: give --region, or set AWS_REGION, or a region in the shared AWS profile");
         else if (!RegionName().IsMatch(region)) errors.Add($"--region is '{region}': expected a region name such as us-east-1");
         return (settings with
         {
             Database = database, Workgroup = workgroup, OutputLocation = output, AthenaEndpoint = endpoint, Fips = fips,
-            ReuseMinutes = reuse, PricePerTb = price, Region = region,
+            ReuseMinutes = reuse, PricePerTb = price, Region = region, Results = results, S3Endpoint = s3Endpoint,
         }, errors);
     }
 
@@ -133,7 +145,56 @@ public sealed partial record EngineSettings
     public async Task<IQueryEngine> OpenAsync(CancellationToken cancellationToken)
     {
         if (Engine == "duckdb") return await DuckDbEngine.OpenAsync(Lake!, cancellationToken).ConfigureAwait(false);
-        return new AthenaEngine(AthenaRunner(), PricePerTb, statistics => Console.Error.WriteLine(statistics.ToString()));
+        if (Results == "api") return new AthenaEngine(AthenaRunner(), PricePerTb, statistics => Console.Error.WriteLine(statistics.ToString()));
+        var s3 = S3Client();
+        return new AthenaEngine(AthenaRunner(), PricePerTb, statistics => Console.Error.WriteLine(statistics.ToString()),
+            (location, ct) => OpenS3Async(s3, location, ct), s3);
+    }
+
+    private AmazonS3Client S3Client()
+    {
+        var config = new AmazonS3Config { RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(Region!) };
+        if (S3Endpoint is not null)
+        {
+            config.ServiceURL = S3Endpoint.ToString();
+            config.AuthenticationRegion = Region;
+            config.ForcePathStyle = true;
+        }
+        return new AmazonS3Client(config);
+    }
+
+    // s3://bucket/key, streamed; the response is disposed with the stream.
+    private static async Task<Stream> OpenS3Async(AmazonS3Client s3, string location, CancellationToken cancellationToken)
+    {
+        var path = location["s3://".Length..];
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        var response = await s3.GetObjectAsync(path[..slash], path[(slash + 1)..], cancellationToken).ConfigureAwait(false);
+        return new OwningStream(response.ResponseStream, response);
+    }
+
+    private sealed class OwningStream(Stream inner, IDisposable owner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                owner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>A runner of statements on Athena with these settings (its client's warnings go to stderr).</summary>
@@ -179,7 +240,7 @@ public sealed class EngineOptions
     public Option<string?> Lake { get; } = new("--lake") { Description = "Folder of the lake written by ingest (duckdb engine)." };
 
     /// <summary>--settings.</summary>
-    public Option<string?> Settings { get; } = new("--settings") { Description = "JSON file of settings (keys: engine, lake, athena_database, athena_workgroup, athena_output_location, athena_endpoint, athena_fips, athena_reuse_minutes, athena_price_per_tb, region); the command line and ANALYTICS_* variables win over it." };
+    public Option<string?> Settings { get; } = new("--settings") { Description = "JSON file of settings (keys: engine, lake, athena_database, athena_workgroup, athena_output_location, athena_endpoint, athena_fips, athena_reuse_minutes, athena_price_per_tb, athena_results, s3_endpoint, region); the command line and ANALYTICS_* variables win over it." };
 
     /// <summary>--database.</summary>
     public Option<string?> Database { get; } = new("--database") { Description = "Athena: the Glue database of the lake's tables (default analytics)." };
@@ -205,8 +266,14 @@ public sealed class EngineOptions
     /// <summary>--price-per-tb.</summary>
     public Option<string?> PricePerTb { get; } = new("--price-per-tb") { Description = "Athena: dollars per TB scanned for the printed cost (default 5)." };
 
+    /// <summary>--results.</summary>
+    public Option<string?> Results { get; } = new("--results") { Description = "Athena: how a result longer than one page (1,000 rows) is read: s3 (its CSV in the output location, one streamed GET; default) or api (GetQueryResults pages)." };
+
+    /// <summary>--s3-endpoint.</summary>
+    public Option<string?> S3Endpoint { get; } = new("--s3-endpoint") { Description = "An S3 endpoint URL replacing the regional one (path-style), for S3-compatible stores and tests." };
+
     /// <summary>Every option, to add to a command.</summary>
-    public IEnumerable<Option> All => [Engine, Lake, Settings, Database, Workgroup, OutputLocation, Region, AthenaEndpoint, Fips, ReuseMinutes, PricePerTb];
+    public IEnumerable<Option> All => [Engine, Lake, Settings, Database, Workgroup, OutputLocation, Region, AthenaEndpoint, Fips, ReuseMinutes, PricePerTb, Results, S3Endpoint];
 
     /// <summary>The settings from this command line, the environment and the settings file.</summary>
     public (EngineSettings Settings, List<string> Errors) Resolve(ParseResult parse, string? engine = null)
@@ -218,6 +285,7 @@ public sealed class EngineOptions
             ["athena_workgroup"] = parse.GetValue(Workgroup), ["athena_output_location"] = parse.GetValue(OutputLocation),
             ["athena_endpoint"] = parse.GetValue(AthenaEndpoint), ["athena_fips"] = parse.GetValue(Fips), ["athena_reuse_minutes"] = parse.GetValue(ReuseMinutes),
             ["athena_price_per_tb"] = parse.GetValue(PricePerTb), ["region"] = parse.GetValue(Region),
+            ["athena_results"] = parse.GetValue(Results), ["s3_endpoint"] = parse.GetValue(S3Endpoint),
         };
         return EngineSettings.Resolve(values, parse.GetValue(Settings));
     }

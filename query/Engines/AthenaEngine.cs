@@ -50,7 +50,12 @@ public sealed record AthenaQueryStatistics(string Query, string ExecutionId, lon
 /// <c>ExecutionParameters</c>, results paged through GetQueryResults (1,000 rows a page, the header row of the
 /// first page skipped) and converted by <see cref="AthenaResults"/> into the batches DuckDB would produce.
 /// </summary>
-public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, Action<AthenaQueryStatistics>? onStatistics = null) : IQueryEngine
+/// <remarks>
+/// A result longer than one page is read, when <paramref name="openResult"/> is given, as the CSV file Athena wrote to
+/// the output location, in one streamed GET (see docs/athena.md for the measurement), instead of page after page.
+/// </remarks>
+public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, Action<AthenaQueryStatistics>? onStatistics = null,
+    Func<string, CancellationToken, Task<Stream>>? openResult = null, IDisposable? owned = null) : IQueryEngine
 {
     /// <summary>Athena's default price per TB scanned in most regions.</summary>
     public const decimal DefaultPricePerTb = 5m;
@@ -81,9 +86,44 @@ public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, A
             throw new QueryFailedException($"Athena could not run query '{query.Name}': {ex.Message}", ex);
         }
         var schema = AthenaResults.SchemaOf(first.ResultSet.ResultSetMetadata ?? new ResultSetMetadata([]));
+        if (first.NextToken is not null && openResult is not null && execution.ResultConfiguration?.OutputLocation is { } csv
+            && csv.StartsWith("s3://", StringComparison.Ordinal) && csv.EndsWith(".csv", StringComparison.Ordinal))
+            return new QueryResult(schema, FromCsv(query.Name, execution.QueryExecutionId, csv, schema, cancellationToken));
         // For a SELECT the first row of the first page is the header (the column names).
         var header = execution.StatementType is null or "DML" ? 1 : 0;
         return new QueryResult(schema, Pages(query.Name, execution.QueryExecutionId, schema, first, header, cancellationToken));
+    }
+
+    private async IAsyncEnumerable<RecordBatch> FromCsv(string name, string id, string location, Schema schema, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Stream stream;
+        try
+        {
+            stream = await openResult!(location, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException)
+        {
+            throw new QueryFailedException($"Athena query '{name}' ({id}): its result {location} could not be read: {ex.Message}", ex);
+        }
+        await using (stream.ConfigureAwait(false))
+        {
+            var batches = AthenaCsv.ReadAsync(stream, schema, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (batches.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await batches.MoveNextAsync().ConfigureAwait(false)) yield break;
+                    }
+                    catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException or Amazon.Runtime.AmazonServiceException)
+                    {
+                        throw new QueryFailedException($"Athena query '{name}' ({id}): reading its result {location} failed: {ex.Message}", ex);
+                    }
+                    yield return batches.Current;
+                }
+            }
+        }
     }
 
     private async IAsyncEnumerable<RecordBatch> Pages(string name, string id, Schema schema, GetQueryResultsResponse first, int header,
@@ -131,6 +171,7 @@ public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, A
     public ValueTask DisposeAsync()
     {
         runner.Athena.Client.Dispose();
+        owned?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

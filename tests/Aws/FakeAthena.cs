@@ -44,6 +44,9 @@ public sealed partial class FakeAthena : IDisposable
 
     public long DataScannedInBytes { get; set; } = 123_456_789;
 
+    /// <summary>Where Athena wrote the result of an execution (ResultConfiguration.OutputLocation); null for none.</summary>
+    public Func<string, string?> OutputLocationOf { get; set; } = _ => null;
+
     /// <summary>The execution id of run n (1-based).</summary>
     public Func<int, string> IdOf { get; set; } = run => $"q-{run}";
 
@@ -168,6 +171,7 @@ public sealed partial class FakeAthena : IDisposable
                         QueryExecutionId = id,
                         Query = "SELECT …",
                         StatementType,
+                        ResultConfiguration = OutputLocationOf(id) is { } output ? new { OutputLocation = output } : null,
                         Status = new Dictionary<string, object?>
                         {
                             ["State"] = state,

@@ -18,7 +18,7 @@ namespace Analytics.Tests.Query.Cli;
 [Collection("Console")]
 public sealed class AthenaCliTests : IAsyncLifetime
 {
-    private const string AccessKey = "AKIDFROMENVIRONMENT";
+    private const string AccessKey = S3Server.Key;
     private readonly TempFolder _temp = Some.TempFolder();
     private DuckDbEngine? _duck;
     private FakeAthena? _athena;
@@ -30,8 +30,8 @@ public sealed class AthenaCliTests : IAsyncLifetime
         await Some.IngestAsync(Lake, Path.Combine(Some.RepoRoot, "samples"));
         _duck = await DuckDbEngine.OpenAsync(Lake, CancellationToken.None);
         _athena = new FakeAthena { Execute = (sql, parameters) => ExecuteOnDuckDb(_duck, sql, parameters) };
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "secret-from-environment");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
         Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
     }
 

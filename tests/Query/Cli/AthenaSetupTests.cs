@@ -16,8 +16,8 @@ public sealed class AthenaSetupTests : IDisposable
 
     public AthenaSetupTests()
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDFROMENVIRONMENT");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "secret-from-environment");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
     }
 
     public void Dispose() => _athena.Dispose();

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Analytics.Tests.Aws;
+
+/// <summary>
+/// A real S3-compatible server on 127.0.0.1: the npm package s3rver (tests/s3, installed by .ci/run or here on first
+/// use), with one bucket, <c>results</c>. Its credentials are S3RVER/S3RVER.
+/// </summary>
+public sealed class S3Server : IDisposable
+{
+    public const string Key = "S3RVER";
+    private readonly Process _process;
+    private readonly TempFolder _data = Some.TempFolder();
+
+    public S3Server()
+    {
+        var folder = Path.Combine(Some.RepoRoot, "tests", "s3");
+        var script = Path.Combine(folder, "node_modules", "s3rver", "bin", "s3rver.js");
+        if (!File.Exists(script)) Run("npm", "ci --no-audit --no-fund", folder);
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        Url = new Uri($"http://127.0.0.1:{port}/");
+        _process = Process.Start(new ProcessStartInfo("node", $"\"{script}\" -d \"{_data.Path}\" -a 127.0.0.1 -p {port} --silent --configure-bucket results")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("node did not start");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        Client = new AmazonS3Client(new BasicAWSCredentials(Key, Key), Config(Url));
+    }
+
+    public Uri Url { get; }
+
+    public AmazonS3Client Client { get; }
+
+    /// <summary>The configuration an S3-compatible server needs: path-style, no aws-chunked bodies or unrequired checksums.</summary>
+    public static AmazonS3Config Config(Uri url) => new()
+    {
+        ServiceURL = url.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1",
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED, ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    };
+
+    public Task PutAsync(string bucket, string key, string body) =>
+        Client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body, UseChunkEncoding = false });
+
+    private static void Run(string file, string arguments, string folder)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} failed: {error.Result}");
+    }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+        _data.Dispose();
+    }
+}
