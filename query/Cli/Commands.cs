@@ -220,13 +220,15 @@ public static class Commands
         var engine = new EngineOptions();
         var location = new Option<string>("--location") { Description = "S3 root of the lake, e.g. s3://my-bucket/lake/: each table's files are in TABLE/dt=yyyy-MM-dd/ below it.", Required = true };
         var since = new Option<string>("--since") { Description = "First dt partition projection covers (yyyy-MM-dd).", DefaultValueFactory = _ => AthenaDdl.DefaultRangeStart };
+        var replaceViews = new Option<bool>("--replace-views") { Description = "Replace the shared views even when their columns are unchanged (after an upgrade changed their SQL)." };
         var command = new Command("athena-setup", """
-            Creates or updates the lake's database and tables in Athena (partition projection on dt, so no partition is
-            ever added), one statement at a time, and prints what it changed. Safe to run again: an up-to-date catalog
+            Creates or updates the lake's database, tables (partition projection on dt, so no partition is ever added)
+            and shared views (task_latest_state, support_case_resolution) in Athena, one statement at a time, and prints
+            what it changed. Safe to run again: an up-to-date catalog
             is left as it is; new columns are added; the files in S3 are never touched.
 
             Example: analytics-query athena-setup --location s3://my-bucket/lake/ --database analytics --region eu-west-1
-            """) { location, since };
+            """) { location, since, replaceViews };
         foreach (var option in engine.All.Where(o => o != engine.Engine && o != engine.Lake)) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
@@ -244,7 +246,7 @@ public static class Commands
             var runner = settings.AthenaRunner();
             try
             {
-                var setup = new AthenaSetup(runner, lakeLocation, parse.GetValue(since)!);
+                var setup = new AthenaSetup(runner, lakeLocation, parse.GetValue(since)!, parse.GetValue(replaceViews));
                 var changes = await setup.RunAsync(TableCatalog.All, change => Console.Out.WriteLine(change.ToString()), ct).ConfigureAwait(false);
                 var changed = changes.Count(c => c.Action != "unchanged");
                 await Console.Error.WriteLineAsync($"{changes.Count} objects checked, {changed} changed, {setup.Statements.Count} statements sent.").ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Analytics.Aws.Athena;
 using Analytics.Schemas;
 using Analytics.Schemas.Ddl;
+using Analytics.Schemas.Views;
 
 namespace Analytics.Query.Engines;
 
@@ -20,9 +21,15 @@ public sealed record SetupChange(string Name, string Action, string? Detail = nu
 /// a missing table is created; new trailing columns are added (<c>ALTER TABLE … ADD COLUMNS</c>, as the table contract
 /// allows: columns are only ever added at the end); other column changes replace the table (<c>DROP TABLE</c> then
 /// <c>CREATE EXTERNAL TABLE</c>: the files in S3 are untouched, only the catalog entry is replaced); changed partition
-/// projection or location properties are set (<c>ALTER TABLE … SET TBLPROPERTIES</c>). A second run changes nothing.
+/// projection or location properties are set (<c>ALTER TABLE … SET TBLPROPERTIES</c>); then the shared views. A second
+/// run changes nothing.
 /// </summary>
-public sealed class AthenaSetup(AthenaQueryRunner runner, string location, string rangeStart = AthenaDdl.DefaultRangeStart)
+/// <remarks>
+/// The shared views (<see cref="SharedViews"/>) are created with <c>CREATE OR REPLACE VIEW</c> when missing or when their
+/// columns differ; Athena keeps a view's text encoded, so a view whose body changed but not its columns is replaced only
+/// when <paramref name="replaceViews"/> asks.
+/// </remarks>
+public sealed class AthenaSetup(AthenaQueryRunner runner, string location, string rangeStart = AthenaDdl.DefaultRangeStart, bool replaceViews = false)
 {
     /// <summary>Every statement sent, in order.</summary>
     public List<string> Statements { get; } = [];
@@ -86,6 +93,21 @@ public sealed class AthenaSetup(AthenaQueryRunner runner, string location, strin
                 changed = true;
             }
             if (!changed) Report(new SetupChange(name, "unchanged"));
+        }
+
+        // The shared views: created when missing, replaced when their columns are not the definition's.
+        foreach (var view in SharedViews.All)
+        {
+            var name = $"{database}.{view.Name}";
+            var existing = await runner.Athena.GetTableMetadataAsync(catalog, database, view.Name, cancellationToken).ConfigureAwait(false);
+            var same = existing is not null && existing.Columns.Select(c => c.Name).SequenceEqual(view.Columns, StringComparer.OrdinalIgnoreCase);
+            if (same && !replaceViews)
+            {
+                Report(new SetupChange(name, "unchanged"));
+                continue;
+            }
+            await ExecuteAsync(runner, $"CREATE OR REPLACE VIEW `{database}`.`{view.Name}` AS\n{view.Sql.Trim()}", cancellationToken).ConfigureAwait(false);
+            Report(new SetupChange(name, existing is null ? "created" : "replaced", existing is null ? null : same ? "asked" : "columns differ"));
         }
         return changes;
     }

@@ -81,6 +81,8 @@ public sealed class DuckDbEngine : IQueryEngine
             foreach (var setting in TrinoSettings) await ExecuteAsync(connection, setting, cancellationToken).ConfigureAwait(false);
             foreach (var macro in TrinoMacros) await ExecuteAsync(connection, macro, cancellationToken).ConfigureAwait(false);
             foreach (var table in TableCatalog.All) await ExecuteAsync(connection, ViewSql(root, table), cancellationToken).ConfigureAwait(false);
+            foreach (var view in Analytics.Schemas.Views.SharedViews.All)
+                await ExecuteAsync(connection, $"CREATE VIEW {view.Name} AS {view.Sql}", cancellationToken).ConfigureAwait(false);
             return new DuckDbEngine(connection, root);
         }
         catch

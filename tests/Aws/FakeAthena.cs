@@ -57,6 +57,9 @@ public sealed partial class FakeAthena : IDisposable
     /// <summary>DDL containing this text fails (as a statement refused by Lake Formation would).</summary>
     public string? RefuseDdlContaining { get; set; }
 
+    /// <summary>The columns Athena derives for a view from its SQL, by view name.</summary>
+    public Func<string, IReadOnlyList<string>> ViewColumnsOf { get; set; } = _ => [];
+
     /// <summary>The Glue catalog's databases.</summary>
     public HashSet<string> Databases { get; } = [];
 
@@ -75,6 +78,11 @@ public sealed partial class FakeAthena : IDisposable
         if (StatementSplit().IsMatch(QuotedText().Replace(statement, "''"))) return "Only one sql statement is allowed";
         Match m;
         if ((m = CreateDatabase().Match(statement)).Success) { Databases.Add(m.Groups[1].Value); return null; }
+        if ((m = CreateView().Match(statement)).Success)
+        {
+            Tables[$"{m.Groups[1].Value}.{m.Groups[2].Value}"] = (ViewColumnsOf(m.Groups[2].Value).Select(c => (c, "varchar")).ToList(), new Dictionary<string, string> { ["presto_view"] = "true" });
+            return null;
+        }
         if ((m = DropTable().Match(statement)).Success) { Tables.TryRemove($"{m.Groups[1].Value}.{m.Groups[2].Value}", out _); return null; }
         if ((m = CreateTable().Match(statement)).Success)
         {
@@ -111,6 +119,9 @@ public sealed partial class FakeAthena : IDisposable
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^CREATE DATABASE IF NOT EXISTS `([a-z0-9_]+)`")]
     private static partial System.Text.RegularExpressions.Regex CreateDatabase();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^CREATE OR REPLACE VIEW `([a-z0-9_]+)`\.`([a-z0-9_]+)` AS\n\s*(SELECT|WITH)")]
+    private static partial System.Text.RegularExpressions.Regex CreateView();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^DROP TABLE IF EXISTS `([a-z0-9_]+)`\.`([a-z0-9_]+)`$")]
     private static partial System.Text.RegularExpressions.Regex DropTable();
@@ -226,7 +237,7 @@ public sealed partial class FakeAthena : IDisposable
                     TableMetadata = new
                     {
                         Name = (string)body["TableName"]!,
-                        TableType = "EXTERNAL_TABLE",
+                        TableType = table.Parameters.ContainsKey("presto_view") ? "VIRTUAL_VIEW" : "EXTERNAL_TABLE",
                         Columns = table.Columns.Select(c => new { c.Name, c.Type }),
                         PartitionKeys = new[] { new { Name = "dt", Type = "string" } },
                         Parameters = table.Parameters.Append(KeyValuePair.Create("EXTERNAL", "TRUE")).ToDictionary(),

@@ -73,6 +73,14 @@ public sealed class TrinoParseTests
     }
 
     [Fact]
+    public void SharedViews_ParseAsTrino()
+    {
+        var results = Parse(Analytics.Schemas.Views.SharedViews.All.Select(v => (v.Name, v.Sql)));
+        Assert.Equal(Analytics.Schemas.Views.SharedViews.All.Count, results.Count);
+        foreach (var result in results) Assert.True(result!["errors"]!.AsArray().Count == 0, $"{result["name"]}: {result["errors"]!.ToJsonString()}");
+    }
+
+    [Fact]
     public void Parser_RejectsInvalidSqlAndParametersOutsideWhere()
     {
         var results = Parse([("typo", "SELEC 1 FROM t"), ("select-list", "SELECT ? FROM t WHERE x = 1")]);

@@ -1,6 +1,7 @@
 using Analytics.Query.Cli;
 using Analytics.Schemas;
 using Analytics.Schemas.Ddl;
+using Analytics.Schemas.Views;
 using Analytics.Tests.Aws;
 
 namespace Analytics.Tests.Query.Cli;
@@ -16,6 +17,7 @@ public sealed class AthenaSetupTests : IDisposable
 
     public AthenaSetupTests()
     {
+        _athena.ViewColumnsOf = name => SharedViews.All.Single(v => v.Name == name).Columns;
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
     }
@@ -35,10 +37,13 @@ public sealed class AthenaSetupTests : IDisposable
 
         Assert.True(code == Commands.Ok, err);
         var tables = TableCatalog.All.Select(t => t.Name).ToList();
-        Assert.Equal(["ops: created", .. tables.Select(t => $"ops.{t}: created")], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains($"{tables.Count + 1} objects checked, {tables.Count + 1} changed, {tables.Count + 1} statements sent.", err, StringComparison.Ordinal);
+        var views = SharedViews.All.Select(v => v.Name).ToList();
+        Assert.Equal(["ops: created", .. tables.Select(t => $"ops.{t}: created"), .. views.Select(v => $"ops.{v}: created")], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var objects = 1 + tables.Count + views.Count;
+        Assert.Contains($"{objects} objects checked, {objects} changed, {objects} statements sent.", err, StringComparison.Ordinal);
         var statements = Statements;
-        Assert.Equal(tables.Count + 1, statements.Count);
+        Assert.Equal(objects, statements.Count);
+        Assert.StartsWith("CREATE OR REPLACE VIEW `ops`.`task_latest_state` AS\n", statements[^2], StringComparison.Ordinal);
         Assert.All(statements, s => Assert.False(s.TrimEnd().EndsWith(';'), "one statement, no terminator"));
         // The database is created from "default" (it does not exist yet); the tables in it.
         var starts = _athena.Received.Where(r => r.Operation == "StartQueryExecution").ToList();
@@ -93,6 +98,25 @@ public sealed class AthenaSetupTests : IDisposable
         // Now the catalog is the contract's.
         Assert.Equal(AthenaDdl.Columns(TableCatalog.ForName("ecs_task_events")).Select(c => (c.Name, c.Type)), _athena.Tables["ops.ecs_task_events"].Columns);
         Assert.Equal(AthenaDdl.Columns(TableCatalog.ForName("ecs_deployment_events")).Select(c => (c.Name, c.Type)), _athena.Tables["ops.ecs_deployment_events"].Columns);
+    }
+
+    [Fact]
+    public async Task Setup_ViewsAskedOrChanged_AreReplaced()
+    {
+        await SetupAsync();
+        var sent = Statements.Count;
+        _athena.Tables["ops.task_latest_state"].Columns.RemoveAt(0);
+
+        var (code, output, err) = await SetupAsync();
+        Assert.True(code == Commands.Ok, err);
+        Assert.Contains("ops.task_latest_state: replaced (columns differ)", output, StringComparison.Ordinal);
+        Assert.Contains("ops.support_case_resolution: unchanged", output, StringComparison.Ordinal);
+        Assert.Equal(sent + 1, Statements.Count);
+
+        (code, output, err) = await SetupAsync("--replace-views");
+        Assert.True(code == Commands.Ok, err);
+        Assert.Contains("ops.support_case_resolution: replaced (asked)", output, StringComparison.Ordinal);
+        Assert.Equal(sent + 3, Statements.Count);
     }
 
     [Fact]

@@ -1,0 +1,79 @@
+namespace Analytics.Schemas.Views;
+
+/// <summary>A view over the lake's tables: the same SQL (Athena's dialect) on DuckDB and in Athena.</summary>
+/// <param name="Name">The view's name.</param>
+/// <param name="Description">What a row is.</param>
+/// <param name="Columns">The view's columns, in order.</param>
+/// <param name="Sql">Its SELECT.</param>
+public sealed record ViewDefinition(string Name, string Description, IReadOnlyList<string> Columns, string Sql);
+
+/// <summary>
+/// Views for dashboards and ad-hoc SQL: each thing's latest known state over the whole lake. They read every
+/// partition (a view cannot take the catalog's window parameters), so the catalog's queries, which must bound what
+/// they read, keep their own windowed form of the same rules; these answer "now" for a BI tool, on both engines.
+/// </summary>
+public static class SharedViews
+{
+    /// <summary>Each task's latest state: its row with the highest <c>task_version</c> (ECS's order of a task's changes).</summary>
+    public static ViewDefinition TaskLatestState { get; } = new("task_latest_state",
+        "Each ECS task's latest state: its event with the highest task_version (redeliveries and out-of-order arrivals do not matter).",
+        ["cluster_name", "service_name", "task_arn", "task_revision", "last_status", "desired_status", "stop_class", "stop_code", "stopped_reason", "started_at", "stopped_at", "task_version", "event_time"],
+        """
+        SELECT cluster_name, service_name, task_arn, task_revision, last_status, desired_status, stop_class, stop_code, stopped_reason,
+               started_at, stopped_at, task_version, event_time
+        FROM (
+            SELECT t.*, row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
+            FROM ecs_task_events t
+        ) latest
+        WHERE rn = 1
+        """);
+
+    /// <summary>
+    /// Each Support case's resolution as known now: resolved at its ResolveCase event, else at the first observation
+    /// that saw it resolved (DOMAIN.md), else unresolved.
+    /// </summary>
+    public static ViewDefinition SupportCaseResolution { get; } = new("support_case_resolution",
+        "Each Support case as known now: its latest status, when it was created and resolved (ResolveCase event, else the first observation that saw it resolved) and hours to resolve.",
+        ["case_id", "display_id", "severity_code", "service_code", "status", "time_created", "resolved_at", "hours_to_resolve", "is_open"],
+        """
+        WITH observations AS (
+            SELECT case_id, display_id, severity_code, service_code, status, time_created,
+                   row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
+            FROM support_cases
+        ),
+        events AS (
+            SELECT case_id, max(display_id) AS display_id,
+                   min(CASE WHEN event_name = 'CreateCase' THEN event_time END) AS created_at,
+                   min(CASE WHEN event_name = 'ResolveCase' THEN event_time END) AS resolved_at,
+                   max_by(event_name, event_time) AS last_event
+            FROM support_case_events
+            GROUP BY case_id
+        ),
+        resolved_observations AS (
+            SELECT case_id, min(observed_at) AS resolved_at
+            FROM support_cases
+            WHERE status = 'resolved' AND observed_at IS NOT NULL
+            GROUP BY case_id
+        ),
+        cases AS (
+            SELECT coalesce(o.case_id, e.case_id) AS case_id,
+                   coalesce(o.display_id, e.display_id) AS display_id,
+                   o.severity_code, o.service_code,
+                   coalesce(o.status, CASE WHEN e.last_event = 'ResolveCase' THEN 'resolved' ELSE 'opened' END) AS status,
+                   coalesce(o.time_created, e.created_at) AS time_created,
+                   CASE WHEN ro.resolved_at IS NULL THEN e.resolved_at
+                        WHEN e.resolved_at IS NULL THEN ro.resolved_at
+                        ELSE least(ro.resolved_at, e.resolved_at) END AS resolved_at
+            FROM (SELECT * FROM observations WHERE rn = 1) o
+            FULL OUTER JOIN events e ON e.case_id = o.case_id
+            LEFT JOIN resolved_observations ro ON ro.case_id = coalesce(o.case_id, e.case_id)
+        )
+        SELECT case_id, display_id, severity_code, service_code, status, time_created, resolved_at,
+               round(CAST(date_diff('second', time_created, resolved_at) AS double) / 3600, 1) AS hours_to_resolve,
+               status <> 'resolved' AS is_open
+        FROM cases
+        """);
+
+    /// <summary>Every shared view.</summary>
+    public static IReadOnlyList<ViewDefinition> All { get; } = [TaskLatestState, SupportCaseResolution];
+}
