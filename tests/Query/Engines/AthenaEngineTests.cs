@@ -240,3 +240,46 @@ public class AthenaEngineTests
         Assert.Equal(60, (int)start["ResultReuseConfiguration"]!["ResultReuseByAgeConfiguration"]!["MaxAgeInMinutes"]!);
     }
 }
+
+/// <summary>Network failures under a real endpoint: the connection drops before an answer, then recovers.</summary>
+public class AwsJsonClientNetworkTests
+{
+    // Fails the first n sends as a dropped connection does, then lets requests through to the endpoint.
+    private sealed class DropFirst(int n) : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _left = n;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Decrement(ref _left) >= 0
+                ? throw new HttpRequestException("An error occurred while sending the request: the response ended prematurely.")
+                : base.SendAsync(request, cancellationToken);
+    }
+
+    private static AwsJsonClient Client(Uri url, int drops, int maxAttempts) => new(AwsService.Athena, new AwsClientOptions
+    {
+        Region = "us-east-1", Endpoint = url, Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret"),
+        MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5),
+    }, new HttpClient(new DropFirst(drops)));
+
+    [Fact]
+    public async Task Call_ConnectionDropsTwice_RetriedAndAnswered()
+    {
+        using var athena = new FakeAthena();
+        using var client = Client(athena.Url, drops: 2, maxAttempts: 4);
+
+        var id = await new AthenaClient(client).StartQueryExecutionAsync(new StartQueryExecutionRequest { QueryString = "SELECT 1", ClientRequestToken = new string('a', 32) }, CancellationToken.None);
+
+        Assert.Equal("q-1", id);
+        Assert.Single(athena.Received);
+    }
+
+    [Fact]
+    public async Task Call_ConnectionKeepsDropping_GivesUpAfterMaxAttempts()
+    {
+        using var athena = new FakeAthena();
+        using var client = Client(athena.Url, drops: 10, maxAttempts: 3);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.CallAsync("GetQueryExecution", new QueryExecutionIdRequest("q-1"), CancellationToken.None));
+        Assert.Empty(athena.Received);
+    }
+}
