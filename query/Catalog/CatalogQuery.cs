@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -71,14 +72,17 @@ public sealed partial class CatalogQuery
             var choices = m.Groups["choices"].Success ? m.Groups["choices"].Value.Split('|') : [];
             ParameterKind kind;
             if (m.Groups["choices"].Success) kind = ParameterKind.Enum;
+            else if (m.Groups["min"].Success) kind = ParameterKind.Integer;
             else if (!Enum.TryParse(type, ignoreCase: true, out kind) || kind == ParameterKind.Enum)
             {
-                errors.Add($"line {n + 1}: parameter '{m.Groups["name"].Value}' has unknown type '{type}' (timestamp, date, string, integer, enum(a|b), list)");
+                errors.Add($"line {n + 1}: parameter '{m.Groups["name"].Value}' has unknown type '{type}' (timestamp, date, string, integer, integer(MIN..MAX), enum(a|b), list)");
                 continue;
             }
             var presence = m.Groups["presence"].Value;
             var parameter = new QueryParameter(m.Groups["name"].Value, kind, presence == "required",
-                presence == "default" ? m.Groups["default"].Value : null, m.Groups["description"].Value.Trim(), choices);
+                presence == "default" ? m.Groups["default"].Value : null, m.Groups["description"].Value.Trim(), choices,
+                m.Groups["min"].Success ? long.Parse(m.Groups["min"].Value, CultureInfo.InvariantCulture) : null,
+                m.Groups["max"].Success ? long.Parse(m.Groups["max"].Value, CultureInfo.InvariantCulture) : null);
             if (parameter.Default is { } d && !ParameterParser.TryConvert(parameter, d, out _, out var expected))
                 errors.Add($"line {n + 1}: default '{d}' of '{parameter.Name}' is not {expected}");
             if (parameters.Any(p => p.Name == parameter.Name)) errors.Add($"line {n + 1}: parameter '{parameter.Name}' is declared twice");
@@ -96,6 +100,8 @@ public sealed partial class CatalogQuery
                 if (parameter is null) errors.Add($"line {marker.Line}: marker '{marker.Text}' is not a declared parameter");
                 else if (marker.Marker == SqlTemplate.MarkerKind.Rendered && parameter.Kind is ParameterKind.String or ParameterKind.List)
                     errors.Add($"line {marker.Line}: ${{{marker.Text}}} would write free text into the SQL; use :{marker.Text} (bound)");
+                else if (marker.Marker == SqlTemplate.MarkerKind.Rendered && parameter.Kind == ParameterKind.Integer && (parameter.Min is null || parameter.Min < 0))
+                    errors.Add($"line {marker.Line}: ${{{marker.Text}}} writes an integer into the SQL: declare it integer(0..MAX), since a negative one after '-' would start a comment");
             }
             foreach (var unused in parameters.Where(p => !template.Names.Contains(p.Name)))
                 errors.Add($"parameter '{unused.Name}' is declared but not used");
@@ -133,6 +139,6 @@ public sealed partial class CatalogQuery
         return new RenderedQuery(Name, sql.ToString(), bound);
     }
 
-    [GeneratedRegex(@"^@param\s+(?<name>[a-z_][a-z0-9_]*)\s+(?<type>enum\((?<choices>[a-z0-9_]+(\|[a-z0-9_]+)*)\)|[a-z]+)\s+(?:(?<presence>required|optional)|(?<presence>default)\s+(?<default>\S+))\s+(?<description>\S.*)$")]
+    [GeneratedRegex(@"^@param\s+(?<name>[a-z_][a-z0-9_]*)\s+(?<type>enum\((?<choices>[a-z0-9_]+(\|[a-z0-9_]+)*)\)|integer\((?<min>-?[0-9]+)\.\.(?<max>-?[0-9]+)\)|[a-z]+)\s+(?:(?<presence>required|optional)|(?<presence>default)\s+(?<default>\S+))\s+(?<description>\S.*)$")]
     private static partial Regex ParamLine();
 }

@@ -56,6 +56,7 @@ public static class ParameterParser
         {
             ParameterKind.Timestamp => "an ISO 8601 timestamp such as 2026-11-02T14:00:00Z (no offset means UTC)",
             ParameterKind.Date => "a date yyyy-MM-dd",
+            ParameterKind.Integer when parameter.Min is not null && parameter.Max is not null => string.Create(CultureInfo.InvariantCulture, $"a whole number from {parameter.Min} to {parameter.Max}"),
             ParameterKind.Integer => "a whole number",
             ParameterKind.Enum => "one of " + string.Join(", ", parameter.Choices),
             ParameterKind.String or ParameterKind.List => $"text of at most {MaxStringLength} characters",
@@ -77,6 +78,7 @@ public static class ParameterParser
                 return true;
             case ParameterKind.Integer:
                 if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)) return false;
+                if (number < parameter.Min || number > parameter.Max) return false;
                 value = number;
                 return true;
             case ParameterKind.Enum:

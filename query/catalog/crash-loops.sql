@@ -9,7 +9,7 @@
 -- @param to         timestamp  required    End of the window (UTC, exclusive)
 -- @param cluster    string     optional    Only this cluster (name)
 -- @param service    string     optional    Only this service (name)
--- @param min_stops  integer    default 3   Fewest failed tasks of one service and revision that make a loop
+-- @param min_stops  integer(1..100000) default 3   Fewest failed tasks of one service and revision that make a loop
 WITH latest AS (
     SELECT cluster_name, coalesce(service_name, task_group) AS service_name, task_arn, task_revision,
            last_status, stop_class, stopped_reason, started_at, coalesce(stopped_at, event_time) AS stopped_at,

@@ -13,7 +13,7 @@
 -- @param to             timestamp  required   End of the window (UTC, exclusive)
 -- @param cluster        string     optional   Only this cluster (name)
 -- @param service        string     optional   Only this service (name)
--- @param lookback_days  integer    default 7  Days before the window read for deployments already under way at its start
+-- @param lookback_days  integer(0..366) default 7  Days before the window read for deployments already under way at its start
 WITH events AS (
     SELECT cluster_name, service_name, deployment_id, event_name, reason, event_time
     FROM ecs_deployment_events

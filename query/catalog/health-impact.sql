@@ -16,7 +16,7 @@
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
 -- @param cluster        string     optional    Count only this cluster's overlapping failures (name)
 -- @param service        string     optional    Count only this service's overlapping failures (name)
--- @param lookback_days  integer    default 14  Days before the window read to know each event's state at its start
+-- @param lookback_days  integer(0..366) default 14  Days before the window read to know each event's state at its start
 WITH versions AS (
     SELECT h.*, coalesce(last_updated_time, event_time) AS version_time
     FROM health_events h

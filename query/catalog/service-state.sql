@@ -8,7 +8,7 @@
 -- @param to             timestamp  required   End of the window (UTC, exclusive)
 -- @param cluster        string     optional   Only this cluster (name)
 -- @param service        string     optional   Only this service (name)
--- @param lookback_days  integer    default 7  Days before the window read to know which tasks were running at its start
+-- @param lookback_days  integer(0..366) default 7  Days before the window read to know which tasks were running at its start
 WITH versions AS (
     SELECT cluster_name, coalesce(service_name, task_group) AS service_name, task_arn, task_revision, task_version,
            last_status, stop_class, event_time, started_at, stopped_at

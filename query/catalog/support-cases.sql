@@ -11,7 +11,7 @@
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
--- @param lookback_days  integer    default 30  Days before the window read to know each case's state
+-- @param lookback_days  integer(0..366) default 30  Days before the window read to know each case's state
 WITH observations AS (
     SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
     FROM support_cases c

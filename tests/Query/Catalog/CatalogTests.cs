@@ -88,8 +88,32 @@ public sealed partial class CatalogTests
               parameter 'service' is given more than once
               parameter 'from' is 'yesterday': expected an ISO 8601 timestamp such as 2026-11-02T14:00:00Z (no offset means UTC)
               parameter 'to' is required: End of the window (UTC, exclusive) (timestamp)
-              parameter 'min_stops' is 'five': expected a whole number
+              parameter 'min_stops' is 'five': expected a whole number from 1 to 100000
             """.ReplaceLineEndings("\n"), ex.Message);
+    }
+
+    [Theory]
+    [InlineData("crash-loops", "min_stops", "0", "a whole number from 1 to 100000")]
+    [InlineData("crash-loops", "min_stops", "-5", "a whole number from 1 to 100000")]
+    [InlineData("health-impact", "lookback_days", "-5", "a whole number from 0 to 366")]
+    [InlineData("support-cases", "lookback_days", "367", "a whole number from 0 to 366")]
+    public void ParameterParser_IntegerOutsideItsDeclaredRange_IsAnError(string name, string parameter, string value, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ParameterParser.Parse(QueryCatalog.Default.Get(name),
+            [new("from", "2026-11-02"), new("to", "2026-11-03"), new(parameter, value)]));
+        Assert.Contains($"parameter '{parameter}' is '{value}': expected {expected}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Catalog_RenderedIntegerWithoutANonNegativeRange_IsRefused()
+    {
+        // ${days} after '-' with a negative value would render '--5': the rest of the line a comment.
+        var ex = Assert.Throws<FormatException>(() => CatalogQuery.Parse("q", """
+            -- What it answers.
+            -- @param days integer default 3 Days back
+            SELECT 1 FROM t WHERE dt >= date_add('day', -${days}, current_date)
+            """));
+        Assert.Contains("declare it integer(0..MAX)", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
