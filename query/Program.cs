@@ -1,3 +1,4 @@
 using Analytics.Query.Cli;
 
-return await Commands.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+// Ctrl-C and SIGTERM cancel the command; an Athena query under way is stopped.
+return await Commands.InvokeAsync(args).ConfigureAwait(false);

@@ -22,6 +22,16 @@ public static class Commands
     /// <summary>Exit code when the run was cancelled (Ctrl-C, SIGTERM); an Athena query under way is stopped.</summary>
     public const int Cancelled = 130;
 
+    /// <summary>How the README runs this program; help texts and messages name it so.</summary>
+    public const string Program = "dotnet run --project query --";
+
+    /// <summary>
+    /// Parses and runs a command line: an invalid one gets one line per problem (the option, the value, what is
+    /// accepted) and exit code 2, without a help dump.
+    /// </summary>
+    public static Task<int> InvokeAsync(string[] args, System.CommandLine.InvocationConfiguration? configuration = null) =>
+        Analytics.Cli.CommandLineErrors.InvokeAsync(Build(), args, Program, configuration);
+
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build() =>
         new("Analytics query: the catalog of post-incident and trend queries over the lake, in Athena's SQL dialect, run on embedded DuckDB over a local lake (default) or on Amazon Athena (--engine athena).")
@@ -45,11 +55,14 @@ public static class Commands
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var text = new StringBuilder();
+        // Columns as wide as their longest entry in the whole catalog, and two spaces apart.
+        var all = catalog.Queries.SelectMany(q => q.Parameters).ToList();
+        var (name, type, presence) = (all.Max(p => p.Name.Length + 1) + 2, all.Max(p => p.TypeName.Length) + 2, all.Max(p => p.Presence.Length) + 2);
         foreach (var query in catalog.Queries)
         {
             text.Append(query.Name).Append('\n').Append("  ").Append(query.Description).Append('\n');
             foreach (var p in query.Parameters)
-                text.Append("    --param ").Append((p.Name + "=").PadRight(12)).Append(p.TypeName.PadRight(22)).Append(p.Presence.PadRight(16)).Append(p.Description).Append('\n');
+                text.Append("    --param ").Append((p.Name + "=").PadRight(name)).Append(p.TypeName.PadRight(type)).Append(p.Presence.PadRight(presence)).Append(p.Description).Append('\n');
             text.Append('\n');
         }
         return text.ToString();
@@ -67,16 +80,15 @@ public static class Commands
         var command = new Command("run", """
             Runs a catalog query over the lake and writes its rows.
 
-            Example: analytics-query run incident-timeline --lake ./lake -p from=2026-11-02T14:00:00Z -p to=2026-11-02T15:10:00Z -p service=payments
-            On Athena: analytics-query run incident-timeline --engine athena --database analytics --region eu-west-1 -p from=… -p to=…
+            Example: dotnet run --project query -- run incident-timeline --lake ./lake -p from=2026-11-02T14:00:00Z -p to=2026-11-02T15:10:00Z -p service=payments
+            On Athena: dotnet run --project query -- run incident-timeline --engine athena --database analytics --region eu-west-1 -p from=… -p to=…
             """) { name, parameters, format, output, showSql, estimate };
         foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
             var (settings, errors) = engine.Resolve(parse);
-            if (errors.Count > 0) return await InvalidAsync(errors).ConfigureAwait(false);
-            CatalogQuery query;
-            IReadOnlyDictionary<string, ParameterValue> values;
+            CatalogQuery? query = null;
+            IReadOnlyDictionary<string, ParameterValue>? values = null;
             try
             {
                 query = QueryCatalog.Default.Get(parse.GetValue(name)!);
@@ -84,9 +96,9 @@ public static class Commands
             }
             catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException)
             {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return InvalidArguments;
+                errors.Add(ex.Message);
             }
+            if (errors.Count > 0 || query is null || values is null) return await InvalidAsync(errors).ConfigureAwait(false);
             if (parse.GetValue(output) is null && parse.GetValue(format) is OutputFormat.Arrow or OutputFormat.Parquet && !Console.IsOutputRedirected)
             {
                 await Console.Error.WriteLineAsync($"--format {parse.GetValue(format).ToString().ToLowerInvariant()} is binary: give --out FILE or redirect standard output.").ConfigureAwait(false);
@@ -145,26 +157,26 @@ public static class Commands
             Writes a post-incident review in Markdown: the window, a summary of impact, the timeline, stop reasons,
             deployments, AWS Health events and Support cases in the window, and the questions the review should answer.
 
-            Example: analytics-query review --lake ./lake --from 2026-11-02T14:00:00Z --to 2026-11-02T15:20:00Z --service payments -o review.md
+            Example: dotnet run --project query -- review --lake ./lake --from 2026-11-02T14:00:00Z --to 2026-11-02T15:20:00Z --service payments -o review.md
             """) { from, to, cluster, service, output };
         foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
             var (settings, errors) = engine.Resolve(parse);
-            if (errors.Count > 0) return await InvalidAsync(errors).ConfigureAwait(false);
-            IReadOnlyDictionary<string, ParameterValue> values;
+            IReadOnlyDictionary<string, ParameterValue>? values = null;
             try
             {
-                // The timeline takes exactly the review's parameters, so its validation is the review's.
+                // The timeline takes exactly the review's parameters, so its validation is the review's, said in the
+                // review's option names.
                 values = ParameterParser.Parse(QueryCatalog.Default.Get("incident-timeline"),
                     new Dictionary<string, string?> { ["from"] = parse.GetValue(from), ["to"] = parse.GetValue(to), ["cluster"] = parse.GetValue(cluster), ["service"] = parse.GetValue(service) }
                         .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)));
             }
             catch (ArgumentException ex)
             {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return InvalidArguments;
+                errors.AddRange(ex.Message.Split('\n').Skip(1).Select(line => AsOptions(line.Trim())));
             }
+            if (errors.Count > 0 || values is null) return await InvalidAsync(errors).ConfigureAwait(false);
             return await OnEngineAsync(settings, async engine =>
             {
                 var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
@@ -188,7 +200,7 @@ public static class Commands
             events and Support cases, with week-over-week change, as Markdown and as an HTML page with charts (self-contained:
             no script, no network).
 
-            Example: analytics-query report weekly --lake ./lake --weeks 4 --until 2026-11-08 -o ./report
+            Example: dotnet run --project query -- report weekly --lake ./lake --weeks 4 --until 2026-11-08 -o ./report
             """) { weeks, until, output, cluster, service };
         foreach (var option in engine.All) weekly.Options.Add(option);
         weekly.SetAction(async (parse, ct) =>
@@ -206,9 +218,17 @@ public static class Commands
             return await OnEngineAsync(settings, async engine =>
             {
                 var report = await WeeklyReport.BuildAsync(engine, day, parse.GetValue(weeks), ct, parse.GetValue(cluster), parse.GetValue(service)).ConfigureAwait(false);
-                var folder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
-                await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.md"), report.ToMarkdown(), ct).ConfigureAwait(false);
-                await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.html"), report.ToHtml(), ct).ConfigureAwait(false);
+                var folder = Path.GetFullPath(parse.GetValue(output)!);
+                try
+                {
+                    Directory.CreateDirectory(folder);
+                    await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.md"), report.ToMarkdown(), ct).ConfigureAwait(false);
+                    await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.html"), report.ToHtml(), ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                {
+                    throw new IOException($"Cannot write the report into {folder}: {ex.Message} Give -o a folder you can write to (default ./report).", ex);
+                }
                 await Console.Error.WriteLineAsync($"written {Path.Combine(folder, "weekly-report.md")} and weekly-report.html").ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
         });
@@ -227,7 +247,7 @@ public static class Commands
             what it changed. Safe to run again: an up-to-date catalog
             is left as it is; new columns are added; the files in S3 are never touched.
 
-            Example: analytics-query athena-setup --location s3://my-bucket/lake/ --database analytics --region eu-west-1
+            Example: dotnet run --project query -- athena-setup --location s3://my-bucket/lake/ --database analytics --region eu-west-1
             """) { location, since, replaceViews };
         foreach (var option in engine.All.Where(o => o != engine.Engine && o != engine.Lake)) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
@@ -292,6 +312,14 @@ public static class Commands
         }
     }
 
+    // "parameter 'from' is 'x': …" → "--from is 'x': …", for commands whose options feed a catalog query.
+    private static string AsOptions(string message)
+    {
+        foreach (var name in new[] { "from", "to", "cluster", "service" })
+            message = message.Replace($"parameter '{name}'", $"--{name}", StringComparison.Ordinal).Replace($"after '{name}'", $"after --{name}", StringComparison.Ordinal);
+        return message.Replace(": the window is [from, to)", ": the window is [--from, --to)", StringComparison.Ordinal);
+    }
+
     private static async Task<int> InvalidAsync(IEnumerable<string> errors)
     {
         foreach (var error in errors) await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
@@ -317,7 +345,14 @@ public static class Commands
         if (path is null) await Console.Out.WriteAsync(text).ConfigureAwait(false);
         else
         {
-            await File.WriteAllTextAsync(path, text, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await File.WriteAllTextAsync(path, text, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                throw new IOException($"Cannot write {Path.GetFullPath(path)}: {ex.Message} Give -o a file you can write to.", ex);
+            }
             await Console.Error.WriteLineAsync($"written to {path}").ConfigureAwait(false);
         }
     }

@@ -73,7 +73,7 @@ public sealed class DuckDbEngine : IQueryEngine
     {
         ArgumentNullException.ThrowIfNull(lake);
         var root = Path.GetFullPath(lake);
-        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Lake folder '{root}' does not exist; build it with: analytics-ingest ingest --lake {lake} EVENTS…");
+        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Lake folder '{root}' does not exist; build it with: dotnet run --project ingest -- ingest --lake {lake} EVENTS…");
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {

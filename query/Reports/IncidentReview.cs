@@ -39,7 +39,7 @@ public static class IncidentReview
         var md = new StringBuilder();
         var scope = string.Join(", ", new[] { cluster is null ? null : $"cluster {cluster}", service is null ? null : $"service {service}" }.OfType<string>());
         md.Append(CultureInfo.InvariantCulture, $"# Post-incident review: {(scope.Length == 0 ? "all services" : scope)}, {Display(from)} to {Display(to)} UTC\n\n");
-        md.Append("_Written by `analytics-query review` from the lake. All times are UTC. Task stops count each task once, at its final state in the window._\n\n");
+        md.Append("_Written by the Analytics `review` command from the lake. All times are UTC. Task stops count each task once, at its final state in the window._\n\n");
 
         md.Append("## Window\n\n");
         md.Append(CultureInfo.InvariantCulture, $"- From {Display(from)} to {Display(to)} ({(to - from).TotalMinutes:N0} minutes, end exclusive)\n");

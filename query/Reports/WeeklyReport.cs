@@ -168,7 +168,7 @@ public sealed class WeeklyReport
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# {Title}\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"_Weeks are ISO weeks, Monday to Sunday, UTC, from {FirstMonday:yyyy-MM-dd}. Written by `analytics-query report weekly`. Each cell is the week's count and its change from the week before. Failures are stops of a failure class (health-check kills, essential container exits, OOM kills, failed starts); the change failure rate is failed deployments over deployments started (rollbacks not counted); time to recover is, per service that failed, minutes from its first failure to steady state after its last (median / longest)._\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"_Weeks are ISO weeks, Monday to Sunday, UTC, from {FirstMonday:yyyy-MM-dd}. Written by the Analytics `report weekly` command. Each cell is the week's count and its change from the week before. Failures are stops of a failure class (health-check kills, essential container exits, OOM kills, failed starts); the change failure rate is failed deployments over deployments started (rollbacks not counted); time to recover is, per service that failed, minutes from its first failure to steady state after its last (median / longest)._\n\n");
         md.Append("## Highlights\n\n");
         foreach (var line in Highlights()) md.Append("- ").Append(line).Append('\n');
         md.Append("\n## Week by week\n\n");

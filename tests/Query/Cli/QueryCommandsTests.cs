@@ -32,7 +32,11 @@ public sealed class QueryCommandsTests : IAsyncLifetime
             Assert.Contains(query.Name + "\n  " + query.Description, output, StringComparison.Ordinal);
             foreach (var p in query.Parameters) Assert.Contains($"--param {p.Name}=", output, StringComparison.Ordinal);
         }
-        Assert.Contains("--param min_stops=  integer               default 3", output, StringComparison.Ordinal);
+        // Columns aligned and apart, however long a type: an enum of three words, an integer with its range.
+        var lines = output.Split('\n').Where(l => l.StartsWith("    --param ", StringComparison.Ordinal)).ToList();
+        Assert.Single(lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^    --param \S+=\s+").Length).Distinct());
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"--param min_severity=\s+enum\(info\|warning\|error\)\s{2,}default info\s{2,}\S"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"--param min_stops=\s+integer\(1\.\.100000\)\s{2,}default 3\s{2,}Fewest"));
     }
 
     [Fact]
@@ -99,7 +103,54 @@ public sealed class QueryCommandsTests : IAsyncLifetime
     {
         var (code, _, err) = await RunAsync("review", "--lake", Lake, "--from", "2026-11-02T15:00:00Z", "--to", "2026-11-02T14:00:00Z");
         Assert.Equal(Commands.InvalidArguments, code);
-        Assert.Contains("must be after 'from'", err, StringComparison.Ordinal);
+        // In the options the user typed, not the parameters of the query behind the review.
+        Assert.Equal("--to (2026-11-02T14:00:00.000Z) must be after --from (2026-11-02T15:00:00.000Z): the window is [--from, --to)\n", err);
+
+        (code, _, err) = await RunAsync("review", "--lake", Lake, "--from", "soon", "--to", "2026-11-02T14:00:00Z");
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Equal("--from is 'soon': expected an ISO 8601 timestamp such as 2026-11-02T14:00:00Z (no offset means UTC)\n", err);
+    }
+
+    private static Task<(int Code, string Out, string Err)> InvokeAsync(params string[] args) =>
+        Some.ConsoleAsync(() => Commands.InvokeAsync(args));
+
+    [Theory]
+    [InlineData(new[] { "run", "oom-kills", "--lake", "x", "-f", "xml" }, "--format is 'xml': expected table, csv, json, markdown, arrow or parquet")]
+    [InlineData(new[] { "report", "weekly", "--lake", "x", "--weeks", "many" }, "--weeks is 'many': expected a whole number")]
+    [InlineData(new[] { "review", "--lake", "x", "--from", "2026-11-02" }, "--to is required: End of the window (exclusive).")]
+    public async Task CommandLine_Invalid_OneLineEachAndExit2(string[] args, string expected)
+    {
+        var (code, output, err) = await InvokeAsync(args);
+        Assert.Equal(Commands.InvalidArguments, code);
+        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(expected, lines[0]);
+        Assert.StartsWith("See: dotnet run --project query -- ", lines[^1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
+        Assert.Empty(output);
+        Assert.DoesNotContain("Analytics.", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_NamesTheCommandsAsTheReadmeRunsThem()
+    {
+        foreach (var command in new[] { "run", "review", "report weekly", "athena-setup" })
+        {
+            var (_, output, _) = await InvokeAsync([.. command.Split(' '), "--help"]);
+            Assert.Contains("Example: dotnet run --project query -- " + command, output, StringComparison.Ordinal);
+            Assert.DoesNotContain("analytics-query", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ReportWeekly_IntoAFolderThatCannotBeMade_SaysWhereAndWhatToDo()
+    {
+        var file = _temp.Sub("a-file");
+        await File.WriteAllTextAsync(file, "x");
+        var (code, _, err) = await RunAsync("report", "weekly", "--lake", Lake, "--weeks", "1", "--until", "2026-11-08", "-o", Path.Combine(file, "report"));
+        Assert.Equal(Commands.Failed, code);
+        Assert.StartsWith($"Cannot write the report into {Path.Combine(file, "report")}: ", err, StringComparison.Ordinal);
+        Assert.Contains("Give -o a folder you can write to", err, StringComparison.Ordinal);
     }
 
     [Fact]

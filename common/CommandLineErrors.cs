@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace Analytics.Cli;
+
+/// <summary>
+/// Turns System.CommandLine's parse errors into one line each that names the option, the value given and what is
+/// accepted (no .NET type names, no help dump), for exit code 2. Compiled into both executables (internal to each;
+/// each program's <c>Commands.InvokeAsync</c> runs it).
+/// </summary>
+internal static class CommandLineErrors
+{
+    /// <summary>Exit code of an invalid command line.</summary>
+    public const int InvalidArguments = 2;
+
+    /// <summary>Parses <paramref name="args"/>; on errors writes one line each and a pointer to --help, and returns 2; else runs the command.</summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, string program, InvocationConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count == 0) return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+        foreach (var line in Lines(parse).Distinct(StringComparer.Ordinal)) await Console.Error.WriteLineAsync(line).ConfigureAwait(false);
+        var command = parse.CommandResult.Command;
+        var path = command is RootCommand ? "" : " " + string.Join(' ', Ancestry(parse.CommandResult));
+        await Console.Error.WriteLineAsync($"See: {program}{path} --help").ConfigureAwait(false);
+        return InvalidArguments;
+    }
+
+    /// <summary>One line per problem.</summary>
+    public static IEnumerable<string> Lines(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        foreach (var error in parse.Errors)
+        {
+            var option = error.SymbolResult switch
+            {
+                OptionResult o => o.Option,
+                ArgumentResult { Parent: OptionResult o } => o.Option,
+                _ => null,
+            };
+            if (option is not null && error.SymbolResult is { Tokens.Count: > 0 } result && error.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal))
+                yield return $"{option.Name} is '{string.Join(' ', result.Tokens.Select(t => t.Value))}': expected {Accepted(option.ValueType)}";
+            else if (option is not null && error.Message.EndsWith("is required.", StringComparison.Ordinal))
+                yield return $"{option.Name} is required: {option.Description}";
+            else if (error.Message.StartsWith("Required argument missing", StringComparison.Ordinal) && parse.Errors.Any(e => e.SymbolResult is OptionResult))
+                continue; // said already, by the option that is missing
+            else yield return error.Message;
+        }
+    }
+
+    private static string Accepted(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t.IsEnum) return string.Join(", ", Enum.GetNames(t).Select(n => n.ToLowerInvariant())).ReplaceLastComma();
+        if (t == typeof(int) || t == typeof(long)) return "a whole number";
+        if (t == typeof(double) || t == typeof(decimal)) return "a number";
+        if (t == typeof(bool)) return "true or false";
+        return "a value of the right form (see --help)";
+    }
+
+    private static string ReplaceLastComma(this string text)
+    {
+        var last = text.LastIndexOf(", ", StringComparison.Ordinal);
+        return last < 0 ? text : text[..last] + " or " + text[(last + 2)..];
+    }
+
+    private static IEnumerable<string> Ancestry(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is CommandResult c && c.Command is not RootCommand; r = r.Parent) names.Insert(0, c.Command.Name);
+        return names;
+    }
+}
