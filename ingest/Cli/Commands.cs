@@ -16,10 +16,22 @@ public static class Commands
     public const int InvalidOptions = 2;
     /// <summary>Exit code when the run could not complete (unreadable input, lake not writable).</summary>
     public const int Failed = 1;
+    /// <summary>Exit code when records were read and every one was quarantined: nothing landed.</summary>
+    public const int NothingLanded = 3;
     /// <summary>Exit code: another ingest or compact holds the lake, nothing was done; try again later (EX_TEMPFAIL of sysexits.h).</summary>
     public const int Busy = 75;
     /// <summary>Exit code: the run was cancelled (Ctrl-C, SIGTERM) and stopped cleanly, 128 + SIGINT as shells report it.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>How the README runs this program; help texts and messages name it so.</summary>
+    public const string Program = "dotnet run --project ingest --";
+
+    /// <summary>
+    /// Parses and runs a command line: an invalid one gets one line per problem (the option, the value, what is
+    /// accepted) and exit code 2, without a help dump.
+    /// </summary>
+    public static Task<int> InvokeAsync(string[] args, System.CommandLine.InvocationConfiguration? configuration = null) =>
+        Analytics.Cli.CommandLineErrors.InvokeAsync(Build(), args, Program, configuration);
 
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build() =>
@@ -42,13 +54,16 @@ public static class Commands
         var command = new Command("ingest", """
             Reads raw events and writes them into the lake. Every record becomes a row, is skipped as a duplicate
             (same event already in the lake: reruns change nothing), or is quarantined with its source, position
-            and reason. Exit code 0 when the run completed, quarantined records included; 1 when it could not
+            and reason. Exit code 0 when the run completed, some records quarantined included, and when there was no
+            input object at all (nothing is done, no lake is created); 3 when records were read and every one was
+            quarantined (nothing landed: a scheduler should alert); 1 when it could not
             (unreadable input, lake not writable); 2 for invalid options; 75 when another ingest or compact is
             writing to the lake (one writer at a time: two runs at once would both land the events they share);
-            130 when cancelled (Ctrl-C, SIGTERM): nothing of the run is published in any of these, and rerunning
-            lands everything.
+            130 when cancelled (Ctrl-C, SIGTERM): nothing of the run is published in any of these (the run's hidden
+            files, the quarantine files it created and the folders it left empty are removed), and rerunning lands
+            everything.
 
-            Example: analytics-ingest ingest --lake ./lake samples/
+            Example: dotnet run --project ingest -- ingest --lake ./lake samples/
             """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, summaryJson, quiet };
         command.SetAction(async (parse, ct) =>
         {
@@ -72,9 +87,19 @@ public static class Commands
             try
             {
                 var summary = await new IngestRunner(options, TimeProvider.System, progress).RunAsync(ct).ConfigureAwait(false);
+                if (summary.ObjectsRead == 0)
+                {
+                    await Console.Error.WriteLineAsync($"Nothing to ingest: no input object in {string.Join(", ", options.Inputs)} (no lake was created or changed).").ConfigureAwait(false);
+                    return Ok;
+                }
                 Console.Out.Write(summary.ToText());
                 if (parse.GetValue(summaryJson) is { } path)
                     await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary, SummaryJson.Options), ct).ConfigureAwait(false);
+                if (summary.RecordsRead > 0 && summary.Quarantined == summary.RecordsRead)
+                {
+                    await Console.Error.WriteLineAsync($"Nothing landed: all {summary.RecordsRead:N0} records were quarantined (see the reasons above and in the lake's _quarantine/ folder). Exit code {NothingLanded}.").ConfigureAwait(false);
+                    return NothingLanded;
+                }
                 return Ok;
             }
             catch (Lake.LakeBusyException ex)
@@ -121,7 +146,7 @@ public static class Commands
             invalid options, 75 when another ingest or compact is writing to the lake (nothing done), 130 when
             cancelled (the merges done stay, the one under way is undone).
 
-            Example: analytics-ingest compact --lake ./lake
+            Example: dotnet run --project ingest -- compact --lake ./lake
             """) { lake, target, tables, waitForLake, quiet };
         command.SetAction(async (parse, ct) =>
         {
@@ -173,7 +198,7 @@ public static class Commands
         var database = new Option<string>("--database") { Description = "Glue database name (lowercase).", DefaultValueFactory = _ => "analytics" };
         var location = new Option<string>("--location") { Description = "S3 root of the lake, e.g. s3://my-bucket/lake/. Each table lives in TABLE/ below it.", Required = true };
         var since = new Option<string>("--since") { Description = "First dt covered by partition projection (yyyy-MM-dd).", DefaultValueFactory = _ => AthenaDdl.DefaultRangeStart };
-        var command = new Command("ddl", "Prints the Athena DDL of every table (CREATE EXTERNAL TABLE … with partition projection on dt).\n\nExample: analytics-ingest ddl --location s3://my-bucket/lake/ --database analytics") { database, location, since };
+        var command = new Command("ddl", "Prints the Athena DDL of every table (CREATE EXTERNAL TABLE … with partition projection on dt).\n\nExample: dotnet run --project ingest -- ddl --location s3://my-bucket/lake/ --database analytics") { database, location, since };
         command.SetAction(parse =>
         {
             try
@@ -204,13 +229,18 @@ public static class Commands
             out-of-order versions and truncated records. Services crash-loop, get OOM-killed, lose Spot capacity,
             deploy and roll back; Health events open and close; Support cases are opened and resolved.
 
-            Example: analytics-ingest generate --out ./events --days 7
+            Example: dotnet run --project ingest -- generate --out ./events --days 7
             """) { output, days, start, taskEvents, seed, truncated };
         command.SetAction(parse =>
         {
-            if (!DateOnly.TryParseExact(parse.GetValue(start), "yyyy-MM-dd", out var first))
+            var errors = new List<string>();
+            if (!DateOnly.TryParseExact(parse.GetValue(start), "yyyy-MM-dd", out var first)) errors.Add($"--start is '{parse.GetValue(start)}': expected a date yyyy-MM-dd");
+            if (parse.GetValue(days) is < 1 or > 3660) errors.Add($"--days is {parse.GetValue(days)}: expected 1 to 3660");
+            if (parse.GetValue(taskEvents) is < 1 or > 10_000_000) errors.Add($"--task-events-per-day is {parse.GetValue(taskEvents)}: expected 1 to 10,000,000");
+            if (parse.GetValue(truncated) < 0) errors.Add($"--truncated is {parse.GetValue(truncated)}: expected 0 or more");
+            if (errors.Count > 0)
             {
-                Console.Error.WriteLine($"--start '{parse.GetValue(start)}' must be a date yyyy-MM-dd.");
+                foreach (var error in errors) Console.Error.WriteLine(error);
                 return InvalidOptions;
             }
             var manifest = new EventGenerator(new GeneratorOptions

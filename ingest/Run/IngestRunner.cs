@@ -40,11 +40,30 @@ public sealed class IngestRunner
     /// <exception cref="IOException">An input cannot be read or the lake cannot be written; nothing of the run is published.</exception>
     public async Task<IngestSummary> RunAsync(CancellationToken cancellationToken)
     {
-        var stopwatch = Stopwatch.StartNew();
         var started = _time.GetUtcNow().UtcDateTime;
-        var startedMs = new DateTime(started.Ticks - started.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
         var runId = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+        // No input object: nothing to do, and no lake is made for it.
+        var files = LocalInputs.Enumerate(_options.Inputs, _options.Lake);
+        if (files.Count == 0) return new IngestSummary { RunId = runId };
         var layout = new LakeLayout(_options.Lake);
+        return await RunAsync(layout, runId, started, files, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Empty dt= folders and table folders (never the lake itself or its _ folders): they hold nothing a reader needs.
+    private static void RemoveEmptyFolders(LakeLayout layout)
+    {
+        if (!Directory.Exists(layout.Root)) return;
+        foreach (var table in Directory.EnumerateDirectories(layout.Root).Where(d => !Path.GetFileName(d).StartsWith('_')))
+        {
+            foreach (var partition in Directory.EnumerateDirectories(table, "dt=*"))
+                if (!Directory.EnumerateFileSystemEntries(partition).Any()) Directory.Delete(partition);
+            if (!Directory.EnumerateFileSystemEntries(table).Any()) Directory.Delete(table);
+        }
+        if (Directory.Exists(layout.QuarantineFolder) && !Directory.EnumerateFileSystemEntries(layout.QuarantineFolder).Any()) Directory.Delete(layout.QuarantineFolder);
+    }
+
+    private async Task<IngestSummary> RunAsync(LakeLayout layout, string runId, DateTime started, List<FileInfo> files, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(layout.Root);
         // One writer at a time: a run beside another would land every event they share twice. Released last, after the
         // writer below has published or deleted its files.
@@ -52,9 +71,29 @@ public sealed class IngestRunner
         // A compaction that died halfway would leave rows twice (merged and unmerged) for readers; finish it first.
         new Compactor(layout, _time).Recover();
         foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.StaleTempMinutes))) File.Delete(stale);
+        var createdQuarantine = new System.Collections.Concurrent.ConcurrentBag<string>();
+        try
+        {
+            return await WriteAsync(layout, runId, started, files, createdQuarantine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or UnauthorizedAccessException)
+        {
+            // Nothing of the run was published and the writer has deleted its hidden files. Still holding the lake, this
+            // deletes the quarantine files the run created (the rerun quarantines the same records again; a file an
+            // earlier run wrote is kept) and the partition and table folders left empty.
+            foreach (var path in createdQuarantine) File.Delete(path);
+            RemoveEmptyFolders(layout);
+            throw;
+        }
+    }
 
-        var files = LocalInputs.Enumerate(_options.Inputs, _options.Lake);
-        var summary = new IngestSummary { RunId = runId };
+    private async Task<IngestSummary> WriteAsync(LakeLayout layout, string runId, DateTime started, List<FileInfo> files,
+        System.Collections.Concurrent.ConcurrentBag<string> createdQuarantine, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var startedMs = new DateTime(started.Ticks - started.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+
+        var summary = new IngestSummary { RunId = runId, Inputs = _options.Inputs };
         await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20, _options.IndexMaxIds);
         // An object's rows go to the writer in parts of an eighth of the batch (estimated).
         var chunkBytes = Math.Max(1L << 20, ((long)_options.BatchMegabytes << 20) / 8);
@@ -88,7 +127,11 @@ public sealed class IngestRunner
                 List<QuarantinedRecord> broken = reader.DecompressionError is { } error ? [DecompressionFailure(reader.Name, reader.BytesRead, error)] : [];
                 quarantined.AddRange(broken);
                 if (quarantined.Count > 0)
-                    await QuarantineWriter.WriteAsync(layout, reader.Name, quarantined, ct).ConfigureAwait(false);
+                {
+                    var existed = File.Exists(QuarantineWriter.PathFor(layout, reader.Name));
+                    var written = await QuarantineWriter.WriteAsync(layout, reader.Name, quarantined, ct).ConfigureAwait(false);
+                    if (!existed) createdQuarantine.Add(written);
+                }
                 await parts.WriteAsync(new ParsedObject(reader.Name, reader.BytesRead, [], broken) { IsLast = true }, ct).ConfigureAwait(false);
             },
             async (parsed, ct) =>

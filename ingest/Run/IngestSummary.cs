@@ -50,6 +50,23 @@ public sealed class IngestSummary
     /// <summary>Raw JSON megabytes (10^6) per second.</summary>
     public double MegabytesPerSecond => BytesRead / 1e6 / Math.Max(Elapsed.TotalSeconds, 1e-9);
 
+    /// <summary>The inputs as given on the command line: sources are shown under them, as the user typed them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+
+    // A source under an input as that input was typed (samples/ → samples/corpus/…), else in full.
+    private string Shown(string path)
+    {
+        foreach (var input in Inputs)
+        {
+            var root = Path.GetFullPath(input);
+            if (path == root) return input;
+            var relative = Path.GetRelativePath(root, path);
+            if (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathFullyQualified(relative)) return Path.Join(input, relative);
+        }
+        return path;
+    }
+
     /// <summary>The summary a person reads at the end of a run.</summary>
     public string ToText()
     {
@@ -61,7 +78,7 @@ public sealed class IngestSummary
         sb.AppendLine(c, $"  duplicates   {Duplicates:N0} skipped (already in the lake or earlier in this run)");
         var kinds = string.Join(", ", QuarantinedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => string.Create(c, $"{k.Value:N0} {k.Key}")));
         sb.AppendLine(c, $"  quarantined  {Quarantined:N0}{(Quarantined > 0 ? $" ({kinds})" : "")}");
-        foreach (var q in FirstQuarantined) sb.AppendLine(c, $"               - {q}");
+        foreach (var q in FirstQuarantined) sb.AppendLine(c, $"               - {Shown(q.SourceObject)}: {q.Position}: {q.Reason}");
         if (Quarantined > FirstQuarantined.Count) sb.AppendLine(c, $"               … all of them are in the lake's _quarantine/ folder");
         if (QuarantinedByKind.TryGetValue("unexpected", out var unexpected) && unexpected > 0)
             sb.AppendLine(c, $"               ! {unexpected:N0} met a fault of ours (kind 'unexpected'): please report it with one of them");

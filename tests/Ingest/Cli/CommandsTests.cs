@@ -38,6 +38,12 @@ public class CommandsTests
     {
         using var temp = Some.TempFolder();
         new Analytics.Ingest.Sample.EventGenerator(new Analytics.Ingest.Sample.GeneratorOptions { Days = 4, TaskEventsPerDay = 15000, TruncatedRecords = 0, Seed = 5 }).WriteTo(temp.Sub("events"));
+        // Two bad objects read first: one an earlier run already quarantined (its file must stay), one new.
+        Directory.CreateDirectory(temp.Sub("events/0000"));
+        await File.WriteAllTextAsync(temp.Sub("events/0000/earlier.json"), "{not json");
+        await File.WriteAllTextAsync(temp.Sub("events/0000/new.json"), "{nor this");
+        Assert.Equal(Commands.NothingLanded, (await RunAsync("ingest", "--lake", temp.Sub("lake"), "--quiet", temp.Sub("events/0000/earlier.json"))).Code);
+        var earlier = Assert.Single(Directory.GetFiles(temp.Sub("lake/_quarantine"), "*.jsonl"));
         using var cts = new CancellationTokenSource();
         using var done = new CancellationTokenSource();
         // Cancelled as soon as the run has written a hidden file: mid-run, with files open and rows buffered.
@@ -58,6 +64,78 @@ public class CommandsTests
         Assert.Contains("Ingest cancelled: nothing of this run was published", err, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(temp.Sub("lake"), "*.parquet", SearchOption.AllDirectories));
         Assert.Empty(Directory.GetFiles(temp.Sub("lake"), ".part-*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }));
+        // Nor anything else of the run: not the quarantine file it created, nor the folders it left empty; the
+        // earlier run's quarantine file stays.
+        Assert.Equal([earlier], Directory.GetFiles(temp.Sub("lake/_quarantine"), "*.jsonl"));
+        Assert.DoesNotContain(Directory.GetDirectories(temp.Sub("lake")), d => !Path.GetFileName(d).StartsWith('_'));
+    }
+
+    [Fact]
+    public async Task Ingest_NoInputObject_Exits0WithoutMakingALake()
+    {
+        using var temp = Some.TempFolder();
+        Directory.CreateDirectory(temp.Sub("empty"));
+        var (code, output, err) = await RunAsync("ingest", "--lake", temp.Sub("lake"), temp.Sub("empty"));
+        Assert.Equal(Commands.Ok, code);
+        Assert.Equal($"Nothing to ingest: no input object in {temp.Sub("empty")} (no lake was created or changed).\n", err);
+        Assert.Empty(output);
+        Assert.False(Directory.Exists(temp.Sub("lake")));
+    }
+
+    [Fact]
+    public async Task Ingest_EveryRecordQuarantined_Exits3SayingNothingLanded()
+    {
+        using var temp = Some.TempFolder();
+        Directory.CreateDirectory(temp.Sub("in"));
+        await File.WriteAllTextAsync(temp.Sub("in/bad.json"), "{\"detail-type\": \"x\"}\n{broken");
+        var (code, output, err) = await RunAsync("ingest", "--lake", temp.Sub("lake"), "--quiet", temp.Sub("in"));
+        Assert.Equal(Commands.NothingLanded, code);
+        Assert.Contains("quarantined  2", output, StringComparison.Ordinal);
+        Assert.Contains("Nothing landed: all 2 records were quarantined", err, StringComparison.Ordinal);
+
+        // One good record beside them: the run completed, exit 0.
+        File.Copy(Directory.GetFiles(Path.Combine(Some.RepoRoot, "samples", "generated"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First(), temp.Sub("in/good"));
+        (code, _, _) = await RunAsync("ingest", "--lake", temp.Sub("lake"), "--quiet", temp.Sub("in"));
+        Assert.Equal(Commands.Ok, code);
+    }
+
+    [Fact]
+    public async Task Ingest_QuarantinedSourcesShownAsTyped()
+    {
+        using var temp = Some.TempFolder();
+        var (code, output, _) = await RunAsync("ingest", "--lake", temp.Sub("lake"), "--quiet", Path.GetRelativePath(Environment.CurrentDirectory, Some.Corpus));
+        Assert.Equal(Commands.Ok, code);
+        var first = output.Split('\n').First(l => l.TrimStart().StartsWith("- ", StringComparison.Ordinal)).Trim()[2..];
+        Assert.False(Path.IsPathFullyQualified(first), first);
+        Assert.True(File.Exists(first[..first.IndexOf(": ", StringComparison.Ordinal)]), first);
+    }
+
+    private static Task<(int Code, string Out, string Err)> InvokeAsync(params string[] args) =>
+        Some.ConsoleAsync(() => Commands.InvokeAsync(args));
+
+    [Theory]
+    [InlineData(new[] { "ingest", "--lake", "x", "--max-object-mb", "abc", "in" }, "--max-object-mb is 'abc': expected a whole number")]
+    [InlineData(new[] { "ingest", "in" }, "--lake is required: Folder of the lake (created when missing). Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.")]
+    [InlineData(new[] { "generate", "--out", "x", "--days", "0" }, "--days is 0: expected 1 to 3660")]
+    [InlineData(new[] { "ddl", "--location", "my-bucket/lake" }, "Cannot generate DDL: Location 'my-bucket/lake' must be an S3 URI: s3://bucket/prefix/.")]
+    public async Task CommandLine_Invalid_OneLineAndExit2(string[] args, string expected)
+    {
+        var (code, output, err) = await InvokeAsync(args);
+        Assert.Equal(Commands.InvalidOptions, code);
+        Assert.Equal(expected, err.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Replace(" (Parameter 'location')", "", StringComparison.Ordinal));
+        Assert.Empty(output);
+        Assert.DoesNotContain("System.Int32", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_NamesTheCommandsAsTheReadmeRunsThem()
+    {
+        foreach (var command in new[] { "ingest", "compact", "generate" })
+        {
+            var (_, output, _) = await InvokeAsync(command, "--help");
+            Assert.Contains("Example: dotnet run --project ingest -- " + command, output, StringComparison.Ordinal);
+            Assert.DoesNotContain("analytics-ingest", output, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
