@@ -1,4 +1,3 @@
-using System.Text;
 using Amazon.Runtime;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
@@ -89,7 +88,4 @@ public sealed class RequestSigner(string signingName, string region)
 
         private sealed class Unsigned : AmazonWebServiceRequest;
     }
-
-    /// <summary>The UTF-8 bytes of a body.</summary>
-    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -201,16 +201,14 @@ public static class Commands
         var command = new Command("ddl", "Prints the Athena DDL of every table (CREATE EXTERNAL TABLE … with partition projection on dt).\n\nExample: dotnet run --project ingest -- ddl --location s3://my-bucket/lake/ --database analytics") { database, location, since };
         command.SetAction(parse =>
         {
-            try
+            var problems = AthenaDdl.Problems(parse.GetValue(database)!, parse.GetValue(location)!, parse.GetValue(since)!);
+            if (problems.Count > 0)
             {
-                Console.Out.Write(AthenaDdl.CreateAll(TableCatalog.All, parse.GetValue(database)!, parse.GetValue(location)!, parse.GetValue(since)!));
-                return Ok;
-            }
-            catch (ArgumentException ex)
-            {
-                Console.Error.WriteLine($"Cannot generate DDL: {ex.Message}");
+                foreach (var problem in problems) Console.Error.WriteLine($"Cannot generate DDL: {problem}");
                 return InvalidOptions;
             }
+            Console.Out.Write(AthenaDdl.CreateAll(TableCatalog.All, parse.GetValue(database)!, parse.GetValue(location)!, parse.GetValue(since)!));
+            return Ok;
         });
         return command;
     }

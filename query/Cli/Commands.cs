@@ -254,14 +254,7 @@ public static class Commands
         {
             var (settings, errors) = engine.Resolve(parse, "athena");
             var lakeLocation = parse.GetValue(location)!;
-            try
-            {
-                AthenaDdl.CreateTable(TableCatalog.All[0], settings.Database, lakeLocation, parse.GetValue(since)!);
-            }
-            catch (ArgumentException ex)
-            {
-                errors.Add(ex.Message.Replace(" (Parameter 'location')", "", StringComparison.Ordinal).Replace(" (Parameter 'rangeStart')", "", StringComparison.Ordinal).Replace(" (Parameter 'database')", "", StringComparison.Ordinal));
-            }
+            errors.AddRange(AthenaDdl.Problems(settings.Database, lakeLocation, parse.GetValue(since)!));
             if (errors.Count > 0) return await InvalidAsync(errors).ConfigureAwait(false);
             var runner = settings.AthenaRunner();
             try

@@ -59,8 +59,7 @@ public sealed partial record EngineSettings
     public Uri? S3Endpoint { get; init; }
 
     /// <summary>Reads the settings and lists every problem with them (empty when they are usable).</summary>
-    public static (EngineSettings Settings, List<string> Errors) Resolve(IReadOnlyDictionary<string, string?> commandLine, string? settingsFile,
-        IDictionary<string, string?>? environment = null)
+    public static (EngineSettings Settings, List<string> Errors) Resolve(IReadOnlyDictionary<string, string?> commandLine, string? settingsFile)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         var errors = new List<string>();
@@ -71,8 +70,7 @@ public sealed partial record EngineSettings
             if (!File.Exists(settingsFile)) errors.Add($"--settings: file '{settingsFile}' does not exist");
             else builder.AddJsonFile(Path.GetFullPath(settingsFile), optional: false);
         }
-        if (environment is null) builder.AddEnvironmentVariables("ANALYTICS_");
-        else builder.AddInMemoryCollection(environment.Where(e => e.Key.StartsWith("ANALYTICS_", StringComparison.Ordinal)).Select(e => KeyValuePair.Create(e.Key["ANALYTICS_".Length..], e.Value)));
+        builder.AddEnvironmentVariables("ANALYTICS_");
         builder.AddInMemoryCollection(commandLine.Where(p => p.Value is not null));
         IConfiguration config;
         var fileRead = false;

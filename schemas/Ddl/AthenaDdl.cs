@@ -22,14 +22,7 @@ public static class AthenaDdl
     public static string CreateTable(TableDefinition table, string database, string location, string rangeStart = DefaultRangeStart)
     {
         ArgumentNullException.ThrowIfNull(table);
-        if (!Naming.IsSnakeCase(database))
-            throw new ArgumentException($"Database name '{database}' must be lowercase [a-z0-9_].", nameof(database));
-        if (string.IsNullOrWhiteSpace(location) || location.Contains('\'', StringComparison.Ordinal))
-            throw new ArgumentException($"Location '{location}' must be a non-empty URI without quotes.", nameof(location));
-        if (!location.StartsWith("s3://", StringComparison.Ordinal) || location.Length <= "s3://".Length)
-            throw new ArgumentException($"Location '{location}' must be an S3 URI: s3://bucket/prefix/.", nameof(location));
-        if (!DateOnly.TryParseExact(rangeStart, Partitioning.Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            throw new ArgumentException($"Range start '{rangeStart}' must be a date yyyy-MM-dd.", nameof(rangeStart));
+        if (Problems(database, location, rangeStart) is [var first, ..]) throw new ArgumentException(first);
 
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"CREATE EXTERNAL TABLE IF NOT EXISTS `{database}`.`{table.Name}` (\n");
@@ -49,6 +42,20 @@ public static class AthenaDdl
         sb.Append(string.Join(",\n", TableProperties(table, location, rangeStart).Select(p => $"  '{p.Key}'='{p.Value}'")));
         sb.Append("\n);\n");
         return sb.ToString();
+    }
+
+    /// <summary>What is wrong with a database name, a lake location and a projection start, each said in one line; empty when all is well.</summary>
+    public static List<string> Problems(string database, string location, string rangeStart = DefaultRangeStart)
+    {
+        var problems = new List<string>();
+        if (!Naming.IsSnakeCase(database)) problems.Add($"Database name '{database}' must be lowercase [a-z0-9_].");
+        if (string.IsNullOrWhiteSpace(location) || location.Contains('\'', StringComparison.Ordinal))
+            problems.Add($"Location '{location}' must be a non-empty URI without quotes.");
+        else if (!location.StartsWith("s3://", StringComparison.Ordinal) || location.Length <= "s3://".Length)
+            problems.Add($"Location '{location}' must be an S3 URI: s3://bucket/prefix/.");
+        if (!DateOnly.TryParseExact(rangeStart, Partitioning.Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            problems.Add($"Range start '{rangeStart}' must be a date yyyy-MM-dd.");
+        return problems;
     }
 
     /// <summary>The table's columns in order: name, Athena type and description (partition column excluded).</summary>

@@ -122,7 +122,7 @@ public class CommandsTests
     {
         var (code, output, err) = await InvokeAsync(args);
         Assert.Equal(Commands.InvalidOptions, code);
-        Assert.Equal(expected, err.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Replace(" (Parameter 'location')", "", StringComparison.Ordinal));
+        Assert.Equal(expected, err.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]);
         Assert.Empty(output);
         Assert.DoesNotContain("System.Int32", err, StringComparison.Ordinal);
     }
