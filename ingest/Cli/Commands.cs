@@ -47,7 +47,7 @@ public static class Commands
         var batch = new Option<int>("--batch-mb") { Description = "Rows buffered (estimated MiB in memory) before they are written out; bounds memory.", DefaultValueFactory = _ => 24 };
         var maxObject = new Option<int>("--max-object-mb") { Description = "Largest single record, or whole JSON-array document (an API response), once decompressed, in MiB. Objects of any size are read a window at a time; a larger record or document stops the run with an error naming its object.", DefaultValueFactory = _ => 512 };
         var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once; their rows still reach the writer in input order, so files come out the same.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => Analytics.Ingest.Lake.LakeWriter.DefaultMaxIndexIds };
+        var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => LakeWriter.DefaultMaxIndexIds };
         var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };
         var quiet = QuietOption();
         var waitForLake = WaitForLakeOption();
@@ -102,7 +102,7 @@ public static class Commands
                 }
                 return Ok;
             }
-            catch (Lake.LakeBusyException ex)
+            catch (LakeBusyException ex)
             {
                 await Console.Error.WriteLineAsync($"Ingest did not start: {ex.Message}").ConfigureAwait(false);
                 return Busy;
@@ -153,7 +153,7 @@ public static class Commands
             var errors = new List<string>();
             var root = parse.GetValue(lake)!;
             if (!Directory.Exists(root)) errors.Add($"--lake '{root}' does not exist.");
-            if (Lake.LakeLock.WaitError(parse.GetValue(waitForLake)) is { } waitError) errors.Add(waitError);
+            if (LakeLock.WaitError(parse.GetValue(waitForLake)) is { } waitError) errors.Add(waitError);
             if (parse.GetValue(target) is < 1 or > 4096) errors.Add($"--target-mb {parse.GetValue(target)} must be between 1 and 4096.");
             var names = parse.GetValue(tables) ?? [];
             foreach (var name in names.Where(n => TableCatalog.All.All(t => t.Name != n)))
@@ -165,7 +165,7 @@ public static class Commands
             }
             try
             {
-                var compactor = new Lake.Compactor(new Lake.LakeLayout(root), TimeProvider.System)
+                var compactor = new Compactor(new Lake.LakeLayout(root), TimeProvider.System)
                 {
                     WaitForLake = TimeSpan.FromSeconds(parse.GetValue(waitForLake)),
                     Progress = parse.GetValue(quiet) ? null : line => Console.Error.WriteLine(line),
@@ -174,7 +174,7 @@ public static class Commands
                 Console.Out.Write(summary.ToText());
                 return Ok;
             }
-            catch (Lake.LakeBusyException ex)
+            catch (LakeBusyException ex)
             {
                 await Console.Error.WriteLineAsync($"Compaction did not start: {ex.Message}").ConfigureAwait(false);
                 return Busy;

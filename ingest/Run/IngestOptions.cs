@@ -34,11 +34,11 @@ public sealed class IngestOptions
     /// recently; a forgotten partition is read again from its files if touched again.
     /// </summary>
     /// <value>The default value is 1,000,000 ids.</value>
-    public long IndexMaxIds { get; set; } = Analytics.Ingest.Lake.LakeWriter.DefaultMaxIndexIds;
+    public long IndexMaxIds { get; set; } = LakeWriter.DefaultMaxIndexIds;
 
     /// <summary>
     /// How long to wait when another ingest or compact holds the lake (one writer at a time); 0 to stop at once with
-    /// <see cref="Analytics.Ingest.Lake.LakeBusyException"/>.
+    /// <see cref="LakeBusyException"/>.
     /// </summary>
     /// <value>The default value is 0 seconds.</value>
     public int WaitForLakeSeconds { get; set; }
@@ -56,7 +56,7 @@ public sealed class IngestOptions
         if (MaxObjectMegabytes is < 1 or > 2000) errors.Add($"--max-object-mb {MaxObjectMegabytes} must be between 1 and 2000.");
         if (Parallelism is < 1 or > 64) errors.Add($"--parallelism {Parallelism} must be between 1 and 64.");
         if (IndexMaxIds < 1) errors.Add($"--index-max-ids {IndexMaxIds} must be 1 or more.");
-        if (Analytics.Ingest.Lake.LakeLock.WaitError(WaitForLakeSeconds) is { } waitError) errors.Add(waitError);
+        if (LakeLock.WaitError(WaitForLakeSeconds) is { } waitError) errors.Add(waitError);
         if (StaleTempMinutes < 0) errors.Add($"--stale-temp-minutes {StaleTempMinutes} must be 0 or more.");
         return errors;
     }

@@ -193,7 +193,7 @@ public class CommandsTests
     {
         using var temp = Some.TempFolder();
         Directory.CreateDirectory(temp.Sub("lake"));
-        using (await Analytics.Ingest.Lake.LakeLock.AcquireAsync(new Analytics.Ingest.Lake.LakeLayout(temp.Sub("lake")), "ingest run R1", TimeSpan.Zero, TimeProvider.System))
+        using (await LakeLock.AcquireAsync(new Analytics.Ingest.Lake.LakeLayout(temp.Sub("lake")), "ingest run R1", TimeSpan.Zero, TimeProvider.System))
         {
             var (code, _, err) = await RunAsync("ingest", "--lake", temp.Sub("lake"), "--quiet", Some.Corpus);
             Assert.Equal(Commands.Busy, code);

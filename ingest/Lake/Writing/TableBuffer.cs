@@ -1,7 +1,7 @@
 using Analytics.Schemas;
 using Parquet;
 
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Writing;
 
 /// <summary>The rows of one table waiting to be written, grouped by partition.</summary>
 public abstract class TableBuffer

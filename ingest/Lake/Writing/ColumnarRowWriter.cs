@@ -6,7 +6,7 @@ using Analytics.Schemas;
 using Parquet;
 using Parquet.Schema;
 
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Writing;
 
 /// <summary>
 /// Writes a table's rows through Parquet.Net's column API: each column's values (with definition and

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Quarantine;
 
 /// <summary>A record that could not become a row, kept with its source and reason.</summary>
 /// <param name="SourceObject">The input object.</param>

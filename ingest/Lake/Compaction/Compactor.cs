@@ -7,7 +7,7 @@ using Parquet;
 using Parquet.Data;
 using Parquet.Schema;
 
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Compaction;
 
 /// <summary>
 /// Merges a partition's small files into files of about the target size (DOMAIN: 128 MB or more; many small

@@ -3,7 +3,7 @@ using System.Text;
 using Parquet;
 using Parquet.Data;
 
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Dedupe;
 
 /// <summary>
 /// The record ids already in the lake, per table and partition. The lake is its own index: a partition's

@@ -1,4 +1,4 @@
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Dedupe;
 
 /// <summary>
 /// A set of 128-bit hashes in one array of slots, open addressing with linear probing: 16 bytes a slot, kept

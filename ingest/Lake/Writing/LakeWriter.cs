@@ -1,7 +1,7 @@
 using Analytics.Schemas;
 using Parquet;
 
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Writing;
 
 /// <summary>
 /// Writes rows into the lake exactly once. Rows are deduplicated by <c>record_id</c> against the lake and

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Locking;
 
 /// <summary>
 /// The lake's writer lock: one ingest or compact at a time. Two ingest runs at once would each build their dedupe

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using Parquet;
 using Parquet.Schema;
 
-namespace Analytics.Ingest.Lake;
+namespace Analytics.Ingest.Lake.Writing;
 
 /// <summary>How the lake's Parquet files are written.</summary>
 public static class ParquetSettings
