@@ -106,13 +106,13 @@ var (rowsBack, backwards) = (0L, 0L);
 using (var connection = new DuckDBConnection("DataSource=:memory:"))
 {
     connection.Open();
-    foreach (var table in Directory.GetDirectories(lake).Where(d => !Path.GetFileName(d).StartsWith('_')))
+    foreach (var table in Analytics.Schemas.LakePaths.TablesWithData(lake))
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT count(*), count(*) FILTER (WHERE backwards), sum(h) FROM (
               SELECT hash(t) AS h, event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS backwards
-              FROM read_parquet('{table}/*/*.parquet', filename = true, file_row_number = true) t)
+              FROM read_parquet('{Analytics.Schemas.LakePaths.DataGlob(lake, table)}', filename = true, file_row_number = true) t)
             """;
         using var reader = command.ExecuteReader();
         reader.Read();
@@ -133,10 +133,10 @@ using (var connection = new DuckDBConnection("DataSource=:memory:"))
 {
     connection.Open();
     using var command = connection.CreateCommand();
-    var tables = Directory.GetDirectories(lake).Select(Path.GetFileName).Where(name => !name!.StartsWith('_')).ToList();
+    var tables = Analytics.Schemas.LakePaths.TablesWithData(lake).ToList();
     foreach (var table in tables)
     {
-        command.CommandText = $"CREATE TABLE {table} AS SELECT * FROM read_parquet('{Path.Combine(lake, table!)}/*/*.parquet')";
+        command.CommandText = $"CREATE TABLE {table} AS SELECT * FROM read_parquet('{Analytics.Schemas.LakePaths.DataGlob(lake, table)}')";
         command.ExecuteNonQuery();
     }
     for (var run = 0; run < runs; run++)

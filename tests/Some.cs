@@ -33,12 +33,8 @@ public static class Some
     {
         var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        foreach (var table in Directory.Exists(lake) ? Directory.GetDirectories(lake) : [])
-        {
-            var name = Path.GetFileName(table);
-            if (name.StartsWith('_') || !Directory.EnumerateFiles(table, "*.parquet", SearchOption.AllDirectories).Any()) continue;
-            Execute(connection, $"CREATE VIEW {name} AS SELECT * FROM read_parquet('{table}/*/*.parquet', hive_partitioning = true, hive_types = {{'dt': VARCHAR}})");
-        }
+        foreach (var name in Analytics.Schemas.LakePaths.TablesWithData(lake))
+            Execute(connection, $"CREATE VIEW {name} AS SELECT * FROM read_parquet('{Analytics.Schemas.LakePaths.DataGlob(lake, name)}', hive_partitioning = true, hive_types = {{'dt': VARCHAR}})");
         return connection;
     }
 

@@ -29,5 +29,5 @@ public static class LocalInputs
 
     // Dot-files and _-prefixed folders (the lake's own _quarantine, editor backups) are not input.
     private static bool IsHidden(string relative) =>
-        relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part.StartsWith('_'));
+        relative.Split(Path.DirectorySeparatorChar).Any(Analytics.Schemas.LakePaths.IsHidden);
 }

@@ -53,9 +53,9 @@ public sealed class IngestRunner
     private static void RemoveEmptyFolders(LakeLayout layout)
     {
         if (!Directory.Exists(layout.Root)) return;
-        foreach (var table in Directory.EnumerateDirectories(layout.Root).Where(d => !Path.GetFileName(d).StartsWith('_')))
+        foreach (var table in Directory.EnumerateDirectories(layout.Root).Where(d => !Analytics.Schemas.LakePaths.IsHidden(Path.GetFileName(d))))
         {
-            foreach (var partition in Directory.EnumerateDirectories(table, "dt=*"))
+            foreach (var partition in Directory.EnumerateDirectories(table, Analytics.Schemas.LakePaths.PartitionPattern))
                 if (!Directory.EnumerateFileSystemEntries(partition).Any()) Directory.Delete(partition);
             if (!Directory.EnumerateFileSystemEntries(table).Any()) Directory.Delete(table);
         }

@@ -101,8 +101,7 @@ public sealed class DuckDbEngine : IQueryEngine
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(table);
         var fields = table.ParquetSchema.Fields;
-        var folder = Path.Combine(root, table.Name);
-        var hasFiles = Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Any();
+        var hasFiles = LakePaths.TablesWithData(root).Contains(table.Name);
         if (!hasFiles)
         {
             var columns = fields.Select(f => $"CAST(NULL AS {DuckDbType(f)}) AS {f.Name}").Append("CAST(NULL AS VARCHAR) AS dt");
@@ -110,7 +109,7 @@ public sealed class DuckDbEngine : IQueryEngine
         }
         var timestamps = fields.OfType<DateTimeDataField>().Select(f => $"CAST({f.Name} AS TIMESTAMP) AS {f.Name}").ToList();
         var replace = timestamps.Count == 0 ? "" : $" REPLACE ({string.Join(", ", timestamps)})";
-        var glob = Path.Combine(folder, "*", "*.parquet").Replace("'", "''", StringComparison.Ordinal);
+        var glob = LakePaths.DataGlob(root, table.Name).Replace("'", "''", StringComparison.Ordinal);
         return $"CREATE VIEW {table.Name} AS SELECT *{replace} FROM read_parquet('{glob}', hive_partitioning = true, hive_types = {{'dt': VARCHAR}}, union_by_name = {(unionByName ? "true" : "false")})";
     }
 

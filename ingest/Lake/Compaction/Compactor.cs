@@ -28,7 +28,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
 {
     private static readonly MethodInfo CopyColumn = typeof(Compactor).GetMethod(nameof(CopyColumnAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    private string JournalFolder => Path.Combine(layout.Root, "_compaction");
+    private string JournalFolder => Path.Combine(layout.Root, LakePaths.CompactionFolder);
 
     /// <summary>How long <see cref="RunAsync"/> waits when another ingest or compact holds the lake; zero to stop at once.</summary>
     public TimeSpan WaitForLake { get; init; }

@@ -1,3 +1,4 @@
+using Analytics.Schemas;
 using System.Globalization;
 
 namespace Analytics.Ingest.Lake.Locking;
@@ -16,8 +17,8 @@ namespace Analytics.Ingest.Lake.Locking;
 /// </summary>
 public sealed class LakeLock : IDisposable
 {
-    private const string LockName = "_lake.lock";
-    private const string HolderName = "_lake.holder";
+    private const string LockName = LakePaths.LockFile;
+    private const string HolderName = LakePaths.HolderFile;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
     private readonly FileStream _stream;
