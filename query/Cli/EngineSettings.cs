@@ -167,32 +167,7 @@ public sealed partial record EngineSettings
         var path = location["s3://".Length..];
         var slash = path.IndexOf('/', StringComparison.Ordinal);
         var response = await s3.GetObjectAsync(path[..slash], path[(slash + 1)..], cancellationToken).ConfigureAwait(false);
-        return new OwningStream(response.ResponseStream, response);
-    }
-
-    private sealed class OwningStream(Stream inner, IDisposable owner) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-                owner.Dispose();
-            }
-            base.Dispose(disposing);
-        }
+        return new Analytics.Aws.OwningStream(response.ResponseStream, response);
     }
 
     /// <summary>A runner of statements on Athena with these settings (its client's warnings go to stderr).</summary>

@@ -9,7 +9,9 @@ namespace Analytics.Tests.Aws;
 
 /// <summary>
 /// A real S3-compatible server on 127.0.0.1: the npm package s3rver (tests/s3, installed by .ci/run or here on first
-/// use), with one bucket, <c>results</c>. Its credentials are S3RVER/S3RVER.
+/// use), with one bucket, <c>results</c>. Its credentials are S3RVER/S3RVER. Node runs it with OpenSSL's legacy
+/// provider: s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 keeps there (without it, the
+/// second page of a listing is an internal error).
 /// </summary>
 public sealed class S3Server : IDisposable
 {
@@ -29,7 +31,7 @@ public sealed class S3Server : IDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
         Url = new Uri($"http://127.0.0.1:{port}/");
-        _process = Process.Start(new ProcessStartInfo("node", $"\"{script}\" -d \"{_data.Path}\" -a 127.0.0.1 -p {port} --silent --configure-bucket results")
+        _process = Process.Start(new ProcessStartInfo("node", $"--openssl-legacy-provider \"{script}\" -d \"{_data.Path}\" -a 127.0.0.1 -p {port} --silent --configure-bucket results")
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         }) ?? throw new InvalidOperationException("node did not start");

@@ -1,0 +1,37 @@
+namespace Analytics.Ingest.Storage;
+
+/// <summary>An object in a store: its key (relative to the store's root, '/'-separated), size and time.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Size">Bytes stored.</param>
+/// <param name="LastModified">When it was written.</param>
+public sealed record StoredObject(string Key, long Size, DateTimeOffset LastModified);
+
+/// <summary>
+/// Where inputs are read and the lake is written: a local folder or an S3 prefix, behind the few operations ingest
+/// needs. Keys are relative to the store's root and '/'-separated on every store.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>How a key reads in messages and in the lake's <c>source_object</c>: a path, or <c>s3://bucket/key</c>.</summary>
+    string NameOf(string key);
+
+    /// <summary>The objects under <paramref name="prefix"/> (empty for all), in key order (ordinal), all of them.</summary>
+    IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>A stream of the object's bytes from <paramref name="offset"/> to its end, read as it is consumed.</summary>
+    /// <exception cref="FileNotFoundException">There is no such object.</exception>
+    Task<Stream> OpenReadAsync(string key, long offset, CancellationToken cancellationToken);
+
+    /// <summary>The object's size now.</summary>
+    /// <exception cref="FileNotFoundException">There is no such object.</exception>
+    Task<long> SizeAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Writes the object whole: readers see the old object (or none) until it is complete, never a part.</summary>
+    Task WriteAsync(string key, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the object; nothing happens when there is none.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Creates the object only when there is none under its key; false, and nothing written, when there is.</summary>
+    Task<bool> CreateIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+}

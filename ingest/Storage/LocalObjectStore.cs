@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+
+namespace Analytics.Ingest.Storage;
+
+/// <summary>A folder as an object store: a key is a path under the root; a whole write is a hidden file renamed into place.</summary>
+/// <param name="root">The folder.</param>
+public sealed class LocalObjectStore(string root) : IObjectStore
+{
+    /// <summary>The folder, absolute.</summary>
+    public string Root { get; } = Path.GetFullPath(root);
+
+    private string PathOf(string key) => Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar));
+
+    /// <inheritdoc/>
+    public string NameOf(string key) => PathOf(key);
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        await Task.Yield();
+        if (!Directory.Exists(Root)) yield break;
+        var files = new DirectoryInfo(Root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(f => (Key: Path.GetRelativePath(Root, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), File: f))
+            .Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderBy(f => f.Key, StringComparer.Ordinal);
+        foreach (var (key, file) in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new StoredObject(key, file.Length, file.LastWriteTimeUtc);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<Stream> OpenReadAsync(string key, long offset, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, useAsync: true);
+        stream.Position = offset;
+        return Task.FromResult<Stream>(stream);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> SizeAsync(string key, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(PathOf(key));
+        return file.Exists ? Task.FromResult(file.Length) : throw new FileNotFoundException($"No object '{NameOf(key)}'.", NameOf(key));
+    }
+
+    /// <inheritdoc/>
+    public async Task WriteAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> CreateIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        await using (file.ConfigureAwait(false)) await file.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Analytics.Ingest.Storage;
+
+/// <summary>
+/// An S3 prefix as an object store (AWSSDK.S3): listed in key order page after page, read as streams (ranged GETs
+/// from an offset), written whole (one PUT, or a multipart upload of <see cref="MultipartThreshold"/> parts, which S3
+/// shows only once complete), created conditionally with <c>If-None-Match: *</c>.
+/// </summary>
+public sealed class S3ObjectStore : IObjectStore
+{
+    /// <summary>Objects larger than this are uploaded in parts.</summary>
+    public const long MultipartThreshold = 16L << 20;
+
+    private readonly IAmazonS3 _s3;
+
+    /// <summary>A store over <c>s3://BUCKET/PREFIX</c>.</summary>
+    public S3ObjectStore(IAmazonS3 s3, string bucket, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(s3);
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        ArgumentNullException.ThrowIfNull(prefix);
+        _s3 = s3;
+        Bucket = bucket;
+        Prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
+    }
+
+    /// <summary>The bucket.</summary>
+    public string Bucket { get; }
+
+    /// <summary>The prefix keys are under ("" or ending in '/').</summary>
+    public string Prefix { get; }
+
+    /// <summary>Parses <c>s3://bucket/prefix/</c>; null when <paramref name="uri"/> is not one.</summary>
+    public static (string Bucket, string Prefix)? Parse(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.StartsWith("s3://", StringComparison.Ordinal)) return null;
+        var path = uri["s3://".Length..];
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        var bucket = slash < 0 ? path : path[..slash];
+        return bucket.Length == 0 ? null : (bucket, slash < 0 ? "" : path[(slash + 1)..]);
+    }
+
+    /// <inheritdoc/>
+    public string NameOf(string key) => $"s3://{Bucket}/{Prefix}{key}";
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix + prefix };
+        do
+        {
+            var page = await _s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            foreach (var o in page.S3Objects ?? [])
+                yield return new StoredObject(o.Key[Prefix.Length..], o.Size ?? 0, o.LastModified ?? DateTime.UnixEpoch);
+            request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (request.ContinuationToken is not null);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Stream> OpenReadAsync(string key, long offset, CancellationToken cancellationToken)
+    {
+        var request = new GetObjectRequest { BucketName = Bucket, Key = Prefix + key };
+        if (offset > 0) request.ByteRange = new ByteRange($"bytes={offset}-");
+        try
+        {
+            var response = await _s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return new Analytics.Aws.OwningStream(response.ResponseStream, response);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new FileNotFoundException($"No object '{NameOf(key)}'.", NameOf(key), ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> SizeAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await _s3.GetObjectMetadataAsync(Bucket, Prefix + key, cancellationToken).ConfigureAwait(false);
+            return head.ContentLength;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new FileNotFoundException($"No object '{NameOf(key)}'.", NameOf(key), ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task WriteAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (content.CanSeek && content.Length - content.Position <= MultipartThreshold)
+        {
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = Prefix + key, InputStream = content, AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // A multipart upload, part by part from the stream (never the object whole in memory); S3 shows the object only
+        // once the upload is completed, and an upload that fails is aborted so no part is left billed.
+        var upload = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = Prefix + key }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var parts = new List<PartETag>();
+            var buffer = new byte[MultipartThreshold];
+            for (var number = 1; ; number++)
+            {
+                var filled = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (filled == 0 && number > 1) break;
+                using var part = new MemoryStream(buffer, 0, filled, writable: false);
+                var uploaded = await _s3.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = Bucket, Key = Prefix + key, UploadId = upload.UploadId, PartNumber = number, InputStream = part, PartSize = filled, UseChunkEncoding = false,
+                }, cancellationToken).ConfigureAwait(false);
+                parts.Add(new PartETag(number, uploaded.ETag));
+                if (filled < buffer.Length) break;
+            }
+            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = Prefix + key, UploadId = upload.UploadId, PartETags = parts }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Bucket, Key = Prefix + key, UploadId = upload.UploadId }, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        _s3.DeleteObjectAsync(Bucket, Prefix + key, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> CreateIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var body = new MemoryStream(content.ToArray(), writable: false);
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = Prefix + key, InputStream = body, IfNoneMatch = "*", UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        {
+            // 412: an object exists; 409: a conditional write of the same key is under way (S3's documented answers).
+            return false;
+        }
+    }
+}
