@@ -11,7 +11,7 @@ namespace Analytics.Ingest.Input;
 public sealed record ObjectWindow(ReadOnlyMemory<byte> Data, List<RecordSegment> Segments);
 
 /// <summary>
-/// Reads an input object (a file now, an S3 object later) as a sequence of windows of whole records, so memory
+/// Reads an input object (a file, an S3 object: any <see cref="Storage.IObjectStore"/>) as a sequence of windows of whole records, so memory
 /// holds a window, not the object: a window is filled, split, and its last record (which the window may have
 /// cut) is carried to the next one. A window grows only for a record larger than itself, up to the largest
 /// allowed; a document that is one JSON array (an API response) is read whole. Gzip is detected by its magic
@@ -69,18 +69,36 @@ public sealed class ObjectReader : IDisposable
     /// <param name="windowBytes">The window's usual size.</param>
     /// <param name="cancellationToken">Cancels reading its first bytes.</param>
     /// <exception cref="IOException">It cannot be read.</exception>
-    public static async Task<ObjectReader> OpenAsync(FileInfo file, long maxBytes, int windowBytes = DefaultWindowBytes, CancellationToken cancellationToken = default)
+    public static Task<ObjectReader> OpenAsync(FileInfo file, long maxBytes, int windowBytes = DefaultWindowBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var store = new Storage.LocalObjectStore(file.DirectoryName!);
+        return OpenAsync(store, new Storage.StoredObject(file.Name, file.Length, file.LastWriteTimeUtc), maxBytes, windowBytes, cancellationToken);
+    }
+
+    /// <summary>Opens an object of a store (a file, an S3 object), streamed.</summary>
+    /// <param name="store">Where it is.</param>
+    /// <param name="stored">The object.</param>
+    /// <param name="maxBytes">The largest record, or whole document, once decompressed; the object itself may be of any size.</param>
+    /// <param name="windowBytes">The window's usual size.</param>
+    /// <param name="cancellationToken">Cancels reading its first bytes.</param>
+    /// <exception cref="IOException">It cannot be read.</exception>
+    public static async Task<ObjectReader> OpenAsync(Storage.IObjectStore store, Storage.StoredObject stored, long maxBytes, int windowBytes = DefaultWindowBytes,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(stored);
+        var name = store.NameOf(stored.Key);
+        var stream = await store.OpenReadAsync(stored.Key, 0, cancellationToken).ConfigureAwait(false);
         try
         {
+            // The first two bytes say gzip or not; they are read once and given back in front of the rest.
             var magic = new byte[2];
             var read = await stream.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            stream.Position = 0;
+            var whole = new PrefixedStream(magic.AsMemory(0, read), stream);
             return read == 2 && magic is [0x1f, 0x8b]
-                ? new ObjectReader(file.FullName, file.LastWriteTimeUtc, new GZipStream(stream, CompressionMode.Decompress), new StoredFile(file.FullName), maxBytes, windowBytes)
-                : new ObjectReader(file.FullName, file.LastWriteTimeUtc, stream, null, maxBytes, windowBytes);
+                ? new ObjectReader(name, stored.LastModified.UtcDateTime, new GZipStream(whole, CompressionMode.Decompress), new StoredInStore(store, stored.Key), maxBytes, windowBytes)
+                : new ObjectReader(name, stored.LastModified.UtcDateTime, whole, null, maxBytes, windowBytes);
         }
         catch
         {
@@ -179,7 +197,7 @@ public sealed class ObjectReader : IDisposable
             if (n == 0)
             {
                 _ended = true;
-                if (_stored is not null) DecompressionError = TrailerError();
+                if (_stored is not null) DecompressionError = await TrailerErrorAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
             throw TooLarge(Name, how ?? (_wholeDocument ? " as one JSON document" : " in a single record"), _maxBytes);
@@ -209,7 +227,7 @@ public sealed class ObjectReader : IDisposable
             if (n == 0)
             {
                 _ended = true;
-                if (_stored is not null) DecompressionError = TrailerError();
+                if (_stored is not null) DecompressionError = await TrailerErrorAsync(cancellationToken).ConfigureAwait(false);
                 break;
             }
             if (_stored is not null) _crc.Append(_buffer.AsSpan(_filled, n));
@@ -222,20 +240,20 @@ public sealed class ObjectReader : IDisposable
     /// Null when the gzip stream ends with the trailer of its data (CRC-32 and size of the last member, RFC 1952);
     /// otherwise why not. A stream cut short ends in compressed bytes, which almost never pass as a trailer.
     /// </summary>
-    private string? TrailerError()
+    private async Task<string?> TrailerErrorAsync(CancellationToken cancellationToken)
     {
         var stored = _stored!;
-        var length = stored.Length;
+        var length = await stored.LengthAsync(cancellationToken).ConfigureAwait(false);
         if (length < 18) return $"gzip stream is truncated: {length} bytes cannot hold a header and a trailer";
-        Span<byte> trailer = stackalloc byte[8];
-        stored.ReadAt(length - 8, trailer);
+        var trailer = new byte[8];
+        await stored.ReadAtAsync(length - 8, trailer, cancellationToken).ConfigureAwait(false);
         var crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        var size = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4));
         // One member (as Firehose writes): the trailer is that of all the data.
         if (size == (uint)BytesRead && _crc.GetCurrentHashAsUInt32() == crc) return null;
         // Several members: the trailer is the last member's, which starts at one of the magic numbers before it.
-        foreach (var start in MagicNumbersBackwards(stored, length - 18))
-            if (MemberMatches(stored, start, size, crc)) return null;
+        await foreach (var start in MagicNumbersBackwardsAsync(stored, length - 18, cancellationToken).ConfigureAwait(false))
+            if (await MemberMatchesAsync(stored, start, size, crc, cancellationToken).ConfigureAwait(false)) return null;
         return $"gzip stream is truncated: it ends after {BytesRead} decompressed bytes without the trailer that closes it";
     }
 
@@ -244,14 +262,15 @@ public sealed class ObjectReader : IDisposable
     // Where gzip's magic number (1f 8b, deflate) starts, wholly before `end` and after the first byte, last first:
     // the stored bytes are read a chunk at a time from the end, each chunk two bytes into the one read before it,
     // so that a number across two chunks is whole in one of them.
-    private static IEnumerable<long> MagicNumbersBackwards(StoredBytes stored, long end)
+    private static async IAsyncEnumerable<long> MagicNumbersBackwardsAsync(StoredBytes stored, long end,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var chunk = new byte[1 << 16];
         for (long readEnd = end, startsBefore = end; startsBefore > 1; )
         {
             var readStart = Math.Max(1, readEnd - chunk.Length);
             var count = (int)(readEnd - readStart);
-            stored.ReadAt(readStart, chunk.AsSpan(0, count));
+            await stored.ReadAtAsync(readStart, chunk.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
             foreach (var at in LastToFirst(chunk.AsSpan(0, count), GzipMagic))
                 if (readStart + at < startsBefore) yield return readStart + at;
             startsBefore = readStart;
@@ -266,16 +285,16 @@ public sealed class ObjectReader : IDisposable
         return found;
     }
 
-    private static bool MemberMatches(StoredBytes stored, long start, uint size, uint crc)
+    private static async Task<bool> MemberMatchesAsync(StoredBytes stored, long start, uint size, uint crc, CancellationToken cancellationToken)
     {
         var hash = new Crc32();
         var length = 0L;
         var chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            using var member = new GZipStream(stored.OpenAt(start), CompressionMode.Decompress);
+            await using var member = new GZipStream(await stored.OpenAtAsync(start, cancellationToken).ConfigureAwait(false), CompressionMode.Decompress);
             int n;
-            while ((n = member.Read(chunk)) > 0)
+            while ((n = await member.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 hash.Append(chunk.AsSpan(0, n));
                 length += n;
@@ -299,58 +318,96 @@ public sealed class ObjectReader : IDisposable
     public void Dispose()
     {
         _source.Dispose();
-        _stored?.Dispose();
         Pool.Return(_buffer);
         _buffer = [];
     }
 
     /// <summary>A gzip object's stored bytes, read again at its end to check the trailer.</summary>
-    private abstract class StoredBytes : IDisposable
+    private abstract class StoredBytes
     {
-        public virtual void Dispose() { }
-
-        public abstract long Length { get; }
+        public abstract ValueTask<long> LengthAsync(CancellationToken cancellationToken);
 
         /// <summary>Fills <paramref name="into"/> from <paramref name="offset"/>.</summary>
-        public abstract void ReadAt(long offset, Span<byte> into);
+        public abstract ValueTask ReadAtAsync(long offset, Memory<byte> into, CancellationToken cancellationToken);
 
         /// <summary>The bytes from <paramref name="offset"/> to the end, as a stream the caller disposes.</summary>
-        public abstract Stream OpenAt(long offset);
+        public abstract Task<Stream> OpenAtAsync(long offset, CancellationToken cancellationToken);
     }
 
     private sealed class StoredArray(byte[] bytes) : StoredBytes
     {
-        public override long Length => bytes.Length;
+        public override ValueTask<long> LengthAsync(CancellationToken cancellationToken) => ValueTask.FromResult((long)bytes.Length);
 
-        public override void ReadAt(long offset, Span<byte> into) => bytes.AsSpan((int)offset, into.Length).CopyTo(into);
-
-        public override Stream OpenAt(long offset) => new MemoryStream(bytes, (int)offset, bytes.Length - (int)offset, writable: false);
-    }
-
-    // The file is opened again when its trailer is checked (once, for every read the check makes), and read only
-    // there: its size is taken then, so the trailer is the one of the bytes the stream read (a file still being
-    // appended to would show as truncated).
-    private sealed class StoredFile(string path) : StoredBytes
-    {
-        private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
-
-        private Microsoft.Win32.SafeHandles.SafeFileHandle Handle => _handle ??= File.OpenHandle(path);
-
-        public override long Length => RandomAccess.GetLength(Handle);
-
-        public override void ReadAt(long offset, Span<byte> into)
+        public override ValueTask ReadAtAsync(long offset, Memory<byte> into, CancellationToken cancellationToken)
         {
-            var read = 0;
-            while (read < into.Length)
-            {
-                var n = RandomAccess.Read(Handle, into[read..], offset + read);
-                if (n == 0) throw new IOException($"Input '{path}' became shorter while it was read.");
-                read += n;
-            }
+            bytes.AsMemory((int)offset, into.Length).CopyTo(into);
+            return ValueTask.CompletedTask;
         }
 
-        public override Stream OpenAt(long offset) => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16) { Position = offset };
+        public override Task<Stream> OpenAtAsync(long offset, CancellationToken cancellationToken) =>
+            Task.FromResult<Stream>(new MemoryStream(bytes, (int)offset, bytes.Length - (int)offset, writable: false));
+    }
 
-        public override void Dispose() => _handle?.Dispose();
+    // The object is read again in its store when its trailer is checked (a file, or ranged GETs on S3): its size is
+    // taken then, so the trailer is the one of the bytes the stream read (a file still being appended to would show
+    // as truncated).
+    private sealed class StoredInStore(Storage.IObjectStore store, string key) : StoredBytes
+    {
+        public override async ValueTask<long> LengthAsync(CancellationToken cancellationToken) =>
+            await store.SizeAsync(key, cancellationToken).ConfigureAwait(false);
+
+        public override async ValueTask ReadAtAsync(long offset, Memory<byte> into, CancellationToken cancellationToken)
+        {
+            await using var stream = await store.OpenReadAsync(key, offset, cancellationToken).ConfigureAwait(false);
+            var read = await stream.ReadAtLeastAsync(into, into.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read < into.Length) throw new IOException($"Input '{store.NameOf(key)}' became shorter while it was read.");
+        }
+
+        public override Task<Stream> OpenAtAsync(long offset, CancellationToken cancellationToken) => store.OpenReadAsync(key, offset, cancellationToken);
+    }
+
+    // The bytes read to sniff the format, given back in front of the rest of the stream.
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_prefix.IsEmpty) return rest.Read(buffer);
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_prefix.IsEmpty) return await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer.Span);
+            _prefix = _prefix[n..];
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) rest.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }
