@@ -43,11 +43,12 @@ public static class Commands
     private static Command IngestCommand()
     {
         var lake = new Option<string>("--lake") { Description = "Folder of the lake (created when missing). Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.", Required = true };
-        var inputs = new Argument<string[]>("inputs") { Description = "Files or folders (searched recursively) of raw events: EventBridge events as newline-delimited JSON, JSON arrays or Firehose's concatenated objects, optionally gzip; or Health / Support API responses.", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = "Files, folders (searched recursively) or s3://bucket/prefix/ of raw events: EventBridge events as newline-delimited JSON, JSON arrays or Firehose's concatenated objects, optionally gzip; or Health / Support API responses.", Arity = ArgumentArity.OneOrMore };
         var batch = new Option<int>("--batch-mb") { Description = "Rows buffered (estimated MiB in memory) before they are written out; bounds memory.", DefaultValueFactory = _ => 24 };
         var maxObject = new Option<int>("--max-object-mb") { Description = "Largest single record, or whole JSON-array document (an API response), once decompressed, in MiB. Objects of any size are read a window at a time; a larger record or document stops the run with an error naming its object.", DefaultValueFactory = _ => 512 };
         var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once; their rows still reach the writer in input order, so files come out the same.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => LakeWriter.DefaultMaxIndexIds };
+        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "An S3-compatible endpoint URL (path-style) for s3:// inputs, instead of AWS's; also ANALYTICS_S3_ENDPOINT.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ANALYTICS_S3_ENDPOINT") };
         var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };
         var quiet = QuietOption();
         var waitForLake = WaitForLakeOption();
@@ -64,7 +65,8 @@ public static class Commands
             everything.
 
             Example: dotnet run --project ingest -- ingest --lake ./lake samples/
-            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, summaryJson, quiet };
+            From S3 (credentials and region as every AWS tool finds them): … ingest --lake ./lake s3://raw-bucket/firehose/
+            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, s3Endpoint, summaryJson, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var options = new IngestOptions
@@ -76,6 +78,7 @@ public static class Commands
                 Parallelism = parse.GetValue(parallelism),
                 IndexMaxIds = parse.GetValue(indexMaxIds),
                 WaitForLakeSeconds = parse.GetValue(waitForLake),
+                S3Endpoint = parse.GetValue(s3Endpoint),
             };
             var errors = options.Validate();
             if (errors.Count > 0)

@@ -6,8 +6,11 @@ public sealed class IngestOptions
     /// <summary>The lake's root folder. Created when missing.</summary>
     public string Lake { get; set; } = "";
 
-    /// <summary>Files or folders (searched recursively) to read.</summary>
+    /// <summary>Files, folders (searched recursively) or <c>s3://bucket/prefix/</c> to read.</summary>
     public IReadOnlyList<string> Inputs { get; set; } = [];
+
+    /// <summary>An S3-compatible endpoint (path-style) replacing AWS's, for S3 inputs; null for AWS.</summary>
+    public string? S3Endpoint { get; set; }
 
     /// <summary>Rows buffered (by estimated in-memory size) before they are written out.</summary>
     /// <value>The default value is 24 MiB.</value>
@@ -51,7 +54,15 @@ public sealed class IngestOptions
         else if (File.Exists(Lake)) errors.Add($"--lake '{Lake}' is a file; it must be a folder (created when missing).");
         if (Inputs.Count == 0) errors.Add("at least one input file or folder is required.");
         foreach (var input in Inputs)
-            if (!File.Exists(input) && !Directory.Exists(input)) errors.Add($"input '{input}' does not exist.");
+        {
+            if (input.StartsWith("s3://", StringComparison.Ordinal))
+            {
+                if (Storage.S3ObjectStore.Parse(input) is null) errors.Add($"input '{input}' is not an S3 location: expected s3://bucket/prefix/.");
+            }
+            else if (!File.Exists(input) && !Directory.Exists(input)) errors.Add($"input '{input}' does not exist.");
+        }
+        if (S3Endpoint is not null && (!Uri.TryCreate(S3Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https")))
+            errors.Add($"--s3-endpoint '{S3Endpoint}' must be an http(s) URL.");
         if (BatchMegabytes is < 1 or > 4096) errors.Add($"--batch-mb {BatchMegabytes} must be between 1 and 4096.");
         if (MaxObjectMegabytes is < 1 or > 2000) errors.Add($"--max-object-mb {MaxObjectMegabytes} must be between 1 and 2000.");
         if (Parallelism is < 1 or > 64) errors.Add($"--parallelism {Parallelism} must be between 1 and 64.");
@@ -59,5 +70,22 @@ public sealed class IngestOptions
         if (LakeLock.WaitError(WaitForLakeSeconds) is { } waitError) errors.Add(waitError);
         if (StaleTempMinutes < 0) errors.Add($"--stale-temp-minutes {StaleTempMinutes} must be 0 or more.");
         return errors;
+    }
+
+    /// <summary>
+    /// An S3 client from the SDK's defaults (credentials, region, retries); with <see cref="S3Endpoint"/>, path-style
+    /// against that endpoint, with no aws-chunked bodies and checksums only where required (S3-compatible stores
+    /// reject or store them verbatim).
+    /// </summary>
+    public Amazon.S3.AmazonS3Client S3Client()
+    {
+        if (S3Endpoint is null) return new Amazon.S3.AmazonS3Client();
+        var region = Analytics.Aws.AwsEndpoints.ResolveRegion(null) ?? "us-east-1";
+        return new Amazon.S3.AmazonS3Client(new Amazon.S3.AmazonS3Config
+        {
+            ServiceURL = S3Endpoint, ForcePathStyle = true, AuthenticationRegion = region,
+            RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
+        });
     }
 }

@@ -43,10 +43,23 @@ public sealed class IngestRunner
         var started = _time.GetUtcNow().UtcDateTime;
         var runId = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         // No input object: nothing to do, and no lake is made for it.
-        var files = LocalInputs.Enumerate(_options.Inputs, _options.Lake);
-        if (files.Count == 0) return new IngestSummary { RunId = runId };
-        var layout = new LakeLayout(_options.Lake);
-        return await RunAsync(layout, runId, started, files, cancellationToken).ConfigureAwait(false);
+        // An S3 client only when an input is on S3; disposed with the run.
+        Amazon.S3.AmazonS3Client? s3 = null;
+        try
+        {
+            var files = await InputObjects.ListAsync(_options.Inputs, _options.Lake, () => s3 ??= _options.S3Client(), cancellationToken).ConfigureAwait(false);
+            if (files.Count == 0) return new IngestSummary { RunId = runId };
+            var layout = new LakeLayout(_options.Lake);
+            return await RunAsync(layout, runId, started, files, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException)
+        {
+            throw new IOException($"Reading S3 input failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            s3?.Dispose();
+        }
     }
 
     // Empty dt= folders and table folders (never the lake itself or its _ folders): they hold nothing a reader needs.
@@ -62,7 +75,7 @@ public sealed class IngestRunner
         if (Directory.Exists(layout.QuarantineFolder) && !Directory.EnumerateFileSystemEntries(layout.QuarantineFolder).Any()) Directory.Delete(layout.QuarantineFolder);
     }
 
-    private async Task<IngestSummary> RunAsync(LakeLayout layout, string runId, DateTime started, List<FileInfo> files, CancellationToken cancellationToken)
+    private async Task<IngestSummary> RunAsync(LakeLayout layout, string runId, DateTime started, List<InputObjectRef> files, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.Root);
         // One writer at a time: a run beside another would land every event they share twice. Released last, after the
@@ -76,7 +89,7 @@ public sealed class IngestRunner
         {
             return await WriteAsync(layout, runId, started, files, createdQuarantine, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
         {
             // Nothing of the run was published and the writer has deleted its hidden files. Still holding the lake, this
             // deletes the quarantine files the run created (the rerun quarantines the same records again; a file an
@@ -87,7 +100,7 @@ public sealed class IngestRunner
         }
     }
 
-    private async Task<IngestSummary> WriteAsync(LakeLayout layout, string runId, DateTime started, List<FileInfo> files,
+    private async Task<IngestSummary> WriteAsync(LakeLayout layout, string runId, DateTime started, List<InputObjectRef> files,
         System.Collections.Concurrent.ConcurrentBag<string> createdQuarantine, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -102,13 +115,13 @@ public sealed class IngestRunner
         // rows cost it files) and a run's files are the same from one run to the next. Two parts of an object wait for
         // the writer at most, and objects are parsed at most twice the parallelism ahead of it: memory stays bounded.
         var lastProgress = stopwatch.Elapsed;
-        await InOrderPipeline.RunAsync<FileInfo, ParsedObject>(files, _options.Parallelism, 2 * _options.Parallelism, partsPerItem: 2,
+        await InOrderPipeline.RunAsync<InputObjectRef, ParsedObject>(files, _options.Parallelism, 2 * _options.Parallelism, partsPerItem: 2,
             async (file, parts, ct) =>
             {
                 // The object is read a window at a time and its rows go to the writer in parts of about a chunk each, so
                 // neither a large object nor its rows are ever in memory whole. Its quarantine file is written whole,
                 // before the empty last part that says the object is done.
-                using var reader = await ObjectReader.OpenAsync(file, (long)_options.MaxObjectMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
+                using var reader = await ObjectReader.OpenAsync(file.Store, file.Object, (long)_options.MaxObjectMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
                 var quarantined = new List<QuarantinedRecord>();
                 while (await reader.NextAsync(ct).ConfigureAwait(false) is { } window)
                 {
