@@ -19,6 +19,7 @@ using DuckDB.NET.Data;
 var inv = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == "query") return await Analytics.Bench.QueryBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "athena-results") return await Analytics.Bench.AthenaResultsBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "s3-input") return await Analytics.Bench.S3InputBench.RunAsync(args[1..]);
 if (args.Length == 4 && args[0] is "ours" or "duckdb")
 {
     var (input, output) = (args[2], args[3]);

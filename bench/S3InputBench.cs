@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Analytics.Ingest.Sample;
+
+namespace Analytics.Bench;
+
+/// <summary>
+/// Ingest reading its input from S3 against the same input from a local folder, side by side, each run in a child
+/// process of its own (so each peak memory is its own), alternating: s3rver on 127.0.0.1 stands for S3 (the npm
+/// package in tests/s3; Node needed). The lake is a local folder in both. Usage:
+///   dotnet run -c Release --project bench -- s3-input [--events N] [--runs N] [--work DIR] [--parallelism N]
+/// </summary>
+public static class S3InputBench
+{
+    /// <summary>Runs the comparison; prints each run and the medians.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        int events = 100_000, runs = 3;
+        string? parallelism = null;
+        var work = Path.Combine(Path.GetTempPath(), "analytics-bench");
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] == "--events") events = int.Parse(args[i + 1], inv);
+            if (args[i] == "--runs") runs = Math.Max(1, int.Parse(args[i + 1], inv));
+            if (args[i] == "--work") work = args[i + 1];
+            if (args[i] == "--parallelism") parallelism = args[i + 1];
+        }
+        var input = Path.Combine(work, $"s3-input-{events}");
+        if (!Directory.Exists(input))
+            new EventGenerator(new GeneratorOptions { Days = 7, TaskEventsPerDay = events / 7, TruncatedRecords = 0, Seed = 1 }).WriteTo(input);
+
+        var repo = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(repo, "Analytics.sln"))) repo = Path.GetDirectoryName(repo)!;
+        var script = Path.Combine(repo, "tests", "s3", "node_modules", "s3rver", "bin", "s3rver.js");
+        if (!File.Exists(script)) throw new InvalidOperationException($"s3rver is not installed: npm ci --prefix {Path.Combine(repo, "tests", "s3")}");
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var data = Path.Combine(work, "s3rver-data");
+        if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        Directory.CreateDirectory(data);
+        using var server = Process.Start(new ProcessStartInfo("node", $"--openssl-legacy-provider \"{script}\" -d \"{data}\" -a 127.0.0.1 -p {port} --silent --configure-bucket raw")
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
+        {
+            var endpoint = $"http://127.0.0.1:{port}/";
+            await Task.Delay(1500);
+            using var s3 = new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
+            {
+                ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1",
+                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED, ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            });
+            var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories);
+            await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (file, ct) =>
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = "raw", Key = "in/" + Path.GetRelativePath(input, file).Replace(Path.DirectorySeparatorChar, '/'), FilePath = file, UseChunkEncoding = false }, ct));
+            Console.WriteLine(string.Create(inv, $"{files.Length:N0} objects, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB stored; lake on a local folder; {Environment.ProcessorCount} cores"));
+
+            (double Seconds, long Peak) Child(string from)
+            {
+                var lake = Path.Combine(work, "s3-bench-lake");
+                if (Directory.Exists(lake)) Directory.Delete(lake, recursive: true);
+                var summary = Path.Combine(work, "s3-bench-summary.json");
+                var ingest = Path.Combine(repo, "ingest", "bin", "Release", "net10.0", "analytics-ingest.dll");
+                var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in new[] { ingest, "ingest", "--quiet", "--lake", lake, "--summary-json", summary }) start.ArgumentList.Add(a);
+                if (parallelism is not null) foreach (var a in new[] { "--parallelism", parallelism }) start.ArgumentList.Add(a);
+                if (from == "s3") foreach (var a in new[] { "--s3-endpoint", endpoint, "s3://raw/in/" }) start.ArgumentList.Add(a);
+                else start.ArgumentList.Add(input);
+                start.Environment["AWS_ACCESS_KEY_ID"] = "S3RVER";
+                start.Environment["AWS_SECRET_ACCESS_KEY"] = "S3RVER";
+                start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+                using var process = Process.Start(start)!;
+                var error = process.StandardError.ReadToEndAsync();
+                process.StandardOutput.ReadToEnd();
+                process.WaitForExit();
+                if (process.ExitCode != 0) throw new InvalidOperationException($"ingest from {from} failed ({process.ExitCode}): {error.Result}");
+                using var json = JsonDocument.Parse(File.ReadAllText(summary));
+                return (TimeSpan.Parse(json.RootElement.GetProperty("elapsed").GetString()!, CultureInfo.InvariantCulture).TotalSeconds,
+                    json.RootElement.GetProperty("peak_memory_bytes").GetInt64());
+            }
+
+            // The server shares this machine's cores: its CPU time during the S3 runs says how much of the gap is its own.
+            double ServerCpuSeconds()
+            {
+                server.Refresh();
+                return server.TotalProcessorTime.TotalSeconds;
+            }
+            var serverCpu = new List<double>();
+            var local = new List<(double Seconds, long Peak)>();
+            var fromS3 = new List<(double Seconds, long Peak)>();
+            for (var run = 1; run <= runs; run++)
+            {
+                local.Add(Child("local"));
+                var before = ServerCpuSeconds();
+                fromS3.Add(Child("s3"));
+                serverCpu.Add(ServerCpuSeconds() - before);
+                Console.WriteLine(string.Create(inv, $"run {run}/{runs}: local {local[^1].Seconds:N1} s, {local[^1].Peak / 1e6:N0} MB; S3 {fromS3[^1].Seconds:N1} s, {fromS3[^1].Peak / 1e6:N0} MB; S3/local throughput {local[^1].Seconds / fromS3[^1].Seconds:P0}; s3rver used {serverCpu[^1]:N1} s of CPU"));
+            }
+            static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+            var (l, s) = (Median(local.Select(r => r.Seconds)), Median(fromS3.Select(r => r.Seconds)));
+            Console.WriteLine(string.Create(inv, $"median: local {l:N1} s, S3 {s:N1} s: S3 reaches {l / s:P0} of the local throughput (target 80%); peak {fromS3.Max(r => r.Peak) / 1e6:N0} MB from S3, {local.Max(r => r.Peak) / 1e6:N0} MB local"));
+            return 0;
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+        }
+    }
+}
