@@ -31,6 +31,7 @@ public sealed class ObjectReader : IDisposable
 
     private readonly Stream _source;
     private readonly StoredBytes? _stored;
+    private readonly TailStream? _tail;
     private readonly long _maxBytes;
     private readonly Crc32 _crc = new();
     private byte[] _buffer;
@@ -41,8 +42,9 @@ public sealed class ObjectReader : IDisposable
     private bool _started;
     private WindowStart _at = new(0, 0, 1);
 
-    private ObjectReader(string name, DateTime lastModified, Stream source, StoredBytes? stored, long maxBytes, int windowBytes)
+    private ObjectReader(string name, DateTime lastModified, Stream source, StoredBytes? stored, long maxBytes, int windowBytes, TailStream? tail = null)
     {
+        _tail = tail;
         Name = name;
         LastModified = lastModified;
         _source = source;
@@ -96,9 +98,11 @@ public sealed class ObjectReader : IDisposable
             var magic = new byte[2];
             var read = await stream.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             var whole = new PrefixedStream(magic.AsMemory(0, read), stream);
-            return read == 2 && magic is [0x1f, 0x8b]
-                ? new ObjectReader(name, stored.LastModified.UtcDateTime, new GZipStream(whole, CompressionMode.Decompress), new StoredInStore(store, stored.Key), maxBytes, windowBytes)
-                : new ObjectReader(name, stored.LastModified.UtcDateTime, whole, null, maxBytes, windowBytes);
+            if (read < 2 || magic is not [0x1f, 0x8b]) return new ObjectReader(name, stored.LastModified.UtcDateTime, whole, null, maxBytes, windowBytes);
+            // Gzip: the stored bytes' count and last eight bytes are kept as they stream by, so the trailer of a single
+            // member is checked without reading the object again; only several members need the store again.
+            var tail = new TailStream(whole);
+            return new ObjectReader(name, stored.LastModified.UtcDateTime, new GZipStream(tail, CompressionMode.Decompress), new StoredInStore(store, stored.Key), maxBytes, windowBytes, tail);
         }
         catch
         {
@@ -243,10 +247,17 @@ public sealed class ObjectReader : IDisposable
     private async Task<string?> TrailerErrorAsync(CancellationToken cancellationToken)
     {
         var stored = _stored!;
-        var length = await stored.LengthAsync(cancellationToken).ConfigureAwait(false);
-        if (length < 18) return $"gzip stream is truncated: {length} bytes cannot hold a header and a trailer";
         var trailer = new byte[8];
-        await stored.ReadAtAsync(length - 8, trailer, cancellationToken).ConfigureAwait(false);
+        long length;
+        if (_tail is not null)
+        {
+            // The decompressor may stop short of the stored end (bytes after the last member): read the rest as well.
+            length = await _tail.DrainAsync(cancellationToken).ConfigureAwait(false);
+            _tail.LastBytes(trailer);
+        }
+        else length = await stored.LengthAsync(cancellationToken).ConfigureAwait(false);
+        if (length < 18) return $"gzip stream is truncated: {length} bytes cannot hold a header and a trailer";
+        if (_tail is null) await stored.ReadAtAsync(length - 8, trailer, cancellationToken).ConfigureAwait(false);
         var crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
         var size = BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(4));
         // One member (as Firehose writes): the trailer is that of all the data.
@@ -348,9 +359,7 @@ public sealed class ObjectReader : IDisposable
             Task.FromResult<Stream>(new MemoryStream(bytes, (int)offset, bytes.Length - (int)offset, writable: false));
     }
 
-    // The object is read again in its store when its trailer is checked (a file, or ranged GETs on S3): its size is
-    // taken then, so the trailer is the one of the bytes the stream read (a file still being appended to would show
-    // as truncated).
+    // The object read again in its store (a file, or ranged GETs on S3), when a trailer is that of a later member.
     private sealed class StoredInStore(Storage.IObjectStore store, string key) : StoredBytes
     {
         public override async ValueTask<long> LengthAsync(CancellationToken cancellationToken) =>
@@ -364,6 +373,66 @@ public sealed class ObjectReader : IDisposable
         }
 
         public override Task<Stream> OpenAtAsync(long offset, CancellationToken cancellationToken) => store.OpenReadAsync(key, offset, cancellationToken);
+    }
+
+    // Counts the bytes that stream by and keeps the last eight: a gzip stream's trailer, once it has been read whole.
+    private sealed class TailStream(Stream inner) : Stream
+    {
+        private readonly byte[] _last = new byte[8];
+        private long _total;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+
+        private int Seen(ReadOnlySpan<byte> read)
+        {
+            if (read.Length >= 8) read[^8..].CopyTo(_last);
+            else if (read.Length > 0)
+            {
+                _last.AsSpan(read.Length).CopyTo(_last);
+                read.CopyTo(_last.AsSpan(8 - read.Length));
+            }
+            _total += read.Length;
+            return read.Length;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Seen(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+
+        public override int Read(Span<byte> buffer) => Seen(buffer[..inner.Read(buffer)]);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return Seen(buffer.Span[..n]);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        /// <summary>Reads what is left and returns the bytes read in all.</summary>
+        public async Task<long> DrainAsync(CancellationToken cancellationToken)
+        {
+            var scratch = new byte[1 << 14];
+            while (await ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0) { }
+            return _total;
+        }
+
+        /// <summary>The last eight bytes read (fewer, zero-padded in front, when fewer were read).</summary>
+        public void LastBytes(Span<byte> into) => _last.CopyTo(into);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     // The bytes read to sniff the format, given back in front of the rest of the stream.
