@@ -20,6 +20,9 @@ public static class LakePaths
     /// <summary>The folder of compaction journals.</summary>
     public const string CompactionFolder = "_compaction";
 
+    /// <summary>The folder of the worker's checkpoints (which objects of each source it has ingested).</summary>
+    public const string CheckpointFolder = "_checkpoints";
+
     /// <summary>The lock file of the one writer.</summary>
     public const string LockFile = "_lake.lock";
 

@@ -37,7 +37,7 @@ public static class Commands
     public static RootCommand Build() =>
         new("Analytics ingest: turns ECS, AWS Health and AWS Support events into a Parquet lake that Athena and DuckDB query.")
         {
-            IngestCommand(), CompactCommand(), DdlCommand(), GenerateCommand(),
+            IngestCommand(), WorkerCommand(), CompactCommand(), DdlCommand(), GenerateCommand(),
         };
 
     private static Command IngestCommand()
@@ -120,6 +120,46 @@ public static class Commands
                 await Console.Error.WriteLineAsync("Ingest cancelled: nothing of this run was published, and its hidden files are deleted; run it again to land everything.").ConfigureAwait(false);
                 return Cancelled;
             }
+        });
+        return command;
+    }
+
+    private static Command WorkerCommand()
+    {
+        var lake = new Option<string?>("--lake") { Description = "Folder of the lake (Worker:Lake)." };
+        var sources = new Option<string[]>("--source") { Description = "A folder or s3://bucket/prefix/ to watch for new objects, such as Firehose's raw prefix (Worker:Sources); repeat for each.", AllowMultipleArgumentsPerToken = false };
+        var interval = new Option<int?>("--interval-seconds") { Description = "Seconds between two looks at the sources (Worker:IntervalSeconds, default 60)." };
+        var status = new Option<int?>("--status-seconds") { Description = "Seconds between two status lines (Worker:StatusSeconds, default 60)." };
+        var grace = new Option<int?>("--stop-grace-seconds") { Description = "Seconds a run under way may take to publish and checkpoint once told to stop (Worker:StopGraceSeconds, default 20)." };
+        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "An S3-compatible endpoint URL for s3:// sources (Worker:S3Endpoint)." };
+        var json = new Option<bool>("--json-logs") { Description = "Logs as JSON lines (for containers)." };
+        var command = new Command("worker", """
+            Runs for good: watches the sources and ingests each new object once (late ones under an older hour too),
+            keeping a checkpoint per source in the lake (_checkpoints/); a status line every minute. SIGTERM or Ctrl-C
+            lets a run under way publish and checkpoint, then exits (0). Settings also come from appsettings.json
+            (section Worker) and ANALYTICS_Worker__* environment variables; every problem is listed at start (exit 2).
+
+            Example: dotnet run --project ingest -- worker --lake ./lake --source ./events --interval-seconds 30
+            """) { lake, sources, interval, status, grace, s3Endpoint, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var given = new List<KeyValuePair<string, string?>>();
+            if (parse.GetValue(lake) is { } l) given.Add(new("Worker:Lake", l));
+            var i = 0;
+            foreach (var source in parse.GetValue(sources) ?? []) given.Add(new($"Worker:Sources:{i++}", source));
+            if (parse.GetValue(interval) is { } n) given.Add(new("Worker:IntervalSeconds", n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(status) is { } st) given.Add(new("Worker:StatusSeconds", st.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(grace) is { } g) given.Add(new("Worker:StopGraceSeconds", g.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(s3Endpoint) is { } e) given.Add(new("Worker:S3Endpoint", e));
+            var (options, errors, configuration) = Worker.WorkerHost.Configure(given);
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors) await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+                return InvalidOptions;
+            }
+            using var host = Worker.WorkerHost.Build(options, configuration, parse.GetValue(json));
+            await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(host, ct).ConfigureAwait(false);
+            return Ok;
         });
         return command;
     }

@@ -9,6 +9,12 @@ public sealed class IngestOptions
     /// <summary>Files, folders (searched recursively) or <c>s3://bucket/prefix/</c> to read.</summary>
     public IReadOnlyList<string> Inputs { get; set; } = [];
 
+    /// <summary>
+    /// The objects to read, already listed (the worker's new objects); when set, <see cref="Inputs"/> only names where
+    /// they come from and is not listed again.
+    /// </summary>
+    public IReadOnlyList<Input.InputObjectRef>? Objects { get; set; }
+
     /// <summary>An S3-compatible endpoint (path-style) replacing AWS's, for S3 inputs; null for AWS.</summary>
     public string? S3Endpoint { get; set; }
 

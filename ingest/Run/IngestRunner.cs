@@ -47,7 +47,8 @@ public sealed class IngestRunner
         Amazon.S3.AmazonS3Client? s3 = null;
         try
         {
-            var files = await InputObjects.ListAsync(_options.Inputs, _options.Lake, () => s3 ??= _options.S3Client(), cancellationToken).ConfigureAwait(false);
+            var files = _options.Objects?.ToList()
+                ?? await InputObjects.ListAsync(_options.Inputs, _options.Lake, () => s3 ??= _options.S3Client(), cancellationToken).ConfigureAwait(false);
             if (files.Count == 0) return new IngestSummary { RunId = runId };
             var layout = new LakeLayout(_options.Lake);
             return await RunAsync(layout, runId, started, files, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,52 @@
+namespace Analytics.Ingest.Worker;
+
+/// <summary>What the worker reads, where it writes, and how often. Bound from configuration (section <c>Worker</c>).</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>The lake folder.</summary>
+    public string Lake { get; set; } = "";
+
+    /// <summary>Folders or <c>s3://bucket/prefix/</c> watched for new objects (Firehose's raw prefix).</summary>
+    public List<string> Sources { get; set; } = [];
+
+    /// <summary>Seconds between two looks at the sources.</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public int IntervalSeconds { get; set; } = 60;
+
+    /// <summary>Seconds between two status lines.</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public int StatusSeconds { get; set; } = 60;
+
+    /// <summary>Seconds a run under way when the worker is told to stop (SIGTERM) may take to publish and checkpoint; past
+    /// them it is cancelled, nothing of it published, and its objects are read again at the next start.</summary>
+    /// <value>The default value is 20 seconds (an ECS stop allows 30).</value>
+    public int StopGraceSeconds { get; set; } = 20;
+
+    /// <summary>An S3-compatible endpoint for s3:// sources.</summary>
+    public string? S3Endpoint { get; set; }
+
+    /// <summary>Rows buffered (MiB) per run; see ingest's --batch-mb.</summary>
+    public int BatchMegabytes { get; set; } = 24;
+
+    /// <summary>Every problem, one line each; empty when valid.</summary>
+    public List<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Lake)) errors.Add("--lake (Worker:Lake) is required: the lake folder.");
+        if (Sources.Count == 0) errors.Add("--source (Worker:Sources) is required: a folder or s3://bucket/prefix/ to watch; repeat for each.");
+        foreach (var source in Sources)
+        {
+            if (source.StartsWith("s3://", StringComparison.Ordinal))
+            {
+                if (Storage.S3ObjectStore.Parse(source) is null) errors.Add($"source '{source}' is not an S3 location: expected s3://bucket/prefix/.");
+            }
+            else if (!Directory.Exists(source)) errors.Add($"source '{source}' is not a folder.");
+        }
+        if (IntervalSeconds is < 1 or > 86_400) errors.Add($"--interval-seconds {IntervalSeconds} must be between 1 and 86400.");
+        if (StatusSeconds is < 1 or > 86_400) errors.Add($"--status-seconds {StatusSeconds} must be between 1 and 86400.");
+        if (StopGraceSeconds is < 0 or > 600) errors.Add($"--stop-grace-seconds {StopGraceSeconds} must be between 0 and 600.");
+        errors.AddRange(new Run.IngestOptions { Lake = Lake, Inputs = Sources.Where(s => !s.StartsWith("s3://", StringComparison.Ordinal)).DefaultIfEmpty(".").ToList(), BatchMegabytes = BatchMegabytes, S3Endpoint = S3Endpoint }
+            .Validate().Where(e => e.StartsWith("--batch-mb", StringComparison.Ordinal) || e.StartsWith("--s3-endpoint", StringComparison.Ordinal) || e.StartsWith("--lake '", StringComparison.Ordinal)));
+        return errors;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Analytics.Ingest.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Analytics.Tests.Ingest.Worker;
+
+/// <summary>
+/// The worker against a folder that receives Firehose objects while it runs, a late one under an older hour among
+/// them: each object is ingested once (the lake ends with exactly the rows of one ingest of the whole folder), it stops
+/// cleanly with everything checkpointed, and a restart finds nothing new.
+/// </summary>
+public sealed class IngestWorkerTests : IDisposable
+{
+    private readonly TempFolder _temp = Some.TempFolder();
+    private static readonly string Generated = Path.Combine(Some.RepoRoot, "samples", "generated");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static List<string> Objects() => Directory.GetFiles(Generated, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+    private void Deliver(string file)
+    {
+        var target = Path.Combine(_temp.Sub("raw"), Path.GetRelativePath(Generated, file));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        // Written aside under a hidden name and renamed, as a finished upload appears.
+        var aside = Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + ".part");
+        File.Copy(file, aside);
+        File.Move(aside, target);
+    }
+
+    private IHost Start()
+    {
+        var options = new WorkerOptions { Lake = _temp.Sub("lake"), Sources = [_temp.Sub("raw")], IntervalSeconds = 1, StatusSeconds = 1, StopGraceSeconds = 20 };
+        Assert.Empty(options.Validate());
+        var host = WorkerHost.Build(options, new ConfigurationBuilder().Build(), jsonLogs: false);
+        host.Start();
+        return host;
+    }
+
+    private Dictionary<string, long> Checkpointed()
+    {
+        var file = Directory.GetFiles(_temp.Sub("lake/_checkpoints"), "*.json").Single();
+        using var json = JsonDocument.Parse(File.ReadAllText(file));
+        return json.RootElement.GetProperty("Objects").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+    }
+
+    private static async Task Until(Func<bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Worker_ObjectsArriveWhileItRuns_EachIngestedOnceAndCheckpointed()
+    {
+        var objects = Objects();
+        Directory.CreateDirectory(_temp.Sub("raw"));
+        // The first hours, then the rest while it runs, with the 09:00 object landing last, under its older hour.
+        var late = objects.Single(o => o.Contains($"{Path.DirectorySeparatorChar}09{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        foreach (var file in objects.Take(5)) Deliver(file);
+        using (var host = Start())
+        {
+            await Until(() => Directory.Exists(_temp.Sub("lake/_checkpoints")) && Checkpointed().Count == 5, "the first five objects");
+            foreach (var file in objects.Skip(5).Where(o => o != late)) Deliver(file);
+            await Until(() => Checkpointed().Count == objects.Count - 1, "the rest but the late one");
+            Deliver(late);
+            await Until(() => Checkpointed().Count == objects.Count, "the late object");
+            await host.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal(objects.Count, Checkpointed().Count);
+
+        // Exactly the rows one ingest of the whole folder lands.
+        await Some.IngestAsync(_temp.Sub("reference"), Generated);
+        using (var worker = Some.DuckDb(_temp.Sub("lake")))
+        using (var reference = Some.DuckDb(_temp.Sub("reference")))
+            foreach (var table in Analytics.Schemas.LakePaths.TablesWithData(_temp.Sub("reference")))
+                Assert.Equal(Some.Scalar<long>(reference, $"SELECT count(*) FROM {table}"), Some.Scalar<long>(worker, $"SELECT count(*) FROM {table}"));
+
+        // Started again: nothing is new, nothing is read again.
+        var files = Directory.GetFiles(_temp.Sub("lake"), "*.parquet", SearchOption.AllDirectories).Length;
+        var saved = File.GetLastWriteTimeUtc(Directory.GetFiles(_temp.Sub("lake/_checkpoints")).Single());
+        using (var again = Start())
+        {
+            await Task.Delay(2500);
+            await again.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal(files, Directory.GetFiles(_temp.Sub("lake"), "*.parquet", SearchOption.AllDirectories).Length);
+        Assert.Equal(saved, File.GetLastWriteTimeUtc(Directory.GetFiles(_temp.Sub("lake/_checkpoints")).Single()));
+    }
+
+    [Fact]
+    public void Options_Invalid_EveryProblemListed()
+    {
+        var (_, errors, _) = WorkerHost.Configure([new("Worker:Sources:0", "/no/such/folder"), new("Worker:IntervalSeconds", "0"), new("Worker:Sources:1", "s3://")]);
+        Assert.Equal(
+        [
+            "--lake (Worker:Lake) is required: the lake folder.",
+            "source '/no/such/folder' is not a folder.",
+            "source 's3://' is not an S3 location: expected s3://bucket/prefix/.",
+            "--interval-seconds 0 must be between 1 and 86400.",
+        ], errors);
+    }
+}
