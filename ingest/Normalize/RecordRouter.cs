@@ -23,6 +23,7 @@ public static partial class RecordRouter
         {
             using var document = JsonDocument.Parse(utf8, DocumentOptions);
             var root = document.RootElement;
+            if (FirehoseError(root) is { } error) return Unwrap(root, error, position, context);
             if (Envelope.Looks(root))
             {
                 // Copied: the reader's window is reused for the next one.
@@ -41,6 +42,46 @@ public static partial class RecordRouter
             // with the error, as a fault of ours to look into.
             return [NormalizedRecord.Rejected(position, RecordRejectedException.Unexpected(ex))];
         }
+    }
+
+    // A record Firehose could not deliver, as its error output prefix holds it: the original record base64-encoded in
+    // rawData, with the error (errorCode/errorMessage after a failed transformation, lastErrorCode/lastErrorMessage after
+    // a failed format conversion). Null for any other record.
+    private static string? FirehoseError(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("rawData", out var raw) || raw.ValueKind != JsonValueKind.String) return null;
+        if (!root.TryGetProperty("errorCode", out var code) && !root.TryGetProperty("lastErrorCode", out code)) return null;
+        var message = root.TryGetProperty("errorMessage", out var m) || root.TryGetProperty("lastErrorMessage", out m) ? m.ToString() : null;
+        return message is null ? code.ToString() : $"{code}: {message}";
+    }
+
+    // The original record is recovered and routed as if it had been delivered; what cannot become a row is quarantined
+    // with Firehose's error as well as its own reason (the quarantined text is the whole error record).
+    private static List<NormalizedRecord> Unwrap(JsonElement root, string error, string position, RecordContext context)
+    {
+        byte[] original;
+        try
+        {
+            original = Convert.FromBase64String(root.GetProperty("rawData").GetString()!);
+        }
+        catch (FormatException)
+        {
+            throw new RecordRejectedException(RejectionKind.Malformed, "rawData", $"Firehose error record ({error}): rawData is not base64");
+        }
+        var recovered = position + " rawData";
+        try
+        {
+            using var parsed = JsonDocument.Parse(original, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new RecordRejectedException(RejectionKind.Malformed, "rawData", $"Firehose error record ({error}): its record is not JSON ({ex.Message})");
+        }
+        return Route(original, recovered, context)
+            .Select(r => r.Rejection is { } rejected
+                ? NormalizedRecord.Rejected(r.Position, new RecordRejectedException(rejected.Kind, rejected.Field, $"Firehose error record ({error}); its record: {rejected.Message}"))
+                : r)
+            .ToList();
     }
 
     // The splitter has measured each record with the same depth limit, so a record that reaches here parses.
