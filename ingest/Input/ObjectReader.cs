@@ -376,17 +376,10 @@ public sealed class ObjectReader : IDisposable
     }
 
     // Counts the bytes that stream by and keeps the last eight: a gzip stream's trailer, once it has been read whole.
-    private sealed class TailStream(Stream inner) : Stream
+    private sealed class TailStream(Stream inner) : Aws.ForwardReadStream
     {
         private readonly byte[] _last = new byte[8];
         private long _total;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
 
         private int Seen(ReadOnlySpan<byte> read)
         {
@@ -400,8 +393,6 @@ public sealed class ObjectReader : IDisposable
             return read.Length;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Seen(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
-
         public override int Read(Span<byte> buffer) => Seen(buffer[..inner.Read(buffer)]);
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -409,9 +400,6 @@ public sealed class ObjectReader : IDisposable
             var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             return Seen(buffer.Span[..n]);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         /// <summary>Reads what is left and returns the bytes read in all.</summary>
         public async Task<long> DrainAsync(CancellationToken cancellationToken)
@@ -424,10 +412,6 @@ public sealed class ObjectReader : IDisposable
         /// <summary>The last eight bytes read (fewer, zero-padded in front, when fewer were read).</summary>
         public void LastBytes(Span<byte> into) => _last.CopyTo(into);
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         protected override void Dispose(bool disposing)
         {
             if (disposing) inner.Dispose();
@@ -436,17 +420,9 @@ public sealed class ObjectReader : IDisposable
     }
 
     // The bytes read to sniff the format, given back in front of the rest of the stream.
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Aws.ForwardReadStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -465,13 +441,6 @@ public sealed class ObjectReader : IDisposable
             _prefix = _prefix[n..];
             return n;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -113,17 +113,10 @@ public sealed class ObjectStoreTests(S3Server s3) : IClassFixture<S3Server>, IDi
         Assert.Equal("a"u8.ToArray(), await ReadAsync(store, "_lease"));
     }
 
-    private sealed class ForwardOnly(Stream inner) : Stream
+    private sealed class ForwardOnly(Stream inner) : Analytics.Aws.ForwardReadStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
     }
 }
