@@ -133,6 +133,9 @@ public static class Commands
         var grace = new Option<int?>("--stop-grace-seconds") { Description = "Seconds a run under way may take to publish and checkpoint once told to stop (Worker:StopGraceSeconds, default 20)." };
         var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "An S3-compatible endpoint URL for s3:// sources (Worker:S3Endpoint)." };
         var json = new Option<bool>("--json-logs") { Description = "Logs as JSON lines (for containers)." };
+        var firehose = new Option<string?>("--firehose-stream") { Description = "A Firehose stream: its S3 delivery prefix and error output prefix are watched, found with DescribeDeliveryStream (Worker:FirehoseStream)." };
+        var firehoseEndpoint = new Option<string?>("--firehose-endpoint") { Description = "A Firehose endpoint URL replacing the regional one (Worker:FirehoseEndpoint)." };
+        var region = new Option<string?>("--region") { Description = "AWS region of the Firehose stream (Worker:Region; default AWS_REGION or the profile's)." };
         var command = new Command("worker", """
             Runs for good: watches the sources and ingests each new object once (late ones under an older hour too),
             keeping a checkpoint per source in the lake (_checkpoints/); a status line every minute. SIGTERM or Ctrl-C
@@ -140,7 +143,8 @@ public static class Commands
             (section Worker) and ANALYTICS_Worker__* environment variables; every problem is listed at start (exit 2).
 
             Example: dotnet run --project ingest -- worker --lake ./lake --source ./events --interval-seconds 30
-            """) { lake, sources, interval, status, grace, s3Endpoint, json };
+            On AWS: … worker --lake ./lake --firehose-stream ops-events --region eu-west-1
+            """) { lake, sources, interval, status, grace, s3Endpoint, json, firehose, firehoseEndpoint, region };
         command.SetAction(async (parse, ct) =>
         {
             var given = new List<KeyValuePair<string, string?>>();
@@ -151,11 +155,24 @@ public static class Commands
             if (parse.GetValue(status) is { } st) given.Add(new("Worker:StatusSeconds", st.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (parse.GetValue(grace) is { } g) given.Add(new("Worker:StopGraceSeconds", g.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (parse.GetValue(s3Endpoint) is { } e) given.Add(new("Worker:S3Endpoint", e));
+            if (parse.GetValue(firehose) is { } f) given.Add(new("Worker:FirehoseStream", f));
+            if (parse.GetValue(firehoseEndpoint) is { } fe) given.Add(new("Worker:FirehoseEndpoint", fe));
+            if (parse.GetValue(region) is { } r) given.Add(new("Worker:Region", r));
             var (options, errors, configuration) = Worker.WorkerHost.Configure(given);
             if (errors.Count > 0)
             {
                 foreach (var error in errors) await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
                 return InvalidOptions;
+            }
+            try
+            {
+                if (await Worker.WorkerHost.ResolveFirehoseAsync(options, ct).ConfigureAwait(false) is { } delivery)
+                    await Console.Error.WriteLineAsync($"Firehose stream {options.FirehoseStream}: watching {string.Join(", ", delivery.Sources)} ({delivery.Compression})").ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Analytics.Aws.AwsServiceException or Analytics.Aws.AwsCredentialsException or HttpRequestException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"Cannot find the Firehose stream's S3 delivery: {ex.Message}").ConfigureAwait(false);
+                return Failed;
             }
             using var host = Worker.WorkerHost.Build(options, configuration, parse.GetValue(json));
             await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(host, ct).ConfigureAwait(false);

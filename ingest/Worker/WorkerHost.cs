@@ -26,6 +26,24 @@ public static class WorkerHost
         return (options, options.Validate(), configuration);
     }
 
+    /// <summary>
+    /// Adds the S3 delivery of <see cref="WorkerOptions.FirehoseStream"/> to the sources (DescribeDeliveryStream through
+    /// the shared AWS client): its objects' prefix and, when separate, its error output prefix.
+    /// </summary>
+    public static async Task<Analytics.Aws.Firehose.FirehoseS3Delivery?> ResolveFirehoseAsync(WorkerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.FirehoseStream is null) return null;
+        using var client = new Analytics.Aws.AwsJsonClient(Analytics.Aws.AwsService.Firehose, new Analytics.Aws.AwsClientOptions
+        {
+            Region = Analytics.Aws.AwsEndpoints.ResolveRegion(options.Region)!,
+            Endpoint = options.FirehoseEndpoint is null ? null : new Uri(options.FirehoseEndpoint),
+        });
+        var delivery = await new Analytics.Aws.Firehose.FirehoseClient(client).S3DeliveryAsync(options.FirehoseStream, cancellationToken).ConfigureAwait(false);
+        foreach (var source in delivery.Sources) if (!options.Sources.Contains(source)) options.Sources.Add(source);
+        return delivery;
+    }
+
     /// <summary>Builds the host that runs <see cref="IngestWorker"/>.</summary>
     public static IHost Build(WorkerOptions options, IConfiguration configuration, bool jsonLogs, TimeProvider? time = null)
     {

@@ -9,6 +9,15 @@ public sealed class WorkerOptions
     /// <summary>Folders or <c>s3://bucket/prefix/</c> watched for new objects (Firehose's raw prefix).</summary>
     public List<string> Sources { get; set; } = [];
 
+    /// <summary>A Firehose stream whose S3 delivery (objects and error output) is watched, found with DescribeDeliveryStream.</summary>
+    public string? FirehoseStream { get; set; }
+
+    /// <summary>A Firehose endpoint replacing the regional one (VPC endpoints, tests).</summary>
+    public string? FirehoseEndpoint { get; set; }
+
+    /// <summary>The AWS region of the Firehose stream; default from AWS_REGION or the profile.</summary>
+    public string? Region { get; set; }
+
     /// <summary>Seconds between two looks at the sources.</summary>
     /// <value>The default value is 60 seconds.</value>
     public int IntervalSeconds { get; set; } = 60;
@@ -33,7 +42,10 @@ public sealed class WorkerOptions
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Lake)) errors.Add("--lake (Worker:Lake) is required: the lake folder.");
-        if (Sources.Count == 0) errors.Add("--source (Worker:Sources) is required: a folder or s3://bucket/prefix/ to watch; repeat for each.");
+        if (Sources.Count == 0 && FirehoseStream is null) errors.Add("--source (Worker:Sources) or --firehose-stream (Worker:FirehoseStream) is required: a folder or s3://bucket/prefix/ to watch (repeat for each), or a Firehose stream.");
+        if (FirehoseStream is not null && Analytics.Aws.AwsEndpoints.ResolveRegion(Region) is null) errors.Add("--region (Worker:Region) is required with --firehose-stream: set it, or AWS_REGION.");
+        if (FirehoseEndpoint is not null && (!Uri.TryCreate(FirehoseEndpoint, UriKind.Absolute, out var firehose) || firehose.Scheme is not ("http" or "https")))
+            errors.Add($"--firehose-endpoint '{FirehoseEndpoint}' must be an http(s) URL.");
         foreach (var source in Sources)
         {
             if (source.StartsWith("s3://", StringComparison.Ordinal))

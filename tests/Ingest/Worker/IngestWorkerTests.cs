@@ -94,6 +94,50 @@ public sealed class IngestWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task FirehoseStream_ItsDeliveryPrefixesBecomeSources()
+    {
+        using var endpoint = new Analytics.Tests.Aws.FakeAwsEndpoint(request => Analytics.Tests.Aws.FakeResponse.Ok(new
+        {
+            DeliveryStreamDescription = new
+            {
+                DeliveryStreamName = "ops-events", DeliveryStreamARN = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/ops-events",
+                DeliveryStreamStatus = "ACTIVE", DeliveryStreamType = "DirectPut", VersionId = "3", HasMoreDestinations = false,
+                Destinations = new[]
+                {
+                    new
+                    {
+                        DestinationId = "destinationId-000000000001",
+                        ExtendedS3DestinationDescription = new
+                        {
+                            RoleARN = "arn:aws:iam::123456789012:role/firehose", BucketARN = "arn:aws:s3:::raw-ops",
+                            Prefix = "events/!{timestamp:yyyy/MM/dd/HH}/", ErrorOutputPrefix = "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+                            CompressionFormat = "GZIP", BufferingHints = new { SizeInMBs = 5, IntervalInSeconds = 300 },
+                        },
+                    },
+                },
+            },
+        }));
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Analytics.Tests.Aws.S3Server.Key);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Analytics.Tests.Aws.S3Server.Key);
+        var options = new WorkerOptions { Lake = _temp.Sub("lake"), FirehoseStream = "ops-events", FirehoseEndpoint = endpoint.Url.ToString(), Region = "eu-west-1" };
+
+        var delivery = await WorkerHost.ResolveFirehoseAsync(options, CancellationToken.None);
+
+        Assert.Equal(("raw-ops", "events/", "errors/", "GZIP"), (delivery!.Bucket, delivery.Prefix, delivery.ErrorPrefix, delivery.Compression));
+        Assert.Equal(["s3://raw-ops/events/", "s3://raw-ops/errors/"], options.Sources);
+        var sent = Assert.Single(endpoint.Received);
+        Assert.Equal("Firehose_20150804.DescribeDeliveryStream", sent.Headers["X-Amz-Target"]);
+        Assert.Equal("""{"DeliveryStreamName":"ops-events"}""", sent.Body);
+        Assert.Contains("/eu-west-1/firehose/aws4_request", sent.Headers["Authorization"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", null, new[] { "s3://b/" })]
+    [InlineData("raw/", "raw/failed/", new[] { "s3://b/raw/" })]
+    public void FirehoseDelivery_SourcesCoverObjectsAndErrorsOnce(string prefix, string? error, string[] sources) =>
+        Assert.Equal(sources, new Analytics.Aws.Firehose.FirehoseS3Delivery("b", prefix, error, "GZIP").Sources);
+
+    [Fact]
     public void Options_Invalid_EveryProblemListed()
     {
         var (_, errors, _) = WorkerHost.Configure([new("Worker:Sources:0", "/no/such/folder"), new("Worker:IntervalSeconds", "0"), new("Worker:Sources:1", "s3://")]);
