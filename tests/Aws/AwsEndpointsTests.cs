@@ -16,7 +16,7 @@ public class AwsEndpointsTests
     [Fact]
     public void Services_TargetsAndSigningNamesAreTheModels()
     {
-        foreach (var (service, folder) in new[] { (AwsService.Athena, "athena") })
+        foreach (var (service, folder) in new[] { (AwsService.Athena, "athena"), (AwsService.Firehose, "firehose") })
         {
             var model = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Some.RepoRoot, "tests", "Aws", "fixtures", folder, "service-2.json")))!["metadata"]!;
             Assert.Equal((string)model["targetPrefix"]!, service.TargetPrefix);
