@@ -45,7 +45,12 @@ public static class WorkerHost
     }
 
     /// <summary>Builds the host that runs <see cref="IngestWorker"/>.</summary>
-    public static IHost Build(WorkerOptions options, IConfiguration configuration, bool jsonLogs, TimeProvider? time = null)
+    /// <param name="options">The validated settings.</param>
+    /// <param name="configuration">The configuration they came from.</param>
+    /// <param name="jsonLogs">Console logs as JSON lines.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logs">Where logs go instead of the console (tests).</param>
+    public static IHost Build(WorkerOptions options, IConfiguration configuration, bool jsonLogs, TimeProvider? time = null, ILoggerProvider? logs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -56,7 +61,8 @@ public static class WorkerHost
         // A run under way gets the grace period to publish and checkpoint, and the host a little more to close.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.StopGraceSeconds + 5));
         builder.Logging.ClearProviders();
-        if (jsonLogs) builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        if (logs is not null) builder.Logging.AddProvider(logs);
+        else if (jsonLogs) builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; });
         builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
         return builder.Build();

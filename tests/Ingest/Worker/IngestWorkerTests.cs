@@ -29,11 +29,25 @@ public sealed class IngestWorkerTests : IDisposable
         File.Move(aside, target);
     }
 
+    // The worker's log lines, kept (the console belongs to the tests that capture it).
+    private sealed class Logs : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Enqueue(formatter(state, exception));
+        public void Dispose() { }
+    }
+
+    private readonly Logs _logs = new();
+
     private IHost Start()
     {
         var options = new WorkerOptions { Lake = _temp.Sub("lake"), Sources = [_temp.Sub("raw")], IntervalSeconds = 1, StatusSeconds = 1, StopGraceSeconds = 20 };
         Assert.Empty(options.Validate());
-        var host = WorkerHost.Build(options, new ConfigurationBuilder().Build(), jsonLogs: false);
+        var host = WorkerHost.Build(options, new ConfigurationBuilder().Build(), jsonLogs: false, logs: _logs);
         host.Start();
         return host;
     }
@@ -73,6 +87,8 @@ public sealed class IngestWorkerTests : IDisposable
             await host.StopAsync(CancellationToken.None);
         }
         Assert.Equal(objects.Count, Checkpointed().Count);
+        Assert.Contains(_logs.Lines, l => l.StartsWith("Status: ", StringComparison.Ordinal) && l.Contains(" objects ingested since start, ", StringComparison.Ordinal));
+        Assert.Contains(_logs.Lines, l => l.StartsWith($"Worker stopped: {objects.Count} objects ingested since start; last checkpoint 20", StringComparison.Ordinal));
 
         // Exactly the rows one ingest of the whole folder lands.
         await Some.IngestAsync(_temp.Sub("reference"), Generated);
