@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
-using Amazon.S3;
 using Analytics.Aws;
 using Analytics.Aws.Athena;
 using Analytics.Query.Catalog;
@@ -74,7 +73,7 @@ public static class AthenaResultsBench
         var client = new AwsJsonClient(AwsService.Athena, new AwsClientOptions { Region = "eu-west-1", Endpoint = url, Credentials = credentials });
         var runner = new AthenaQueryRunner(new AthenaClient(client), new AthenaQueryOptions { Database = "bench", PollInitial = TimeSpan.FromMilliseconds(1) });
         if (mode == "api") return new AthenaEngine(runner, 5m);
-        var s3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = url.ToString(), ForcePathStyle = true, AuthenticationRegion = "eu-west-1" });
+        var s3 = S3Clients.Create(url, "eu-west-1", credentials);
         return new AthenaEngine(runner, 5m, null, async (location, ct) =>
         {
             var path = location["s3://".Length..];

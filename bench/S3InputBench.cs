@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Amazon.Runtime;
-using Amazon.S3;
 using Amazon.S3.Model;
 using Analytics.Ingest.Sample;
 
@@ -55,11 +54,7 @@ public static class S3InputBench
         {
             var endpoint = $"http://127.0.0.1:{port}/";
             await Task.Delay(1500);
-            using var s3 = new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
-            {
-                ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1",
-                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED, ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            });
+            using var s3 = Analytics.Aws.S3Clients.Create(new Uri(endpoint), "us-east-1", new BasicAWSCredentials("S3RVER", "S3RVER"));
             var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories);
             await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (file, ct) =>
                 await s3.PutObjectAsync(new PutObjectRequest { BucketName = "raw", Key = "in/" + Path.GetRelativePath(input, file).Replace(Path.DirectorySeparatorChar, '/'), FilePath = file, UseChunkEncoding = false }, ct));

@@ -83,15 +83,6 @@ public sealed class IngestOptions
     /// against that endpoint, with no aws-chunked bodies and checksums only where required (S3-compatible stores
     /// reject or store them verbatim).
     /// </summary>
-    public Amazon.S3.AmazonS3Client S3Client()
-    {
-        if (S3Endpoint is null) return new Amazon.S3.AmazonS3Client();
-        var region = Analytics.Aws.AwsEndpoints.ResolveRegion(null) ?? "us-east-1";
-        return new Amazon.S3.AmazonS3Client(new Amazon.S3.AmazonS3Config
-        {
-            ServiceURL = S3Endpoint, ForcePathStyle = true, AuthenticationRegion = region,
-            RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
-        });
-    }
+    public Amazon.S3.AmazonS3Client S3Client() =>
+        Analytics.Aws.S3Clients.Create(S3Endpoint is null ? null : new Uri(S3Endpoint), null);
 }

@@ -149,17 +149,7 @@ public sealed partial record EngineSettings
             (location, ct) => OpenS3Async(s3, location, ct), s3);
     }
 
-    private AmazonS3Client S3Client()
-    {
-        var config = new AmazonS3Config { RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(Region!) };
-        if (S3Endpoint is not null)
-        {
-            config.ServiceURL = S3Endpoint.ToString();
-            config.AuthenticationRegion = Region;
-            config.ForcePathStyle = true;
-        }
-        return new AmazonS3Client(config);
-    }
+    private AmazonS3Client S3Client() => S3Clients.Create(S3Endpoint, Region);
 
     // s3://bucket/key, streamed; the response is disposed with the stream.
     private static async Task<Stream> OpenS3Async(AmazonS3Client s3, string location, CancellationToken cancellationToken)

@@ -49,19 +49,13 @@ public sealed class S3Server : IDisposable
                 Thread.Sleep(100);
             }
         }
-        Client = new AmazonS3Client(new BasicAWSCredentials(Key, Key), Config(Url));
+        Client = Analytics.Aws.S3Clients.Create(Url, "us-east-1", new BasicAWSCredentials(Key, Key));
     }
 
     public Uri Url { get; }
 
     public AmazonS3Client Client { get; }
 
-    /// <summary>The configuration an S3-compatible server needs: path-style, no aws-chunked bodies or unrequired checksums.</summary>
-    public static AmazonS3Config Config(Uri url) => new()
-    {
-        ServiceURL = url.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1",
-        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED, ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    };
 
     public Task PutAsync(string bucket, string key, string body) =>
         Client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body, UseChunkEncoding = false });
