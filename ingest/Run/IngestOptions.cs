@@ -57,19 +57,15 @@ public sealed class IngestOptions
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Lake)) errors.Add("--lake is required: the folder the lake is written to.");
-        else if (File.Exists(Lake)) errors.Add($"--lake '{Lake}' is a file; it must be a folder (created when missing).");
+        else if (LakeIsAFileError(Lake) is { } lakeError) errors.Add(lakeError);
         if (Inputs.Count == 0) errors.Add("at least one input file or folder is required.");
         foreach (var input in Inputs)
         {
-            if (input.StartsWith("s3://", StringComparison.Ordinal))
-            {
-                if (Storage.S3ObjectStore.Parse(input) is null) errors.Add($"input '{input}' is not an S3 location: expected s3://bucket/prefix/.");
-            }
-            else if (!File.Exists(input) && !Directory.Exists(input)) errors.Add($"input '{input}' does not exist.");
+            if (S3LocationError(input, "input") is { } s3Error) errors.Add(s3Error);
+            else if (!input.StartsWith("s3://", StringComparison.Ordinal) && !File.Exists(input) && !Directory.Exists(input)) errors.Add($"input '{input}' does not exist.");
         }
-        if (S3Endpoint is not null && (!Uri.TryCreate(S3Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https")))
-            errors.Add($"--s3-endpoint '{S3Endpoint}' must be an http(s) URL.");
-        if (BatchMegabytes is < 1 or > 4096) errors.Add($"--batch-mb {BatchMegabytes} must be between 1 and 4096.");
+        if (S3EndpointError(S3Endpoint) is { } endpointError) errors.Add(endpointError);
+        if (BatchError(BatchMegabytes) is { } batchError) errors.Add(batchError);
         if (MaxObjectMegabytes is < 1 or > 2000) errors.Add($"--max-object-mb {MaxObjectMegabytes} must be between 1 and 2000.");
         if (Parallelism is < 1 or > 64) errors.Add($"--parallelism {Parallelism} must be between 1 and 64.");
         if (IndexMaxIds < 1) errors.Add($"--index-max-ids {IndexMaxIds} must be 1 or more.");
@@ -77,6 +73,26 @@ public sealed class IngestOptions
         if (StaleTempMinutes < 0) errors.Add($"--stale-temp-minutes {StaleTempMinutes} must be 0 or more.");
         return errors;
     }
+
+    /// <summary>What is wrong with a lake folder that is a file; null when it is not one.</summary>
+    public static string? LakeIsAFileError(string lake) =>
+        File.Exists(lake) ? $"--lake '{lake}' is a file; it must be a folder (created when missing)." : null;
+
+    /// <summary>What is wrong with an <c>s3://</c> location (<paramref name="role"/>: input, source); null when it is one, or is not an S3 location at all.</summary>
+    public static string? S3LocationError(string location, string role) =>
+        location.StartsWith("s3://", StringComparison.Ordinal) && Storage.S3ObjectStore.Parse(location) is null
+            ? $"{role} '{location}' is not an S3 location: expected s3://bucket/prefix/."
+            : null;
+
+    /// <summary>What is wrong with an S3 endpoint URL; null when it is fine or not given.</summary>
+    public static string? S3EndpointError(string? endpoint) =>
+        endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            ? $"--s3-endpoint '{endpoint}' must be an http(s) URL."
+            : null;
+
+    /// <summary>What is wrong with a batch size; null when it is fine.</summary>
+    public static string? BatchError(int megabytes) =>
+        megabytes is < 1 or > 4096 ? $"--batch-mb {megabytes} must be between 1 and 4096." : null;
 
     /// <summary>
     /// An S3 client from the SDK's defaults (credentials, region, retries); with <see cref="S3Endpoint"/>, path-style

@@ -42,23 +42,21 @@ public sealed class WorkerOptions
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Lake)) errors.Add("--lake (Worker:Lake) is required: the lake folder.");
+        else if (Run.IngestOptions.LakeIsAFileError(Lake) is { } lakeError) errors.Add(lakeError);
         if (Sources.Count == 0 && FirehoseStream is null) errors.Add("--source (Worker:Sources) or --firehose-stream (Worker:FirehoseStream) is required: a folder or s3://bucket/prefix/ to watch (repeat for each), or a Firehose stream.");
         if (FirehoseStream is not null && Analytics.Aws.AwsEndpoints.ResolveRegion(Region) is null) errors.Add("--region (Worker:Region) is required with --firehose-stream: set it, or AWS_REGION.");
         if (FirehoseEndpoint is not null && (!Uri.TryCreate(FirehoseEndpoint, UriKind.Absolute, out var firehose) || firehose.Scheme is not ("http" or "https")))
             errors.Add($"--firehose-endpoint '{FirehoseEndpoint}' must be an http(s) URL.");
         foreach (var source in Sources)
         {
-            if (source.StartsWith("s3://", StringComparison.Ordinal))
-            {
-                if (Storage.S3ObjectStore.Parse(source) is null) errors.Add($"source '{source}' is not an S3 location: expected s3://bucket/prefix/.");
-            }
-            else if (!Directory.Exists(source)) errors.Add($"source '{source}' is not a folder.");
+            if (Run.IngestOptions.S3LocationError(source, "source") is { } s3Error) errors.Add(s3Error);
+            else if (!source.StartsWith("s3://", StringComparison.Ordinal) && !Directory.Exists(source)) errors.Add($"source '{source}' is not a folder.");
         }
         if (IntervalSeconds is < 1 or > 86_400) errors.Add($"--interval-seconds {IntervalSeconds} must be between 1 and 86400.");
         if (StatusSeconds is < 1 or > 86_400) errors.Add($"--status-seconds {StatusSeconds} must be between 1 and 86400.");
         if (StopGraceSeconds is < 0 or > 600) errors.Add($"--stop-grace-seconds {StopGraceSeconds} must be between 0 and 600.");
-        errors.AddRange(new Run.IngestOptions { Lake = Lake, Inputs = Sources.Where(s => !s.StartsWith("s3://", StringComparison.Ordinal)).DefaultIfEmpty(".").ToList(), BatchMegabytes = BatchMegabytes, S3Endpoint = S3Endpoint }
-            .Validate().Where(e => e.StartsWith("--batch-mb", StringComparison.Ordinal) || e.StartsWith("--s3-endpoint", StringComparison.Ordinal) || e.StartsWith("--lake '", StringComparison.Ordinal)));
+        if (Run.IngestOptions.BatchError(BatchMegabytes) is { } batchError) errors.Add(batchError);
+        if (Run.IngestOptions.S3EndpointError(S3Endpoint) is { } endpointError) errors.Add(endpointError);
         return errors;
     }
 }
