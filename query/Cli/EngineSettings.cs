@@ -67,29 +67,26 @@ public sealed partial record EngineSettings
         settingsFile ??= Environment.GetEnvironmentVariable("ANALYTICS_SETTINGS");
         if (settingsFile is not null)
         {
+            // The file is read once: checked for keys this program does not know, then laid under the rest.
             if (!File.Exists(settingsFile)) errors.Add($"--settings: file '{settingsFile}' does not exist");
-            else builder.AddJsonFile(Path.GetFullPath(settingsFile), optional: false);
+            else
+            {
+                try
+                {
+                    var file = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(settingsFile), optional: false).Build();
+                    foreach (var key in file.GetChildren().Select(c => c.Key).Where(k => !Names.Contains(k, StringComparer.OrdinalIgnoreCase)))
+                        errors.Add($"--settings: unknown setting '{key}' in '{settingsFile}'; known: {string.Join(", ", Names)}");
+                    builder.AddConfiguration(file);
+                }
+                catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException)
+                {
+                    errors.Add($"--settings: '{settingsFile}' is not a JSON object of settings: {ex.Message}");
+                }
+            }
         }
         builder.AddEnvironmentVariables("ANALYTICS_");
         builder.AddInMemoryCollection(commandLine.Where(p => p.Value is not null));
-        IConfiguration config;
-        var fileRead = false;
-        try
-        {
-            config = builder.Build();
-            fileRead = settingsFile is not null && File.Exists(settingsFile);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException)
-        {
-            errors.Add($"--settings: '{settingsFile}' is not a JSON object of settings: {ex.Message}");
-            config = new ConfigurationBuilder().AddInMemoryCollection(commandLine.Where(p => p.Value is not null)).Build();
-        }
-        if (fileRead && settingsFile is not null)
-        {
-            var unknown = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(settingsFile), optional: true).Build().GetChildren()
-                .Select(c => c.Key).Where(k => !Names.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
-            foreach (var key in unknown) errors.Add($"--settings: unknown setting '{key}' in '{settingsFile}'; known: {string.Join(", ", Names)}");
-        }
+        var config = builder.Build();
 
         var settings = new EngineSettings();
         var engine = (config["engine"] ?? settings.Engine).ToLowerInvariant();
