@@ -26,6 +26,9 @@ public static class LakePaths
     /// <summary>The lock file of the one writer.</summary>
     public const string LockFile = "_lake.lock";
 
+    /// <summary>The lease object of the one writer of a lake on S3.</summary>
+    public const string LeaseFile = "_lake.lease";
+
     /// <summary>The file in which the writer describes itself.</summary>
     public const string HolderFile = "_lake.holder";
 

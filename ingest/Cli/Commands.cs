@@ -37,18 +37,20 @@ public static class Commands
     public static RootCommand Build() =>
         new("Analytics ingest: turns ECS, AWS Health and AWS Support events into a Parquet lake that Athena and DuckDB query.")
         {
-            IngestCommand(), WorkerCommand(), CompactCommand(), DdlCommand(), GenerateCommand(),
+            IngestCommand(), WorkerCommand(), HealthCommand(), CompactCommand(), DdlCommand(), GenerateCommand(),
         };
 
     private static Command IngestCommand()
     {
-        var lake = new Option<string>("--lake") { Description = "Folder of the lake (created when missing). Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.", Required = true };
+        var lake = new Option<string>("--lake") { Description = "Folder of the lake (created when missing) or s3://bucket/prefix/. Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.", Required = true };
         var inputs = new Argument<string[]>("inputs") { Description = "Files, folders (searched recursively) or s3://bucket/prefix/ of raw events: EventBridge events as newline-delimited JSON, JSON arrays or Firehose's concatenated objects, optionally gzip; or Health / Support API responses.", Arity = ArgumentArity.OneOrMore };
         var batch = new Option<int>("--batch-mb") { Description = "Rows buffered (estimated MiB in memory) before they are written out; bounds memory.", DefaultValueFactory = _ => 24 };
         var maxObject = new Option<int>("--max-object-mb") { Description = "Largest single record, or whole JSON-array document (an API response), once decompressed, in MiB. Objects of any size are read a window at a time; a larger record or document stops the run with an error naming its object.", DefaultValueFactory = _ => 512 };
         var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once; their rows still reach the writer in input order, so files come out the same.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => LakeWriter.DefaultMaxIndexIds };
-        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "An S3-compatible endpoint URL (path-style) for s3:// inputs, instead of AWS's; also ANALYTICS_S3_ENDPOINT.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ANALYTICS_S3_ENDPOINT") };
+        var s3Endpoint = S3EndpointOption();
+        var staging = StagingOption();
+        var lease = LeaseOption();
         var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };
         var quiet = QuietOption();
         var waitForLake = WaitForLakeOption();
@@ -66,7 +68,8 @@ public static class Commands
 
             Example: dotnet run --project ingest -- ingest --lake ./lake samples/
             From S3 (credentials and region as every AWS tool finds them): … ingest --lake ./lake s3://raw-bucket/firehose/
-            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, s3Endpoint, summaryJson, quiet };
+            S3 to S3: … ingest --lake s3://lake-bucket/ops/ s3://raw-bucket/firehose/
+            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, s3Endpoint, staging, lease, summaryJson, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var options = new IngestOptions
@@ -79,6 +82,8 @@ public static class Commands
                 IndexMaxIds = parse.GetValue(indexMaxIds),
                 WaitForLakeSeconds = parse.GetValue(waitForLake),
                 S3Endpoint = parse.GetValue(s3Endpoint),
+                StagingFolder = parse.GetValue(staging),
+                LeaseSeconds = parse.GetValue(lease),
             };
             var errors = options.Validate();
             if (errors.Count > 0)
@@ -126,12 +131,19 @@ public static class Commands
 
     private static Command WorkerCommand()
     {
-        var lake = new Option<string?>("--lake") { Description = "Folder of the lake (Worker:Lake)." };
+        var lake = new Option<string?>("--lake") { Description = "Folder of the lake, or s3://bucket/prefix/ (Worker:Lake)." };
         var sources = new Option<string[]>("--source") { Description = "A folder or s3://bucket/prefix/ to watch for new objects, such as Firehose's raw prefix (Worker:Sources); repeat for each.", AllowMultipleArgumentsPerToken = false };
         var interval = new Option<int?>("--interval-seconds") { Description = "Seconds between two looks at the sources (Worker:IntervalSeconds, default 60)." };
         var status = new Option<int?>("--status-seconds") { Description = "Seconds between two status lines (Worker:StatusSeconds, default 60)." };
         var grace = new Option<int?>("--stop-grace-seconds") { Description = "Seconds a run under way may take to publish and checkpoint once told to stop (Worker:StopGraceSeconds, default 20)." };
-        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "An S3-compatible endpoint URL for s3:// sources (Worker:S3Endpoint)." };
+        var s3Endpoint = new Option<string?>("--s3-endpoint") { Description = "An S3-compatible endpoint URL for s3:// sources and lake (Worker:S3Endpoint)." };
+        var batchObjects = new Option<int?>("--batch-max-objects") { Description = "New objects one run ingests at most; more start the next run at once (Worker:BatchMaxObjects, default 1000)." };
+        var batchMb = new Option<int?>("--batch-max-mb") { Description = "MiB of new objects (as stored) that start a run without waiting (Worker:BatchMaxMegabytes, default 256)." };
+        var buffering = new Option<int?>("--buffering-seconds") { Description = "Seconds the oldest new object may wait for more before a run ingests them: fewer, larger files (Worker:BufferingSeconds, default 0: every look)." };
+        var queueLimit = new Option<int?>("--queue-limit") { Description = "New objects held waiting at most; the rest stay in the source for a later look (Worker:QueueLimit, default 100000)." };
+        var healthFile = new Option<string?>("--health-file") { Description = "A file rewritten after every look, for the health command (Worker:HealthFile)." };
+        var staging = new Option<string?>("--staging") { Description = "A lake on S3: local folder runs stage their files in (Worker:StagingFolder)." };
+        var lease = new Option<int?>("--lease-seconds") { Description = "A lake on S3: seconds the writer's lease holds without renewal (Worker:LeaseSeconds, default 60)." };
         var json = new Option<bool>("--json-logs") { Description = "Logs as JSON lines (for containers)." };
         var firehose = new Option<string?>("--firehose-stream") { Description = "A Firehose stream: its S3 delivery prefix and error output prefix are watched, found with DescribeDeliveryStream (Worker:FirehoseStream)." };
         var firehoseEndpoint = new Option<string?>("--firehose-endpoint") { Description = "A Firehose endpoint URL replacing the regional one (Worker:FirehoseEndpoint)." };
@@ -143,8 +155,8 @@ public static class Commands
             (section Worker) and ANALYTICS_Worker__* environment variables; every problem is listed at start (exit 2).
 
             Example: dotnet run --project ingest -- worker --lake ./lake --source ./events --interval-seconds 30
-            On AWS: … worker --lake ./lake --firehose-stream ops-events --region eu-west-1
-            """) { lake, sources, interval, status, grace, s3Endpoint, json, firehose, firehoseEndpoint, region };
+            On AWS: … worker --lake s3://lake-bucket/ops/ --firehose-stream ops-events --region eu-west-1 --health-file /tmp/worker.health
+            """) { lake, sources, interval, status, grace, s3Endpoint, json, firehose, firehoseEndpoint, region, batchObjects, batchMb, buffering, queueLimit, healthFile, staging, lease };
         command.SetAction(async (parse, ct) =>
         {
             var given = new List<KeyValuePair<string, string?>>();
@@ -158,6 +170,13 @@ public static class Commands
             if (parse.GetValue(firehose) is { } f) given.Add(new("Worker:FirehoseStream", f));
             if (parse.GetValue(firehoseEndpoint) is { } fe) given.Add(new("Worker:FirehoseEndpoint", fe));
             if (parse.GetValue(region) is { } r) given.Add(new("Worker:Region", r));
+            if (parse.GetValue(batchObjects) is { } bo) given.Add(new("Worker:BatchMaxObjects", bo.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(batchMb) is { } bm) given.Add(new("Worker:BatchMaxMegabytes", bm.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(buffering) is { } bs) given.Add(new("Worker:BufferingSeconds", bs.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(queueLimit) is { } ql) given.Add(new("Worker:QueueLimit", ql.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(healthFile) is { } hf) given.Add(new("Worker:HealthFile", hf));
+            if (parse.GetValue(staging) is { } sf) given.Add(new("Worker:StagingFolder", sf));
+            if (parse.GetValue(lease) is { } ls) given.Add(new("Worker:LeaseSeconds", ls.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             var (options, errors, configuration) = Worker.WorkerHost.Configure(given);
             if (errors.Count > 0)
             {
@@ -181,7 +200,52 @@ public static class Commands
         return command;
     }
 
+    private static Command HealthCommand()
+    {
+        var file = new Option<string>("--file") { Description = "The worker's health file (its --health-file).", Required = true };
+        var maxAge = new Option<int>("--max-age-seconds") { Description = "How old the worker's last look, and its last successful look, may be. Give at least twice its --interval-seconds plus a run's length.", DefaultValueFactory = _ => 300 };
+        var command = new Command("health", """
+            For a container health check: exit 0 when the worker's health file says it finished a look and read every
+            source successfully within --max-age-seconds; 1 with a line saying why otherwise (stuck, stopped, or failing).
+
+            Example (ECS task definition): "healthCheck": {"command": ["CMD", "dotnet", "analytics-ingest.dll", "health", "--file", "/tmp/worker.health"]}
+            """) { file, maxAge };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(maxAge) is < 1 or > 86_400)
+            {
+                Console.Error.WriteLine($"--max-age-seconds {parse.GetValue(maxAge)} must be between 1 and 86400.");
+                return InvalidOptions;
+            }
+            if (Worker.WorkerHealth.Problem(parse.GetValue(file)!, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(parse.GetValue(maxAge))) is { } problem)
+            {
+                Console.Error.WriteLine($"Unhealthy: {problem}");
+                return Failed;
+            }
+            Console.Out.WriteLine("Healthy.");
+            return Ok;
+        });
+        return command;
+    }
+
     private static Option<bool> QuietOption() => new("--quiet") { Description = "No progress lines on stderr." };
+
+    private static Option<string?> S3EndpointOption() => new("--s3-endpoint")
+    {
+        Description = "An S3-compatible endpoint URL (path-style) for s3:// inputs and lakes, instead of AWS's; also ANALYTICS_S3_ENDPOINT.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ANALYTICS_S3_ENDPOINT"),
+    };
+
+    private static Option<string?> StagingOption() => new("--staging")
+    {
+        Description = "A lake on S3: the local folder files are written in before they are uploaded (default: one in the system's temp folder, named after the lake).",
+    };
+
+    private static Option<int> LeaseOption() => new("--lease-seconds")
+    {
+        Description = "A lake on S3: how long the writer's lease (_lake.lease) holds without renewal, so how long a killed writer keeps the lake. Renewed every third of it.",
+        DefaultValueFactory = _ => (int)S3Lease.DefaultDuration.TotalSeconds,
+    };
 
     private static Option<int> WaitForLakeOption() => new("--wait-for-lake")
     {
@@ -194,7 +258,10 @@ public static class Commands
 
     private static Command CompactCommand()
     {
-        var lake = new Option<string>("--lake") { Description = "Folder of the lake.", Required = true };
+        var lake = new Option<string>("--lake") { Description = "Folder of the lake, or s3://bucket/prefix/.", Required = true };
+        var s3Endpoint = S3EndpointOption();
+        var staging = StagingOption();
+        var lease = LeaseOption();
         var target = new Option<int>("--target-mb") { Description = "Size to merge small files up to; files of half this size or more are left alone.", DefaultValueFactory = _ => 128 };
         var tables = new Option<string[]>("--table") { Description = "Only this table; repeat for several. Default: every table." };
         var waitForLake = WaitForLakeOption();
@@ -206,13 +273,20 @@ public static class Commands
             invalid options, 75 when another ingest or compact is writing to the lake (nothing done), 130 when
             cancelled (the merges done stay, the one under way is undone).
 
+            On S3, a merged file is uploaded whole and its inputs then deleted in one request: a reader may see both
+            for that moment, never neither.
+
             Example: dotnet run --project ingest -- compact --lake ./lake
-            """) { lake, target, tables, waitForLake, quiet };
+            """) { lake, target, tables, waitForLake, s3Endpoint, staging, lease, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var errors = new List<string>();
             var root = parse.GetValue(lake)!;
-            if (!Directory.Exists(root)) errors.Add($"--lake '{root}' does not exist.");
+            var onS3 = root.StartsWith("s3://", StringComparison.Ordinal);
+            if (onS3 && IngestOptions.LakeError(root) is { } lakeError) errors.Add(lakeError);
+            else if (!onS3 && !Directory.Exists(root)) errors.Add($"--lake '{root}' does not exist.");
+            if (IngestOptions.S3EndpointError(parse.GetValue(s3Endpoint)) is { } endpointError) errors.Add(endpointError);
+            if (IngestOptions.LeaseError(parse.GetValue(lease)) is { } leaseError) errors.Add(leaseError);
             if (LakeLock.WaitError(parse.GetValue(waitForLake)) is { } waitError) errors.Add(waitError);
             if (parse.GetValue(target) is < 1 or > 4096) errors.Add($"--target-mb {parse.GetValue(target)} must be between 1 and 4096.");
             var names = parse.GetValue(tables) ?? [];
@@ -223,11 +297,14 @@ public static class Commands
                 await Console.Error.WriteLineAsync(CannotStart(errors)).ConfigureAwait(false);
                 return InvalidOptions;
             }
+            var s3Options = new IngestOptions { S3Endpoint = parse.GetValue(s3Endpoint) };
+            Amazon.S3.AmazonS3Client? s3 = null;
             try
             {
-                var compactor = new Compactor(new Lake.LakeLayout(root), TimeProvider.System)
+                var compactor = new Compactor(Lake.LakeLayout.Open(root, () => s3 ??= s3Options.S3Client(), parse.GetValue(staging)), TimeProvider.System)
                 {
                     WaitForLake = TimeSpan.FromSeconds(parse.GetValue(waitForLake)),
+                    Lease = TimeSpan.FromSeconds(parse.GetValue(lease)),
                     Progress = parse.GetValue(quiet) ? null : line => Console.Error.WriteLine(line),
                 };
                 var summary = await compactor.RunAsync(names, (long)parse.GetValue(target) << 20, ct).ConfigureAwait(false);
@@ -239,7 +316,7 @@ public static class Commands
                 await Console.Error.WriteLineAsync($"Compaction did not start: {ex.Message}").ConfigureAwait(false);
                 return Busy;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
             {
                 await Console.Error.WriteLineAsync($"Compaction failed: {ex.Message}").ConfigureAwait(false);
                 return Failed;
@@ -248,6 +325,15 @@ public static class Commands
             {
                 await Console.Error.WriteLineAsync("Compaction cancelled: the merges done are published, the one under way is undone; run it again to go on.").ConfigureAwait(false);
                 return Cancelled;
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"Compaction stopped: it lost its lease on {root} to another writer (it could not renew it in time); the merges done are published, run it again to go on.").ConfigureAwait(false);
+                return Failed;
+            }
+            finally
+            {
+                s3?.Dispose();
             }
         });
         return command;

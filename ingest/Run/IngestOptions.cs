@@ -3,7 +3,7 @@ namespace Analytics.Ingest.Run;
 /// <summary>What an ingest run reads and where it writes. Validate with <see cref="Validate"/> before running.</summary>
 public sealed class IngestOptions
 {
-    /// <summary>The lake's root folder. Created when missing.</summary>
+    /// <summary>The lake: a folder (created when missing) or <c>s3://bucket/prefix/</c>.</summary>
     public string Lake { get; set; } = "";
 
     /// <summary>Files, folders (searched recursively) or <c>s3://bucket/prefix/</c> to read.</summary>
@@ -52,12 +52,22 @@ public sealed class IngestOptions
     /// <value>The default value is 0 seconds.</value>
     public int WaitForLakeSeconds { get; set; }
 
+    /// <summary>
+    /// Where a lake on S3 stages the files of a run before uploading them; by default a folder of the system's temp
+    /// folder named after the lake. Needs room for a run's output (about a tenth of its input).
+    /// </summary>
+    public string? StagingFolder { get; set; }
+
+    /// <summary>How long the S3 lease of a lake on S3 holds without renewal: how long a killed writer keeps the lake.</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public int LeaseSeconds { get; set; } = (int)S3Lease.DefaultDuration.TotalSeconds;
+
     /// <summary>Every problem with the options, each naming the option, its value and the rule; empty when valid.</summary>
     public List<string> Validate()
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Lake)) errors.Add("--lake is required: the folder the lake is written to.");
-        else if (LakeIsAFileError(Lake) is { } lakeError) errors.Add(lakeError);
+        if (string.IsNullOrWhiteSpace(Lake)) errors.Add("--lake is required: the folder or s3://bucket/prefix/ the lake is written to.");
+        else if (LakeError(Lake) is { } lakeError) errors.Add(lakeError);
         if (Inputs.Count == 0) errors.Add("at least one input file or folder is required.");
         foreach (var input in Inputs)
         {
@@ -70,13 +80,18 @@ public sealed class IngestOptions
         if (Parallelism is < 1 or > 64) errors.Add($"--parallelism {Parallelism} must be between 1 and 64.");
         if (IndexMaxIds < 1) errors.Add($"--index-max-ids {IndexMaxIds} must be 1 or more.");
         if (LakeLock.WaitError(WaitForLakeSeconds) is { } waitError) errors.Add(waitError);
+        if (LeaseError(LeaseSeconds) is { } leaseError) errors.Add(leaseError);
         if (StaleTempMinutes < 0) errors.Add($"--stale-temp-minutes {StaleTempMinutes} must be 0 or more.");
         return errors;
     }
 
-    /// <summary>What is wrong with a lake folder that is a file; null when it is not one.</summary>
-    public static string? LakeIsAFileError(string lake) =>
-        File.Exists(lake) ? $"--lake '{lake}' is a file; it must be a folder (created when missing)." : null;
+    /// <summary>What is wrong with a lake location: a file, or a malformed <c>s3://</c> location; null when it is fine.</summary>
+    public static string? LakeError(string lake) =>
+        S3LocationError(lake, "--lake") ?? (File.Exists(lake) ? $"--lake '{lake}' is a file; it must be a folder (created when missing) or s3://bucket/prefix/." : null);
+
+    /// <summary>What is wrong with a lease duration; null when it is fine.</summary>
+    public static string? LeaseError(int seconds) =>
+        seconds is < 5 or > 3600 ? $"--lease-seconds {seconds} must be between 5 and 3600." : null;
 
     /// <summary>What is wrong with an <c>s3://</c> location (<paramref name="role"/>: input, source); null when it is one, or is not an S3 location at all.</summary>
     public static string? S3LocationError(string location, string role) =>

@@ -50,12 +50,12 @@ public sealed class IngestRunner
             var files = _options.Objects?.ToList()
                 ?? await InputObjects.ListAsync(_options.Inputs, _options.Lake, () => s3 ??= _options.S3Client(), cancellationToken).ConfigureAwait(false);
             if (files.Count == 0) return new IngestSummary { RunId = runId };
-            var layout = new LakeLayout(_options.Lake);
+            var layout = LakeLayout.Open(_options.Lake, () => s3 ??= _options.S3Client(), _options.StagingFolder);
             return await RunAsync(layout, runId, started, files, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException)
         {
-            throw new IOException($"Reading S3 input failed: {ex.Message}", ex);
+            throw new IOException($"S3 failed: {ex.Message}", ex);
         }
         finally
         {
@@ -63,40 +63,50 @@ public sealed class IngestRunner
         }
     }
 
-    // Empty dt= folders and table folders (never the lake itself or its _ folders): they hold nothing a reader needs.
+    // Empty dt= folders and table folders where files are staged (never the lake itself or its _ folders but an empty
+    // quarantine): they hold nothing a reader needs. On S3 there are no folders; this tidies the staging folder.
     private static void RemoveEmptyFolders(LakeLayout layout)
     {
-        if (!Directory.Exists(layout.Root)) return;
-        foreach (var table in Directory.EnumerateDirectories(layout.Root).Where(d => !Analytics.Schemas.LakePaths.IsHidden(Path.GetFileName(d))))
+        if (!Directory.Exists(layout.StagingRoot)) return;
+        foreach (var table in Directory.EnumerateDirectories(layout.StagingRoot).Where(d => !Analytics.Schemas.LakePaths.IsHidden(Path.GetFileName(d))))
         {
             foreach (var partition in Directory.EnumerateDirectories(table, Analytics.Schemas.LakePaths.PartitionPattern))
                 if (!Directory.EnumerateFileSystemEntries(partition).Any()) Directory.Delete(partition);
             if (!Directory.EnumerateFileSystemEntries(table).Any()) Directory.Delete(table);
         }
-        if (Directory.Exists(layout.QuarantineFolder) && !Directory.EnumerateFileSystemEntries(layout.QuarantineFolder).Any()) Directory.Delete(layout.QuarantineFolder);
+        var quarantine = Path.Combine(layout.StagingRoot, Analytics.Schemas.LakePaths.QuarantineFolder);
+        if (Directory.Exists(quarantine) && !Directory.EnumerateFileSystemEntries(quarantine).Any()) Directory.Delete(quarantine);
     }
 
     private async Task<IngestSummary> RunAsync(LakeLayout layout, string runId, DateTime started, List<InputObjectRef> files, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(layout.Root);
+        Directory.CreateDirectory(layout.StagingRoot);
         // One writer at a time: a run beside another would land every event they share twice. Released last, after the
         // writer below has published or deleted its files.
-        using var lakeLock = await LakeLock.AcquireAsync(layout, $"ingest run {runId}", TimeSpan.FromSeconds(_options.WaitForLakeSeconds), _time, _progress, cancellationToken).ConfigureAwait(false);
+        await using var lakeLock = await LakeLock.AcquireAsync(layout, $"ingest run {runId}", TimeSpan.FromSeconds(_options.WaitForLakeSeconds), _time, _progress,
+            cancellationToken, TimeSpan.FromSeconds(_options.LeaseSeconds)).ConfigureAwait(false);
+        // An S3 lease lost to another writer (this one stalled past its time) stops the run before it publishes more.
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lakeLock.Lost);
         // A compaction that died halfway would leave rows twice (merged and unmerged) for readers; finish it first.
-        new Compactor(layout, _time).Recover();
+        await new Compactor(layout, _time).RecoverAsync(held.Token).ConfigureAwait(false);
         foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.StaleTempMinutes))) File.Delete(stale);
         var createdQuarantine = new System.Collections.Concurrent.ConcurrentBag<string>();
         try
         {
-            return await WriteAsync(layout, runId, started, files, createdQuarantine, cancellationToken).ConfigureAwait(false);
+            return await WriteAsync(layout, runId, started, files, createdQuarantine, held.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
         {
             // Nothing of the run was published and the writer has deleted its hidden files. Still holding the lake, this
             // deletes the quarantine files the run created (the rerun quarantines the same records again; a file an
             // earlier run wrote is kept) and the partition and table folders left empty.
-            foreach (var path in createdQuarantine) File.Delete(path);
-            RemoveEmptyFolders(layout);
+            if (!lakeLock.Lost.IsCancellationRequested)
+            {
+                await layout.Store.DeleteAsync([.. createdQuarantine], CancellationToken.None).ConfigureAwait(false);
+                RemoveEmptyFolders(layout);
+            }
+            if (ex is OperationCanceledException && lakeLock.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                throw new IOException($"The run lost its lease on {layout.Root} to another writer (it could not renew it in time) and stopped; files it had published stay, and a rerun lands the rest.", ex);
             throw;
         }
     }
@@ -142,7 +152,7 @@ public sealed class IngestRunner
                 quarantined.AddRange(broken);
                 if (quarantined.Count > 0)
                 {
-                    var existed = File.Exists(QuarantineWriter.PathFor(layout, reader.Name));
+                    var existed = await QuarantineWriter.ExistsAsync(layout, reader.Name, ct).ConfigureAwait(false);
                     var written = await QuarantineWriter.WriteAsync(layout, reader.Name, quarantined, ct).ConfigureAwait(false);
                     if (!existed) createdQuarantine.Add(written);
                 }

@@ -22,6 +22,12 @@ public interface IObjectStore
     /// <exception cref="FileNotFoundException">There is no such object.</exception>
     Task<Stream> OpenReadAsync(string key, long offset, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A seekable stream of the object's <paramref name="size"/> bytes, for readers that jump about (Parquet footers and
+    /// column chunks): a file, or ranged GETs of what is read.
+    /// </summary>
+    Task<Stream> OpenRandomAccessAsync(string key, long size, CancellationToken cancellationToken);
+
     /// <summary>The object's size now.</summary>
     /// <exception cref="FileNotFoundException">There is no such object.</exception>
     Task<long> SizeAsync(string key, CancellationToken cancellationToken);
@@ -31,6 +37,9 @@ public interface IObjectStore
 
     /// <summary>Deletes the object; nothing happens when there is none.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the objects, at once where the store can (one request per 1,000 keys on S3); missing ones are no error.</summary>
+    Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
     /// <summary>Creates the object only when there is none under its key; false, and nothing written, when there is.</summary>
     Task<bool> CreateIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);

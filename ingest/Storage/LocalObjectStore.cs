@@ -19,8 +19,11 @@ public sealed class LocalObjectStore(string root) : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(prefix);
         await Task.Yield();
-        if (!Directory.Exists(Root)) yield break;
-        var files = new DirectoryInfo(Root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+        // From the deepest folder the prefix names, not the whole root: a partition's listing reads that partition.
+        var slash = prefix.LastIndexOf('/');
+        var start = slash < 0 ? Root : PathOf(prefix[..slash]);
+        if (!Directory.Exists(start)) yield break;
+        var files = new DirectoryInfo(start).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Select(f => (Key: Path.GetRelativePath(Root, f.FullName).Replace(Path.DirectorySeparatorChar, '/'), File: f))
             .Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal))
             .OrderBy(f => f.Key, StringComparer.Ordinal);
@@ -38,6 +41,9 @@ public sealed class LocalObjectStore(string root) : IObjectStore
         stream.Position = offset;
         return Task.FromResult<Stream>(stream);
     }
+
+    /// <inheritdoc/>
+    public Task<Stream> OpenRandomAccessAsync(string key, long size, CancellationToken cancellationToken) => OpenReadAsync(key, 0, cancellationToken);
 
     /// <inheritdoc/>
     public Task<long> SizeAsync(string key, CancellationToken cancellationToken)
@@ -69,6 +75,14 @@ public sealed class LocalObjectStore(string root) : IObjectStore
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys) File.Delete(PathOf(key));
         return Task.CompletedTask;
     }
 

@@ -80,6 +80,10 @@ public sealed class S3ObjectStore : IObjectStore
     }
 
     /// <inheritdoc/>
+    public Task<Stream> OpenRandomAccessAsync(string key, long size, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new S3RangeStream(_s3, Bucket, Prefix + key, size));
+
+    /// <inheritdoc/>
     public async Task<long> SizeAsync(string key, CancellationToken cancellationToken)
     {
         try
@@ -135,17 +139,72 @@ public sealed class S3ObjectStore : IObjectStore
         _s3.DeleteObjectAsync(Bucket, Prefix + key, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<bool> CreateIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var chunk in keys.Chunk(1000))
+        {
+            var response = await _s3.DeleteObjectsAsync(new DeleteObjectsRequest
+            {
+                BucketName = Bucket, Objects = chunk.Select(k => new KeyVersion { Key = Prefix + k }).ToList(), Quiet = true,
+            }, cancellationToken).ConfigureAwait(false);
+            if (response.DeleteErrors is { Count: > 0 } errors)
+                throw new IOException($"Deleting {errors.Count} of {chunk.Length} objects under {NameOf("")} failed: {errors[0].Key}: {errors[0].Code} {errors[0].Message}");
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> CreateIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        await PutIfAsync(key, content, ifMatch: null, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>
+    /// Writes the object only when it is absent (<paramref name="ifMatch"/> null: <c>If-None-Match: *</c>) or when its
+    /// ETag is <paramref name="ifMatch"/> (<c>If-Match</c>); returns the new ETag, or null when the condition failed:
+    /// S3 answers 412 when it does not hold, 409 when another conditional write of the key is under way, and 404 to an
+    /// <c>If-Match</c> on a key that has no object.
+    /// </summary>
+    public async Task<string?> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken)
     {
         try
         {
             using var body = new MemoryStream(content.ToArray(), writable: false);
-            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = Prefix + key, InputStream = body, IfNoneMatch = "*", UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
+            var request = new PutObjectRequest { BucketName = Bucket, Key = Prefix + key, InputStream = body, UseChunkEncoding = false };
+            if (ifMatch is null) request.IfNoneMatch = "*";
+            else request.IfMatch = ifMatch;
+            return (await _s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false)).ETag;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict || ifMatch is not null && ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The object's bytes and ETag; null when there is none.</summary>
+    public async Task<(byte[] Content, string ETag)?> ReadWithETagAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = Prefix + key }, cancellationToken).ConfigureAwait(false);
+            using var content = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
+            return (content.ToArray(), response.ETag);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes the object only while its ETag is <paramref name="etag"/>; false when it is another (or gone).</summary>
+    public async Task<bool> DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = Prefix + key, IfMatch = etag }, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
-            // 412: an object exists; 409: a conditional write of the same key is under way (S3's documented answers).
             return false;
         }
     }

@@ -8,21 +8,28 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Ingest.Worker;
 
 /// <summary>
-/// Watches the sources and ingests each new object once: every interval it lists each source, takes the objects its
-/// checkpoint does not know (late ones under an older hour included), ingests them in one run and then saves the
-/// checkpoint. Told to stop (SIGTERM), it lets a run under way publish and checkpoint for up to
-/// <see cref="WorkerOptions.StopGraceSeconds"/>, then exits. A status line goes out every
-/// <see cref="WorkerOptions.StatusSeconds"/>.
+/// Watches the sources and ingests each new object once: every interval it lists each source and queues the objects
+/// its checkpoint does not know (late ones under an older hour included, at most <see cref="WorkerOptions.QueueLimit"/>
+/// waiting). A run ingests queued objects, oldest key first, when they fill a batch (<see cref="WorkerOptions.BatchMaxObjects"/>
+/// or <see cref="WorkerOptions.BatchMaxMegabytes"/>), when the oldest has waited <see cref="WorkerOptions.BufferingSeconds"/>,
+/// or at the first look after start; then the checkpoint is saved. Told to stop (SIGTERM), it lets a run under way
+/// publish and checkpoint for up to <see cref="WorkerOptions.StopGraceSeconds"/>, then exits; objects still queued stay
+/// in their source for the next start. A status line goes out every <see cref="WorkerOptions.StatusSeconds"/>, and the
+/// health file is rewritten after every look.
 /// </summary>
 public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogger<IngestWorker> logger, TimeProvider time) : BackgroundService
 {
     private readonly WorkerOptions _options = options.Value;
+    private readonly Dictionary<string, Dictionary<string, (InputObjectRef Object, DateTimeOffset Seen)>> _queued = [];
+    private readonly HashSet<string> _looked = [];
     private long _objects;
     private long _landed;
     private long _duplicates;
     private long _quarantined;
     private DateTimeOffset? _checkpointed;
     private DateTimeOffset? _newest;
+    private DateTimeOffset? _lastSuccess;
+    private string? _lastError;
 
     /// <summary>Objects ingested since start.</summary>
     public long ObjectsIngested => Interlocked.Read(ref _objects);
@@ -30,15 +37,16 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lake = new LocalObjectStore(_options.Lake);
         Amazon.S3.AmazonS3Client? s3 = null;
         var s3Options = new IngestOptions { S3Endpoint = _options.S3Endpoint };
+        var lake = Lake.LakeLayout.Open(_options.Lake, () => s3 ??= s3Options.S3Client(), _options.StagingFolder).Store;
         var lastStatus = time.GetUtcNow();
         LogStarted(logger, _options.Lake, string.Join(", ", _options.Sources), _options.IntervalSeconds);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var failed = false;
                 foreach (var source in _options.Sources)
                 {
                     if (stoppingToken.IsCancellationRequested) break;
@@ -51,6 +59,8 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
                         // The one switch: what may work at the next look (a source or the lake unreadable for now, the lake
                         // held by another writer, S3 failing) is logged and tried again then; anything else stops the host.
                         LogPollFailed(logger, source, ex.Message);
+                        _lastError = $"{time.GetUtcNow():O} {source}: {ex.Message}";
+                        failed = true;
                     }
                     catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                     {
@@ -59,10 +69,12 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
                         return;
                     }
                 }
+                if (!failed) _lastSuccess = time.GetUtcNow();
+                await WriteHealthAsync().ConfigureAwait(false);
                 if (time.GetUtcNow() - lastStatus >= TimeSpan.FromSeconds(_options.StatusSeconds))
                 {
                     lastStatus = time.GetUtcNow();
-                    LogStatus(logger, ObjectsIngested, Interlocked.Read(ref _landed), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _quarantined),
+                    LogStatus(logger, ObjectsIngested, Interlocked.Read(ref _landed), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _quarantined), Queued,
                         _newest is { } newest ? $"{(long)(time.GetUtcNow() - newest).TotalSeconds} s old" : "none yet", _checkpointed?.ToString("O") ?? "never");
                 }
                 try
@@ -77,34 +89,67 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
         finally
         {
             s3?.Dispose();
-            LogStopped(logger, ObjectsIngested, _checkpointed?.ToString("O") ?? "never");
+            LogStopped(logger, ObjectsIngested, Queued, _checkpointed?.ToString("O") ?? "never");
         }
     }
 
-    private async Task PollAsync(LocalObjectStore lake, string source, Func<Amazon.S3.IAmazonS3> s3, CancellationToken stoppingToken)
+    private int Queued => _queued.Values.Sum(q => q.Count);
+
+    private async Task WriteHealthAsync()
+    {
+        if (_options.HealthFile is not { } path) return;
+        var health = new WorkerHealth(time.GetUtcNow(), _lastSuccess, _lastError, Queued, _checkpointed, ObjectsIngested);
+        await WorkerHealth.WriteAsync(path, health).ConfigureAwait(false);
+    }
+
+    private async Task PollAsync(IObjectStore lake, string source, Func<Amazon.S3.IAmazonS3> s3, CancellationToken stoppingToken)
     {
         var listed = await InputObjects.ListAsync([source], _options.Lake, s3, stoppingToken).ConfigureAwait(false);
         var checkpoint = await SourceCheckpoint.LoadAsync(lake, source, stoppingToken).ConfigureAwait(false);
-        var fresh = listed.Where(o => !checkpoint.Contains(o)).ToList();
-        if (fresh.Count == 0) return;
-        var newest = fresh.Max(o => o.Object.LastModified);
-        if (_newest is null || newest > _newest) _newest = newest;
+        if (!_queued.TryGetValue(source, out var queue)) _queued[source] = queue = new(StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        foreach (var fresh in listed.Where(o => !checkpoint.Contains(o)))
+            if (queue.Count < _options.QueueLimit && !queue.ContainsKey(fresh.Name)) queue[fresh.Name] = (fresh, now);
+        // The first look after start catches up at once (Serilog's eager first batch).
+        var first = _looked.Add(source);
+        while (queue.Count > 0 && !stoppingToken.IsCancellationRequested)
+        {
+            var full = queue.Count >= _options.BatchMaxObjects || queue.Values.Sum(q => q.Object.Object.Size) >= (long)_options.BatchMaxMegabytes << 20;
+            var waited = now - queue.Values.Min(q => q.Seen) >= TimeSpan.FromSeconds(_options.BufferingSeconds);
+            if (!full && !waited && !first) return;
+            first = false;
+            var batch = new List<InputObjectRef>();
+            var bytes = 0L;
+            foreach (var (_, (o, _)) in queue.OrderBy(q => q.Key, StringComparer.Ordinal))
+            {
+                if (batch.Count == _options.BatchMaxObjects || batch.Count > 0 && bytes + o.Object.Size > (long)_options.BatchMaxMegabytes << 20) break;
+                batch.Add(o);
+                bytes += o.Object.Size;
+            }
+            await IngestAsync(source, batch, checkpoint, listed, stoppingToken).ConfigureAwait(false);
+            foreach (var o in batch) queue.Remove(o.Name);
+        }
+    }
 
+    private async Task IngestAsync(string source, List<InputObjectRef> batch, SourceCheckpoint checkpoint, List<InputObjectRef> listed, CancellationToken stoppingToken)
+    {
+        var newest = batch.Max(o => o.Object.LastModified);
+        if (_newest is null || newest > _newest) _newest = newest;
         // Once told to stop, a run under way still gets the grace period to publish and checkpoint.
         using var run = new CancellationTokenSource();
         await using var onStop = stoppingToken.Register(() => run.CancelAfter(TimeSpan.FromSeconds(_options.StopGraceSeconds)));
         var summary = await new IngestRunner(new IngestOptions
         {
-            Lake = _options.Lake, Inputs = [source], Objects = fresh, BatchMegabytes = _options.BatchMegabytes, S3Endpoint = _options.S3Endpoint,
-            WaitForLakeSeconds = _options.IntervalSeconds,
+            Lake = _options.Lake, Inputs = [source], Objects = batch, BatchMegabytes = _options.BatchMegabytes, S3Endpoint = _options.S3Endpoint,
+            WaitForLakeSeconds = _options.IntervalSeconds, StagingFolder = _options.StagingFolder, LeaseSeconds = _options.LeaseSeconds,
         }, time).RunAsync(run.Token).ConfigureAwait(false);
-        await checkpoint.SaveAsync(fresh, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        await checkpoint.SaveAsync(batch, listed, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         _checkpointed = checkpoint.SavedAt;
-        Interlocked.Add(ref _objects, fresh.Count);
+        Interlocked.Add(ref _objects, batch.Count);
         Interlocked.Add(ref _landed, summary.RecordsLanded);
         Interlocked.Add(ref _duplicates, summary.Duplicates);
         Interlocked.Add(ref _quarantined, summary.Quarantined);
-        LogIngested(logger, fresh.Count, source, summary.RecordsLanded, summary.Duplicates, summary.Quarantined, checkpoint.Count);
+        LogIngested(logger, batch.Count, source, summary.RecordsLanded, summary.Duplicates, summary.Quarantined, checkpoint.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker started: lake {Lake}, sources {Sources}, every {IntervalSeconds} s")]
@@ -116,9 +161,9 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Source} failed, tried again at the next look: {Reason}")]
     private static partial void LogPollFailed(ILogger logger, string source, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Status: {Objects} objects ingested since start, {Landed} records landed, {Duplicates} duplicates, {Quarantined} quarantined; newest object ingested: {Lag}; last checkpoint {Checkpoint}")]
-    private static partial void LogStatus(ILogger logger, long objects, long landed, long duplicates, long quarantined, string lag, string checkpoint);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Status: {Objects} objects ingested since start, {Landed} records landed, {Duplicates} duplicates, {Quarantined} quarantined, {Queued} objects waiting; newest object ingested: {Lag}; last checkpoint {Checkpoint}")]
+    private static partial void LogStatus(ILogger logger, long objects, long landed, long duplicates, long quarantined, int queued, string lag, string checkpoint);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Worker stopped: {Objects} objects ingested since start; last checkpoint {Checkpoint}")]
-    private static partial void LogStopped(ILogger logger, long objects, string checkpoint);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker stopped: {Objects} objects ingested since start, {Queued} waiting left in their sources for the next start; last checkpoint {Checkpoint}")]
+    private static partial void LogStopped(ILogger logger, long objects, int queued, string checkpoint);
 }

@@ -59,10 +59,16 @@ public sealed class SourceCheckpoint
         return _seen.TryGetValue(input.Name, out var size) && size == input.Object.Size;
     }
 
-    /// <summary>Adds the objects and saves the checkpoint whole.</summary>
-    public async Task SaveAsync(IEnumerable<InputObjectRef> ingested, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the objects and saves the checkpoint whole. Objects no longer in the source's <paramref name="listed"/>
+    /// (expired by a lifecycle rule) are forgotten, so the checkpoint follows the source, not its history.
+    /// </summary>
+    public async Task SaveAsync(IEnumerable<InputObjectRef> ingested, IEnumerable<InputObjectRef> listed, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ingested);
+        ArgumentNullException.ThrowIfNull(listed);
+        var present = listed.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _seen.Keys.Where(k => !present.Contains(k)).ToList()) _seen.Remove(gone);
         foreach (var input in ingested) _seen[input.Name] = input.Object.Size;
         using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new Saved(now, _seen)));
         await _lake.WriteAsync(_key, body, cancellationToken).ConfigureAwait(false);

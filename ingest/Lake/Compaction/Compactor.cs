@@ -28,7 +28,8 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
 {
     private static readonly MethodInfo CopyColumn = typeof(Compactor).GetMethod(nameof(CopyColumnAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    private string JournalFolder => Path.Combine(layout.Root, LakePaths.CompactionFolder);
+    /// <summary>How long an S3 lease holds without renewal; <see cref="S3Lease.DefaultDuration"/> when null.</summary>
+    public TimeSpan? Lease { get; init; }
 
     /// <summary>How long <see cref="RunAsync"/> waits when another ingest or compact holds the lake; zero to stop at once.</summary>
     public TimeSpan WaitForLake { get; init; }
@@ -49,15 +50,16 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         var stopwatch = Stopwatch.StartNew();
         var runId = "compacted-" + time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         // One writer at a time: two compactions would merge the same files, and an ingest reads files to dedupe against.
-        using var lakeLock = await LakeLock.AcquireAsync(layout, $"compact run {runId}", WaitForLake, time, Progress, cancellationToken).ConfigureAwait(false);
-        var summary = new CompactionSummary { Recovered = Recover() };
+        await using var lakeLock = await LakeLock.AcquireAsync(layout, $"compact run {runId}", WaitForLake, time, Progress, cancellationToken, Lease).ConfigureAwait(false);
+        // A lease lost to another writer stops the compaction before its next merge is published.
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lakeLock.Lost);
+        cancellationToken = held.Token;
+        var summary = new CompactionSummary { Recovered = await RecoverAsync(cancellationToken).ConfigureAwait(false) };
         var merges = 0;
         var outputs = new HashSet<string>(StringComparer.Ordinal);
-        var partitions = (from table in TableCatalog.All.Where(t => tables.Count == 0 || tables.Contains(t.Name))
-                          let folder = layout.TableFolder(table.Name)
-                          where Directory.Exists(folder)
-                          from partition in Directory.GetDirectories(folder, Partitioning.Column + "=*").Order(StringComparer.Ordinal)
-                          select (Table: table, Dt: Path.GetFileName(partition)[(Partitioning.Column.Length + 1)..])).ToList();
+        var partitions = new List<(TableDefinition Table, string Dt)>();
+        foreach (var table in TableCatalog.All.Where(t => tables.Count == 0 || tables.Contains(t.Name)))
+            foreach (var dt in await layout.PartitionsAsync(table.Name, cancellationToken).ConfigureAwait(false)) partitions.Add((table, dt));
         var lastProgress = stopwatch.Elapsed;
         foreach (var (table, dt) in partitions)
         {
@@ -70,14 +72,14 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
                 foreach (var bin in bins)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var output = await MergeAsync(table, dt, bin, $"{runId}-{merges++:D4}", cancellationToken).ConfigureAwait(false);
-                    var found = bin.Where(f => !outputs.Contains(f.Path)).ToList();
+                    var (output, outputBytes) = await MergeAsync(table, dt, bin, $"{runId}-{merges++:D4}", cancellationToken).ConfigureAwait(false);
+                    var found = bin.Where(f => !outputs.Contains(f.Key)).ToList();
                     outputs.Add(output);
                     summary.FilesMerged += found.Count;
                     summary.FilesWritten += 1 - (bin.Count - found.Count);
                     summary.Merges++;
                     summary.BytesBefore += found.Sum(f => f.Bytes);
-                    summary.BytesAfter += new FileInfo(output).Length - bin.Except(found).Sum(f => f.Bytes);
+                    summary.BytesAfter += outputBytes - bin.Except(found).Sum(f => f.Bytes);
                     summary.Rows += found.Sum(f => f.Rows);
                 }
             }
@@ -94,35 +96,57 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
 
     /// <summary>
     /// Finishes or undoes merges a dead run left in the journal: when the merged file was published, the
-    /// inputs still there are deleted; otherwise the merged file's temp is. Returns how many were found.
+    /// inputs still there are deleted; otherwise the merged file's staged copy is. Returns how many were found.
     /// </summary>
-    public int Recover()
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(JournalFolder)) return 0;
         var found = 0;
-        foreach (var journal in Directory.GetFiles(JournalFolder, "*.json"))
+        var journals = new List<string>();
+        await foreach (var stored in layout.Store.ListAsync(LakePaths.CompactionFolder + "/", cancellationToken).ConfigureAwait(false))
+            if (stored.Key.EndsWith(".json", StringComparison.Ordinal)) journals.Add(stored.Key);
+        foreach (var journal in journals)
         {
-            var entry = JsonSerializer.Deserialize<Journal>(File.ReadAllText(journal)) ?? throw new InvalidDataException($"Compaction journal '{journal}' is empty.");
-            if (File.Exists(entry.Output))
-                foreach (var input in entry.Inputs) File.Delete(input);
+            Journal entry;
+            await using (var stream = await layout.Store.OpenReadAsync(journal, 0, cancellationToken).ConfigureAwait(false))
+                entry = await JsonSerializer.DeserializeAsync<Journal>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidDataException($"Compaction journal '{layout.Store.NameOf(journal)}' is empty.");
+            if (await ExistsAsync(KeyOf(entry.Output), cancellationToken).ConfigureAwait(false))
+                await layout.Store.DeleteAsync(entry.Inputs.Select(KeyOf).ToList(), cancellationToken).ConfigureAwait(false);
             else
                 File.Delete(entry.Temp);
-            File.Delete(journal);
+            await layout.Store.DeleteAsync(journal, cancellationToken).ConfigureAwait(false);
             found++;
         }
         return found;
     }
 
+    // Journals hold keys; those of earlier versions held a local lake's absolute paths.
+    private string KeyOf(string entry) =>
+        Path.IsPathRooted(entry) ? Path.GetRelativePath(layout.Root, entry).Replace(Path.DirectorySeparatorChar, '/') : entry;
+
+    private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await layout.Store.SizeAsync(key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+    }
+
     private async Task<List<List<SourceFile>>> BinsAsync(string table, string dt, long targetBytes, CancellationToken cancellationToken)
     {
         var small = new List<SourceFile>();
-        foreach (var path in layout.PublishedFiles(table, dt))
+        foreach (var stored in await layout.PublishedFilesAsync(table, dt, cancellationToken).ConfigureAwait(false))
         {
-            var bytes = new FileInfo(path).Length;
+            var bytes = stored.Size;
             if (bytes >= targetBytes / 2) continue;
-            await using var stream = File.OpenRead(path);
+            await using var stream = await layout.Store.OpenRandomAccessAsync(stored.Key, stored.Size, cancellationToken).ConfigureAwait(false);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var file = new SourceFile(path, bytes, reader.RowGroups.Sum(g => g.RowCount), Enumerable.Range(0, reader.RowGroupCount).Select(g => TimeRange(reader, g)).ToList(),
+            var file = new SourceFile(stored.Key, bytes, reader.RowGroups.Sum(g => g.RowCount), Enumerable.Range(0, reader.RowGroupCount).Select(g => TimeRange(reader, g)).ToList(),
                 reader.Metadata?.RowGroups.Max(g => g.TotalByteSize) ?? 0);
             // A file written before files were kept sorted may hold many interleaved stretches; merging it would hold a row group of each.
             if (file.Runs.Count <= MaxRunsPerMerge) small.Add(file);
@@ -130,7 +154,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         // Files in time order, cut into bins of at most the target size; a bin of one file has nothing to merge.
         var bins = new List<List<SourceFile>>();
         var current = new List<SourceFile>();
-        foreach (var file in small.OrderBy(f => f.Earliest).ThenBy(f => f.Path, StringComparer.Ordinal))
+        foreach (var file in small.OrderBy(f => f.Earliest).ThenBy(f => f.Key, StringComparer.Ordinal))
         {
             // Two files are always merged, whatever their row groups: a merge must make progress.
             if (current.Count > 0 && current.Sum(f => f.Bytes) + file.Bytes > targetBytes
@@ -157,11 +181,12 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
     /// </summary>
     public const long MaxHeldBytesPerMerge = 24L << 20;
 
-    private async Task<string> MergeAsync(TableDefinition table, string dt, List<SourceFile> inputs, string mergeId, CancellationToken cancellationToken)
+    private async Task<(string Key, long Bytes)> MergeAsync(TableDefinition table, string dt, List<SourceFile> inputs, string mergeId, CancellationToken cancellationToken)
     {
         var temp = layout.TempFile(table.Name, dt, mergeId);
-        var output = layout.DataFile(table.Name, dt, mergeId);
+        var output = LakeLayout.DataKey(table.Name, dt, mergeId);
         long written = 0;
+        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
         try
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
@@ -172,15 +197,15 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
                 {
                     foreach (var input in inputs)
                     {
-                        var source = File.OpenRead(input.Path);
+                        var source = await layout.Store.OpenRandomAccessAsync(input.Key, input.Bytes, cancellationToken).ConfigureAwait(false);
                         readers.Add((input, source, await ParquetReader.CreateAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false)));
                         if (!readers[^1].Reader.Schema.Equals(table.ParquetSchema))
-                            throw new InvalidDataException($"'{input.Path}' does not have the schema of {table.Name}; the partition is left as it is.");
+                            throw new InvalidDataException($"'{layout.Store.NameOf(input.Key)}' does not have the schema of {table.Name}; the partition is left as it is.");
                     }
                     // Row groups of all inputs by their earliest event_time. When each starts no earlier than the one before
                     // ends, copying them in that order keeps the merged file sorted by time; otherwise their rows are interleaved.
                     var groups = readers.SelectMany(r => r.File.RowGroups.Select((range, g) => (r.File, r.Reader, Index: g, range.Earliest, range.Latest)))
-                        .OrderBy(g => g.Earliest).ThenBy(g => g.File.Path, StringComparer.Ordinal).ThenBy(g => g.Index).ToList();
+                        .OrderBy(g => g.Earliest).ThenBy(g => g.File.Key, StringComparer.Ordinal).ThenBy(g => g.Index).ToList();
                     written = groups.Zip(groups.Skip(1)).All(pair => pair.Second.Earliest >= pair.First.Latest)
                         ? await CopyRowGroupsAsync(writer, table.ParquetSchema, groups.Select(g => (g.Reader, g.Index)), cancellationToken).ConfigureAwait(false)
                         : await InterleaveAsync(writer, table.ParquetSchema, readers.Select(r => (r.File, r.Reader)).ToList(), cancellationToken).ConfigureAwait(false);
@@ -206,13 +231,15 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
             File.Delete(temp);
             throw new InvalidDataException($"Merging {inputs.Count} files of {table.Name}/dt={dt} wrote {written:N0} rows instead of {expected:N0}; nothing was changed.");
         }
-        Directory.CreateDirectory(JournalFolder);
-        var journal = Path.Combine(JournalFolder, mergeId + ".json");
-        await File.WriteAllTextAsync(journal, JsonSerializer.Serialize(new Journal(output, temp, inputs.Select(f => f.Path).ToList())), cancellationToken).ConfigureAwait(false);
-        File.Move(temp, output);
-        foreach (var input in inputs) File.Delete(input.Path);
-        File.Delete(journal);
-        return output;
+        // Journalled first: a merge that dies from here on is finished or undone by RecoverAsync. Once a merge is
+        // published its inputs go whatever happens, so the last steps are not cancelled.
+        var journal = $"{LakePaths.CompactionFolder}/{mergeId}.json";
+        using (var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new Journal(output, temp, inputs.Select(f => f.Key).ToList()))))
+            await layout.Store.WriteAsync(journal, body, cancellationToken).ConfigureAwait(false);
+        var bytes = await layout.PublishAsync(temp, output, cancellationToken).ConfigureAwait(false);
+        await layout.Store.DeleteAsync(inputs.Select(f => f.Key).ToList(), CancellationToken.None).ConfigureAwait(false);
+        await layout.Store.DeleteAsync(journal, CancellationToken.None).ConfigureAwait(false);
+        return (output, bytes);
     }
 
     /// <summary>Copies <paramref name="groups"/> as they are, in that order, column by column. Returns the rows copied.</summary>
@@ -411,7 +438,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
         return (levelStart, valueStart);
     }
 
-    private sealed record SourceFile(string Path, long Bytes, long Rows, IReadOnlyList<(DateTime Earliest, DateTime Latest)> RowGroups, long LargestRowGroupBytes)
+    private sealed record SourceFile(string Key, long Bytes, long Rows, IReadOnlyList<(DateTime Earliest, DateTime Latest)> RowGroups, long LargestRowGroupBytes)
     {
         /// <summary>At most what an interleaving merge holds of this file: its largest row group, once per sorted stretch.</summary>
         public long HeldBytes => Runs.Count * LargestRowGroupBytes;

@@ -8,7 +8,7 @@ namespace Analytics.Ingest.Lake.Dedupe;
 /// <summary>
 /// The record ids already in the lake, per table and partition. The lake is its own index: a partition's
 /// ids are read from the <c>record_id</c> column of its files the first time the run touches it (published
-/// files, and this run's own hidden file), so a rerun, a restart after a crash, or a redelivery weeks later
+/// files, read in place, only that column's chunks even on S3; and this run's own staged file), so a rerun, a restart after a crash, or a redelivery weeks later
 /// finds what is already there. Ids are held as 128-bit hashes, and partitions not touched lately are
 /// forgotten once more than <c>maxIds</c> are held, so memory follows the partitions in use, not the run's
 /// size; a forgotten partition is read again if touched again.
@@ -80,9 +80,12 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
     private async Task<HashSet128> LoadAsync(string table, string dt, CancellationToken cancellationToken)
     {
         var ids = new HashSet128();
-        foreach (var file in layout.PublishedFiles(table, dt).Concat(layout.RunTempFiles(table, dt, runId)).Where(File.Exists))
+        var published = await layout.PublishedFilesAsync(table, dt, cancellationToken).ConfigureAwait(false);
+        var staged = layout.RunTempFiles(table, dt, runId).Where(File.Exists).ToList();
+        foreach (var (file, open) in published.Select(o => (layout.Store.NameOf(o.Key), (Func<Task<Stream>>)(() => layout.Store.OpenRandomAccessAsync(o.Key, o.Size, cancellationToken))))
+                     .Concat(staged.Select(f => (f, (Func<Task<Stream>>)(() => Task.FromResult<Stream>(File.OpenRead(f)))))))
         {
-            await using var stream = File.OpenRead(file);
+            await using var stream = await open().ConfigureAwait(false);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
             var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToList() is [ParquetSettings.RecordIdColumn])
                 ?? throw new InvalidDataException($"'{file}' has no {ParquetSettings.RecordIdColumn} column: it is not a file of this lake.");

@@ -1,7 +1,15 @@
 using Analytics.Schemas;
+using Analytics.Ingest.Storage;
 using System.Globalization;
 
 namespace Analytics.Ingest.Lake.Locking;
+
+/// <summary>A lake's writer lock, held until disposed.</summary>
+public interface ILakeLock : IAsyncDisposable
+{
+    /// <summary>Cancelled when the lock is lost while held (an S3 lease taken over); a local lock is never lost.</summary>
+    CancellationToken Lost { get; }
+}
 
 /// <summary>
 /// The lake's writer lock: one ingest or compact at a time. Two ingest runs at once would each build their dedupe
@@ -12,14 +20,16 @@ namespace Analytics.Ingest.Lake.Locking;
 /// It is an operating-system lock on <c>_lake.lock</c> (an exclusive <c>flock</c> on Linux and macOS, a sharing
 /// lock on Windows), so it ends with its process however that ends: a killed run never leaves the lake locked.
 /// The holder describes itself in <c>_lake.holder</c> (the locked file cannot be read by others), which a run
-/// that finds the lake taken quotes. Both names start with '_', so Athena and DuckDB's globs skip them.
+/// that finds the lake taken quotes. Both names start with '_', so Athena and DuckDB's globs skip them. A lake on S3
+/// is held with an <see cref="S3Lease"/> instead.
 /// </para>
 /// </summary>
-public sealed class LakeLock : IDisposable
+public sealed class LakeLock : ILakeLock
 {
     private const string LockName = LakePaths.LockFile;
     private const string HolderName = LakePaths.HolderFile;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan S3Poll = TimeSpan.FromSeconds(1);
 
     private readonly FileStream _stream;
     private readonly string _holderPath;
@@ -40,9 +50,11 @@ public sealed class LakeLock : IDisposable
     /// <param name="time">The clock the wait is measured on.</param>
     /// <param name="waiting">Told once, with the holder's description, when the lock is taken and the run waits; null for silence.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="lease">How long an S3 lease holds without renewal; <see cref="S3Lease.DefaultDuration"/> when null.</param>
     /// <exception cref="LakeBusyException">Another writer still holds it after <paramref name="wait"/>.</exception>
     /// <exception cref="IOException">The lock file cannot be created (the lake is not writable).</exception>
-    public static async Task<LakeLock> AcquireAsync(LakeLayout layout, string holder, TimeSpan wait, TimeProvider time, Action<string>? waiting = null, CancellationToken cancellationToken = default)
+    public static async Task<ILakeLock> AcquireAsync(LakeLayout layout, string holder, TimeSpan wait, TimeProvider time, Action<string>? waiting = null,
+        CancellationToken cancellationToken = default, TimeSpan? lease = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentException.ThrowIfNullOrWhiteSpace(holder);
@@ -51,11 +63,18 @@ public sealed class LakeLock : IDisposable
         var told = false;
         while (true)
         {
-            if (TryAcquire(layout, holder, time.GetUtcNow()) is { } taken) return taken;
-            if (time.GetElapsedTime(started) >= wait) throw new LakeBusyException(layout.Root, Holder(layout), wait);
-            if (!told) waiting?.Invoke(string.Create(CultureInfo.InvariantCulture, $"The lake {layout.Root} is in use by {Holder(layout)}; waiting up to {wait.TotalSeconds:N0} s for it to finish…"));
+            ILakeLock? taken;
+            string? heldBy = null;
+            if (layout.Store is S3ObjectStore s3)
+                (taken, heldBy) = await S3Lease.TryAcquireAsync(s3, $"{holder} (process {Environment.ProcessId} on {Environment.MachineName})", lease ?? S3Lease.DefaultDuration, time, cancellationToken).ConfigureAwait(false);
+            else
+                taken = TryAcquire(layout, holder, time.GetUtcNow());
+            if (taken is not null) return taken;
+            heldBy ??= layout.IsLocal ? Holder(layout) : "another process";
+            if (time.GetElapsedTime(started) >= wait) throw new LakeBusyException(layout.Root, heldBy, wait);
+            if (!told) waiting?.Invoke(string.Create(CultureInfo.InvariantCulture, $"The lake {layout.Root} is in use by {heldBy}; waiting up to {wait.TotalSeconds:N0} s for it to finish…"));
             told = true;
-            await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(layout.IsLocal ? Poll : S3Poll, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -119,7 +138,7 @@ public sealed class LakeLock : IDisposable
     /// The lock file stays: deleting it would let a run that opened it just before lock a file no longer in the lake
     /// while the next run locks a new one of the same name.
     /// </summary>
-    public void Dispose()
+    public ValueTask DisposeAsync()
     {
         try
         {
@@ -130,7 +149,11 @@ public sealed class LakeLock : IDisposable
             // The next holder overwrites it anyway.
         }
         _stream.Dispose();
+        return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc/>
+    public CancellationToken Lost => CancellationToken.None;
 }
 
 /// <summary>Another ingest or compact holds the lake (see <see cref="LakeLock"/>); nothing was done.</summary>

@@ -25,46 +25,64 @@ public sealed record QuarantinedRecord(string SourceObject, string Position, str
 /// </summary>
 public static class QuarantineWriter
 {
-    /// <summary>Writes (or replaces) the object's quarantine file; returns its path.</summary>
+    /// <summary>Writes (or replaces) the object's quarantine file; returns its key in the lake.</summary>
     public static async Task<string> WriteAsync(LakeLayout layout, string sourceObject, IReadOnlyList<QuarantinedRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(records);
-        Directory.CreateDirectory(layout.QuarantineFolder);
-        var path = PathFor(layout, sourceObject);
-        var temp = Path.Combine(layout.QuarantineFolder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        // An object's quarantined records are in memory already; their file is at most as large again.
+        using var body = new MemoryStream();
+        foreach (var record in records)
         {
-            foreach (var record in records)
+            await using (var json = new Utf8JsonWriter(body))
             {
-                await using (var json = new Utf8JsonWriter(stream))
-                {
-                    json.WriteStartObject();
-                    json.WriteString("source_object", record.SourceObject);
-                    json.WriteString("position", record.Position);
-                    json.WriteString("kind", record.Kind);
-                    if (record.Field is null) json.WriteNull("field"); else json.WriteString("field", record.Field);
-                    json.WriteString("reason", record.Reason);
-                    if (IsUtf8(record.Raw.Span)) json.WriteString("raw", Encoding.UTF8.GetString(record.Raw.Span));
-                    else json.WriteBase64String("raw_base64", record.Raw.Span);
-                    json.WriteEndObject();
-                }
-                stream.WriteByte((byte)'\n');
+                json.WriteStartObject();
+                json.WriteString("source_object", record.SourceObject);
+                json.WriteString("position", record.Position);
+                json.WriteString("kind", record.Kind);
+                if (record.Field is null) json.WriteNull("field"); else json.WriteString("field", record.Field);
+                json.WriteString("reason", record.Reason);
+                if (IsUtf8(record.Raw.Span)) json.WriteString("raw", Encoding.UTF8.GetString(record.Raw.Span));
+                else json.WriteBase64String("raw_base64", record.Raw.Span);
+                json.WriteEndObject();
             }
-            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            body.WriteByte((byte)'\n');
         }
-        File.Move(temp, path, overwrite: true);
-        return path;
+        body.Position = 0;
+        var key = KeyFor(sourceObject);
+        await layout.Store.WriteAsync(key, body, cancellationToken).ConfigureAwait(false);
+        return key;
     }
 
-    /// <summary>The quarantine file of an input object.</summary>
+    /// <summary>Whether the object has a quarantine file in the lake.</summary>
+    public static async Task<bool> ExistsAsync(LakeLayout layout, string sourceObject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        try
+        {
+            await layout.Store.SizeAsync(KeyFor(sourceObject), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The quarantine file of an input object: a path in a local lake, an <c>s3://</c> URI on S3.</summary>
     public static string PathFor(LakeLayout layout, string sourceObject)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        return layout.Store.NameOf(KeyFor(sourceObject));
+    }
+
+    /// <summary>The key of an input object's quarantine file.</summary>
+    public static string KeyFor(string sourceObject)
+    {
         ArgumentNullException.ThrowIfNull(sourceObject);
         var name = new string(Path.GetFileName(sourceObject).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray());
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sourceObject)).AsSpan(0, 6));
-        return Path.Combine(layout.QuarantineFolder, $"{name}-{hash}.jsonl");
+        return LakeLayout.QuarantineKey($"{name}-{hash}.jsonl");
     }
 
     private static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);

@@ -6,8 +6,8 @@ namespace Analytics.Ingest.Lake.Writing;
 /// <summary>
 /// Writes rows into the lake exactly once. Rows are deduplicated by <c>record_id</c> against the lake and
 /// the run, buffered per table and partition, and appended as sorted row groups to one hidden file per
-/// partition whenever the buffer passes its size limit; <see cref="PublishAsync"/> then closes and renames
-/// every file into place. A partition's file stays open between its row groups (reopening re-reads and
+/// partition whenever the buffer passes its size limit; <see cref="PublishAsync"/> then closes and publishes
+/// every file (renamed into place locally, uploaded to S3). A partition's file stays open between its row groups (reopening re-reads and
 /// rewrites a footer that grows with every row group); beyond a number of open files, the least recently
 /// written are closed (a write may open one more per partition it writes). An open file's footer is held in
 /// memory, about 20 KB per row group, so after a number of row groups a partition's file is closed and the
@@ -206,23 +206,32 @@ public sealed class LakeWriter : IAsyncDisposable
 #pragma warning restore CA1031
     }
 
-    /// <summary>Flushes what is buffered and renames every file of the run into place.</summary>
+    /// <summary>Files uploaded at once when the lake is on S3.</summary>
+    public const int PublishUploads = 8;
+
+    /// <summary>
+    /// Flushes what is buffered and publishes every file of the run: renamed into place in a local lake, uploaded to
+    /// S3 under its final key (a file appears whole or not at all, but the files of a run appear one after another).
+    /// </summary>
     public async Task PublishAsync(CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await CompleteWritesAsync().ConfigureAwait(false);
         foreach (var file in _files.Values) await file.CloseAsync().ConfigureAwait(false);
-        foreach (var ((table, dt), file) in _files.OrderBy(f => f.Key.Table, StringComparer.Ordinal).ThenBy(f => f.Key.Dt, StringComparer.Ordinal))
-        {
-            foreach (var fileRunId in file.FileRunIds)
+        // Renames in a local lake, uploads to S3 (several at once: each is a round trip or a multipart upload).
+        var publish = (from entry in _files.OrderBy(f => f.Key.Table, StringComparer.Ordinal).ThenBy(f => f.Key.Dt, StringComparer.Ordinal)
+                       from fileRunId in entry.Value.FileRunIds
+                       select (entry.Key.Table, entry.Key.Dt, FileRunId: fileRunId)).ToList();
+        await Parallel.ForEachAsync(publish, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _layout.IsLocal ? 1 : PublishUploads },
+            async (file, ct) =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var target = _layout.DataFile(table, dt, fileRunId);
-                File.Move(_layout.TempFile(table, dt, fileRunId), target, overwrite: false);
-                FilesPublished++;
-                BytesPublished += new FileInfo(target).Length;
-            }
-        }
+                var bytes = await _layout.PublishAsync(_layout.TempFile(file.Table, file.Dt, file.FileRunId), LakeLayout.DataKey(file.Table, file.Dt, file.FileRunId), ct).ConfigureAwait(false);
+                lock (_files)
+                {
+                    FilesPublished++;
+                    BytesPublished += bytes;
+                }
+            }).ConfigureAwait(false);
         FilesStartedForLateRows += _files.Values.Sum(f => f.FilesStartedForLateRows);
         _files.Clear();
     }

@@ -115,7 +115,7 @@ public class CommandsTests
 
     [Theory]
     [InlineData(new[] { "ingest", "--lake", "x", "--max-object-mb", "abc", "in" }, "--max-object-mb is 'abc': expected a whole number")]
-    [InlineData(new[] { "ingest", "in" }, "--lake is required: Folder of the lake (created when missing). Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.")]
+    [InlineData(new[] { "ingest", "in" }, "--lake is required: Folder of the lake (created when missing) or s3://bucket/prefix/. Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.")]
     [InlineData(new[] { "generate", "--out", "x", "--days", "0" }, "--days is 0: expected 1 to 3660")]
     [InlineData(new[] { "ddl", "--location", "my-bucket/lake" }, "Cannot generate DDL: Location 'my-bucket/lake' must be an S3 URI: s3://bucket/prefix/.")]
     public async Task CommandLine_Invalid_OneLineAndExit2(string[] args, string expected)
@@ -193,7 +193,7 @@ public class CommandsTests
     {
         using var temp = Some.TempFolder();
         Directory.CreateDirectory(temp.Sub("lake"));
-        using (await LakeLock.AcquireAsync(new Analytics.Ingest.Lake.LakeLayout(temp.Sub("lake")), "ingest run R1", TimeSpan.Zero, TimeProvider.System))
+        await using (await LakeLock.AcquireAsync(new Analytics.Ingest.Lake.LakeLayout(temp.Sub("lake")), "ingest run R1", TimeSpan.Zero, TimeProvider.System))
         {
             var (code, _, err) = await RunAsync("ingest", "--lake", temp.Sub("lake"), "--quiet", Some.Corpus);
             Assert.Equal(Commands.Busy, code);

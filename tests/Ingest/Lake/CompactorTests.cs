@@ -323,7 +323,7 @@ public sealed class CompactorTests
         File.WriteAllText(Path.Combine(lake, "_compaction", "dead.json"), JsonSerializer.Serialize(new { Output = merged, Temp = merged + ".tmp", Inputs = inputs }));
         Assert.Equal(2 * expected, Snapshot(lake)["ecs_task_events"]);
 
-        Assert.Equal(1, compactor.Recover());
+        Assert.Equal(1, await compactor.RecoverAsync(CancellationToken.None));
 
         Assert.Equal([merged], Directory.GetFiles(partition, "*.parquet"));
         Assert.Equal(expected, Snapshot(lake)["ecs_task_events"]);
@@ -343,7 +343,7 @@ public sealed class CompactorTests
         File.WriteAllText(Path.Combine(lake, "_compaction", "dead.json"),
             JsonSerializer.Serialize(new { Output = Path.Combine(partition, "part-compacted-dead.parquet"), Temp = tempFile, Inputs = inputs }));
 
-        Assert.Equal(1, new Compactor(new LakeLayout(lake), TimeProvider.System).Recover());
+        Assert.Equal(1, await new Compactor(new LakeLayout(lake), TimeProvider.System).RecoverAsync(CancellationToken.None));
 
         Assert.False(File.Exists(tempFile));
         Assert.Equal(inputs, Directory.GetFiles(partition, "*.parquet").Order(StringComparer.Ordinal));

@@ -7,7 +7,7 @@ namespace Analytics.Tests.Ingest.Lake;
 
 public class LakeLockTests
 {
-    private static Task<LakeLock> AcquireAsync(string lake, string holder, double waitSeconds = 0, Action<string>? waiting = null) =>
+    private static Task<ILakeLock> AcquireAsync(string lake, string holder, double waitSeconds = 0, Action<string>? waiting = null) =>
         LakeLock.AcquireAsync(new LakeLayout(lake), holder, TimeSpan.FromSeconds(waitSeconds), TimeProvider.System, waiting);
 
     private static string[] DataAndHiddenFiles(string lake) =>
@@ -19,7 +19,7 @@ public class LakeLockTests
         using var temp = Some.TempFolder();
         Directory.CreateDirectory(temp.Sub("lake"));
 
-        using (await AcquireAsync(temp.Sub("lake"), "ingest run R1"))
+        await using (await AcquireAsync(temp.Sub("lake"), "ingest run R1"))
         {
             var busy = await Assert.ThrowsAsync<LakeBusyException>(() => AcquireAsync(temp.Sub("lake"), "compact run C1"));
             Assert.StartsWith($"ingest run R1 (process {Environment.ProcessId} on {Environment.MachineName}, since ", busy.Holder, StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public class LakeLockTests
             Assert.Contains("--wait-for-lake", busy.Message, StringComparison.Ordinal);
         }
 
-        using var second = await AcquireAsync(temp.Sub("lake"), "compact run C1");
+        await using var second = await AcquireAsync(temp.Sub("lake"), "compact run C1");
         Assert.StartsWith("compact run C1 ", File.ReadAllText(temp.Sub("lake/_lake.holder")), StringComparison.Ordinal);
     }
 
@@ -49,8 +49,8 @@ public class LakeLockTests
         var waiter = AcquireAsync(temp.Sub("lake"), "ingest run R3", waitSeconds: 60);
         await Task.Delay(300);
         Assert.False(waiter.IsCompleted);
-        first.Dispose();
-        using var third = await waiter.WaitAsync(TimeSpan.FromSeconds(30));
+        await first.DisposeAsync();
+        await using var third = await waiter.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.StartsWith("ingest run R3 ", File.ReadAllText(temp.Sub("lake/_lake.holder")), StringComparison.Ordinal);
     }
 
@@ -76,7 +76,7 @@ public class LakeLockTests
         await child.WaitForExitAsync();
 
         // No stale lock: the operating system released it with the process, whatever its holder file still says.
-        using var taken = await AcquireAsync(temp.Sub("lake"), "compact run C1");
+        await using var taken = await AcquireAsync(temp.Sub("lake"), "compact run C1");
         Assert.StartsWith("compact run C1 ", File.ReadAllText(holder), StringComparison.Ordinal);
     }
 
@@ -107,7 +107,7 @@ public class LakeLockTests
         }
         var before = DataAndHiddenFiles(temp.Sub("lake")).Order().ToArray();
 
-        using (await AcquireAsync(temp.Sub("lake"), "compact run C0"))
+        await using (await AcquireAsync(temp.Sub("lake"), "compact run C0"))
         {
             var ingest = new IngestRunner(new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events3")] }, TimeProvider.System);
             var refused = await Assert.ThrowsAsync<LakeBusyException>(() => ingest.RunAsync(CancellationToken.None));

@@ -70,7 +70,7 @@ public sealed class LakeWriterTests
         }
 
         Assert.Equal(["part-run1-1.parquet", "part-run1-2.parquet", "part-run1.parquet"],
-            layout.PublishedFiles("eventbridge_events", "2026-11-02").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            (await layout.PublishedFilesAsync("eventbridge_events", "2026-11-02", CancellationToken.None)).Select(o => Path.GetFileName(o.Key)).Order(StringComparer.Ordinal));
         Assert.Empty(Directory.GetFiles(temp.Path, ".part-*", SearchOption.AllDirectories));
         using var db = Some.DuckDb(temp.Path);
         Assert.Equal(9L, Some.Scalar<long>(db, "SELECT count(DISTINCT record_id) FROM eventbridge_events"));
@@ -168,7 +168,7 @@ public sealed class LakeWriterTests
         }
 
         Assert.Equal(["part-run1-1.parquet", "part-run1.parquet"],
-            layout.PublishedFiles("eventbridge_events", "2026-11-02").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            (await layout.PublishedFilesAsync("eventbridge_events", "2026-11-02", CancellationToken.None)).Select(o => Path.GetFileName(o.Key)).Order(StringComparer.Ordinal));
         using var db = Some.DuckDb(temp.Path);
         Assert.Equal(102L, Some.Scalar<long>(db, "SELECT count(*) FROM eventbridge_events"));
         Assert.Equal(0L, RowsOutOfTimeOrder(temp.Path));

@@ -244,7 +244,7 @@ public class IngestRunnerTests
         var errors = new IngestOptions { Lake = "", Inputs = ["/no/such/input"], BatchMegabytes = 0, Parallelism = 0 }.Validate();
         Assert.Equal(
         [
-            "--lake is required: the folder the lake is written to.",
+            "--lake is required: the folder or s3://bucket/prefix/ the lake is written to.",
             "input '/no/such/input' does not exist.",
             "--batch-mb 0 must be between 1 and 4096.",
             "--parallelism 0 must be between 1 and 64.",

@@ -88,7 +88,7 @@ public sealed class IngestWorkerTests : IDisposable
         }
         Assert.Equal(objects.Count, Checkpointed().Count);
         Assert.Contains(_logs.Lines, l => l.StartsWith("Status: ", StringComparison.Ordinal) && l.Contains(" objects ingested since start, ", StringComparison.Ordinal));
-        Assert.Contains(_logs.Lines, l => l.StartsWith($"Worker stopped: {objects.Count} objects ingested since start; last checkpoint 20", StringComparison.Ordinal));
+        Assert.Contains(_logs.Lines, l => l.StartsWith($"Worker stopped: {objects.Count} objects ingested since start, 0 waiting left in their sources for the next start; last checkpoint 20", StringComparison.Ordinal));
 
         // Exactly the rows one ingest of the whole folder lands.
         await Some.IngestAsync(_temp.Sub("reference"), Generated);
@@ -159,7 +159,7 @@ public sealed class IngestWorkerTests : IDisposable
         var (_, errors, _) = WorkerHost.Configure([new("Worker:Sources:0", "/no/such/folder"), new("Worker:IntervalSeconds", "0"), new("Worker:Sources:1", "s3://")]);
         Assert.Equal(
         [
-            "--lake (Worker:Lake) is required: the lake folder.",
+            "--lake (Worker:Lake) is required: the lake folder or s3://bucket/prefix/.",
             "source '/no/such/folder' is not a folder.",
             "source 's3://' is not an S3 location: expected s3://bucket/prefix/.",
             "--interval-seconds 0 must be between 1 and 86400.",
