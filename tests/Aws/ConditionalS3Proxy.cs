@@ -1,0 +1,181 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Analytics.Tests.Aws;
+
+/// <summary>
+/// A small layer in front of s3rver that enforces S3's conditional writes, which s3rver ignores (it stores a PUT with
+/// <c>If-None-Match: *</c> over an existing object). It follows S3's documented answers: a PUT with
+/// <c>If-None-Match: *</c> on a key that has an object gets 412 PreconditionFailed; a PUT or DELETE with <c>If-Match</c>
+/// gets 404 NoSuchKey when there is no object and 412 when the ETag differs. Conditional requests are taken one at a
+/// time, so of two concurrent creators exactly one succeeds, as S3 guarantees. Everything else, and every request
+/// whose condition holds, is forwarded to s3rver byte for byte (the signature covers the Host header, which is kept).
+/// This is a test double of S3's conditional semantics only: storage, listing and multipart are s3rver's.
+/// </summary>
+public sealed class ConditionalS3Proxy : IDisposable
+{
+    private readonly S3Server _server;
+    private readonly HttpListener _listener = new();
+    private readonly HttpClient _forward = new(new HttpClientHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, UseCookies = false });
+    private readonly SemaphoreSlim _conditional = new(1, 1);
+    private readonly Task _serving;
+
+    public ConditionalS3Proxy(S3Server server)
+    {
+        _server = server;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 60000);
+            _listener.Prefixes.Clear();
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                _listener.Start();
+                Url = new Uri($"http://127.0.0.1:{port}/");
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+            }
+        }
+        _serving = Task.Run(ServeAsync);
+    }
+
+    /// <summary>The endpoint to give as --s3-endpoint.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Conditional requests refused (412 or 404), for tests to see the layer at work.</summary>
+    public int Refused => _refused;
+
+    private int _refused;
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        try
+        {
+            var request = context.Request;
+            var ifNoneMatch = request.Headers["If-None-Match"];
+            var ifMatch = request.Headers["If-Match"];
+            var conditional = request.HttpMethod is "PUT" or "DELETE" && (ifNoneMatch is not null || ifMatch is not null);
+            if (!conditional)
+            {
+                await ForwardAsync(context);
+                return;
+            }
+            await _conditional.WaitAsync();
+            try
+            {
+                var (bucket, key) = BucketAndKey(request.Url!);
+                var etag = await ETagAsync(bucket, key);
+                if (ifNoneMatch == "*" && etag is not null)
+                    await RefuseAsync(context, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", "If-None-Match");
+                else if (ifMatch is not null && etag is null)
+                    await RefuseAsync(context, 404, "NoSuchKey", "The specified key does not exist.", null);
+                else if (ifMatch is not null && ifMatch != "*" && ifMatch.Trim('"') != etag!.Trim('"'))
+                    await RefuseAsync(context, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", "If-Match");
+                else
+                    await ForwardAsync(context);
+            }
+            finally
+            {
+                _conditional.Release();
+            }
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or HttpRequestException or ObjectDisposedException)
+        {
+            // The client went away.
+        }
+    }
+
+    private static (string Bucket, string Key) BucketAndKey(Uri url)
+    {
+        var path = url.AbsolutePath.TrimStart('/');
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        return (path[..slash], Uri.UnescapeDataString(path[(slash + 1)..]));
+    }
+
+    private async Task<string?> ETagAsync(string bucket, string key)
+    {
+        try
+        {
+            return (await _server.Client.GetObjectMetadataAsync(bucket, key)).ETag;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task RefuseAsync(HttpListenerContext context, int status, string code, string message, string? condition)
+    {
+        Interlocked.Increment(ref _refused);
+        // Drain the body the client sent, then answer as S3 does.
+        await context.Request.InputStream.CopyToAsync(Stream.Null);
+        var body = System.Text.Encoding.UTF8.GetBytes(
+            $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message>{(condition is null ? "" : $"<Condition>{condition}</Condition>")}<RequestId>conditional-layer</RequestId></Error>");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/xml";
+        context.Response.ContentLength64 = body.Length;
+        await context.Response.OutputStream.WriteAsync(body);
+        context.Response.Close();
+    }
+
+    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase) { "Host", "Connection", "Content-Length", "Transfer-Encoding", "Expect", "Keep-Alive" };
+
+    private async Task ForwardAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        using var message = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_server.Url, request.RawUrl));
+        message.Headers.Host = request.Headers["Host"];
+        if (request.HasEntityBody || request.HttpMethod is "PUT" or "POST")
+        {
+            var body = new MemoryStream();
+            await request.InputStream.CopyToAsync(body);
+            body.Position = 0;
+            message.Content = new StreamContent(body);
+        }
+        foreach (var name in request.Headers.AllKeys.OfType<string>().Where(n => !Skipped.Contains(n)))
+        {
+            var value = request.Headers[name];
+            if (!message.Headers.TryAddWithoutValidation(name, value)) message.Content?.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var response = await _forward.SendAsync(message, HttpCompletionOption.ResponseHeadersRead);
+        var reply = context.Response;
+        reply.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (Skipped.Contains(name)) continue;
+            reply.Headers[name] = string.Join(",", values);
+        }
+        if (response.Content.Headers.ContentLength is { } length) reply.ContentLength64 = length;
+        if (request.HttpMethod != "HEAD") await response.Content.CopyToAsync(reply.OutputStream);
+        reply.Close();
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        _serving.Wait(TimeSpan.FromSeconds(5));
+        _forward.Dispose();
+        _conditional.Dispose();
+    }
+}
