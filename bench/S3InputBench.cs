@@ -10,9 +10,9 @@ using Analytics.Ingest.Sample;
 namespace Analytics.Bench;
 
 /// <summary>
-/// Ingest reading its input from S3 against the same input from a local folder, side by side, each run in a child
-/// process of its own (so each peak memory is its own), alternating: s3rver on 127.0.0.1 stands for S3 (the npm
-/// package in tests/s3; Node needed). The lake is a local folder in both. Usage:
+/// Ingest from S3 to S3 (input and lake on S3), and from S3 to a local lake, against the same input from a local
+/// folder to a local lake, side by side, each run in a child process of its own (so each peak memory is its own),
+/// alternating: s3rver on 127.0.0.1 stands for S3 (the npm package in tests/s3; Node needed). Usage:
 ///   dotnet run -c Release --project bench -- s3-input [--events N] [--runs N] [--work DIR] [--parallelism N]
 /// </summary>
 public static class S3InputBench
@@ -58,16 +58,18 @@ public static class S3InputBench
             var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories);
             await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (file, ct) =>
                 await s3.PutObjectAsync(new PutObjectRequest { BucketName = "raw", Key = "in/" + Path.GetRelativePath(input, file).Replace(Path.DirectorySeparatorChar, '/'), FilePath = file, UseChunkEncoding = false }, ct));
-            Console.WriteLine(string.Create(inv, $"{files.Length:N0} objects, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB stored; lake on a local folder; {Environment.ProcessorCount} cores"));
+            Console.WriteLine(string.Create(inv, $"{files.Length:N0} objects, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB stored; {Environment.ProcessorCount} cores"));
 
-            (double Seconds, long Peak) Child(string from)
+            var lakes = 0;
+            (double Seconds, long Peak) Child(string from, bool lakeOnS3 = false)
             {
-                var lake = Path.Combine(work, "s3-bench-lake");
+                var lake = lakeOnS3 ? $"s3://raw/lake-{++lakes}/" : Path.Combine(work, "s3-bench-lake");
                 if (Directory.Exists(lake)) Directory.Delete(lake, recursive: true);
                 var summary = Path.Combine(work, "s3-bench-summary.json");
                 var ingest = Path.Combine(repo, "ingest", "bin", "Release", "net10.0", "analytics-ingest.dll");
                 var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
                 foreach (var a in new[] { ingest, "ingest", "--quiet", "--lake", lake, "--summary-json", summary }) start.ArgumentList.Add(a);
+                if (lakeOnS3) foreach (var a in new[] { "--staging", Path.Combine(work, "s3-bench-staging") }) start.ArgumentList.Add(a);
                 if (parallelism is not null) foreach (var a in new[] { "--parallelism", parallelism }) start.ArgumentList.Add(a);
                 if (from == "s3") foreach (var a in new[] { "--s3-endpoint", endpoint, "s3://raw/in/" }) start.ArgumentList.Add(a);
                 else start.ArgumentList.Add(input);
@@ -93,17 +95,22 @@ public static class S3InputBench
             var serverCpu = new List<double>();
             var local = new List<(double Seconds, long Peak)>();
             var fromS3 = new List<(double Seconds, long Peak)>();
+            var s3ToS3 = new List<(double Seconds, long Peak)>();
+            var s3ToS3Cpu = new List<double>();
             for (var run = 1; run <= runs; run++)
             {
                 local.Add(Child("local"));
                 var before = ServerCpuSeconds();
                 fromS3.Add(Child("s3"));
                 serverCpu.Add(ServerCpuSeconds() - before);
-                Console.WriteLine(string.Create(inv, $"run {run}/{runs}: local {local[^1].Seconds:N1} s, {local[^1].Peak / 1e6:N0} MB; S3 {fromS3[^1].Seconds:N1} s, {fromS3[^1].Peak / 1e6:N0} MB; S3/local throughput {local[^1].Seconds / fromS3[^1].Seconds:P0}; s3rver used {serverCpu[^1]:N1} s of CPU"));
+                before = ServerCpuSeconds();
+                s3ToS3.Add(Child("s3", lakeOnS3: true));
+                s3ToS3Cpu.Add(ServerCpuSeconds() - before);
+                Console.WriteLine(string.Create(inv, $"run {run}/{runs}: local→local {local[^1].Seconds:N1} s, {local[^1].Peak / 1e6:N0} MB; S3→local {fromS3[^1].Seconds:N1} s, {fromS3[^1].Peak / 1e6:N0} MB ({local[^1].Seconds / fromS3[^1].Seconds:P0}, s3rver {serverCpu[^1]:N1} s CPU); S3→S3 {s3ToS3[^1].Seconds:N1} s, {s3ToS3[^1].Peak / 1e6:N0} MB ({local[^1].Seconds / s3ToS3[^1].Seconds:P0}, s3rver {s3ToS3Cpu[^1]:N1} s CPU)"));
             }
             static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
-            var (l, s) = (Median(local.Select(r => r.Seconds)), Median(fromS3.Select(r => r.Seconds)));
-            Console.WriteLine(string.Create(inv, $"median: local {l:N1} s, S3 {s:N1} s: S3 reaches {l / s:P0} of the local throughput (target 80%); peak {fromS3.Max(r => r.Peak) / 1e6:N0} MB from S3, {local.Max(r => r.Peak) / 1e6:N0} MB local"));
+            var (l, s, ss) = (Median(local.Select(r => r.Seconds)), Median(fromS3.Select(r => r.Seconds)), Median(s3ToS3.Select(r => r.Seconds)));
+            Console.WriteLine(string.Create(inv, $"median: local→local {l:N1} s; S3→local {s:N1} s, {l / s:P0} of the local throughput; S3→S3 {ss:N1} s, {l / ss:P0} (target 80%); peak {s3ToS3.Max(r => r.Peak) / 1e6:N0} MB S3→S3, {fromS3.Max(r => r.Peak) / 1e6:N0} MB S3→local, {local.Max(r => r.Peak) / 1e6:N0} MB local (bound 400 MB)"));
             return 0;
         }
         finally

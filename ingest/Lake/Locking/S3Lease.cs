@@ -84,7 +84,8 @@ public sealed class S3Lease : ILakeLock
             {
                 await Task.Delay(every, _time, _stop.Token).ConfigureAwait(false);
                 var renewed = _lease with { Expires = _time.GetUtcNow() + _duration };
-                if (await _store.PutIfAsync(LakePaths.LeaseFile, JsonSerializer.SerializeToUtf8Bytes(renewed), _etag, _stop.Token).ConfigureAwait(false) is { } etag)
+                // Not cancelled once sent: a renewal S3 applied must be known, or the release would not match its ETag.
+                if (await _store.PutIfAsync(LakePaths.LeaseFile, JsonSerializer.SerializeToUtf8Bytes(renewed), _etag, CancellationToken.None).ConfigureAwait(false) is { } etag)
                 {
                     (_etag, _expires) = (etag, renewed.Expires);
                     Renewals++;
@@ -119,7 +120,15 @@ public sealed class S3Lease : ILakeLock
         if (!_lost.IsCancellationRequested)
         {
 #pragma warning disable CA1031 // not deleted: it expires on its own
-            try { await _store.DeleteIfMatchAsync(LakePaths.LeaseFile, _etag, CancellationToken.None).ConfigureAwait(false); }
+            try
+            {
+                // A renewal whose answer was lost (a timeout after S3 applied it) leaves another ETag on a lease still
+                // this holder's: read it, and delete it if it is still this holder's (same holder, same start).
+                if (!await _store.DeleteIfMatchAsync(LakePaths.LeaseFile, _etag, CancellationToken.None).ConfigureAwait(false)
+                    && await _store.ReadWithETagAsync(LakePaths.LeaseFile, CancellationToken.None).ConfigureAwait(false) is var (content, etag)
+                    && Parse(content) is { } current && current.Holder == _lease.Holder && current.Since == _lease.Since)
+                    await _store.DeleteIfMatchAsync(LakePaths.LeaseFile, etag, CancellationToken.None).ConfigureAwait(false);
+            }
             catch (Exception) { }
 #pragma warning restore CA1031
         }

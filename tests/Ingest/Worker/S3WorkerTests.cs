@@ -1,0 +1,178 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.S3.Model;
+using Analytics.Ingest.Cli;
+using Analytics.Ingest.Worker;
+using Analytics.Tests.Aws;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Analytics.Tests.Ingest.Worker;
+
+/// <summary>
+/// The worker on S3 end to end: Firehose's raw prefix and error output prefix on s3rver (behind the conditional layer),
+/// receiving objects while it runs, a late one under an older hour and an error-output object among them, and the lake
+/// on S3 too. Each object is ingested once, the error record's event is recovered, it stops on SIGTERM with everything
+/// checkpointed, its health file says it is healthy; and its batches follow their size and age limits.
+/// </summary>
+[Collection("Console")]
+public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
+{
+    private static readonly string Generated = Path.Combine(Some.RepoRoot, "samples", "generated");
+    private readonly S3Server _s3;
+    private readonly ConditionalS3Proxy _proxy;
+    private readonly TempFolder _temp = Some.TempFolder();
+    private readonly string _bucket = "worker" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<string> _logs = [];
+
+    public S3WorkerTests(S3Server s3)
+    {
+        _s3 = s3;
+        _proxy = new ConditionalS3Proxy(s3);
+        _s3.Client.PutBucketAsync(new PutBucketRequest { BucketName = _bucket }).GetAwaiter().GetResult();
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
+    }
+
+    public void Dispose()
+    {
+        _proxy.Dispose();
+        _temp.Dispose();
+    }
+
+    private Task DeliverAsync(string file) => _s3.Client.PutObjectAsync(new PutObjectRequest
+    {
+        BucketName = _bucket, Key = "raw/" + Path.GetRelativePath(Generated, file).Replace(Path.DirectorySeparatorChar, '/'), FilePath = file, UseChunkEncoding = false,
+    });
+
+    private WorkerOptions Options(int batchMaxObjects = 1000, int bufferingSeconds = 0) => new()
+    {
+        Lake = $"s3://{_bucket}/ops/", Sources = [$"s3://{_bucket}/raw/", $"s3://{_bucket}/errors/"], S3Endpoint = _proxy.Url.ToString(),
+        IntervalSeconds = 1, StatusSeconds = 1, StagingFolder = _temp.Sub("staging"), HealthFile = _temp.Sub("worker.health"),
+        BatchMaxObjects = batchMaxObjects, QueueLimit = Math.Max(batchMaxObjects, 100), BufferingSeconds = bufferingSeconds,
+    };
+
+    private List<string> Logs()
+    {
+        lock (_logs) return [.. _logs];
+    }
+
+    private IHost Start(WorkerOptions options)
+    {
+        Assert.Empty(options.Validate());
+        var host = WorkerHost.Build(options, new ConfigurationBuilder().Build(), jsonLogs: false, logs: new ListLogs(_logs));
+        host.Start();
+        return host;
+    }
+
+    /// <summary>The objects each source's checkpoint knows.</summary>
+    private async Task<int> CheckpointedAsync()
+    {
+        var listed = await _s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = "ops/_checkpoints/" });
+        var known = 0;
+        foreach (var o in listed.S3Objects ?? [])
+        {
+            using var response = await _s3.Client.GetObjectAsync(_bucket, o.Key);
+            using var json = await JsonDocument.ParseAsync(response.ResponseStream);
+            known += json.RootElement.GetProperty("Objects").EnumerateObject().Count();
+        }
+        return known;
+    }
+
+    private static async Task Until(Func<Task<bool>> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!await done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Worker_S3SourcesAndLake_EachObjectOnce_ErrorRecordRecovered_StopsCheckpointedAndHealthy()
+    {
+        var objects = Directory.GetFiles(Generated, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var late = objects.Single(o => o.Contains($"{Path.DirectorySeparatorChar}09{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        // An event Firehose could not deliver, in its error output: base64 in rawData with the error code.
+        var stranded = File.ReadAllText(Path.Combine(Some.Corpus, "ecs", "captured", "task-state-change-stopped-ec2-exit137-servicescheduler-captured.json"));
+        var errorRecord = JsonSerializer.Serialize(new
+        {
+            attemptsMade = 4, arrivalTimestamp = 1_762_092_000_000L, errorCode = "Lambda.FunctionError", errorMessage = "The Lambda function returned an error.",
+            attemptEndingTimestamp = 1_762_092_055_000L, rawData = Convert.ToBase64String(Encoding.UTF8.GetBytes(stranded)),
+        });
+        foreach (var file in objects.Take(5)) await DeliverAsync(file);
+
+        using (var host = Start(Options()))
+        {
+            await Until(async () => await CheckpointedAsync() == 5, "the first five objects");
+            foreach (var file in objects.Skip(5).Where(o => o != late)) await DeliverAsync(file);
+            await _s3.PutAsync(_bucket, "errors/processing-failed/2026/11/02/14/ops-events-1-2026-11-02-14-00-00-x", errorRecord);
+            await Until(async () => await CheckpointedAsync() == objects.Count, "the rest but the late one, and the error object");
+            await DeliverAsync(late);
+            await Until(async () => await CheckpointedAsync() == objects.Count + 1, "the late object");
+            await host.StopAsync(CancellationToken.None);
+        }
+        Assert.Contains(Logs(), l => l.StartsWith($"Worker stopped: {objects.Count + 1} objects ingested since start, 0 waiting", StringComparison.Ordinal));
+        var (code, output, _) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["health", "--file", _temp.Sub("worker.health")]));
+        Assert.Equal((Commands.Ok, "Healthy."), (code, output.Trim()));
+
+        // Exactly the rows one ingest of the folder and the stranded event land.
+        File.WriteAllText(_temp.Sub("stranded.json"), stranded);
+        await Some.IngestAsync(_temp.Sub("reference"), Generated, _temp.Sub("stranded.json"));
+        var copy = _temp.Sub("copy");
+        var listed = await _s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = "ops/", MaxKeys = 1000 });
+        foreach (var o in listed.S3Objects!)
+        {
+            var path = Path.Combine(copy, o.Key["ops/".Length..]);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            using var response = await _s3.Client.GetObjectAsync(_bucket, o.Key);
+            await using var file = File.Create(path);
+            await response.ResponseStream.CopyToAsync(file);
+        }
+        using var worker = Some.DuckDb(copy);
+        using var reference = Some.DuckDb(_temp.Sub("reference"));
+        foreach (var table in Analytics.Schemas.LakePaths.TablesWithData(_temp.Sub("reference")))
+            Assert.Equal(Some.Scalar<long>(reference, $"SELECT count(*) FROM {table}"), Some.Scalar<long>(worker, $"SELECT count(*) FROM {table}"));
+        Assert.Equal(1L, Some.Scalar<long>(worker, "SELECT count(*) FROM ecs_task_events WHERE source_object LIKE '%/errors/processing-failed/%'"));
+    }
+
+    [Fact]
+    public async Task Worker_Batches_WaitForSizeOrAge()
+    {
+        var objects = Directory.GetFiles(Generated, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        await DeliverAsync(objects[0]);
+        // Three objects a batch, or four seconds of waiting; the first look after start catches up at once.
+        using var host = Start(Options(batchMaxObjects: 3, bufferingSeconds: 4));
+        await Until(async () => await CheckpointedAsync() == 1, "the catch-up at start");
+
+        await DeliverAsync(objects[1]);
+        await DeliverAsync(objects[2]);
+        await Task.Delay(2000);
+        // Two objects: under the batch size, and not yet old enough.
+        Assert.Equal(1, await CheckpointedAsync());
+        await DeliverAsync(objects[3]);
+        // The third fills the batch: ingested at the next look, before the oldest has waited its four seconds.
+        await Until(async () => await CheckpointedAsync() == 4, "a full batch");
+        Assert.Contains(Logs(), l => l.StartsWith("Ingested 3 new objects", StringComparison.Ordinal));
+
+        // One object alone waits its buffering time, then goes.
+        await DeliverAsync(objects[4]);
+        var alone = DateTime.UtcNow;
+        await Until(async () => await CheckpointedAsync() == 5, "the buffering time");
+        Assert.True(DateTime.UtcNow - alone >= TimeSpan.FromSeconds(3.5), $"ingested after {DateTime.UtcNow - alone}");
+        await host.StopAsync(CancellationToken.None);
+    }
+
+    private sealed class ListLogs(List<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (lines) lines.Add(formatter(state, exception));
+        }
+        public void Dispose() { }
+    }
+}
