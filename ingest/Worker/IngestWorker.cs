@@ -70,6 +70,8 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
                     }
                 }
                 if (!failed) _lastSuccess = time.GetUtcNow();
+                // Backed off while looks fail: the interval doubles with each failed look in a row, up to ten minutes.
+                _failures = failed ? _failures + 1 : 0;
                 await WriteHealthAsync().ConfigureAwait(false);
                 if (time.GetUtcNow() - lastStatus >= TimeSpan.FromSeconds(_options.StatusSeconds))
                 {
@@ -79,7 +81,7 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
                 }
                 try
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(_options.IntervalSeconds), time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(NextLook(_options.IntervalSeconds, _failures), time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -94,6 +96,12 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
     }
 
     private int Queued => _queued.Values.Sum(q => q.Count);
+
+    private int _failures;
+
+    /// <summary>The wait before the next look: the interval, doubled for each look in a row that failed, at most ten minutes (never less than the interval).</summary>
+    public static TimeSpan NextLook(int intervalSeconds, int failures) =>
+        TimeSpan.FromSeconds(Math.Max(intervalSeconds, Math.Min(600, intervalSeconds * Math.Pow(2, Math.Min(failures, 20)))));
 
     private async Task WriteHealthAsync()
     {

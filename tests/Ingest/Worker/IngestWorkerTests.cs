@@ -148,6 +148,16 @@ public sealed class IngestWorkerTests : IDisposable
     }
 
     [Theory]
+    [InlineData(60, 0, 60)]
+    [InlineData(60, 1, 120)]
+    [InlineData(60, 3, 480)]
+    [InlineData(60, 4, 600)]
+    [InlineData(60, 1000, 600)]
+    [InlineData(900, 2, 900)]
+    public void NextLook_BacksOffWhileLooksFail(int interval, int failures, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), IngestWorker.NextLook(interval, failures));
+
+    [Theory]
     [InlineData("", null, new[] { "s3://b/" })]
     [InlineData("raw/", "raw/failed/", new[] { "s3://b/raw/" })]
     public void FirehoseDelivery_SourcesCoverObjectsAndErrorsOnce(string prefix, string? error, string[] sources) =>
