@@ -61,7 +61,7 @@ public static class S3InputBench
             Console.WriteLine(string.Create(inv, $"{files.Length:N0} objects, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB stored; {Environment.ProcessorCount} cores"));
 
             var lakes = 0;
-            (double Seconds, long Peak) Child(string from, bool lakeOnS3 = false)
+            (double Seconds, long Peak, double Cpu) Child(string from, bool lakeOnS3 = false)
             {
                 var lake = lakeOnS3 ? $"s3://raw/lake-{++lakes}/" : Path.Combine(work, "s3-bench-lake");
                 if (Directory.Exists(lake)) Directory.Delete(lake, recursive: true);
@@ -83,7 +83,8 @@ public static class S3InputBench
                 if (process.ExitCode != 0) throw new InvalidOperationException($"ingest from {from} failed ({process.ExitCode}): {error.Result}");
                 using var json = JsonDocument.Parse(File.ReadAllText(summary));
                 return (TimeSpan.Parse(json.RootElement.GetProperty("elapsed").GetString()!, CultureInfo.InvariantCulture).TotalSeconds,
-                    json.RootElement.GetProperty("peak_memory_bytes").GetInt64());
+                    json.RootElement.GetProperty("peak_memory_bytes").GetInt64(),
+                    TimeSpan.Parse(json.RootElement.GetProperty("process_cpu").GetString()!, CultureInfo.InvariantCulture).TotalSeconds);
             }
 
             // The server shares this machine's cores: its CPU time during the S3 runs says how much of the gap is its own.
@@ -93,9 +94,9 @@ public static class S3InputBench
                 return server.TotalProcessorTime.TotalSeconds;
             }
             var serverCpu = new List<double>();
-            var local = new List<(double Seconds, long Peak)>();
-            var fromS3 = new List<(double Seconds, long Peak)>();
-            var s3ToS3 = new List<(double Seconds, long Peak)>();
+            var local = new List<(double Seconds, long Peak, double Cpu)>();
+            var fromS3 = new List<(double Seconds, long Peak, double Cpu)>();
+            var s3ToS3 = new List<(double Seconds, long Peak, double Cpu)>();
             var s3ToS3Cpu = new List<double>();
             for (var run = 1; run <= runs; run++)
             {
@@ -106,11 +107,12 @@ public static class S3InputBench
                 before = ServerCpuSeconds();
                 s3ToS3.Add(Child("s3", lakeOnS3: true));
                 s3ToS3Cpu.Add(ServerCpuSeconds() - before);
-                Console.WriteLine(string.Create(inv, $"run {run}/{runs}: local→local {local[^1].Seconds:N1} s, {local[^1].Peak / 1e6:N0} MB; S3→local {fromS3[^1].Seconds:N1} s, {fromS3[^1].Peak / 1e6:N0} MB ({local[^1].Seconds / fromS3[^1].Seconds:P0}, s3rver {serverCpu[^1]:N1} s CPU); S3→S3 {s3ToS3[^1].Seconds:N1} s, {s3ToS3[^1].Peak / 1e6:N0} MB ({local[^1].Seconds / s3ToS3[^1].Seconds:P0}, s3rver {s3ToS3Cpu[^1]:N1} s CPU)"));
+                Console.WriteLine(string.Create(inv, $"run {run}/{runs}: local→local {local[^1].Seconds:N1} s, {local[^1].Peak / 1e6:N0} MB, CPU {local[^1].Cpu:N1} s; S3→local {fromS3[^1].Seconds:N1} s, {fromS3[^1].Peak / 1e6:N0} MB, CPU {fromS3[^1].Cpu:N1} s ({local[^1].Seconds / fromS3[^1].Seconds:P0}, s3rver {serverCpu[^1]:N1} s CPU); S3→S3 {s3ToS3[^1].Seconds:N1} s, {s3ToS3[^1].Peak / 1e6:N0} MB, CPU {s3ToS3[^1].Cpu:N1} s ({local[^1].Seconds / s3ToS3[^1].Seconds:P0}, s3rver {s3ToS3Cpu[^1]:N1} s CPU)"));
             }
             static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
             var (l, s, ss) = (Median(local.Select(r => r.Seconds)), Median(fromS3.Select(r => r.Seconds)), Median(s3ToS3.Select(r => r.Seconds)));
             Console.WriteLine(string.Create(inv, $"median: local→local {l:N1} s; S3→local {s:N1} s, {l / s:P0} of the local throughput; S3→S3 {ss:N1} s, {l / ss:P0} (target 80%); peak {s3ToS3.Max(r => r.Peak) / 1e6:N0} MB S3→S3, {fromS3.Max(r => r.Peak) / 1e6:N0} MB S3→local, {local.Max(r => r.Peak) / 1e6:N0} MB local (bound 400 MB)"));
+            Console.WriteLine(string.Create(inv, $"median CPU of the ingest process: local→local {Median(local.Select(r => r.Cpu)):N1} s, S3→local {Median(fromS3.Select(r => r.Cpu)):N1} s, S3→S3 {Median(s3ToS3.Select(r => r.Cpu)):N1} s; s3rver beside it: {Median(serverCpu):N1} s and {Median(s3ToS3Cpu):N1} s on the same {Environment.ProcessorCount} cores"));
             return 0;
         }
         finally

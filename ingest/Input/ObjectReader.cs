@@ -91,7 +91,8 @@ public sealed class ObjectReader : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(stored);
         var name = store.NameOf(stored.Key);
-        var stream = await store.OpenReadAsync(stored.Key, 0, cancellationToken).ConfigureAwait(false);
+        // An empty object is not fetched: there is nothing to read (and S3 answers a ranged GET of one with 416).
+        var stream = stored.Size == 0 ? new MemoryStream([], writable: false) : await store.OpenReadAsync(stored.Key, 0, cancellationToken).ConfigureAwait(false);
         try
         {
             // The first two bytes say gzip or not; they are read once and given back in front of the rest.

@@ -94,26 +94,26 @@ public sealed class LakeLayout
     }
 
     /// <summary>The published data files of a partition, in key order.</summary>
-    public async Task<List<StoredObject>> PublishedFilesAsync(string table, string dt, CancellationToken cancellationToken)
-    {
-        var folder = PartitionKey(table, dt);
-        var files = new List<StoredObject>();
-        await foreach (var stored in Store.ListAsync(folder, cancellationToken).ConfigureAwait(false))
-        {
-            var name = stored.Key[folder.Length..];
-            if (!name.Contains('/', StringComparison.Ordinal) && name.StartsWith("part-", StringComparison.Ordinal) && name.EndsWith(LakePaths.DataExtension, StringComparison.Ordinal))
-                files.Add(stored);
-        }
-        return files;
-    }
+    public async Task<List<StoredObject>> PublishedFilesAsync(string table, string dt, CancellationToken cancellationToken) =>
+        [.. (await ListPublishedAsync(PartitionKey(table, dt), cancellationToken).ConfigureAwait(false)).Select(f => f.File)];
 
-    /// <summary>The partitions (<c>dt</c> values) a table has files in, in order.</summary>
-    public async Task<List<string>> PartitionsAsync(string table, CancellationToken cancellationToken)
+    /// <summary>The published data files of a table, with their partitions, in key order: one listing.</summary>
+    public Task<List<(string Dt, StoredObject File)>> PublishedFilesAsync(string table, CancellationToken cancellationToken) =>
+        ListPublishedAsync(table + "/", cancellationToken);
+
+    /// <summary>The partitions (<c>dt</c> values) a table has data files in, in order.</summary>
+    public async Task<List<string>> PartitionsAsync(string table, CancellationToken cancellationToken) =>
+        [.. (await PublishedFilesAsync(table, cancellationToken).ConfigureAwait(false)).Select(f => f.Dt).Distinct().Order(StringComparer.Ordinal)];
+
+    // Data files are TABLE/dt=VALUE/part-*.parquet exactly: hidden files, the lake's own and anything deeper are not.
+    private async Task<List<(string Dt, StoredObject File)>> ListPublishedAsync(string prefix, CancellationToken cancellationToken)
     {
-        var dts = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var stored in Store.ListAsync(table + "/", cancellationToken).ConfigureAwait(false))
-            if (stored.Key.Split('/') is [_, var folder, var file] && !LakePaths.IsHidden(file) && LakePaths.PartitionValue(folder) is { } dt) dts.Add(dt);
-        return [.. dts];
+        var files = new List<(string Dt, StoredObject File)>();
+        await foreach (var stored in Store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            if (stored.Key.Split('/') is [_, var folder, var name] && LakePaths.PartitionValue(folder) is { } dt
+                && name.StartsWith("part-", StringComparison.Ordinal) && name.EndsWith(LakePaths.DataExtension, StringComparison.Ordinal))
+                files.Add((dt, stored));
+        return files;
     }
 
     /// <summary>

@@ -188,7 +188,9 @@ public sealed class IngestRunner
         summary.IndexFilesRead = writer.IndexFilesRead;
         summary.BytesWritten = writer.BytesPublished;
         summary.Elapsed = stopwatch.Elapsed;
-        summary.PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64;
+        using var process = Process.GetCurrentProcess();
+        summary.PeakMemoryBytes = process.PeakWorkingSet64;
+        summary.ProcessCpu = process.TotalProcessorTime;
         return summary;
     }
 

@@ -41,6 +41,9 @@ public sealed class IngestSummary
     /// <summary>Peak working set of the process, bytes.</summary>
     public long PeakMemoryBytes { get; set; }
 
+    /// <summary>CPU time the process had used when the run ended (every thread, user and system), for the benchmark.</summary>
+    public TimeSpan ProcessCpu { get; set; }
+
     /// <summary>True when the counts add up: every record is a row, a duplicate or quarantined.</summary>
     public bool Balanced => RecordsRead == RecordsLanded + Duplicates + Quarantined;
 

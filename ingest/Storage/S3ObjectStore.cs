@@ -66,8 +66,10 @@ public sealed class S3ObjectStore : IObjectStore
     /// <inheritdoc/>
     public async Task<Stream> OpenReadAsync(string key, long offset, CancellationToken cancellationToken)
     {
-        var request = new GetObjectRequest { BucketName = Bucket, Key = Prefix + key };
-        if (offset > 0) request.ByteRange = new ByteRange($"bytes={offset}-");
+        // Always a range, from 0 too: for a whole-object GET the SDK hashes the body with MD5 to compare with the ETag,
+        // a fifth of the read path's CPU (measured: 1.10 s against 0.88 s for 83 MB in 333 objects). Gzip objects
+        // carry their own CRC32, checked at their end; HTTPS guards the rest in transit.
+        var request = new GetObjectRequest { BucketName = Bucket, Key = Prefix + key, ByteRange = new ByteRange($"bytes={offset}-") };
         try
         {
             var response = await _s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
@@ -76,6 +78,11 @@ public sealed class S3ObjectStore : IObjectStore
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             throw new FileNotFoundException($"No object '{NameOf(key)}'.", NameOf(key), ex);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            // 416: the offset is at or past the end (any range of an empty object): nothing is left to read.
+            return new MemoryStream([], writable: false);
         }
     }
 

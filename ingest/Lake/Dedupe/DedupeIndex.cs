@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using Analytics.Ingest.Storage;
 using System.Text;
 using Parquet;
 using Parquet.Data;
@@ -80,7 +81,7 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
     private async Task<HashSet128> LoadAsync(string table, string dt, CancellationToken cancellationToken)
     {
         var ids = new HashSet128();
-        var published = await layout.PublishedFilesAsync(table, dt, cancellationToken).ConfigureAwait(false);
+        var published = await PublishedAsync(table, dt, cancellationToken).ConfigureAwait(false);
         var staged = layout.RunTempFiles(table, dt, runId).Where(File.Exists).ToList();
         foreach (var (file, open) in published.Select(o => (layout.Store.NameOf(o.Key), (Func<Task<Stream>>)(() => layout.Store.OpenRandomAccessAsync(o.Key, o.Size, cancellationToken))))
                      .Concat(staged.Select(f => (f, (Func<Task<Stream>>)(() => Task.FromResult<Stream>(File.OpenRead(f)))))))
@@ -98,6 +99,22 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
             FilesRead++;
         }
         return ids;
+    }
+
+    // On S3 a table's published files are listed once, the first time the run touches the table (a LIST per table, not
+    // a round trip per partition in the writer's path); no other writer publishes while this run holds the lake.
+    // A local lake's partition folder is listed when the partition is touched.
+    private readonly Dictionary<string, ILookup<string, StoredObject>> _tables = new(StringComparer.Ordinal);
+
+    private async Task<List<StoredObject>> PublishedAsync(string table, string dt, CancellationToken cancellationToken)
+    {
+        if (layout.IsLocal) return await layout.PublishedFilesAsync(table, dt, cancellationToken).ConfigureAwait(false);
+        if (!_tables.TryGetValue(table, out var files))
+        {
+            var listed = await layout.PublishedFilesAsync(table, cancellationToken).ConfigureAwait(false);
+            _tables[table] = files = listed.ToLookup(f => f.Dt, f => f.File, StringComparer.Ordinal);
+        }
+        return [.. files[dt]];
     }
 
     private sealed class Partition(HashSet128 ids)
