@@ -13,7 +13,9 @@ namespace Analytics.Bench;
 /// Ingest from S3 to S3 (input and lake on S3), and from S3 to a local lake, against the same input from a local
 /// folder to a local lake, side by side, each run in a child process of its own (so each peak memory is its own),
 /// alternating: s3rver on 127.0.0.1 stands for S3 (the npm package in tests/s3; Node needed). Usage:
-///   dotnet run -c Release --project bench -- s3-input [--events N] [--runs N] [--work DIR] [--parallelism N]
+///   dotnet run -c Release --project bench -- s3-input [--events N] [--runs N] [--work DIR] [--parallelism N] [--pin]
+/// With --pin (Linux, taskset), every ingest runs on the first core and s3rver on the others, so the server stands
+/// apart as S3 does instead of taking CPU from the ingest it serves.
 /// </summary>
 public static class S3InputBench
 {
@@ -23,6 +25,7 @@ public static class S3InputBench
         var inv = CultureInfo.InvariantCulture;
         int events = 100_000, runs = 3;
         string? parallelism = null;
+        var pin = args.Contains("--pin");
         var work = Path.Combine(Path.GetTempPath(), "analytics-bench");
         for (var i = 0; i < args.Length - 1; i++)
         {
@@ -48,8 +51,10 @@ public static class S3InputBench
         var data = Path.Combine(work, "s3rver-data");
         if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
         Directory.CreateDirectory(data);
-        using var server = Process.Start(new ProcessStartInfo("node", $"--openssl-legacy-provider \"{script}\" -d \"{data}\" -a 127.0.0.1 -p {port} --silent --configure-bucket raw")
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var node = $"--openssl-legacy-provider \"{script}\" -d \"{data}\" -a 127.0.0.1 -p {port} --silent --configure-bucket raw";
+        using var server = Process.Start(pin
+            ? new ProcessStartInfo("taskset", $"-c 1-{Environment.ProcessorCount - 1} node {node}") { RedirectStandardOutput = true, RedirectStandardError = true }
+            : new ProcessStartInfo("node", node) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         try
         {
             var endpoint = $"http://127.0.0.1:{port}/";
@@ -58,7 +63,7 @@ public static class S3InputBench
             var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories);
             await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (file, ct) =>
                 await s3.PutObjectAsync(new PutObjectRequest { BucketName = "raw", Key = "in/" + Path.GetRelativePath(input, file).Replace(Path.DirectorySeparatorChar, '/'), FilePath = file, UseChunkEncoding = false }, ct));
-            Console.WriteLine(string.Create(inv, $"{files.Length:N0} objects, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB stored; {Environment.ProcessorCount} cores"));
+            Console.WriteLine(string.Create(inv, $"{files.Length:N0} objects, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB stored; {Environment.ProcessorCount} cores{(pin ? ", ingest pinned to core 0, s3rver to the others" : ", shared by ingest and s3rver")}"));
 
             var lakes = 0;
             (double Seconds, long Peak, double Cpu) Child(string from, bool lakeOnS3 = false)
@@ -67,7 +72,8 @@ public static class S3InputBench
                 if (Directory.Exists(lake)) Directory.Delete(lake, recursive: true);
                 var summary = Path.Combine(work, "s3-bench-summary.json");
                 var ingest = Path.Combine(repo, "ingest", "bin", "Release", "net10.0", "analytics-ingest.dll");
-                var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+                var start = new ProcessStartInfo(pin ? "taskset" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+                if (pin) foreach (var a in new[] { "-c", "0", "dotnet" }) start.ArgumentList.Add(a);
                 foreach (var a in new[] { ingest, "ingest", "--quiet", "--lake", lake, "--summary-json", summary }) start.ArgumentList.Add(a);
                 if (lakeOnS3) foreach (var a in new[] { "--staging", Path.Combine(work, "s3-bench-staging") }) start.ArgumentList.Add(a);
                 if (parallelism is not null) foreach (var a in new[] { "--parallelism", parallelism }) start.ArgumentList.Add(a);
@@ -112,6 +118,8 @@ public static class S3InputBench
             static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
             var (l, s, ss) = (Median(local.Select(r => r.Seconds)), Median(fromS3.Select(r => r.Seconds)), Median(s3ToS3.Select(r => r.Seconds)));
             Console.WriteLine(string.Create(inv, $"median: local→local {l:N1} s; S3→local {s:N1} s, {l / s:P0} of the local throughput; S3→S3 {ss:N1} s, {l / ss:P0} (target 80%); peak {s3ToS3.Max(r => r.Peak) / 1e6:N0} MB S3→S3, {fromS3.Max(r => r.Peak) / 1e6:N0} MB S3→local, {local.Max(r => r.Peak) / 1e6:N0} MB local (bound 400 MB)"));
+            // Runs alternate, so each run's ratios compare runs made moments apart: their median resists the machine's drift.
+            Console.WriteLine(string.Create(inv, $"median of each run's ratio: S3→local {Median(local.Zip(fromS3, (a, b) => a.Seconds / b.Seconds)):P0}, S3→S3 {Median(local.Zip(s3ToS3, (a, b) => a.Seconds / b.Seconds)):P0} of the local throughput"));
             Console.WriteLine(string.Create(inv, $"median CPU of the ingest process: local→local {Median(local.Select(r => r.Cpu)):N1} s, S3→local {Median(fromS3.Select(r => r.Cpu)):N1} s, S3→S3 {Median(s3ToS3.Select(r => r.Cpu)):N1} s; s3rver beside it: {Median(serverCpu):N1} s and {Median(s3ToS3Cpu):N1} s on the same {Environment.ProcessorCount} cores"));
             return 0;
         }
