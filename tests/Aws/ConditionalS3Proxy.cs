@@ -24,48 +24,22 @@ public sealed class ConditionalS3Proxy : IDisposable
     public ConditionalS3Proxy(S3Server server)
     {
         _server = server;
-        for (var attempt = 0; ; attempt++)
+        Url = Loopback.Start(_listener);
+        // Each request on a task of its own: a conditional request waits for another, a reader streams an object.
+        _serving = Task.Run(() => Loopback.ServeAsync(_listener, context =>
         {
-            var port = Random.Shared.Next(20000, 60000);
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                _listener.Start();
-                Url = new Uri($"http://127.0.0.1:{port}/");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 20)
-            {
-            }
-        }
-        _serving = Task.Run(ServeAsync);
+            _ = Task.Run(() => HandleAsync(context));
+            return Task.CompletedTask;
+        }));
     }
 
     /// <summary>The endpoint to give as --s3-endpoint.</summary>
-    public Uri Url { get; private set; } = null!;
+    public Uri Url { get; }
 
     /// <summary>Conditional requests refused (412 or 404), for tests to see the layer at work.</summary>
     public int Refused => _refused;
 
     private int _refused;
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
 
     private async Task HandleAsync(HttpListenerContext context)
     {

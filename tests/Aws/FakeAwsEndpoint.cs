@@ -43,11 +43,8 @@ public sealed class FakeAwsEndpoint : IDisposable
     public FakeAwsEndpoint(Func<ReceivedRequest, FakeResponse> handler)
     {
         _handler = handler;
-        var port = FreePort();
-        Url = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Url.ToString());
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        Url = Loopback.Start(_listener);
+        _loop = Task.Run(() => Loopback.ServeAsync(_listener, HandleAsync));
     }
 
     public Uri Url { get; }
@@ -56,48 +53,29 @@ public sealed class FakeAwsEndpoint : IDisposable
 
     public IEnumerable<string> Operations => Received.Select(r => r.Operation);
 
-    private async Task LoopAsync()
+    private async Task HandleAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+        var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body);
+        _received.Enqueue(request);
+        FakeResponse response;
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            var request = new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body);
-            _received.Enqueue(request);
-            FakeResponse response;
-            try
-            {
-                response = _handler(request);
-            }
-            catch (Exception ex)
-            {
-                response = FakeResponse.Error(500, "TestHandlerFailed", ex.Message);
-            }
-            var bytes = Encoding.UTF8.GetBytes(response.Body);
-            context.Response.StatusCode = response.Status;
-            context.Response.ContentType = "application/x-amz-json-1.1";
-            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            response = _handler(request);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        catch (Exception ex)
+        {
+            response = FakeResponse.Error(500, "TestHandlerFailed", ex.Message);
+        }
+        var bytes = Encoding.UTF8.GetBytes(response.Body);
+        context.Response.StatusCode = response.Status;
+        context.Response.ContentType = "application/x-amz-json-1.1";
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
     }
 
     public void Dispose()

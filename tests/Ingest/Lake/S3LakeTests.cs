@@ -19,26 +19,24 @@ namespace Analytics.Tests.Ingest.Lake;
 public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
 {
     private readonly S3Server _s3;
+    private readonly ConditionalBucket _bucket;
     private readonly ConditionalS3Proxy _proxy;
     private readonly TempFolder _temp = Some.TempFolder();
-    private readonly string _bucket = "lake" + Guid.NewGuid().ToString("N")[..8];
 
     public S3LakeTests(S3Server s3)
     {
         _s3 = s3;
-        _proxy = new ConditionalS3Proxy(s3);
-        _s3.Client.PutBucketAsync(new PutBucketRequest { BucketName = _bucket }).GetAwaiter().GetResult();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
+        _bucket = new ConditionalBucket(s3, "lake");
+        _proxy = _bucket.Proxy;
     }
 
     public void Dispose()
     {
-        _proxy.Dispose();
+        _bucket.Dispose();
         _temp.Dispose();
     }
 
-    private string Lake => $"s3://{_bucket}/ops/";
+    private string Lake => $"s3://{_bucket.Name}/ops/";
 
     private IngestOptions Options(string input, int waitSeconds = 0) => new()
     {
@@ -48,29 +46,10 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
     private LakeLayout Layout() => LakeLayout.Open(Lake, () => Analytics.Aws.S3Clients.Create(_proxy.Url, "us-east-1", new Amazon.Runtime.BasicAWSCredentials(S3Server.Key, S3Server.Key)), _temp.Sub("staging"));
 
     /// <summary>The keys under the lake.</summary>
-    private async Task<List<string>> KeysAsync(string prefix = "")
-    {
-        var keys = new List<string>();
-        await foreach (var o in Layout().Store.ListAsync(prefix, CancellationToken.None)) keys.Add(o.Key);
-        return keys;
-    }
+    private Task<List<string>> KeysAsync(string prefix = "") => _bucket.KeysAsync("ops/" + prefix);
 
     /// <summary>The lake's objects copied to a folder, for DuckDB to read as a reader of the bucket would.</summary>
-    private async Task<string> CopyAsync(string name)
-    {
-        var folder = _temp.Sub(name);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        var store = Layout().Store;
-        foreach (var key in await KeysAsync())
-        {
-            var path = Path.Combine(folder, key);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await using var source = await store.OpenReadAsync(key, 0, CancellationToken.None);
-            await using var target = File.Create(path);
-            await source.CopyToAsync(target);
-        }
-        return folder;
-    }
+    private Task<string> CopyAsync(string name) => _bucket.CopyAsync("ops/", _temp.Sub(name));
 
     private GeneratorManifest Generate(int days, int seed, int taskEventsPerDay = 3000) =>
         new EventGenerator(new GeneratorOptions { Days = days, TaskEventsPerDay = taskEventsPerDay, TruncatedRecords = 1, Seed = seed }).WriteTo(_temp.Sub("events"));
@@ -78,7 +57,7 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
     [Fact]
     public async Task ConditionalLayer_EnforcesWhatS3rverAloneDoesNot()
     {
-        var direct = new S3ObjectStore(_s3.Client, _bucket, "direct/");
+        var direct = new S3ObjectStore(_s3.Client, _bucket.Name, "direct/");
         Assert.True(await direct.CreateIfAbsentAsync("k", "a"u8.ToArray(), CancellationToken.None));
         // s3rver stores a second If-None-Match: * write: the reason for the layer.
         Assert.True(await direct.CreateIfAbsentAsync("k", "b"u8.ToArray(), CancellationToken.None));
@@ -120,12 +99,8 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
     {
         // Multi-day input on s3rver itself: redeliveries, gzip and plain objects, a truncated record.
         var manifest = Generate(days: 4, seed: 5, taskEventsPerDay: 12000);
-        foreach (var file in Directory.GetFiles(_temp.Sub("events"), "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('_')))
-            await _s3.Client.PutObjectAsync(new PutObjectRequest
-            {
-                BucketName = _bucket, Key = "raw/" + Path.GetRelativePath(_temp.Sub("events"), file).Replace(Path.DirectorySeparatorChar, '/'), FilePath = file, UseChunkEncoding = false,
-            });
-        var raw = $"s3://{_bucket}/raw/";
+        await _bucket.UploadAsync(_temp.Sub("events"), "raw/", Directory.GetFiles(_temp.Sub("events"), "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('_')));
+        var raw = $"s3://{_bucket.Name}/raw/";
 
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var start = new ProcessStartInfo(dotnet,

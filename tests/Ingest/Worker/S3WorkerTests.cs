@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Amazon.S3.Model;
 using Analytics.Ingest.Cli;
 using Analytics.Ingest.Worker;
 using Analytics.Tests.Aws;
@@ -19,35 +18,23 @@ namespace Analytics.Tests.Ingest.Worker;
 public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
 {
     private static readonly string Generated = Path.Combine(Some.RepoRoot, "samples", "generated");
-    private readonly S3Server _s3;
-    private readonly ConditionalS3Proxy _proxy;
+    private readonly ConditionalBucket _bucket;
     private readonly TempFolder _temp = Some.TempFolder();
-    private readonly string _bucket = "worker" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<string> _logs = [];
 
-    public S3WorkerTests(S3Server s3)
-    {
-        _s3 = s3;
-        _proxy = new ConditionalS3Proxy(s3);
-        _s3.Client.PutBucketAsync(new PutBucketRequest { BucketName = _bucket }).GetAwaiter().GetResult();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
-    }
+    public S3WorkerTests(S3Server s3) => _bucket = new ConditionalBucket(s3, "worker");
 
     public void Dispose()
     {
-        _proxy.Dispose();
+        _bucket.Dispose();
         _temp.Dispose();
     }
 
-    private Task DeliverAsync(string file) => _s3.Client.PutObjectAsync(new PutObjectRequest
-    {
-        BucketName = _bucket, Key = "raw/" + Path.GetRelativePath(Generated, file).Replace(Path.DirectorySeparatorChar, '/'), FilePath = file, UseChunkEncoding = false,
-    });
+    private Task DeliverAsync(string file) => _bucket.UploadAsync(Generated, "raw/", [file]);
 
     private WorkerOptions Options(int batchMaxObjects = 1000, int bufferingSeconds = 0) => new()
     {
-        Lake = $"s3://{_bucket}/ops/", Sources = [$"s3://{_bucket}/raw/", $"s3://{_bucket}/errors/"], S3Endpoint = _proxy.Url.ToString(),
+        Lake = $"s3://{_bucket.Name}/ops/", Sources = [$"s3://{_bucket.Name}/raw/", $"s3://{_bucket.Name}/errors/"], S3Endpoint = _bucket.Proxy.Url.ToString(),
         IntervalSeconds = 1, StatusSeconds = 1, StagingFolder = _temp.Sub("staging"), HealthFile = _temp.Sub("worker.health"),
         BatchMaxObjects = batchMaxObjects, QueueLimit = Math.Max(batchMaxObjects, 100), BufferingSeconds = bufferingSeconds,
     };
@@ -68,11 +55,10 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
     /// <summary>The objects each source's checkpoint knows.</summary>
     private async Task<int> CheckpointedAsync()
     {
-        var listed = await _s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = "ops/_checkpoints/" });
         var known = 0;
-        foreach (var o in listed.S3Objects ?? [])
+        foreach (var key in await _bucket.KeysAsync("ops/_checkpoints/"))
         {
-            using var response = await _s3.Client.GetObjectAsync(_bucket, o.Key);
+            using var response = await _bucket.Server.Client.GetObjectAsync(_bucket.Name, "ops/_checkpoints/" + key);
             using var json = await JsonDocument.ParseAsync(response.ResponseStream);
             known += json.RootElement.GetProperty("Objects").EnumerateObject().Count();
         }
@@ -107,7 +93,7 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
         {
             await Until(async () => await CheckpointedAsync() == 5, "the first five objects");
             foreach (var file in objects.Skip(5).Where(o => o != late)) await DeliverAsync(file);
-            await _s3.PutAsync(_bucket, "errors/processing-failed/2026/11/02/14/ops-events-1-2026-11-02-14-00-00-x", errorRecord);
+            await _bucket.Server.PutAsync(_bucket.Name, "errors/processing-failed/2026/11/02/14/ops-events-1-2026-11-02-14-00-00-x", errorRecord);
             await Until(async () => await CheckpointedAsync() == objects.Count, "the rest but the late one, and the error object");
             await DeliverAsync(late);
             await Until(async () => await CheckpointedAsync() == objects.Count + 1, "the late object");
@@ -120,16 +106,7 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
         // Exactly the rows one ingest of the folder and the stranded event land.
         File.WriteAllText(_temp.Sub("stranded.json"), stranded);
         await Some.IngestAsync(_temp.Sub("reference"), Generated, _temp.Sub("stranded.json"));
-        var copy = _temp.Sub("copy");
-        var listed = await _s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = "ops/", MaxKeys = 1000 });
-        foreach (var o in listed.S3Objects!)
-        {
-            var path = Path.Combine(copy, o.Key["ops/".Length..]);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using var response = await _s3.Client.GetObjectAsync(_bucket, o.Key);
-            await using var file = File.Create(path);
-            await response.ResponseStream.CopyToAsync(file);
-        }
+        var copy = await _bucket.CopyAsync("ops/", _temp.Sub("copy"));
         using var worker = Some.DuckDb(copy);
         using var reference = Some.DuckDb(_temp.Sub("reference"));
         foreach (var table in Analytics.Schemas.LakePaths.TablesWithData(_temp.Sub("reference")))
