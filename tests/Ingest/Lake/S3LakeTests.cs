@@ -45,8 +45,8 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
 
     private LakeLayout Layout() => LakeLayout.Open(Lake, () => Analytics.Aws.S3Clients.Create(_proxy.Url, "us-east-1", new Amazon.Runtime.BasicAWSCredentials(S3Server.Key, S3Server.Key)), _temp.Sub("staging"));
 
-    /// <summary>The keys under the lake.</summary>
-    private Task<List<string>> KeysAsync(string prefix = "") => _bucket.KeysAsync("ops/" + prefix);
+    /// <summary>The keys under the lake that start with <paramref name="prefix"/>, relative to the lake.</summary>
+    private async Task<List<string>> KeysAsync(string prefix = "") => [.. (await _bucket.KeysAsync("ops/" + prefix)).Select(k => prefix + k)];
 
     /// <summary>The lake's objects copied to a folder, for DuckDB to read as a reader of the bucket would.</summary>
     private Task<string> CopyAsync(string name) => _bucket.CopyAsync("ops/", _temp.Sub(name));
