@@ -110,6 +110,35 @@ public sealed class IngestWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task WorkerCommand_Sigterm_ExitsZeroWithEverythingCheckpointed()
+    {
+        var objects = Objects();
+        foreach (var file in objects) Deliver(file);
+        // The worker command in a process of its own, stopped as ECS stops a task: SIGTERM.
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new System.Diagnostics.ProcessStartInfo(dotnet,
+            [Path.Combine(AppContext.BaseDirectory, "analytics-ingest.dll"), "worker", "--lake", _temp.Sub("lake"), "--source", _temp.Sub("raw"),
+             "--interval-seconds", "1", "--health-file", _temp.Sub("worker.health")])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var child = System.Diagnostics.Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEndAsync();
+        var errors = child.StandardError.ReadToEndAsync();
+        await Until(() => Directory.Exists(_temp.Sub("lake/_checkpoints")) && Checkpointed().Count == objects.Count || child.HasExited, "every object");
+        if (child.HasExited) Assert.Fail("the worker stopped on its own: " + await errors);
+        await Until(() => File.Exists(_temp.Sub("worker.health")), "the health file");
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(30), $"took {stopped.Elapsed} to stop");
+        Assert.Equal(0, child.ExitCode);
+        Assert.Contains($"Worker stopped: {objects.Count} objects ingested since start, 0 waiting", await output + await errors, StringComparison.Ordinal);
+        Assert.Equal(objects.Count, Checkpointed().Count);
+        Assert.Empty(Directory.GetFiles(_temp.Sub("lake"), ".part-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task FirehoseStream_ItsDeliveryPrefixesBecomeSources()
     {
         using var endpoint = new Analytics.Tests.Aws.FakeAwsEndpoint(request => Analytics.Tests.Aws.FakeResponse.Ok(new
