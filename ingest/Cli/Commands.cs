@@ -49,6 +49,7 @@ public static class Commands
         var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once; their rows still reach the writer in input order, so files come out the same.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => LakeWriter.DefaultMaxIndexIds };
         var s3Endpoint = S3EndpointOption();
+        var settings = SettingsOption();
         var staging = StagingOption();
         var lease = LeaseOption();
         var summaryJson = new Option<string?>("--summary-json") { Description = "Also write the run's summary as JSON to this file (for scripts and the benchmark)." };
@@ -69,9 +70,10 @@ public static class Commands
             Example: dotnet run --project ingest -- ingest --lake ./lake samples/
             From S3 (credentials and region as every AWS tool finds them): … ingest --lake ./lake s3://raw-bucket/firehose/
             S3 to S3: … ingest --lake s3://lake-bucket/ops/ s3://raw-bucket/firehose/
-            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, s3Endpoint, staging, lease, summaryJson, quiet };
+            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, s3Endpoint, settings, staging, lease, summaryJson, quiet };
         command.SetAction(async (parse, ct) =>
         {
+            var settingsErrors = new List<string>();
             var options = new IngestOptions
             {
                 Lake = parse.GetValue(lake)!,
@@ -81,11 +83,11 @@ public static class Commands
                 Parallelism = parse.GetValue(parallelism),
                 IndexMaxIds = parse.GetValue(indexMaxIds),
                 WaitForLakeSeconds = parse.GetValue(waitForLake),
-                S3Endpoint = parse.GetValue(s3Endpoint),
+                S3Endpoint = S3Endpoint(parse, s3Endpoint, settings, settingsErrors),
                 StagingFolder = parse.GetValue(staging),
                 LeaseSeconds = parse.GetValue(lease),
             };
-            var errors = options.Validate();
+            List<string> errors = [.. settingsErrors, .. options.Validate()];
             if (errors.Count > 0)
             {
                 await Console.Error.WriteLineAsync(CannotStart(errors)).ConfigureAwait(false);
@@ -236,6 +238,20 @@ public static class Commands
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ANALYTICS_S3_ENDPOINT"),
     };
 
+    private static Option<string?> SettingsOption() => new("--settings")
+    {
+        Description = "The JSON settings file the query program reads too (default ANALYTICS_SETTINGS): its s3_endpoint applies when neither --s3-endpoint nor ANALYTICS_S3_ENDPOINT is given.",
+    };
+
+    // --s3-endpoint, else ANALYTICS_S3_ENDPOINT (the option's default), else the settings file's s3_endpoint.
+    private static string? S3Endpoint(ParseResult parse, Option<string?> endpoint, Option<string?> settings, List<string> errors)
+    {
+        if (parse.GetValue(endpoint) is { } given) return given;
+        var (fromFile, error) = SettingsFile.Read(parse.GetValue(settings));
+        if (error is not null) errors.Add(error);
+        return fromFile;
+    }
+
     private static Option<string?> StagingOption() => new("--staging")
     {
         Description = "A lake on S3: the local folder files are written in before they are uploaded (default: one in the system's temp folder, named after the lake).",
@@ -260,6 +276,7 @@ public static class Commands
     {
         var lake = new Option<string>("--lake") { Description = "Folder of the lake, or s3://bucket/prefix/.", Required = true };
         var s3Endpoint = S3EndpointOption();
+        var settings = SettingsOption();
         var staging = StagingOption();
         var lease = LeaseOption();
         var target = new Option<int>("--target-mb") { Description = "Size to merge small files up to; files of half this size or more are left alone.", DefaultValueFactory = _ => 128 };
@@ -277,7 +294,7 @@ public static class Commands
             for that moment, never neither.
 
             Example: dotnet run --project ingest -- compact --lake ./lake
-            """) { lake, target, tables, waitForLake, s3Endpoint, staging, lease, quiet };
+            """) { lake, target, tables, waitForLake, s3Endpoint, settings, staging, lease, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var errors = new List<string>();
@@ -285,7 +302,8 @@ public static class Commands
             var onS3 = root.StartsWith("s3://", StringComparison.Ordinal);
             if (onS3 && IngestOptions.LakeError(root) is { } lakeError) errors.Add(lakeError);
             else if (!onS3 && !Directory.Exists(root)) errors.Add($"--lake '{root}' does not exist.");
-            if (IngestOptions.S3EndpointError(parse.GetValue(s3Endpoint)) is { } endpointError) errors.Add(endpointError);
+            var endpoint = S3Endpoint(parse, s3Endpoint, settings, errors);
+            if (IngestOptions.S3EndpointError(endpoint) is { } endpointError) errors.Add(endpointError);
             if (IngestOptions.LeaseError(parse.GetValue(lease)) is { } leaseError) errors.Add(leaseError);
             if (LakeLock.WaitError(parse.GetValue(waitForLake)) is { } waitError) errors.Add(waitError);
             if (parse.GetValue(target) is < 1 or > 4096) errors.Add($"--target-mb {parse.GetValue(target)} must be between 1 and 4096.");
@@ -297,7 +315,7 @@ public static class Commands
                 await Console.Error.WriteLineAsync(CannotStart(errors)).ConfigureAwait(false);
                 return InvalidOptions;
             }
-            var s3Options = new IngestOptions { S3Endpoint = parse.GetValue(s3Endpoint) };
+            var s3Options = new IngestOptions { S3Endpoint = endpoint };
             Amazon.S3.AmazonS3Client? s3 = null;
             try
             {

@@ -46,6 +46,26 @@ public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
     }
 
     [Fact]
+    public async Task Ingest_S3EndpointFromTheSettingsFileTheQueryProgramReads()
+    {
+        using var temp = Some.TempFolder();
+        await s3.Client.PutBucketAsync(new PutBucketRequest { BucketName = "settings" });
+        await s3.PutAsync("settings", "in/one.json", File.ReadAllText(Path.Combine(Some.Corpus, "ecs", "captured", "task-state-change-stopped-ec2-exit137-servicescheduler-captured.json")));
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
+        // Query's keys sit beside it and are left alone.
+        File.WriteAllText(temp.Sub("settings.json"), $$"""{"engine": "duckdb", "athena_database": "ops", "s3_endpoint": "{{s3.Url}}"}""");
+
+        var (code, output, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("lake"), "--quiet", "--settings", temp.Sub("settings.json"), "s3://settings/in/"]));
+
+        Assert.True(code == Commands.Ok, err);
+        Assert.Contains("landed       1 records", output, StringComparison.Ordinal);
+        (code, _, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("lake"), "--settings", temp.Sub("missing.json"), "s3://settings/in/"]));
+        Assert.Equal(Commands.InvalidOptions, code);
+        Assert.Contains($"--settings: file '{temp.Sub("missing.json")}' does not exist.", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_S3InputsValidated()
     {
         var (code, _, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", "x", "--s3-endpoint", "not a url", "s3://"]));
