@@ -28,6 +28,7 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
     private long _quarantined;
     private DateTimeOffset? _checkpointed;
     private DateTimeOffset? _newest;
+    private readonly SortedDictionary<string, long> _rows = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastSuccess;
     private string? _lastError;
 
@@ -76,7 +77,8 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
                 if (time.GetUtcNow() - lastStatus >= TimeSpan.FromSeconds(_options.StatusSeconds))
                 {
                     lastStatus = time.GetUtcNow();
-                    LogStatus(logger, ObjectsIngested, Interlocked.Read(ref _landed), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _quarantined), Queued,
+                    LogStatus(logger, ObjectsIngested, Interlocked.Read(ref _landed), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _quarantined),
+                        _rows.Count == 0 ? "none" : string.Join(", ", _rows.Select(r => $"{r.Key} {r.Value}")), Queued, Lag(),
                         _newest is { } newest ? $"{(long)(time.GetUtcNow() - newest).TotalSeconds} s old" : "none yet", _checkpointed?.ToString("O") ?? "never");
                 }
                 try
@@ -96,6 +98,11 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
     }
 
     private int Queued => _queued.Values.Sum(q => q.Count);
+
+    // How far behind the sources the lake is: the age of the oldest new object not yet ingested (0 when none waits).
+    private string Lag() => _queued.Values.SelectMany(q => q.Values).Select(q => q.Object.Object.LastModified).DefaultIfEmpty().Min() is var oldest && oldest != default
+        ? $"{(long)Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds)} s"
+        : "0 s";
 
     private int _failures;
 
@@ -157,6 +164,7 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
         Interlocked.Add(ref _landed, summary.RecordsLanded);
         Interlocked.Add(ref _duplicates, summary.Duplicates);
         Interlocked.Add(ref _quarantined, summary.Quarantined);
+        foreach (var (table, rows) in summary.RowsPerTable) _rows[table] = _rows.GetValueOrDefault(table) + rows;
         LogIngested(logger, batch.Count, source, summary.RecordsLanded, summary.Duplicates, summary.Quarantined, checkpoint.Count);
     }
 
@@ -169,8 +177,8 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Source} failed, tried again at the next look: {Reason}")]
     private static partial void LogPollFailed(ILogger logger, string source, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Status: {Objects} objects ingested since start, {Landed} records landed, {Duplicates} duplicates, {Quarantined} quarantined, {Queued} objects waiting; newest object ingested: {Lag}; last checkpoint {Checkpoint}")]
-    private static partial void LogStatus(ILogger logger, long objects, long landed, long duplicates, long quarantined, int queued, string lag, string checkpoint);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Status: {Objects} objects ingested since start, {Landed} records landed, {Duplicates} duplicates, {Quarantined} quarantined; rows per table: {Rows}; {Queued} objects waiting, lag behind the sources {Lag}; newest object ingested: {Newest}; last checkpoint {Checkpoint}")]
+    private static partial void LogStatus(ILogger logger, long objects, long landed, long duplicates, long quarantined, string rows, int queued, string lag, string newest, string checkpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker stopped: {Objects} objects ingested since start, {Queued} waiting left in their sources for the next start; last checkpoint {Checkpoint}")]
     private static partial void LogStopped(ILogger logger, long objects, int queued, string checkpoint);

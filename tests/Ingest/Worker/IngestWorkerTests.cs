@@ -87,7 +87,8 @@ public sealed class IngestWorkerTests : IDisposable
             await host.StopAsync(CancellationToken.None);
         }
         Assert.Equal(objects.Count, Checkpointed().Count);
-        Assert.Contains(_logs.Lines, l => l.StartsWith("Status: ", StringComparison.Ordinal) && l.Contains(" objects ingested since start, ", StringComparison.Ordinal));
+        Assert.Contains(_logs.Lines, l => l.StartsWith("Status: ", StringComparison.Ordinal) && l.Contains(" objects ingested since start, ", StringComparison.Ordinal)
+            && l.Contains("; rows per table: ecs_container_instance_events ", StringComparison.Ordinal) && l.Contains(", lag behind the sources ", StringComparison.Ordinal));
         Assert.Contains(_logs.Lines, l => l.StartsWith($"Worker stopped: {objects.Count} objects ingested since start, 0 waiting left in their sources for the next start; last checkpoint 20", StringComparison.Ordinal));
 
         // Exactly the rows one ingest of the whole folder lands.
