@@ -23,6 +23,9 @@ public static class LakePaths
     /// <summary>The folder of the worker's checkpoints (which objects of each source it has ingested).</summary>
     public const string CheckpointFolder = "_checkpoints";
 
+    /// <summary>The folder of the API response pages the collectors stored (<c>_collected/SOURCE/</c>).</summary>
+    public const string CollectedFolder = "_collected";
+
     /// <summary>The lock file of the one writer.</summary>
     public const string LockFile = "_lake.lock";
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Analytics.Ingest.Collect;
 using Analytics.Ingest.Run;
 using Analytics.Ingest.Sample;
 using Analytics.Schemas;
@@ -37,7 +38,7 @@ public static class Commands
     public static RootCommand Build() =>
         new("Analytics ingest: turns ECS, AWS Health and AWS Support events into a Parquet lake that Athena and DuckDB query.")
         {
-            IngestCommand(), WorkerCommand(), HealthCommand(), CompactCommand(), DdlCommand(), GenerateCommand(),
+            IngestCommand(), CollectCommand(), WorkerCommand(), HealthCommand(), CompactCommand(), DdlCommand(), GenerateCommand(),
         };
 
     private static Command IngestCommand()
@@ -198,6 +199,89 @@ public static class Commands
             using var host = Worker.WorkerHost.Build(options, configuration, parse.GetValue(json));
             await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(host, ct).ConfigureAwait(false);
             return Ok;
+        });
+        return command;
+    }
+
+    private static Command CollectCommand()
+    {
+        var lake = new Option<string>("--lake") { Description = "Folder of the lake, or s3://bucket/prefix/.", Required = true };
+        var sources = new Option<string>("--sources") { Description = "Comma-separated: health (AWS Health, account view), support (AWS Support cases and communications).", DefaultValueFactory = _ => "health,support" };
+        var since = new Option<string?>("--since") { Description = "Where a first pass starts, ISO 8601 (default: Health 90 days back, Support 365); later passes go on from the checkpoint in the lake." };
+        var healthEndpoint = new Option<string?>("--health-endpoint") { Description = "A Health endpoint URL replacing the active region's (found from global.health.amazonaws.com)." };
+        var supportEndpoint = new Option<string?>("--support-endpoint") { Description = "A Support endpoint URL replacing support.us-east-1.amazonaws.com." };
+        var region = new Option<string?>("--region") { Description = "The region requests to a replaced endpoint are signed for (default: the service's)." };
+        var s3Endpoint = S3EndpointOption();
+        var settings = SettingsOption();
+        var staging = StagingOption();
+        var lease = LeaseOption();
+        var waitForLake = WaitForLakeOption();
+        var quiet = QuietOption();
+        var command = new Command("collect", """
+            One pass over the AWS Health and Support APIs, incremental from the checkpoint kept in the lake (_checkpoints/):
+            Health events updated since the last pass, their details and affected entities; every Support case
+            (resolved ones too) and the communications of those that changed. Every response page is kept in the lake
+            (_collected/SOURCE/) with its request and the time it was observed, then ingested like any input, so rows
+            are dated by observation and a rerun adds nothing. A source that fails (no Business or Enterprise Support
+            plan, access denied) is reported in one line naming the call and what to do; the others go on. Exit code 0
+            when every source completed, 1 when one failed, 2 for invalid options, 75 when the lake is in use.
+
+            Example: dotnet run --project ingest -- collect --lake ./lake --sources health,support
+            """) { lake, sources, since, healthEndpoint, supportEndpoint, region, s3Endpoint, settings, staging, lease, waitForLake, quiet };
+        command.SetAction(async (parse, ct) =>
+        {
+            var errors = new List<string>();
+            DateTimeOffset? from = null;
+            try
+            {
+                from = CollectOptions.ParseSince(parse.GetValue(since));
+            }
+            catch (FormatException ex)
+            {
+                errors.Add(ex.Message);
+            }
+            var options = new CollectOptions
+            {
+                Lake = parse.GetValue(lake)!,
+                Sources = parse.GetValue(sources)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Since = from,
+                HealthEndpoint = parse.GetValue(healthEndpoint),
+                SupportEndpoint = parse.GetValue(supportEndpoint),
+                Region = parse.GetValue(region),
+                S3Endpoint = S3Endpoint(parse, s3Endpoint, settings, errors),
+                StagingFolder = parse.GetValue(staging),
+                LeaseSeconds = parse.GetValue(lease),
+                WaitForLakeSeconds = parse.GetValue(waitForLake),
+            };
+            errors.AddRange(options.Validate());
+            if (errors.Count > 0)
+            {
+                await Console.Error.WriteLineAsync(CannotStart(errors)).ConfigureAwait(false);
+                return InvalidOptions;
+            }
+            try
+            {
+                var results = await new Collector(options, TimeProvider.System, parse.GetValue(quiet) ? null : line => Console.Error.WriteLine(line)).RunAsync(ct).ConfigureAwait(false);
+                foreach (var result in results)
+                    await Console.Out.WriteLineAsync(result.Error is { } error ? $"{result.Source}: FAILED: {error}" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{result.Source}: {result.Pages.Values.Sum()} pages, {result.Ingest?.RecordsLanded ?? 0} records landed, {result.Ingest?.Duplicates ?? 0} duplicates, {result.Ingest?.Quarantined ?? 0} quarantined")).ConfigureAwait(false);
+                return results.Any(r => r.Error is not null) ? Failed : Ok;
+            }
+            catch (LakeBusyException ex)
+            {
+                await Console.Error.WriteLineAsync($"Collect did not finish: {ex.Message}").ConfigureAwait(false);
+                return Busy;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"Collect failed: {ex.Message}").ConfigureAwait(false);
+                return Failed;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("Collect cancelled: the pages stored are ingested by the next pass, which asks again from the checkpoint.").ConfigureAwait(false);
+                return Cancelled;
+            }
         });
         return command;
     }

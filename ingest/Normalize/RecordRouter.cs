@@ -30,6 +30,9 @@ public static partial class RecordRouter
                 return [Event(root, utf8.ToArray(), context, position)];
             }
             if (root.ValueKind == JsonValueKind.Object && ApiResponse(root, context, position) is { } items) return items;
+            if (CollectedPage(root, context) is var (response, observed))
+                return ApiResponse(response, observed, position + " response")
+                    ?? throw RecordRejectedException.Unrecognized($"a collected page whose response is not a Health or Support API response: {WhyUnrecognized(response)}");
             throw RecordRejectedException.Unrecognized(WhyUnrecognized(root));
         }
         catch (RecordRejectedException ex)
@@ -113,6 +116,19 @@ public static partial class RecordRouter
             Resources = e.Resources,
             Detail = e.Detail.Element.GetRawText(),
         }.WithRaw(raw), e.Time, e.RecordId, e.Id, e.Account, e.Region);
+    }
+
+    /// <summary>
+    /// A page the collector stored: <c>{"collected": {source, operation, request, observed_at}, "response": {…}}</c>. Its
+    /// response is normalized as any API response, dated by when it was observed.
+    /// </summary>
+    private static (JsonElement Response, RecordContext Context)? CollectedPage(JsonElement root, RecordContext context)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("collected", out var collected) || collected.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("response", out var response) || response.ValueKind != JsonValueKind.Object) return null;
+        if (!collected.TryGetProperty("observed_at", out var at) || at.ValueKind != JsonValueKind.String || !at.TryGetDateTime(out var observed))
+            throw RecordRejectedException.InvalidField("collected.observed_at", "an ISO 8601 time", at.ValueKind == JsonValueKind.Undefined ? "nothing" : Fields.Describe(at));
+        return (response, context with { ObservedAt = observed.ToUniversalTime() });
     }
 
     private static List<NormalizedRecord>? ApiResponse(JsonElement root, RecordContext context, string position)

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Analytics.Aws;
+using Analytics.Aws.Health;
+using Analytics.Aws.Support;
+using Analytics.Ingest.Input;
+using Analytics.Ingest.Run;
+using Analytics.Ingest.Storage;
+using Analytics.Ingest.Worker;
+
+namespace Analytics.Ingest.Collect;
+
+/// <summary>What a collection pass of one source did.</summary>
+/// <param name="Source">health or support.</param>
+/// <param name="Pages">Response pages fetched, by operation.</param>
+/// <param name="Ingest">The ingest of the source's new pages; null when it failed before.</param>
+/// <param name="Error">One line: the call that failed and what to do; null when the pass completed.</param>
+public sealed record CollectResult(string Source, IReadOnlyDictionary<string, int> Pages, IngestSummary? Ingest, string? Error);
+
+/// <summary>
+/// One collection pass per source, incremental from the source's checkpoint in the lake: every response page is stored
+/// as it came, with its request and the time it was observed (<c>_collected/SOURCE/…json</c>, from the injected clock),
+/// then the source's pages not yet ingested are ingested by the same pipeline as Firehose objects (it reads the page
+/// wrapper, and dates rows by their observation), and only then the checkpoint moves. A pass that dies between pages
+/// leaves its pages stored and the checkpoint where it was: the next pass ingests those pages and asks again from the
+/// old checkpoint, and what it gets twice is a counted duplicate. A source that fails (no support plan, access
+/// denied) is reported in one line; the others go on.
+/// </summary>
+public sealed class Collector(CollectOptions options, TimeProvider time, Action<string>? progress = null)
+{
+    /// <summary>The sources <c>--sources</c> accepts.</summary>
+    public static IReadOnlyList<string> Sources { get; } = ["health", "support"];
+
+    /// <summary>How far back a first pass asks when no <c>--since</c> is given: Health keeps events 90 days.</summary>
+    public static readonly TimeSpan HealthHistory = TimeSpan.FromDays(90);
+
+    /// <summary>How far back Support is swept when no <c>--since</c> is given: DescribeCases returns a year of resolved cases.</summary>
+    public static readonly TimeSpan SupportHistory = TimeSpan.FromDays(365);
+
+    private int _sequence;
+
+    /// <summary>Runs one pass of each source in <see cref="CollectOptions.Sources"/>, in order.</summary>
+    public async Task<List<CollectResult>> RunAsync(CancellationToken cancellationToken)
+    {
+        Amazon.S3.AmazonS3Client? s3 = null;
+        try
+        {
+            var lake = Lake.LakeLayout.Open(options.Lake, () => s3 ??= new IngestOptions { S3Endpoint = options.S3Endpoint }.S3Client(), options.StagingFolder);
+            var results = new List<CollectResult>();
+            foreach (var source in options.Sources)
+                results.Add(await PassAsync(lake.Store, source, cancellationToken).ConfigureAwait(false));
+            return results;
+        }
+        finally
+        {
+            s3?.Dispose();
+        }
+    }
+
+    private async Task<CollectResult> PassAsync(IObjectStore lake, string source, CancellationToken cancellationToken)
+    {
+        var pages = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var checkpoint = await CollectCheckpoint.LoadAsync(lake, source, cancellationToken).ConfigureAwait(false);
+        string? error = null;
+        try
+        {
+            using var client = await ClientAsync(source).ConfigureAwait(false);
+            async Task Store(ApiPage page)
+            {
+                await StorePageAsync(lake, source, page, cancellationToken).ConfigureAwait(false);
+                pages[page.Operation] = pages.GetValueOrDefault(page.Operation) + 1;
+            }
+            if (source == "health") await HealthAsync(new HealthClient(client), checkpoint, Store, cancellationToken).ConfigureAwait(false);
+            else await SupportAsync(new SupportClient(client), checkpoint, Store, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsServiceException ex)
+        {
+            error = Explain(source, ex);
+        }
+        catch (AwsCredentialsException ex)
+        {
+            error = $"{source}: no AWS credentials: {ex.Message}";
+        }
+        catch (HttpRequestException ex)
+        {
+            error = $"{source}: the {source} endpoint could not be reached: {ex.Message}";
+        }
+        // The pages stored, this pass's and any an earlier pass stored before it died, are ingested; the checkpoint moves
+        // only when the whole pass was fetched and ingested.
+        var summary = await IngestPagesAsync(lake, source, cancellationToken).ConfigureAwait(false);
+        if (error is null) await checkpoint.SaveAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        progress?.Invoke(error ?? string.Create(CultureInfo.InvariantCulture,
+            $"{source}: {pages.Values.Sum()} pages ({string.Join(", ", pages.Select(p => $"{p.Key} {p.Value}"))}), {summary?.RecordsLanded ?? 0} records landed, {summary?.Duplicates ?? 0} duplicates"));
+        return new CollectResult(source, pages, summary, error);
+    }
+
+    private async Task<AwsJsonClient> ClientAsync(string source)
+    {
+        var (service, endpoint) = source == "health" ? (AwsService.Health, options.HealthEndpoint) : (AwsService.Support, options.SupportEndpoint);
+        // Health is served from one active region at a time; Support from us-east-1 (aws partition).
+        var region = endpoint is not null ? options.Region ?? service.GlobalRegion! : source == "health" ? await HealthClient.ActiveRegionAsync().ConfigureAwait(false) : service.GlobalRegion!;
+        return new AwsJsonClient(service, new AwsClientOptions { Region = region, Endpoint = endpoint is null ? null : new Uri(endpoint) }, time: time);
+    }
+
+    private async Task HealthAsync(HealthClient health, CollectCheckpoint checkpoint, Func<ApiPage, Task> store, CancellationToken cancellationToken)
+    {
+        var since = checkpoint.HealthUpdatedSince ?? options.Since ?? time.GetUtcNow() - HealthHistory;
+        var arns = new List<string>();
+        var newest = checkpoint.HealthUpdatedSince;
+        await foreach (var page in health.DescribeEventsAsync(since, cancellationToken).ConfigureAwait(false))
+        {
+            await store(page).ConfigureAwait(false);
+            foreach (var e in Items(page, "events"))
+            {
+                if (e.TryGetProperty("arn", out var arn) && arn.ValueKind == JsonValueKind.String) arns.Add(arn.GetString()!);
+                if (e.TryGetProperty("lastUpdatedTime", out var updated) && updated.ValueKind == JsonValueKind.Number
+                    && DateTimeOffset.FromUnixTimeMilliseconds((long)(updated.GetDouble() * 1000)) is var at && (newest is null || at > newest)) newest = at;
+            }
+        }
+        arns = [.. arns.Distinct(StringComparer.Ordinal)];
+        await foreach (var page in health.DescribeEventDetailsAsync(arns, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
+        await foreach (var page in health.DescribeAffectedEntitiesAsync(arns, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
+        // The next pass asks from the newest update seen, inclusive: that event comes again, as a duplicate.
+        checkpoint.HealthUpdatedSince = newest ?? since;
+    }
+
+    private async Task SupportAsync(SupportClient support, CollectCheckpoint checkpoint, Func<ApiPage, Task> store, CancellationToken cancellationToken)
+    {
+        // afterTime filters by creation, and an old case can change (a reply, reopened): every pass sweeps the whole window,
+        // and only the cases whose state changed since the last pass have their communications asked for.
+        var after = (options.Since ?? time.GetUtcNow() - SupportHistory).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var changed = new List<(string CaseId, string State)>();
+        await foreach (var page in support.DescribeCasesAsync(after, cancellationToken).ConfigureAwait(false))
+        {
+            await store(page).ConfigureAwait(false);
+            foreach (var c in Items(page, "cases"))
+            {
+                if (!c.TryGetProperty("caseId", out var id) || id.ValueKind != JsonValueKind.String) continue;
+                var state = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(c.GetRawText())).AsSpan(0, 12));
+                if (checkpoint.SupportCaseState(id.GetString()!) != state) changed.Add((id.GetString()!, state));
+            }
+        }
+        foreach (var (caseId, state) in changed)
+        {
+            var last = checkpoint.SupportLastCommunication(caseId);
+            await foreach (var page in support.DescribeCommunicationsAsync(caseId, last, cancellationToken).ConfigureAwait(false))
+            {
+                await store(page).ConfigureAwait(false);
+                foreach (var m in Items(page, "communications"))
+                    if (m.TryGetProperty("timeCreated", out var created) && created.ValueKind == JsonValueKind.String && string.CompareOrdinal(created.GetString(), last) > 0)
+                        last = created.GetString();
+            }
+            checkpoint.SetSupportCase(caseId, state, last);
+        }
+    }
+
+    private static IEnumerable<JsonElement> Items(ApiPage page, string array) =>
+        page.Response.TryGetProperty(array, out var items) && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : [];
+
+    /// <summary>The folder of a source's stored pages in the lake.</summary>
+    public static string PagesPrefix(string source) => $"{Analytics.Schemas.LakePaths.CollectedFolder}/{source}/";
+
+    private async Task StorePageAsync(IObjectStore lake, string source, ApiPage page, CancellationToken cancellationToken)
+    {
+        var observed = time.GetUtcNow().UtcDateTime;
+        var key = string.Create(CultureInfo.InvariantCulture,
+            $"{PagesPrefix(source)}{observed:yyyy/MM/dd/HH}/{observed:yyyyMMdd'T'HHmmssfff'Z'}-{Interlocked.Increment(ref _sequence):D5}-{page.Operation}.json");
+        using var body = new MemoryStream();
+        await using (var json = new Utf8JsonWriter(body))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("collected");
+            json.WriteString("source", source);
+            json.WriteString("operation", page.Operation);
+            json.WriteString("observed_at", observed.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WritePropertyName("request");
+            JsonSerializer.Serialize(json, page.Request, page.Request.GetType(), AwsJsonClient.Json);
+            json.WriteEndObject();
+            json.WritePropertyName("response");
+            page.Response.WriteTo(json);
+            json.WriteEndObject();
+        }
+        body.Position = 0;
+        await lake.WriteAsync(key, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The source's stored pages that no pass has ingested yet, ingested in one run; the page checkpoint (as the worker
+    // keeps one per source) then knows them.
+    private async Task<IngestSummary?> IngestPagesAsync(IObjectStore lake, string source, CancellationToken cancellationToken)
+    {
+        var prefix = PagesPrefix(source);
+        var name = lake.NameOf(prefix);
+        var stored = new List<InputObjectRef>();
+        await foreach (var o in lake.ListAsync(prefix, cancellationToken).ConfigureAwait(false)) stored.Add(new InputObjectRef(lake, o));
+        var ingested = await SourceCheckpoint.LoadAsync(lake, name, cancellationToken).ConfigureAwait(false);
+        var fresh = stored.Where(o => !ingested.Contains(o)).ToList();
+        if (fresh.Count == 0) return null;
+        var summary = await new IngestRunner(new IngestOptions
+        {
+            Lake = options.Lake, Inputs = [name], Objects = fresh, S3Endpoint = options.S3Endpoint, StagingFolder = options.StagingFolder,
+            LeaseSeconds = options.LeaseSeconds, WaitForLakeSeconds = options.WaitForLakeSeconds,
+        }, time).RunAsync(cancellationToken).ConfigureAwait(false);
+        await ingested.SaveAsync(fresh, stored, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        return summary;
+    }
+
+    /// <summary>One line for a failed call: the source, the call, the error, and what to do.</summary>
+    public static string Explain(string source, AwsServiceException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var call = $"{source}: {error.Operation} failed ({error.ErrorCode})";
+        return error.ErrorCode switch
+        {
+            "SubscriptionRequiredException" => $"{call}: the account has no Business, Enterprise On-Ramp or Enterprise Support plan, which the {(source == "health" ? "Health" : "Support")} API needs. Subscribe, or leave {source} out of --sources.",
+            "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" => $"{call}: the identity may not call it. Grant {(source == "health" ? "health" : "support")}:{error.Operation} to it.",
+            _ => $"{call}: {error.ErrorMessage}",
+        };
+    }
+}

@@ -1,0 +1,239 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Analytics.Ingest.Cli;
+using Analytics.Ingest.Collect;
+using Analytics.Tests.Aws;
+
+namespace Analytics.Tests.Ingest.Collect;
+
+/// <summary>
+/// The Health and Support collectors against a local endpoint that replays the documented responses
+/// (samples/corpus/health/api and support/api, shaped by the models), several pages each. Expected rows follow the APIs'
+/// semantics: a Health event version is two observations (DescribeEvents and DescribeEventDetails), an affected entity a
+/// row per version; a Support case a row per state observed, a communication a row. A second pass with nothing changed
+/// adds nothing; a pass after one event and one case changed adds exactly their new versions; a pass that dies between
+/// pages moves no checkpoint and the next one lands exactly what a clean pass lands; a source without a support plan
+/// is one clear line while the other lands.
+/// </summary>
+[Collection("Console")]
+public sealed class CollectorTests : IDisposable
+{
+    private static readonly string Api = Path.Combine(Some.Corpus, "health", "api");
+    private readonly TempFolder _temp = Some.TempFolder();
+    private readonly List<JsonObject> _events;
+    private readonly JsonObject _resolvedCase;
+    private readonly JsonObject _firstCommunication;
+    private JsonObject _openCase;
+    private readonly List<JsonObject> _openCaseCommunications;
+    private int _failDescribeEventsPage2;
+    private bool _noSupportPlan;
+    private DateTimeOffset _now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+
+    public CollectorTests()
+    {
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        _events = JsonNode.Parse(File.ReadAllText(Path.Combine(Api, "describe-events-response-cli-example1.json")))!["events"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var support = Path.Combine(Some.Corpus, "support", "api");
+        _resolvedCase = JsonNode.Parse(File.ReadAllText(Path.Combine(support, "describe-cases-response-cli-example.json")))!["cases"]![0]!.AsObject();
+        _firstCommunication = JsonNode.Parse(File.ReadAllText(Path.Combine(support, "describe-communications-response-cli-example.json")))!["communications"]![0]!.AsObject();
+        // A second case, still open, with two communications, built on the documented one.
+        _openCase = (JsonObject)_resolvedCase.DeepClone();
+        _openCase["caseId"] = "case-12345678910-2026-0a1b2c3d4e5f6a7b";
+        _openCase["displayId"] = "2026110201";
+        _openCase["status"] = "work-in-progress";
+        _openCase["severityCode"] = "urgent";
+        _openCase["subject"] = "payments tasks failing ELB health checks";
+        _openCase["timeCreated"] = "2026-11-02T14:20:00.000Z";
+        _openCaseCommunications = [Communication(_openCase, "2026-11-02T14:20:00.000Z", "Our payments service tasks fail health checks."), Communication(_openCase, "2026-11-02T14:55:00.000Z", "We are looking into it.")];
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private static JsonObject Communication(JsonObject @case, string time, string body) =>
+        new() { ["body"] = body, ["attachmentSet"] = new JsonArray(), ["caseId"] = @case["caseId"]!.GetValue<string>(), ["timeCreated"] = time, ["submittedBy"] = "Amazon Web Services" };
+
+    // The documented behaviour: DescribeEvents filtered by lastUpdatedTimes.from (inclusive), 6 then the rest; details and
+    // entities of the ARNs asked for (one entity each, a second one for the first event), entities 6 to a page.
+    private FakeResponse Answer(ReceivedRequest request)
+    {
+        var body = request.Json;
+        switch (request.Operation)
+        {
+            case "DescribeEvents":
+            {
+                var from = body["filter"]?["lastUpdatedTimes"]?[0]?["from"]?.GetValue<double>() ?? 0;
+                var matching = _events.Where(e => e["lastUpdatedTime"]!.GetValue<double>() >= from).ToList();
+                if (body["nextToken"] is null && matching.Count > 6)
+                    return FakeResponse.Ok(new { events = matching.Take(6).Select(e => e.DeepClone()).ToList(), nextToken = "events-page-2" });
+                if (body["nextToken"] is not null && Interlocked.Decrement(ref _failDescribeEventsPage2) >= 0)
+                    return FakeResponse.Error(400, "InvalidPaginationToken", "The pagination token is not valid.");
+                return FakeResponse.Ok(new { events = matching.Skip(body["nextToken"] is null ? 0 : 6).Select(e => e.DeepClone()).ToList() });
+            }
+            case "DescribeEventDetails":
+            {
+                var arns = body["eventArns"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+                Assert.True(arns.Count <= 10, "at most 10 ARNs a call");
+                return FakeResponse.Ok(new
+                {
+                    successfulSet = arns.Select(a => new { @event = _events.Single(e => e["arn"]!.GetValue<string>() == a).DeepClone(), eventDescription = new { latestDescription = "What happened to " + a } }).ToList(),
+                    failedSet = Array.Empty<object>(),
+                });
+            }
+            case "DescribeAffectedEntities":
+            {
+                var arns = body["filter"]!["eventArns"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+                Assert.True(arns.Count <= 10, "at most 10 event ARNs a filter");
+                var entities = arns.Select(a => Entity(a, "i-0" + Math.Abs(a.GetHashCode(StringComparison.Ordinal)) % 1000, "IMPAIRED")).ToList();
+                entities.Add(Entity(arns[0], "i-0second", "UNIMPAIRED"));
+                var page = body["nextToken"] is null ? 0 : 1;
+                return page == 0 && entities.Count > 6
+                    ? FakeResponse.Ok(new { entities = entities.Take(6).ToList(), nextToken = "entities-page-2" })
+                    : FakeResponse.Ok(new { entities = entities.Skip(page * 6).ToList() });
+            }
+            case "DescribeCases":
+                if (_noSupportPlan) return FakeResponse.Error(400, "SubscriptionRequiredException", "AWS Premium Support Subscription is required to use this service.");
+                Assert.True(body["includeResolvedCases"]!.GetValue<bool>());
+                return body["nextToken"] is null
+                    ? FakeResponse.Ok(new { cases = new[] { _resolvedCase.DeepClone() }, nextToken = "cases-page-2" })
+                    : FakeResponse.Ok(new { cases = new[] { _openCase.DeepClone() } });
+            case "DescribeCommunications":
+            {
+                var caseId = body["caseId"]!.GetValue<string>();
+                var after = body["afterTime"]?.GetValue<string>();
+                var all = caseId == _resolvedCase["caseId"]!.GetValue<string>() ? [_firstCommunication] : _openCaseCommunications;
+                var matching = all.Where(c => after is null || string.CompareOrdinal(c["timeCreated"]!.GetValue<string>(), after) >= 0).ToList();
+                return body["nextToken"] is null && matching.Count > 1
+                    ? FakeResponse.Ok(new { communications = matching.Take(1).Select(c => c.DeepClone()).ToList(), nextToken = "communications-page-2" })
+                    : FakeResponse.Ok(new { communications = matching.Skip(body["nextToken"] is null ? 0 : 1).Select(c => c.DeepClone()).ToList() });
+            }
+            default:
+                return FakeResponse.Error(400, "UnknownOperationException", request.Operation);
+        }
+    }
+
+    private JsonObject Entity(string eventArn, string value, string status) => new()
+    {
+        ["entityArn"] = $"arn:aws:health:us-east-1:123456789012:entity/{value}", ["eventArn"] = eventArn, ["entityValue"] = value, ["awsAccountId"] = "123456789012",
+        ["lastUpdatedTime"] = _events.Single(e => e["arn"]!.GetValue<string>() == eventArn)["lastUpdatedTime"]!.GetValue<double>(), ["statusCode"] = status,
+    };
+
+    private sealed class Clock(Func<DateTimeOffset> now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now();
+    }
+
+    private async Task<List<CollectResult>> PassAsync(FakeAwsEndpoint endpoint, string sources = "health,support")
+    {
+        _now = _now.AddMinutes(15);
+        return await new Collector(new CollectOptions
+        {
+            Lake = _temp.Sub("lake"), Sources = sources.Split(','), HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString(),
+            Since = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        }, new Clock(() => _now)).RunAsync(CancellationToken.None);
+    }
+
+    private Dictionary<string, long> Rows()
+    {
+        using var db = Some.DuckDb(_temp.Sub("lake"));
+        return Analytics.Schemas.LakePaths.TablesWithData(_temp.Sub("lake")).ToDictionary(t => t, t => Some.Scalar<long>(db, $"SELECT count(*) FROM {t}"));
+    }
+
+    private static readonly Dictionary<string, long> FirstPass = new()
+    {
+        // 10 event versions, each seen by DescribeEvents and by DescribeEventDetails; 11 entities (two for one event).
+        ["health_events"] = 20, ["health_affected_entities"] = 11,
+        // Two cases, one state each; the resolved case's communication and the open case's two.
+        ["support_cases"] = 2, ["support_communications"] = 3,
+    };
+
+    [Fact]
+    public async Task Passes_FirstLandsEverything_SecondNothing_ThirdOnlyWhatChanged()
+    {
+        using var endpoint = new FakeAwsEndpoint(Answer);
+
+        var first = await PassAsync(endpoint);
+        Assert.All(first, r => Assert.Null(r.Error));
+        Assert.Equal(FirstPass, Rows());
+        Assert.Equal(new Dictionary<string, int> { ["DescribeAffectedEntities"] = 2, ["DescribeEventDetails"] = 1, ["DescribeEvents"] = 2 }, first[0].Pages);
+        // Support pages: DescribeCases 2, communications of the resolved case 1, of the open case 2.
+        Assert.Equal(new Dictionary<string, int> { ["DescribeCases"] = 2, ["DescribeCommunications"] = 3 }, first[1].Pages);
+        using (var db = Some.DuckDb(_temp.Sub("lake")))
+        {
+            // Rows are dated by when their page was observed, from the injected clock, not by file times.
+            Assert.Equal(new DateTime(2026, 11, 20, 12, 15, 0), Some.Scalar<DateTime>(db, $"SELECT max(observed_at)::TIMESTAMP FROM support_cases"));
+            Assert.Equal(1L, Some.Scalar<long>(db, "SELECT count(*) FROM health_events WHERE description = 'What happened to ' || event_arn AND event_arn LIKE '%AWS_ECS_OPERATIONAL_ISSUE_KWQPY%'"));
+        }
+
+        // Nothing changed: nothing lands, and no communications are asked for.
+        var asked = endpoint.Received.Count;
+        var second = await PassAsync(endpoint);
+        Assert.All(second, r => Assert.Null(r.Error));
+        Assert.Equal(FirstPass, Rows());
+        var secondRequests = endpoint.Received.Skip(asked).ToList();
+        Assert.DoesNotContain(secondRequests, r => r.Operation == "DescribeCommunications");
+        // Health asks from the newest update it saw, inclusive.
+        var newest = _events.Max(e => e["lastUpdatedTime"]!.GetValue<double>());
+        Assert.Equal(newest, secondRequests.First(r => r.Operation == "DescribeEvents").Json["filter"]!["lastUpdatedTimes"]![0]!["from"]!.GetValue<double>(), 3);
+
+        // One event updated (closed later), one case changed (a reply and resolved).
+        var changed = _events[1];
+        changed["lastUpdatedTime"] = newest + 3600;
+        changed["statusCode"] = "closed";
+        _openCaseCommunications.Add(Communication(_openCase, "2026-11-03T09:00:00.000Z", "Resolved by the rollback."));
+        _openCase = (JsonObject)_openCase.DeepClone();
+        _openCase["status"] = "resolved";
+        await PassAsync(endpoint);
+
+        var expected = new Dictionary<string, long>(FirstPass);
+        expected["health_events"] += 2; // the new version, by DescribeEvents and by DescribeEventDetails
+        expected["health_affected_entities"] += 1; // its entity at the new time
+        expected["support_cases"] += 1; // the case's new state
+        expected["support_communications"] += 1; // the reply
+        Assert.Equal(expected, Rows());
+    }
+
+    [Fact]
+    public async Task Pass_DiesBetweenPages_CheckpointStays_AndTheNextPassLandsExactlyACleanPass()
+    {
+        using var endpoint = new FakeAwsEndpoint(Answer);
+        _failDescribeEventsPage2 = 1;
+
+        var failed = await PassAsync(endpoint, "health");
+        var error = Assert.Single(failed).Error;
+        Assert.StartsWith("health: DescribeEvents failed (InvalidPaginationToken): ", error, StringComparison.Ordinal);
+        // The first page was stored and ingested; no checkpoint was saved.
+        Assert.Equal(6L, Rows()["health_events"]);
+        Assert.False(File.Exists(_temp.Sub("lake/_checkpoints/collect-health.json")));
+
+        var again = await PassAsync(endpoint, "health");
+        Assert.Null(Assert.Single(again).Error);
+        Assert.Equal(FirstPass.Where(p => p.Key.StartsWith("health", StringComparison.Ordinal)).ToDictionary(), Rows());
+        Assert.True(again[0].Ingest!.Duplicates >= 6, $"{again[0].Ingest!.Duplicates} duplicates");
+    }
+
+    [Fact]
+    public async Task CollectCommand_NoSupportPlan_OneLineAndHealthStillLands()
+    {
+        using var endpoint = new FakeAwsEndpoint(Answer);
+        _noSupportPlan = true;
+
+        var (code, output, _) = await Some.ConsoleAsync(() => Commands.InvokeAsync(
+            ["collect", "--lake", _temp.Sub("lake"), "--health-endpoint", endpoint.Url.ToString(), "--support-endpoint", endpoint.Url.ToString(), "--since", "2020-01-01", "--quiet"]));
+
+        Assert.Equal(Commands.Failed, code);
+        Assert.Contains("health: 5 pages, 31 records landed, 0 duplicates, 0 quarantined", output, StringComparison.Ordinal);
+        Assert.Contains("support: FAILED: support: DescribeCases failed (SubscriptionRequiredException): the account has no Business, Enterprise On-Ramp or Enterprise Support plan, which the Support API needs.", output, StringComparison.Ordinal);
+        Assert.Equal(20L, Rows()["health_events"]);
+        Assert.DoesNotContain("support_cases", Rows().Keys);
+    }
+
+    [Fact]
+    public async Task HealthActiveRegion_FromTheGlobalName()
+    {
+        Assert.Equal("us-east-2", await Analytics.Aws.Health.HealthClient.ActiveRegionAsync(_ => Task.FromResult("health.us-east-2.amazonaws.com")));
+        Assert.Equal("us-east-1", await Analytics.Aws.Health.HealthClient.ActiveRegionAsync(_ => Task.FromResult("health.us-east-1.amazonaws.com")));
+        // Unresolvable: the primary region.
+        Assert.Equal("us-east-1", await Analytics.Aws.Health.HealthClient.ActiveRegionAsync(_ => throw new System.Net.Sockets.SocketException()));
+    }
+}
