@@ -147,19 +147,26 @@ public static class Commands
         var healthFile = new Option<string?>("--health-file") { Description = "A file rewritten after every look, for the health command (Worker:HealthFile)." };
         var staging = new Option<string?>("--staging") { Description = "A lake on S3: local folder runs stage their files in (Worker:StagingFolder)." };
         var lease = new Option<int?>("--lease-seconds") { Description = "A lake on S3: seconds the writer's lease holds without renewal (Worker:LeaseSeconds, default 60)." };
+        var collect = new Option<string?>("--collect") { Description = "API sources to collect on a schedule, comma-separated: health, support (Worker:Collect); each pass as the collect command makes it." };
+        var healthInterval = new Option<int?>("--health-interval-seconds") { Description = "Seconds between two Health passes (Worker:HealthIntervalSeconds, default 300)." };
+        var supportInterval = new Option<int?>("--support-interval-seconds") { Description = "Seconds between two Support passes (Worker:SupportIntervalSeconds, default 900)." };
+        var healthEndpoint = new Option<string?>("--health-endpoint") { Description = "A Health endpoint URL replacing the active region's (Worker:HealthEndpoint)." };
+        var supportEndpoint = new Option<string?>("--support-endpoint") { Description = "A Support endpoint URL replacing us-east-1's (Worker:SupportEndpoint)." };
         var json = new Option<bool>("--json-logs") { Description = "Logs as JSON lines (for containers)." };
         var firehose = new Option<string?>("--firehose-stream") { Description = "A Firehose stream: its S3 delivery prefix and error output prefix are watched, found with DescribeDeliveryStream (Worker:FirehoseStream)." };
         var firehoseEndpoint = new Option<string?>("--firehose-endpoint") { Description = "A Firehose endpoint URL replacing the regional one (Worker:FirehoseEndpoint)." };
         var region = new Option<string?>("--region") { Description = "AWS region of the Firehose stream (Worker:Region; default AWS_REGION or the profile's)." };
         var command = new Command("worker", """
             Runs for good: watches the sources and ingests each new object once (late ones under an older hour too),
+            and collects the --collect API sources on their schedules (Health every 5 minutes, Support every 15),
             keeping a checkpoint per source in the lake (_checkpoints/); a status line every minute. SIGTERM or Ctrl-C
             lets a run under way publish and checkpoint, then exits (0). Settings also come from appsettings.json
             (section Worker) and ANALYTICS_Worker__* environment variables; every problem is listed at start (exit 2).
 
             Example: dotnet run --project ingest -- worker --lake ./lake --source ./events --interval-seconds 30
             On AWS: … worker --lake s3://lake-bucket/ops/ --firehose-stream ops-events --region eu-west-1 --health-file /tmp/worker.health
-            """) { lake, sources, interval, status, grace, s3Endpoint, json, firehose, firehoseEndpoint, region, batchObjects, batchMb, buffering, queueLimit, healthFile, staging, lease };
+            """) { lake, sources, interval, status, grace, s3Endpoint, json, firehose, firehoseEndpoint, region, batchObjects, batchMb, buffering, queueLimit, healthFile, staging, lease,
+                collect, healthInterval, supportInterval, healthEndpoint, supportEndpoint };
         command.SetAction(async (parse, ct) =>
         {
             var given = new List<KeyValuePair<string, string?>>();
@@ -180,6 +187,12 @@ public static class Commands
             if (parse.GetValue(healthFile) is { } hf) given.Add(new("Worker:HealthFile", hf));
             if (parse.GetValue(staging) is { } sf) given.Add(new("Worker:StagingFolder", sf));
             if (parse.GetValue(lease) is { } ls) given.Add(new("Worker:LeaseSeconds", ls.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var c = 0;
+            foreach (var name in (parse.GetValue(collect) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) given.Add(new($"Worker:Collect:{c++}", name));
+            if (parse.GetValue(healthInterval) is { } hi) given.Add(new("Worker:HealthIntervalSeconds", hi.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(supportInterval) is { } si) given.Add(new("Worker:SupportIntervalSeconds", si.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(healthEndpoint) is { } he) given.Add(new("Worker:HealthEndpoint", he));
+            if (parse.GetValue(supportEndpoint) is { } se) given.Add(new("Worker:SupportEndpoint", se));
             var (options, errors, configuration) = Worker.WorkerHost.Configure(given);
             if (errors.Count > 0)
             {

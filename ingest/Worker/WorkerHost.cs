@@ -57,7 +57,8 @@ public static class WorkerHost
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton(time ?? TimeProvider.System);
-        builder.Services.AddHostedService<IngestWorker>();
+        if (options.Sources.Count > 0 || options.FirehoseStream is not null) builder.Services.AddHostedService<IngestWorker>();
+        if (options.Collect.Count > 0) builder.Services.AddHostedService<CollectWorker>();
         // A run under way gets the grace period to publish and checkpoint, and the host a little more to close.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.StopGraceSeconds + 5));
         builder.Logging.ClearProviders();

@@ -62,6 +62,26 @@ public sealed class WorkerOptions
     /// <value>The default value is 100,000 objects.</value>
     public int QueueLimit { get; set; } = 100_000;
 
+    /// <summary>API sources collected on a schedule (<c>health</c>, <c>support</c>), each pass as <c>collect</c> makes it.</summary>
+    public List<string> Collect { get; set; } = [];
+
+    /// <summary>Seconds between two Health collection passes.</summary>
+    /// <value>The default value is 300 seconds.</value>
+    public int HealthIntervalSeconds { get; set; } = 300;
+
+    /// <summary>Seconds between two Support collection passes.</summary>
+    /// <value>The default value is 900 seconds.</value>
+    public int SupportIntervalSeconds { get; set; } = 900;
+
+    /// <summary>A Health endpoint replacing the active region's.</summary>
+    public string? HealthEndpoint { get; set; }
+
+    /// <summary>A Support endpoint replacing us-east-1's.</summary>
+    public string? SupportEndpoint { get; set; }
+
+    /// <summary>The interval of a collected source.</summary>
+    public TimeSpan CollectInterval(string source) => TimeSpan.FromSeconds(source == "health" ? HealthIntervalSeconds : SupportIntervalSeconds);
+
     /// <summary>A file the worker rewrites after every look (JSON: time, last success, last error, pending objects), read by the <c>health</c> command.</summary>
     public string? HealthFile { get; set; }
 
@@ -78,7 +98,12 @@ public sealed class WorkerOptions
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Lake)) errors.Add("--lake (Worker:Lake) is required: the lake folder or s3://bucket/prefix/.");
         else if (Run.IngestOptions.LakeError(Lake) is { } lakeError) errors.Add(lakeError);
-        if (Sources.Count == 0 && FirehoseStream is null) errors.Add("--source (Worker:Sources) or --firehose-stream (Worker:FirehoseStream) is required: a folder or s3://bucket/prefix/ to watch (repeat for each), or a Firehose stream.");
+        if (Sources.Count == 0 && FirehoseStream is null && Collect.Count == 0)
+            errors.Add("--source (Worker:Sources), --firehose-stream (Worker:FirehoseStream) or --collect (Worker:Collect) is required: a folder or s3://bucket/prefix/ to watch (repeat for each), a Firehose stream, or API sources to collect.");
+        foreach (var source in Collect.Where(c => !Analytics.Ingest.Collect.Collector.Sources.Contains(c)))
+            errors.Add($"--collect '{source}' is not a source; expected {string.Join(", ", Analytics.Ingest.Collect.Collector.Sources)}.");
+        foreach (var (name, seconds) in new[] { ("--health-interval-seconds", HealthIntervalSeconds), ("--support-interval-seconds", SupportIntervalSeconds) })
+            if (seconds is < 10 or > 86_400) errors.Add($"{name} {seconds} must be between 10 and 86400.");
         if (FirehoseStream is not null && Analytics.Aws.AwsEndpoints.ResolveRegion(Region) is null) errors.Add("--region (Worker:Region) is required with --firehose-stream: set it, or AWS_REGION.");
         if (FirehoseEndpoint is not null && (!Uri.TryCreate(FirehoseEndpoint, UriKind.Absolute, out var firehose) || firehose.Scheme is not ("http" or "https")))
             errors.Add($"--firehose-endpoint '{FirehoseEndpoint}' must be an http(s) URL.");

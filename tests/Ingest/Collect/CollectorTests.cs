@@ -229,6 +229,33 @@ public sealed class CollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Worker_CollectsEachSourceOnItsOwnSchedule()
+    {
+        using var endpoint = new FakeAwsEndpoint(Answer);
+        var options = new Analytics.Ingest.Worker.WorkerOptions
+        {
+            Lake = _temp.Sub("lake"), Collect = ["health", "support"], HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString(),
+            HealthIntervalSeconds = 10, SupportIntervalSeconds = 3600,
+        };
+        Assert.Empty(options.Validate());
+        // The documented events are of 2020: the worker's clock runs at real speed from mid-2020, so its first pass's
+        // 90 days back reach them.
+        var offset = DateTimeOffset.UtcNow - new DateTimeOffset(2020, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        using var host = Analytics.Ingest.Worker.WorkerHost.Build(options, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), jsonLogs: false,
+            time: new Clock(() => DateTimeOffset.UtcNow - offset), logs: Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance);
+        await host.StartAsync();
+        int Passes(string operation) => endpoint.Received.Count(r => r.Operation == operation && r.Json["nextToken"] is null);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Passes("DescribeEvents") < 2 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        await host.StopAsync();
+
+        // Health came round again after its 10 s; Support, due hourly, once.
+        Assert.Equal(2, Passes("DescribeEvents"));
+        Assert.Equal(1, Passes("DescribeCases"));
+        Assert.Equal(FirstPass, Rows());
+    }
+
+    [Fact]
     public async Task HealthActiveRegion_FromTheGlobalName()
     {
         Assert.Equal("us-east-2", await Analytics.Aws.Health.HealthClient.ActiveRegionAsync(_ => Task.FromResult("health.us-east-2.amazonaws.com")));
