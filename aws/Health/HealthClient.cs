@@ -28,6 +28,33 @@ public sealed record DescribeAffectedEntitiesRequest(
     [property: JsonPropertyName("nextToken")] string? NextToken = null,
     [property: JsonPropertyName("maxResults")] int? MaxResults = HealthClient.PageSize);
 
+/// <summary>The part of OrganizationEventFilter this project sends: one range of <c>lastUpdatedTime</c>.</summary>
+public sealed record OrganizationEventFilter([property: JsonPropertyName("lastUpdatedTime")] DateTimeRange? LastUpdatedTime);
+
+/// <summary>DescribeEventsForOrganization's input.</summary>
+public sealed record DescribeEventsForOrganizationRequest(
+    [property: JsonPropertyName("filter")] OrganizationEventFilter? Filter,
+    [property: JsonPropertyName("nextToken")] string? NextToken = null,
+    [property: JsonPropertyName("maxResults")] int? MaxResults = HealthClient.PageSize);
+
+/// <summary>DescribeAffectedAccountsForOrganization's input.</summary>
+public sealed record DescribeAffectedAccountsForOrganizationRequest(
+    [property: JsonPropertyName("eventArn")] string EventArn,
+    [property: JsonPropertyName("nextToken")] string? NextToken = null,
+    [property: JsonPropertyName("maxResults")] int? MaxResults = HealthClient.PageSize);
+
+/// <summary>An event in one account (EventAccountFilter).</summary>
+public sealed record EventAccountFilter([property: JsonPropertyName("eventArn")] string EventArn, [property: JsonPropertyName("awsAccountId")] string? AwsAccountId);
+
+/// <summary>DescribeEventDetailsForOrganization's input: at most 10 filters.</summary>
+public sealed record DescribeEventDetailsForOrganizationRequest([property: JsonPropertyName("organizationEventDetailFilters")] IReadOnlyList<EventAccountFilter> Filters);
+
+/// <summary>DescribeAffectedEntitiesForOrganization's input: at most 10 filters.</summary>
+public sealed record DescribeAffectedEntitiesForOrganizationRequest(
+    [property: JsonPropertyName("organizationEntityFilters")] IReadOnlyList<EventAccountFilter> Filters,
+    [property: JsonPropertyName("nextToken")] string? NextToken = null,
+    [property: JsonPropertyName("maxResults")] int? MaxResults = HealthClient.PageSize);
+
 /// <summary>
 /// The AWS Health operations of the account view this project uses, over the shared <see cref="AwsJsonClient"/>,
 /// page after page. Responses are kept as their JSON: the collector stores each page as it came.
@@ -62,6 +89,35 @@ public sealed class HealthClient(AwsJsonClient client)
         ArgumentNullException.ThrowIfNull(arns);
         foreach (var batch in arns.Chunk(ArnsPerCall))
             await foreach (var page in client.PagesAsync("DescribeAffectedEntities", token => new DescribeAffectedEntitiesRequest(new EntityFilter(batch), token), cancellationToken).ConfigureAwait(false))
+                yield return page;
+    }
+
+    /// <summary>DescribeEventsForOrganization of events updated at or after <paramref name="updatedSince"/>, every page.</summary>
+    public IAsyncEnumerable<ApiPage> DescribeEventsForOrganizationAsync(DateTimeOffset? updatedSince, CancellationToken cancellationToken) =>
+        client.PagesAsync("DescribeEventsForOrganization", token => new DescribeEventsForOrganizationRequest(
+            updatedSince is { } since ? new OrganizationEventFilter(new DateTimeRange(since.ToUnixTimeMilliseconds() / 1000.0)) : null, token), cancellationToken);
+
+    /// <summary>DescribeAffectedAccountsForOrganization of one event, every page.</summary>
+    public IAsyncEnumerable<ApiPage> DescribeAffectedAccountsForOrganizationAsync(string eventArn, CancellationToken cancellationToken) =>
+        client.PagesAsync("DescribeAffectedAccountsForOrganization", token => new DescribeAffectedAccountsForOrganizationRequest(eventArn, token), cancellationToken);
+
+    /// <summary>DescribeEventDetailsForOrganization of events in accounts, ten filters at a time.</summary>
+    public async IAsyncEnumerable<ApiPage> DescribeEventDetailsForOrganizationAsync(IReadOnlyList<EventAccountFilter> filters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        foreach (var batch in filters.Chunk(ArnsPerCall))
+        {
+            var request = new DescribeEventDetailsForOrganizationRequest(batch);
+            yield return new ApiPage("DescribeEventDetailsForOrganization", request, await client.CallAsync("DescribeEventDetailsForOrganization", request, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>DescribeAffectedEntitiesForOrganization of events in accounts, ten filters at a time, every page.</summary>
+    public async IAsyncEnumerable<ApiPage> DescribeAffectedEntitiesForOrganizationAsync(IReadOnlyList<EventAccountFilter> filters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        foreach (var batch in filters.Chunk(ArnsPerCall))
+            await foreach (var page in client.PagesAsync("DescribeAffectedEntitiesForOrganization", token => new DescribeAffectedEntitiesForOrganizationRequest(batch, token), cancellationToken).ConfigureAwait(false))
                 yield return page;
     }
 

@@ -147,7 +147,7 @@ public static class Commands
         var healthFile = new Option<string?>("--health-file") { Description = "A file rewritten after every look, for the health command (Worker:HealthFile)." };
         var staging = new Option<string?>("--staging") { Description = "A lake on S3: local folder runs stage their files in (Worker:StagingFolder)." };
         var lease = new Option<int?>("--lease-seconds") { Description = "A lake on S3: seconds the writer's lease holds without renewal (Worker:LeaseSeconds, default 60)." };
-        var collect = new Option<string?>("--collect") { Description = "API sources to collect on a schedule, comma-separated: health, support (Worker:Collect); each pass as the collect command makes it." };
+        var collect = new Option<string?>("--collect") { Description = "API sources to collect on a schedule, comma-separated: health, health-org, support (Worker:Collect); each pass as the collect command makes it." };
         var healthInterval = new Option<int?>("--health-interval-seconds") { Description = "Seconds between two Health passes (Worker:HealthIntervalSeconds, default 300)." };
         var supportInterval = new Option<int?>("--support-interval-seconds") { Description = "Seconds between two Support passes (Worker:SupportIntervalSeconds, default 900)." };
         var healthEndpoint = new Option<string?>("--health-endpoint") { Description = "A Health endpoint URL replacing the active region's (Worker:HealthEndpoint)." };
@@ -219,7 +219,7 @@ public static class Commands
     private static Command CollectCommand()
     {
         var lake = new Option<string>("--lake") { Description = "Folder of the lake, or s3://bucket/prefix/.", Required = true };
-        var sources = new Option<string>("--sources") { Description = "Comma-separated: health (AWS Health, account view), support (AWS Support cases and communications).", DefaultValueFactory = _ => "health,support" };
+        var sources = new Option<string>("--sources") { Description = "Comma-separated: health (AWS Health, this account), health-org (the organization view, from the management or delegated administrator account), support (AWS Support cases and communications).", DefaultValueFactory = _ => "health,support" };
         var since = new Option<string?>("--since") { Description = "Where a first pass starts, ISO 8601 (default: Health 90 days back, Support 365); later passes go on from the checkpoint in the lake." };
         var healthEndpoint = new Option<string?>("--health-endpoint") { Description = "A Health endpoint URL replacing the active region's (found from global.health.amazonaws.com)." };
         var supportEndpoint = new Option<string?>("--support-endpoint") { Description = "A Support endpoint URL replacing support.us-east-1.amazonaws.com." };
@@ -232,7 +232,8 @@ public static class Commands
         var quiet = QuietOption();
         var command = new Command("collect", """
             One pass over the AWS Health and Support APIs, incremental from the checkpoint kept in the lake (_checkpoints/):
-            Health events updated since the last pass, their details and affected entities; every Support case
+            Health events updated since the last pass, their details and affected entities (health-org: across the
+            organization's accounts, from DescribeAffectedAccountsForOrganization); every Support case
             (resolved ones too) and the communications of those that changed. Every response page is kept in the lake
             (_collected/SOURCE/) with its request and the time it was observed, then ingested like any input, so rows
             are dated by observation and a rerun adds nothing. A source that fails (no Business or Enterprise Support

@@ -31,7 +31,7 @@ public sealed record CollectResult(string Source, IReadOnlyDictionary<string, in
 public sealed class Collector(CollectOptions options, TimeProvider time, Action<string>? progress = null)
 {
     /// <summary>The sources <c>--sources</c> accepts.</summary>
-    public static IReadOnlyList<string> Sources { get; } = ["health", "support"];
+    public static IReadOnlyList<string> Sources { get; } = ["health", "health-org", "support"];
 
     /// <summary>How far back a first pass asks when no <c>--since</c> is given: Health keeps events 90 days.</summary>
     public static readonly TimeSpan HealthHistory = TimeSpan.FromDays(90);
@@ -72,8 +72,12 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
                 await StorePageAsync(lake, source, page, cancellationToken).ConfigureAwait(false);
                 pages[page.Operation] = pages.GetValueOrDefault(page.Operation) + 1;
             }
-            if (source == "health") await HealthAsync(new HealthClient(client), checkpoint, Store, cancellationToken).ConfigureAwait(false);
-            else await SupportAsync(new SupportClient(client), checkpoint, Store, cancellationToken).ConfigureAwait(false);
+            await (source switch
+            {
+                "health" => HealthAsync(new HealthClient(client), checkpoint, Store, cancellationToken),
+                "health-org" => HealthOrganizationAsync(new HealthClient(client), checkpoint, Store, cancellationToken),
+                _ => SupportAsync(new SupportClient(client), checkpoint, Store, cancellationToken),
+            }).ConfigureAwait(false);
         }
         catch (AwsServiceException ex)
         {
@@ -98,9 +102,10 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
 
     private async Task<AwsJsonClient> ClientAsync(string source)
     {
-        var (service, endpoint) = source == "health" ? (AwsService.Health, options.HealthEndpoint) : (AwsService.Support, options.SupportEndpoint);
+        var health = source.StartsWith("health", StringComparison.Ordinal);
+        var (service, endpoint) = health ? (AwsService.Health, options.HealthEndpoint) : (AwsService.Support, options.SupportEndpoint);
         // Health is served from one active region at a time; Support from us-east-1 (aws partition).
-        var region = endpoint is not null ? options.Region ?? service.GlobalRegion! : source == "health" ? await HealthClient.ActiveRegionAsync().ConfigureAwait(false) : service.GlobalRegion!;
+        var region = endpoint is not null ? options.Region ?? service.GlobalRegion! : health ? await HealthClient.ActiveRegionAsync().ConfigureAwait(false) : service.GlobalRegion!;
         return new AwsJsonClient(service, new AwsClientOptions { Region = region, Endpoint = endpoint is null ? null : new Uri(endpoint) }, time: time);
     }
 
@@ -112,18 +117,50 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         await foreach (var page in health.DescribeEventsAsync(since, cancellationToken).ConfigureAwait(false))
         {
             await store(page).ConfigureAwait(false);
-            foreach (var e in Items(page, "events"))
-            {
-                if (e.TryGetProperty("arn", out var arn) && arn.ValueKind == JsonValueKind.String) arns.Add(arn.GetString()!);
-                if (e.TryGetProperty("lastUpdatedTime", out var updated) && updated.ValueKind == JsonValueKind.Number
-                    && DateTimeOffset.FromUnixTimeMilliseconds((long)(updated.GetDouble() * 1000)) is var at && (newest is null || at > newest)) newest = at;
-            }
+            newest = Collect(page, arns, newest);
         }
         arns = [.. arns.Distinct(StringComparer.Ordinal)];
         await foreach (var page in health.DescribeEventDetailsAsync(arns, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
         await foreach (var page in health.DescribeAffectedEntitiesAsync(arns, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
         // The next pass asks from the newest update seen, inclusive: that event comes again, as a duplicate.
         checkpoint.HealthUpdatedSince = newest ?? since;
+    }
+
+    // The organization view: the events of every account of the organization, then for each event the accounts it
+    // affects, and the details and entities of each (event, account), ten at a time.
+    private async Task HealthOrganizationAsync(HealthClient health, CollectCheckpoint checkpoint, Func<ApiPage, Task> store, CancellationToken cancellationToken)
+    {
+        var since = checkpoint.HealthUpdatedSince ?? options.Since ?? time.GetUtcNow() - HealthHistory;
+        var (arns, newest) = (new List<string>(), checkpoint.HealthUpdatedSince);
+        await foreach (var page in health.DescribeEventsForOrganizationAsync(since, cancellationToken).ConfigureAwait(false))
+        {
+            await store(page).ConfigureAwait(false);
+            newest = Collect(page, arns, newest);
+        }
+        var pairs = new List<EventAccountFilter>();
+        foreach (var arn in arns.Distinct(StringComparer.Ordinal))
+            await foreach (var page in health.DescribeAffectedAccountsForOrganizationAsync(arn, cancellationToken).ConfigureAwait(false))
+            {
+                await store(page).ConfigureAwait(false);
+                var accounts = Items(page, "affectedAccounts").Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()).ToList();
+                // A public event affects no account in particular: asked once, without one.
+                pairs.AddRange(accounts.Count == 0 ? [new EventAccountFilter(arn, null)] : accounts.Select(a => new EventAccountFilter(arn, a)));
+            }
+        await foreach (var page in health.DescribeEventDetailsForOrganizationAsync(pairs, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
+        await foreach (var page in health.DescribeAffectedEntitiesForOrganizationAsync(pairs, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
+        checkpoint.HealthUpdatedSince = newest ?? since;
+    }
+
+    // The ARNs of a page of events, and the newest lastUpdatedTime among them and those before.
+    private static DateTimeOffset? Collect(ApiPage page, List<string> arns, DateTimeOffset? newest)
+    {
+        foreach (var e in Items(page, "events"))
+        {
+            if (e.TryGetProperty("arn", out var arn) && arn.ValueKind == JsonValueKind.String) arns.Add(arn.GetString()!);
+            if (e.TryGetProperty("lastUpdatedTime", out var updated) && updated.ValueKind == JsonValueKind.Number
+                && DateTimeOffset.FromUnixTimeMilliseconds((long)(updated.GetDouble() * 1000)) is var at && (newest is null || at > newest)) newest = at;
+        }
+        return newest;
     }
 
     private async Task SupportAsync(SupportClient support, CollectCheckpoint checkpoint, Func<ApiPage, Task> store, CancellationToken cancellationToken)
@@ -206,6 +243,8 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         return summary;
     }
 
+    private const string OrganizationView = " The organization view also needs AWS Organizations with all features, `aws health enable-health-service-access-for-organization` run in the management account, and this identity in it or a delegated administrator; without it, collect health instead.";
+
     /// <summary>One line for a failed call: the source, the call, the error, and what to do.</summary>
     public static string Explain(string source, AwsServiceException error)
     {
@@ -213,8 +252,9 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         var call = $"{source}: {error.Operation} failed ({error.ErrorCode})";
         return error.ErrorCode switch
         {
-            "SubscriptionRequiredException" => $"{call}: the account has no Business, Enterprise On-Ramp or Enterprise Support plan, which the {(source == "health" ? "Health" : "Support")} API needs. Subscribe, or leave {source} out of --sources.",
-            "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" => $"{call}: the identity may not call it. Grant {(source == "health" ? "health" : "support")}:{error.Operation} to it.",
+            "SubscriptionRequiredException" => $"{call}: the account has no Business, Enterprise On-Ramp or Enterprise Support plan, which the {(source.StartsWith("health", StringComparison.Ordinal) ? "Health" : "Support")} API needs. Subscribe, or leave {source} out of --sources.",
+            "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" => $"{call}: the identity may not call it. Grant {(source.StartsWith("health", StringComparison.Ordinal) ? "health" : "support")}:{error.Operation} to it.{(source == "health-org" ? OrganizationView : "")}",
+            _ when source == "health-org" => $"{call}: {error.ErrorMessage}.{OrganizationView}",
             _ => $"{call}: {error.ErrorMessage}",
         };
     }

@@ -148,6 +148,9 @@ public static partial class RecordRouter
             items.AddRange(Failures(fields, position));
             return items;
         }
+        // DescribeAffectedAccountsForOrganization: the accounts an event affects, which the collector asks the details and
+        // entities of (their rows name the account); no row of its own.
+        if (IsArray(root, "affectedAccounts")) return [];
         if (IsArray(root, "cases"))
             return Items(fields, "cases", position, (item, raw, at) => SupportNormalizer.FromApiCase(item, raw, context, at));
         if (IsArray(root, "communications"))

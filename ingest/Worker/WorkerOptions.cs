@@ -62,7 +62,7 @@ public sealed class WorkerOptions
     /// <value>The default value is 100,000 objects.</value>
     public int QueueLimit { get; set; } = 100_000;
 
-    /// <summary>API sources collected on a schedule (<c>health</c>, <c>support</c>), each pass as <c>collect</c> makes it.</summary>
+    /// <summary>API sources collected on a schedule (<c>health</c>, <c>health-org</c>, <c>support</c>), each pass as <c>collect</c> makes it.</summary>
     public List<string> Collect { get; set; } = [];
 
     /// <summary>Seconds between two Health collection passes.</summary>
@@ -80,7 +80,7 @@ public sealed class WorkerOptions
     public string? SupportEndpoint { get; set; }
 
     /// <summary>The interval of a collected source.</summary>
-    public TimeSpan CollectInterval(string source) => TimeSpan.FromSeconds(source == "health" ? HealthIntervalSeconds : SupportIntervalSeconds);
+    public TimeSpan CollectInterval(string source) => TimeSpan.FromSeconds(source.StartsWith("health", StringComparison.Ordinal) ? HealthIntervalSeconds : SupportIntervalSeconds);
 
     /// <summary>A file the worker rewrites after every look (JSON: time, last success, last error, pending objects), read by the <c>health</c> command.</summary>
     public string? HealthFile { get; set; }

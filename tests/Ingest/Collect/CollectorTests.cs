@@ -27,6 +27,8 @@ public sealed class CollectorTests : IDisposable
     private readonly List<JsonObject> _openCaseCommunications;
     private int _failDescribeEventsPage2;
     private bool _noSupportPlan;
+    private bool _noOrganizationView;
+    private static readonly string[] Accounts = ["111122223333", "444455556666"];
     private DateTimeOffset _now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     public CollectorTests()
@@ -90,6 +92,43 @@ public sealed class CollectorTests : IDisposable
                 return page == 0 && entities.Count > 6
                     ? FakeResponse.Ok(new { entities = entities.Take(6).ToList(), nextToken = "entities-page-2" })
                     : FakeResponse.Ok(new { entities = entities.Skip(page * 6).ToList() });
+            }
+            case "DescribeEventsForOrganization":
+                if (_noOrganizationView) return FakeResponse.Error(400, "AccessDeniedException", "Your account is not enabled for AWS Health organizational view.");
+                Assert.NotNull(body["filter"]!["lastUpdatedTime"]!["from"]);
+                return FakeResponse.Ok(new { events = _events.Select(e => e.DeepClone()).ToList() });
+            case "DescribeAffectedAccountsForOrganization":
+            {
+                var e = _events.Single(x => x["arn"]!.GetValue<string>() == body["eventArn"]!.GetValue<string>());
+                var scope = e["eventScopeCode"]!.GetValue<string>();
+                return FakeResponse.Ok(new { affectedAccounts = scope == "ACCOUNT_SPECIFIC" ? Accounts : [], eventScopeCode = scope });
+            }
+            case "DescribeEventDetailsForOrganization":
+            {
+                var filters = body["organizationEventDetailFilters"]!.AsArray().Select(f => f!.AsObject()).ToList();
+                Assert.True(filters.Count <= 10, "at most 10 filters a call");
+                return FakeResponse.Ok(new
+                {
+                    successfulSet = filters.Select(f => new
+                    {
+                        awsAccountId = f["awsAccountId"]?.GetValue<string>(),
+                        @event = _events.Single(e => e["arn"]!.GetValue<string>() == f["eventArn"]!.GetValue<string>()).DeepClone(),
+                        eventDescription = new { latestDescription = "What happened" },
+                    }).ToList(),
+                    failedSet = Array.Empty<object>(),
+                });
+            }
+            case "DescribeAffectedEntitiesForOrganization":
+            {
+                var filters = body["organizationEntityFilters"]!.AsArray().Select(f => f!.AsObject()).ToList();
+                Assert.True(filters.Count <= 10, "at most 10 filters a call");
+                var entities = filters.Select(f =>
+                {
+                    var entity = Entity(f["eventArn"]!.GetValue<string>(), "i-0org", "IMPAIRED");
+                    entity["awsAccountId"] = f["awsAccountId"]?.GetValue<string>();
+                    return entity;
+                }).ToList();
+                return FakeResponse.Ok(new { entities, failedSet = Array.Empty<object>() });
             }
             case "DescribeCases":
                 if (_noSupportPlan) return FakeResponse.Error(400, "SubscriptionRequiredException", "AWS Premium Support Subscription is required to use this service.");
@@ -253,6 +292,37 @@ public sealed class CollectorTests : IDisposable
         Assert.Equal(2, Passes("DescribeEvents"));
         Assert.Equal(1, Passes("DescribeCases"));
         Assert.Equal(FirstPass, Rows());
+    }
+
+    [Fact]
+    public async Task OrganizationView_EachEventInEachAffectedAccount()
+    {
+        using var endpoint = new FakeAwsEndpoint(Answer);
+
+        var result = Assert.Single(await PassAsync(endpoint, "health-org"));
+
+        Assert.Null(result.Error);
+        // 8 public events (no account in particular) and 2 account-specific ones in 2 accounts each: 12 (event, account).
+        // Each event by DescribeEventsForOrganization, and each (event, account) by the details: 10 + 12; an entity each.
+        Assert.Equal(new Dictionary<string, long> { ["health_events"] = 22, ["health_affected_entities"] = 12 }, Rows());
+        Assert.Equal(10, result.Pages["DescribeAffectedAccountsForOrganization"]);
+        Assert.Equal(2, result.Pages["DescribeEventDetailsForOrganization"]);
+        using var db = Some.DuckDb(_temp.Sub("lake"));
+        Assert.Equal(2L, Some.Scalar<long>(db, "SELECT count(DISTINCT affected_account) FROM health_affected_entities"));
+        Assert.Equal(0L, Some.Scalar<long>(db, "SELECT count(*) FROM health_affected_entities WHERE affected_account IS NOT NULL AND event_arn NOT IN (SELECT event_arn FROM health_events WHERE event_scope_code = 'ACCOUNT_SPECIFIC')"));
+    }
+
+    [Fact]
+    public async Task OrganizationView_NotEnabled_OneLineSayingWhatToDo_AndTheAccountViewStillLands()
+    {
+        using var endpoint = new FakeAwsEndpoint(Answer);
+        _noOrganizationView = true;
+
+        var results = await PassAsync(endpoint, "health-org,health");
+
+        Assert.StartsWith("health-org: DescribeEventsForOrganization failed (AccessDeniedException): the identity may not call it.", results[0].Error, StringComparison.Ordinal);
+        Assert.Null(results[1].Error);
+        Assert.Equal(20L, Rows()["health_events"]);
     }
 
     [Fact]
