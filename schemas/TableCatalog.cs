@@ -2,6 +2,7 @@ using Analytics.Schemas.Tables.Ecs;
 using Analytics.Schemas.Tables.EventBridge;
 using Analytics.Schemas.Tables.Health;
 using Analytics.Schemas.Tables.Support;
+using Analytics.Schemas.Tables.TrustedAdvisor;
 
 namespace Analytics.Schemas;
 
@@ -20,6 +21,9 @@ public static class TableCatalog
         TableDefinition.For<SupportCase>(),
         TableDefinition.For<SupportCommunication>(),
         TableDefinition.For<SupportCaseEvent>(),
+        TableDefinition.For<TrustedAdvisorCheck>(),
+        TableDefinition.For<TrustedAdvisorCheckResult>(),
+        TableDefinition.For<TrustedAdvisorFlaggedResource>(),
         TableDefinition.For<EventBridgeEvent>(),
     ]);
 

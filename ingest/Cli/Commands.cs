@@ -147,9 +147,10 @@ public static class Commands
         var healthFile = new Option<string?>("--health-file") { Description = "A file rewritten after every look, for the health command (Worker:HealthFile)." };
         var staging = new Option<string?>("--staging") { Description = "A lake on S3: local folder runs stage their files in (Worker:StagingFolder)." };
         var lease = new Option<int?>("--lease-seconds") { Description = "A lake on S3: seconds the writer's lease holds without renewal (Worker:LeaseSeconds, default 60)." };
-        var collect = new Option<string?>("--collect") { Description = "API sources to collect on a schedule, comma-separated: health, health-org, support (Worker:Collect); each pass as the collect command makes it." };
+        var collect = new Option<string?>("--collect") { Description = "API sources to collect on a schedule, comma-separated: health, health-org, support, trusted-advisor (Worker:Collect); each pass as the collect command makes it." };
         var healthInterval = new Option<int?>("--health-interval-seconds") { Description = "Seconds between two Health passes (Worker:HealthIntervalSeconds, default 300)." };
         var supportInterval = new Option<int?>("--support-interval-seconds") { Description = "Seconds between two Support passes (Worker:SupportIntervalSeconds, default 900)." };
+        var taInterval = new Option<int?>("--trusted-advisor-interval-seconds") { Description = "Seconds between two Trusted Advisor passes (Worker:TrustedAdvisorIntervalSeconds, default 3600)." };
         var healthEndpoint = new Option<string?>("--health-endpoint") { Description = "A Health endpoint URL replacing the active region's (Worker:HealthEndpoint)." };
         var supportEndpoint = new Option<string?>("--support-endpoint") { Description = "A Support endpoint URL replacing us-east-1's (Worker:SupportEndpoint)." };
         var json = new Option<bool>("--json-logs") { Description = "Logs as JSON lines (for containers)." };
@@ -158,7 +159,8 @@ public static class Commands
         var region = new Option<string?>("--region") { Description = "AWS region of the Firehose stream (Worker:Region; default AWS_REGION or the profile's)." };
         var command = new Command("worker", """
             Runs for good: watches the sources and ingests each new object once (late ones under an older hour too),
-            and collects the --collect API sources on their schedules (Health every 5 minutes, Support every 15),
+            and collects the --collect API sources on their schedules (Health every 5 minutes, Support every 15,
+            Trusted Advisor hourly),
             keeping a checkpoint per source in the lake (_checkpoints/); a status line every minute. SIGTERM or Ctrl-C
             lets a run under way publish and checkpoint, then exits (0). Settings also come from appsettings.json
             (section Worker) and ANALYTICS_Worker__* environment variables; every problem is listed at start (exit 2).
@@ -166,7 +168,7 @@ public static class Commands
             Example: dotnet run --project ingest -- worker --lake ./lake --source ./events --interval-seconds 30
             On AWS: … worker --lake s3://lake-bucket/ops/ --firehose-stream ops-events --region eu-west-1 --health-file /tmp/worker.health
             """) { lake, sources, interval, status, grace, s3Endpoint, json, firehose, firehoseEndpoint, region, batchObjects, batchMb, buffering, queueLimit, healthFile, staging, lease,
-                collect, healthInterval, supportInterval, healthEndpoint, supportEndpoint };
+                collect, healthInterval, supportInterval, taInterval, healthEndpoint, supportEndpoint };
         command.SetAction(async (parse, ct) =>
         {
             var given = new List<KeyValuePair<string, string?>>();
@@ -191,6 +193,7 @@ public static class Commands
             foreach (var name in (parse.GetValue(collect) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) given.Add(new($"Worker:Collect:{c++}", name));
             if (parse.GetValue(healthInterval) is { } hi) given.Add(new("Worker:HealthIntervalSeconds", hi.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (parse.GetValue(supportInterval) is { } si) given.Add(new("Worker:SupportIntervalSeconds", si.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (parse.GetValue(taInterval) is { } ti) given.Add(new("Worker:TrustedAdvisorIntervalSeconds", ti.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (parse.GetValue(healthEndpoint) is { } he) given.Add(new("Worker:HealthEndpoint", he));
             if (parse.GetValue(supportEndpoint) is { } se) given.Add(new("Worker:SupportEndpoint", se));
             var (options, errors, configuration) = Worker.WorkerHost.Configure(given);
@@ -219,7 +222,7 @@ public static class Commands
     private static Command CollectCommand()
     {
         var lake = new Option<string>("--lake") { Description = "Folder of the lake, or s3://bucket/prefix/.", Required = true };
-        var sources = new Option<string>("--sources") { Description = "Comma-separated: health (AWS Health, this account), health-org (the organization view, from the management or delegated administrator account), support (AWS Support cases and communications).", DefaultValueFactory = _ => "health,support" };
+        var sources = new Option<string>("--sources") { Description = "Comma-separated: health (AWS Health, this account), health-org (the organization view, from the management or delegated administrator account), support (AWS Support cases and communications), trusted-advisor (every check, its result and flagged resources).", DefaultValueFactory = _ => "health,support" };
         var since = new Option<string?>("--since") { Description = "Where a first pass starts, ISO 8601 (default: Health 90 days back, Support 365); later passes go on from the checkpoint in the lake." };
         var healthEndpoint = new Option<string?>("--health-endpoint") { Description = "A Health endpoint URL replacing the active region's (found from global.health.amazonaws.com)." };
         var supportEndpoint = new Option<string?>("--support-endpoint") { Description = "A Support endpoint URL replacing support.us-east-1.amazonaws.com." };
@@ -233,7 +236,8 @@ public static class Commands
         var command = new Command("collect", """
             One pass over the AWS Health and Support APIs, incremental from the checkpoint kept in the lake (_checkpoints/):
             Health events updated since the last pass, their details and affected entities (health-org: across the
-            organization's accounts, from DescribeAffectedAccountsForOrganization); every Support case
+            organization's accounts, from DescribeAffectedAccountsForOrganization); every Trusted Advisor check with its
+            result and flagged resources (each resource's values keyed by the check's column names); every Support case
             (resolved ones too) and the communications of those that changed. Every response page is kept in the lake
             (_collected/SOURCE/) with its request and the time it was observed, then ingested like any input, so rows
             are dated by observation and a rerun adds nothing. A source that fails (no Business or Enterprise Support

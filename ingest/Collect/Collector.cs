@@ -31,7 +31,7 @@ public sealed record CollectResult(string Source, IReadOnlyDictionary<string, in
 public sealed class Collector(CollectOptions options, TimeProvider time, Action<string>? progress = null)
 {
     /// <summary>The sources <c>--sources</c> accepts.</summary>
-    public static IReadOnlyList<string> Sources { get; } = ["health", "health-org", "support"];
+    public static IReadOnlyList<string> Sources { get; } = ["health", "health-org", "support", "trusted-advisor"];
 
     /// <summary>How far back a first pass asks when no <c>--since</c> is given: Health keeps events 90 days.</summary>
     public static readonly TimeSpan HealthHistory = TimeSpan.FromDays(90);
@@ -67,16 +67,17 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         try
         {
             using var client = await ClientAsync(source).ConfigureAwait(false);
-            async Task Store(ApiPage page)
+            async Task Store(ApiPage page, JsonElement? check = null)
             {
-                await StorePageAsync(lake, source, page, cancellationToken).ConfigureAwait(false);
+                await StorePageAsync(lake, source, page, check, cancellationToken).ConfigureAwait(false);
                 pages[page.Operation] = pages.GetValueOrDefault(page.Operation) + 1;
             }
             await (source switch
             {
-                "health" => HealthAsync(new HealthClient(client), checkpoint, Store, cancellationToken),
-                "health-org" => HealthOrganizationAsync(new HealthClient(client), checkpoint, Store, cancellationToken),
-                _ => SupportAsync(new SupportClient(client), checkpoint, Store, cancellationToken),
+                "health" => HealthAsync(new HealthClient(client), checkpoint, page => Store(page), cancellationToken),
+                "health-org" => HealthOrganizationAsync(new HealthClient(client), checkpoint, page => Store(page), cancellationToken),
+                "trusted-advisor" => TrustedAdvisorAsync(new SupportClient(client), Store, cancellationToken),
+                _ => SupportAsync(new SupportClient(client), checkpoint, page => Store(page), cancellationToken),
             }).ConfigureAwait(false);
         }
         catch (AwsServiceException ex)
@@ -103,6 +104,7 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
     private async Task<AwsJsonClient> ClientAsync(string source)
     {
         var health = source.StartsWith("health", StringComparison.Ordinal);
+        // Trusted Advisor is served by the Support API.
         var (service, endpoint) = health ? (AwsService.Health, options.HealthEndpoint) : (AwsService.Support, options.SupportEndpoint);
         // Health is served from one active region at a time; Support from us-east-1 (aws partition).
         var region = endpoint is not null ? options.Region ?? service.GlobalRegion! : health ? await HealthClient.ActiveRegionAsync().ConfigureAwait(false) : service.GlobalRegion!;
@@ -193,13 +195,30 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         }
     }
 
+    // Every check's definition, then its result (stored with the definition, whose column names key the flagged
+    // resources' values), then the summaries of all checks. Nothing to resume: each pass sees every check, and a result
+    // Trusted Advisor has not refreshed is a duplicate.
+    private static async Task TrustedAdvisorAsync(SupportClient support, Func<ApiPage, JsonElement?, Task> store, CancellationToken cancellationToken)
+    {
+        var checks = await support.DescribeTrustedAdvisorChecksAsync(cancellationToken).ConfigureAwait(false);
+        await store(checks, null).ConfigureAwait(false);
+        var ids = new List<string>();
+        foreach (var check in Items(checks, "checks"))
+        {
+            if (!check.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String) continue;
+            ids.Add(id.GetString()!);
+            await store(await support.DescribeTrustedAdvisorCheckResultAsync(id.GetString()!, cancellationToken).ConfigureAwait(false), check).ConfigureAwait(false);
+        }
+        if (ids.Count > 0) await store(await support.DescribeTrustedAdvisorCheckSummariesAsync(ids, cancellationToken).ConfigureAwait(false), null).ConfigureAwait(false);
+    }
+
     private static IEnumerable<JsonElement> Items(ApiPage page, string array) =>
         page.Response.TryGetProperty(array, out var items) && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : [];
 
     /// <summary>The folder of a source's stored pages in the lake.</summary>
     public static string PagesPrefix(string source) => $"{Analytics.Schemas.LakePaths.CollectedFolder}/{source}/";
 
-    private async Task StorePageAsync(IObjectStore lake, string source, ApiPage page, CancellationToken cancellationToken)
+    private async Task StorePageAsync(IObjectStore lake, string source, ApiPage page, JsonElement? check, CancellationToken cancellationToken)
     {
         var observed = time.GetUtcNow().UtcDateTime;
         var key = string.Create(CultureInfo.InvariantCulture,
@@ -214,6 +233,12 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
             json.WriteString("observed_at", observed.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
             json.WritePropertyName("request");
             JsonSerializer.Serialize(json, page.Request, page.Request.GetType(), AwsJsonClient.Json);
+            if (check is { } definition)
+            {
+                // The check's definition, as DescribeTrustedAdvisorChecks gave it: its column names key the resources' values.
+                json.WritePropertyName("check");
+                definition.WriteTo(json);
+            }
             json.WriteEndObject();
             json.WritePropertyName("response");
             page.Response.WriteTo(json);
@@ -252,7 +277,7 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         var call = $"{source}: {error.Operation} failed ({error.ErrorCode})";
         return error.ErrorCode switch
         {
-            "SubscriptionRequiredException" => $"{call}: the account has no Business, Enterprise On-Ramp or Enterprise Support plan, which the {(source.StartsWith("health", StringComparison.Ordinal) ? "Health" : "Support")} API needs. Subscribe, or leave {source} out of --sources.",
+            "SubscriptionRequiredException" => $"{call}: the account has no Business, Enterprise On-Ramp or Enterprise Support plan, which the {(source.StartsWith("health", StringComparison.Ordinal) ? "Health" : source == "trusted-advisor" ? "Trusted Advisor" : "Support")} API needs. Subscribe, or leave {source} out of --sources.",
             "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" => $"{call}: the identity may not call it. Grant {(source.StartsWith("health", StringComparison.Ordinal) ? "health" : "support")}:{error.Operation} to it.{(source == "health-org" ? OrganizationView : "")}",
             _ when source == "health-org" => $"{call}: {error.ErrorMessage}.{OrganizationView}",
             _ => $"{call}: {error.ErrorMessage}",

@@ -11,6 +11,9 @@ namespace Analytics.Ingest.Normalize;
 /// <param name="IngestedAt">When the run started (UTC); becomes <c>ingested_at</c>.</param>
 public sealed record RecordContext(string SourceObject, DateTime? ObservedAt, DateTime IngestedAt)
 {
+    /// <summary>A Trusted Advisor check's definition stored with its result's page (its pillar and column names); null otherwise.</summary>
+    public TrustedAdvisor.TrustedAdvisorCheckDefinition? Check { get; init; }
+
     /// <summary>Fills the columns every row has.</summary>
     public T Stamp<T>(T row, DateTime eventTime, string recordId, string? eventId, string? accountId, string? region) where T : LakeRow
     {

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Analytics.Ingest.Normalize.Ecs;
 using Analytics.Ingest.Normalize.Health;
 using Analytics.Ingest.Normalize.Support;
+using Analytics.Ingest.Normalize.TrustedAdvisor;
 using Analytics.Schemas.Tables.EventBridge;
 
 namespace Analytics.Ingest.Normalize;
@@ -128,7 +129,13 @@ public static partial class RecordRouter
             || !root.TryGetProperty("response", out var response) || response.ValueKind != JsonValueKind.Object) return null;
         if (!collected.TryGetProperty("observed_at", out var at) || at.ValueKind != JsonValueKind.String || !at.TryGetDateTime(out var observed))
             throw RecordRejectedException.InvalidField("collected.observed_at", "an ISO 8601 time", at.ValueKind == JsonValueKind.Undefined ? "nothing" : Fields.Describe(at));
-        return (response, context with { ObservedAt = observed.ToUniversalTime() });
+        TrustedAdvisorCheckDefinition? check = null;
+        if (collected.TryGetProperty("check", out var definition) && definition.ValueKind == JsonValueKind.Object)
+        {
+            var fields = new Fields(definition, "collected.check");
+            check = new TrustedAdvisorCheckDefinition(fields.OptionalString("category"), fields.OptionalStrings("metadata") ?? []);
+        }
+        return (response, context with { ObservedAt = observed.ToUniversalTime(), Check = check });
     }
 
     private static List<NormalizedRecord>? ApiResponse(JsonElement root, RecordContext context, string position)
@@ -151,6 +158,22 @@ public static partial class RecordRouter
         // DescribeAffectedAccountsForOrganization: the accounts an event affects, which the collector asks the details and
         // entities of (their rows name the account); no row of its own.
         if (IsArray(root, "affectedAccounts")) return [];
+        if (IsArray(root, "checks"))
+            return Items(fields, "checks", position, (item, raw, at) => NormalizedRecord.Rows(at, TrustedAdvisorNormalizer.FromCheck(item, raw, context)));
+        if (IsArray(root, "summaries"))
+            return Items(fields, "summaries", position, (item, raw, at) => NormalizedRecord.Rows(at, TrustedAdvisorNormalizer.FromSummary(item, raw, context)));
+        if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object && result.TryGetProperty("checkId", out _))
+        {
+            var at = position + " result";
+            try
+            {
+                return [TrustedAdvisorNormalizer.FromResult(new Fields(result, "result"), result.GetRawText(), context, context.Check, at)];
+            }
+            catch (RecordRejectedException ex)
+            {
+                return [NormalizedRecord.Rejected(at, ex, result.GetRawText())];
+            }
+        }
         if (IsArray(root, "cases"))
             return Items(fields, "cases", position, (item, raw, at) => SupportNormalizer.FromApiCase(item, raw, context, at));
         if (IsArray(root, "communications"))
@@ -200,7 +223,7 @@ public static partial class RecordRouter
             return "a PutEvents request entry (Source/DetailType/Detail), not a delivered EventBridge event";
         var keys = string.Join(", ", root.EnumerateObject().Take(6).Select(p => p.Name));
         return $"neither an EventBridge event (needs source, detail-type, detail) nor a Health or Support API response " +
-               $"(needs an events, successfulSet, entities, cases or communications array); its keys are: {keys}";
+               $"(needs an events, successfulSet, entities, cases, communications, checks or summaries array, or a result); its keys are: {keys}";
     }
 
     // The API reference's response syntax fills every string with the word "string".

@@ -62,7 +62,7 @@ public sealed class WorkerOptions
     /// <value>The default value is 100,000 objects.</value>
     public int QueueLimit { get; set; } = 100_000;
 
-    /// <summary>API sources collected on a schedule (<c>health</c>, <c>health-org</c>, <c>support</c>), each pass as <c>collect</c> makes it.</summary>
+    /// <summary>API sources collected on a schedule (<c>health</c>, <c>health-org</c>, <c>support</c>, <c>trusted-advisor</c>), each pass as <c>collect</c> makes it.</summary>
     public List<string> Collect { get; set; } = [];
 
     /// <summary>Seconds between two Health collection passes.</summary>
@@ -73,6 +73,10 @@ public sealed class WorkerOptions
     /// <value>The default value is 900 seconds.</value>
     public int SupportIntervalSeconds { get; set; } = 900;
 
+    /// <summary>Seconds between two Trusted Advisor collection passes.</summary>
+    /// <value>The default value is 3600 seconds.</value>
+    public int TrustedAdvisorIntervalSeconds { get; set; } = 3600;
+
     /// <summary>A Health endpoint replacing the active region's.</summary>
     public string? HealthEndpoint { get; set; }
 
@@ -80,7 +84,8 @@ public sealed class WorkerOptions
     public string? SupportEndpoint { get; set; }
 
     /// <summary>The interval of a collected source.</summary>
-    public TimeSpan CollectInterval(string source) => TimeSpan.FromSeconds(source.StartsWith("health", StringComparison.Ordinal) ? HealthIntervalSeconds : SupportIntervalSeconds);
+    public TimeSpan CollectInterval(string source) => TimeSpan.FromSeconds(
+        source.StartsWith("health", StringComparison.Ordinal) ? HealthIntervalSeconds : source == "trusted-advisor" ? TrustedAdvisorIntervalSeconds : SupportIntervalSeconds);
 
     /// <summary>A file the worker rewrites after every look (JSON: time, last success, last error, pending objects), read by the <c>health</c> command.</summary>
     public string? HealthFile { get; set; }
@@ -102,7 +107,7 @@ public sealed class WorkerOptions
             errors.Add("--source (Worker:Sources), --firehose-stream (Worker:FirehoseStream) or --collect (Worker:Collect) is required: a folder or s3://bucket/prefix/ to watch (repeat for each), a Firehose stream, or API sources to collect.");
         foreach (var source in Collect.Where(c => !Analytics.Ingest.Collect.Collector.Sources.Contains(c)))
             errors.Add($"--collect '{source}' is not a source; expected {string.Join(", ", Analytics.Ingest.Collect.Collector.Sources)}.");
-        foreach (var (name, seconds) in new[] { ("--health-interval-seconds", HealthIntervalSeconds), ("--support-interval-seconds", SupportIntervalSeconds) })
+        foreach (var (name, seconds) in new[] { ("--health-interval-seconds", HealthIntervalSeconds), ("--support-interval-seconds", SupportIntervalSeconds), ("--trusted-advisor-interval-seconds", TrustedAdvisorIntervalSeconds) })
             if (seconds is < 10 or > 86_400) errors.Add($"{name} {seconds} must be between 10 and 86400.");
         if (FirehoseStream is not null && Analytics.Aws.AwsEndpoints.ResolveRegion(Region) is null) errors.Add("--region (Worker:Region) is required with --firehose-stream: set it, or AWS_REGION.");
         if (FirehoseEndpoint is not null && (!Uri.TryCreate(FirehoseEndpoint, UriKind.Absolute, out var firehose) || firehose.Scheme is not ("http" or "https")))

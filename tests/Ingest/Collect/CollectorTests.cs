@@ -29,6 +29,19 @@ public sealed class CollectorTests : IDisposable
     private bool _noSupportPlan;
     private bool _noOrganizationView;
     private static readonly string[] Accounts = ["111122223333", "444455556666"];
+
+    // Two checks as DescribeTrustedAdvisorChecks documents them (each with its own metadata columns) and their results.
+    private readonly List<JsonObject> _checks =
+    [
+        JsonNode.Parse("""{"id": "Qch7DwouX1", "name": "Low Utilization Amazon EC2 Instances", "description": "Checks the Amazon EC2 instances that were running at any time during the last 14 days.", "category": "cost_optimizing", "metadata": ["Region/AZ", "Instance ID", "Instance Name", "Instance Type", "Estimated Monthly Savings"]}""")!.AsObject(),
+        JsonNode.Parse("""{"id": "H7IgTzjTYb", "name": "Amazon EBS Snapshots", "description": "Checks the age of the snapshots for your Amazon EBS volumes.", "category": "fault_tolerance", "metadata": ["Region", "Volume ID", "Volume Name", "Snapshot ID", "Snapshot Name", "Snapshot Age", "Volume Attachment", "Status", "Reason"]}""")!.AsObject(),
+    ];
+
+    private readonly Dictionary<string, JsonObject> _results = new()
+    {
+        ["Qch7DwouX1"] = JsonNode.Parse("""{"checkId": "Qch7DwouX1", "timestamp": "2026-11-20T06:00:00Z", "status": "warning", "resourcesSummary": {"resourcesProcessed": 40, "resourcesFlagged": 2, "resourcesIgnored": 0, "resourcesSuppressed": 0}, "categorySpecificSummary": {"costOptimizing": {"estimatedMonthlySavings": 61.32, "estimatedPercentMonthlySavings": 3.5}}, "flaggedResources": [{"status": "warning", "region": "eu-west-1", "resourceId": "d0Yh8Xq1", "isSuppressed": false, "metadata": ["eu-west-1a", "i-0a1b2c3d4e5f60001", "payments-canary", "m5.large", "$35.04"]}, {"status": "warning", "region": "eu-west-1", "resourceId": "d0Yh8Xq2", "isSuppressed": false, "metadata": ["eu-west-1b", "i-0a1b2c3d4e5f60002", null, "m5.large", "$26.28"]}]}""")!.AsObject(),
+        ["H7IgTzjTYb"] = JsonNode.Parse("""{"checkId": "H7IgTzjTYb", "timestamp": "2026-11-20T06:00:00Z", "status": "warning", "resourcesSummary": {"resourcesProcessed": 12, "resourcesFlagged": 1, "resourcesIgnored": 0, "resourcesSuppressed": 0}, "categorySpecificSummary": {"costOptimizing": {"estimatedMonthlySavings": 0.0, "estimatedPercentMonthlySavings": 0.0}}, "flaggedResources": [{"status": "warning", "region": "eu-west-1", "resourceId": "k9Pq1", "isSuppressed": false, "metadata": ["eu-west-1", "vol-0aa11", "payments-db", null, null, null, "i-0a1b2c3d4e5f60001", "Yellow", "No snapshot"]}]}""")!.AsObject(),
+    };
     private DateTimeOffset _now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     public CollectorTests()
@@ -130,6 +143,22 @@ public sealed class CollectorTests : IDisposable
                 }).ToList();
                 return FakeResponse.Ok(new { entities, failedSet = Array.Empty<object>() });
             }
+            case "DescribeTrustedAdvisorChecks":
+                Assert.Equal("en", body["language"]!.GetValue<string>());
+                return FakeResponse.Ok(new { checks = _checks.Select(c => c.DeepClone()).ToList() });
+            case "DescribeTrustedAdvisorCheckResult":
+                return FakeResponse.Ok(new { result = _results[body["checkId"]!.GetValue<string>()].DeepClone() });
+            case "DescribeTrustedAdvisorCheckSummaries":
+                return FakeResponse.Ok(new
+                {
+                    summaries = body["checkIds"]!.AsArray().Select(id =>
+                    {
+                        var summary = (JsonObject)_results[id!.GetValue<string>()].DeepClone();
+                        summary.Remove("flaggedResources");
+                        summary["hasFlaggedResources"] = true;
+                        return summary;
+                    }).ToList(),
+                });
             case "DescribeCases":
                 if (_noSupportPlan) return FakeResponse.Error(400, "SubscriptionRequiredException", "AWS Premium Support Subscription is required to use this service.");
                 Assert.True(body["includeResolvedCases"]!.GetValue<bool>());
@@ -323,6 +352,42 @@ public sealed class CollectorTests : IDisposable
         Assert.StartsWith("health-org: DescribeEventsForOrganization failed (AccessDeniedException): the identity may not call it.", results[0].Error, StringComparison.Ordinal);
         Assert.Null(results[1].Error);
         Assert.Equal(20L, Rows()["health_events"]);
+    }
+
+    [Fact]
+    public async Task TrustedAdvisor_ChecksResultsAndResources_KeyedByTheChecksColumns_AndOnlyRefreshesAdded()
+    {
+        using var endpoint = new FakeAwsEndpoint(Answer);
+
+        var first = Assert.Single(await PassAsync(endpoint, "trusted-advisor"));
+        Assert.Null(first.Error);
+        // Two checks; one result each (the summaries report the same refreshes); two resources flagged by one, one by the other.
+        var expected = new Dictionary<string, long> { ["trusted_advisor_checks"] = 2, ["trusted_advisor_check_results"] = 2, ["trusted_advisor_flagged_resources"] = 3 };
+        Assert.Equal(expected, Rows());
+        using (var db = Some.DuckDb(_temp.Sub("lake")))
+        {
+            Assert.Equal("payments-canary", Some.Scalar<string>(db, "SELECT metadata['Instance Name'] FROM trusted_advisor_flagged_resources WHERE resource_id = 'd0Yh8Xq1'"));
+            Assert.Equal("No snapshot", Some.Scalar<string>(db, "SELECT metadata['Reason'] FROM trusted_advisor_flagged_resources WHERE check_id = 'H7IgTzjTYb'"));
+            // An empty cell is no key at all.
+            Assert.Equal(0L, Some.Scalar<long>(db, "SELECT count(*) FROM trusted_advisor_flagged_resources WHERE resource_id = 'd0Yh8Xq2' AND map_contains(metadata, 'Instance Name')"));
+            Assert.Equal(61.32, Some.Scalar<double>(db, "SELECT estimated_monthly_savings FROM trusted_advisor_check_results WHERE check_id = 'Qch7DwouX1'"));
+            Assert.Equal("cost_optimizing", Some.Scalar<string>(db, "SELECT category FROM trusted_advisor_check_results WHERE check_id = 'Qch7DwouX1' AND category IS NOT NULL"));
+            Assert.Equal(new DateTime(2026, 11, 20, 6, 0, 0), Some.Scalar<DateTime>(db, "SELECT max(event_time)::TIMESTAMP FROM trusted_advisor_check_results"));
+        }
+
+        // Not refreshed: nothing new.
+        Assert.Null(Assert.Single(await PassAsync(endpoint, "trusted-advisor")).Error);
+        Assert.Equal(expected, Rows());
+
+        // The snapshot check refreshed with a second resource flagged: its result and both its resources, at the new time.
+        var refreshed = _results["H7IgTzjTYb"];
+        refreshed["timestamp"] = "2026-11-20T12:00:00Z";
+        refreshed["resourcesSummary"]!["resourcesFlagged"] = 2;
+        refreshed["flaggedResources"]!.AsArray().Add(JsonNode.Parse("""{"status": "error", "region": "eu-west-1", "resourceId": "k9Pq2", "isSuppressed": false, "metadata": ["eu-west-1", "vol-0bb22", "orders-db", null, null, null, null, "Red", "No snapshot"]}"""));
+        Assert.Null(Assert.Single(await PassAsync(endpoint, "trusted-advisor")).Error);
+        expected["trusted_advisor_check_results"] += 1;
+        expected["trusted_advisor_flagged_resources"] += 2;
+        Assert.Equal(expected, Rows());
     }
 
     [Fact]
