@@ -73,23 +73,28 @@ public sealed class HealthClient(AwsJsonClient client)
             updatedSince is { } since ? new EventFilter([new DateTimeRange(since.ToUnixTimeMilliseconds() / 1000.0)]) : null, token), cancellationToken);
 
     /// <summary>DescribeEventDetails of <paramref name="arns"/>, ten at a time.</summary>
-    public async IAsyncEnumerable<ApiPage> DescribeEventDetailsAsync(IReadOnlyList<string> arns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(arns);
-        foreach (var batch in arns.Chunk(ArnsPerCall))
-        {
-            var request = new DescribeEventDetailsRequest(batch);
-            yield return new ApiPage("DescribeEventDetails", request, await client.CallAsync("DescribeEventDetails", request, cancellationToken).ConfigureAwait(false));
-        }
-    }
+    public IAsyncEnumerable<ApiPage> DescribeEventDetailsAsync(IReadOnlyList<string> arns, CancellationToken cancellationToken) =>
+        InBatchesAsync("DescribeEventDetails", arns, batch => new DescribeEventDetailsRequest(batch), paged: null, cancellationToken);
 
     /// <summary>DescribeAffectedEntities of <paramref name="arns"/>, ten events at a time, every page.</summary>
-    public async IAsyncEnumerable<ApiPage> DescribeAffectedEntitiesAsync(IReadOnlyList<string> arns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ApiPage> DescribeAffectedEntitiesAsync(IReadOnlyList<string> arns, CancellationToken cancellationToken) =>
+        InBatchesAsync("DescribeAffectedEntities", arns, null, paged: (batch, token) => new DescribeAffectedEntitiesRequest(new EntityFilter(batch), token), cancellationToken);
+
+    // The calls of a list, ten items at a time (the API's limit): one call each, or every page of each when paged.
+    private async IAsyncEnumerable<ApiPage> InBatchesAsync<T>(string operation, IReadOnlyList<T> items, Func<T[], object>? single, Func<T[], string?, object>? paged,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(arns);
-        foreach (var batch in arns.Chunk(ArnsPerCall))
-            await foreach (var page in client.PagesAsync("DescribeAffectedEntities", token => new DescribeAffectedEntitiesRequest(new EntityFilter(batch), token), cancellationToken).ConfigureAwait(false))
-                yield return page;
+        ArgumentNullException.ThrowIfNull(items);
+        foreach (var batch in items.Chunk(ArnsPerCall))
+        {
+            if (paged is not null)
+            {
+                await foreach (var page in client.PagesAsync(operation, token => paged(batch, token), cancellationToken).ConfigureAwait(false)) yield return page;
+                continue;
+            }
+            var request = single!(batch);
+            yield return new ApiPage(operation, request, await client.CallAsync(operation, request, cancellationToken).ConfigureAwait(false));
+        }
     }
 
     /// <summary>DescribeEventsForOrganization of events updated at or after <paramref name="updatedSince"/>, every page.</summary>
@@ -102,24 +107,12 @@ public sealed class HealthClient(AwsJsonClient client)
         client.PagesAsync("DescribeAffectedAccountsForOrganization", token => new DescribeAffectedAccountsForOrganizationRequest(eventArn, token), cancellationToken);
 
     /// <summary>DescribeEventDetailsForOrganization of events in accounts, ten filters at a time.</summary>
-    public async IAsyncEnumerable<ApiPage> DescribeEventDetailsForOrganizationAsync(IReadOnlyList<EventAccountFilter> filters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filters);
-        foreach (var batch in filters.Chunk(ArnsPerCall))
-        {
-            var request = new DescribeEventDetailsForOrganizationRequest(batch);
-            yield return new ApiPage("DescribeEventDetailsForOrganization", request, await client.CallAsync("DescribeEventDetailsForOrganization", request, cancellationToken).ConfigureAwait(false));
-        }
-    }
+    public IAsyncEnumerable<ApiPage> DescribeEventDetailsForOrganizationAsync(IReadOnlyList<EventAccountFilter> filters, CancellationToken cancellationToken) =>
+        InBatchesAsync("DescribeEventDetailsForOrganization", filters, batch => new DescribeEventDetailsForOrganizationRequest(batch), paged: null, cancellationToken);
 
     /// <summary>DescribeAffectedEntitiesForOrganization of events in accounts, ten filters at a time, every page.</summary>
-    public async IAsyncEnumerable<ApiPage> DescribeAffectedEntitiesForOrganizationAsync(IReadOnlyList<EventAccountFilter> filters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filters);
-        foreach (var batch in filters.Chunk(ArnsPerCall))
-            await foreach (var page in client.PagesAsync("DescribeAffectedEntitiesForOrganization", token => new DescribeAffectedEntitiesForOrganizationRequest(batch, token), cancellationToken).ConfigureAwait(false))
-                yield return page;
-    }
+    public IAsyncEnumerable<ApiPage> DescribeAffectedEntitiesForOrganizationAsync(IReadOnlyList<EventAccountFilter> filters, CancellationToken cancellationToken) =>
+        InBatchesAsync("DescribeAffectedEntitiesForOrganization", filters, null, paged: (batch, token) => new DescribeAffectedEntitiesForOrganizationRequest(batch, token), cancellationToken);
 
     /// <summary>
     /// The region the Health API is served from now, the documented way: the DNS name <c>global.health.amazonaws.com</c>
