@@ -119,8 +119,8 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
     {
         var objects = Directory.GetFiles(Generated, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         await DeliverAsync(objects[0]);
-        // Three objects a batch, or four seconds of waiting; the first look after start catches up at once.
-        using var host = Start(Options(batchMaxObjects: 3, bufferingSeconds: 4));
+        // Three objects a batch, or eight seconds of waiting (room for a loaded machine); the first look after start catches up at once.
+        using var host = Start(Options(batchMaxObjects: 3, bufferingSeconds: 8));
         await Until(async () => await CheckpointedAsync() == 1, "the catch-up at start");
 
         await DeliverAsync(objects[1]);
@@ -129,7 +129,7 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
         // Two objects: under the batch size, and not yet old enough.
         Assert.Equal(1, await CheckpointedAsync());
         await DeliverAsync(objects[3]);
-        // The third fills the batch: ingested at the next look, before the oldest has waited its four seconds.
+        // The third fills the batch: ingested at the next look, before the oldest has waited its eight seconds.
         await Until(async () => await CheckpointedAsync() == 4, "a full batch");
         Assert.Contains(Logs(), l => l.StartsWith("Ingested 3 new objects", StringComparison.Ordinal));
 
@@ -137,7 +137,7 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
         await DeliverAsync(objects[4]);
         var alone = DateTime.UtcNow;
         await Until(async () => await CheckpointedAsync() == 5, "the buffering time");
-        Assert.True(DateTime.UtcNow - alone >= TimeSpan.FromSeconds(3.5), $"ingested after {DateTime.UtcNow - alone}");
+        Assert.True(DateTime.UtcNow - alone >= TimeSpan.FromSeconds(7.5), $"ingested after {DateTime.UtcNow - alone}");
         await host.StopAsync(CancellationToken.None);
     }
 
