@@ -15,6 +15,11 @@ namespace Analytics.Ingest.Worker;
 public sealed partial class CollectWorker(IOptions<WorkerOptions> options, ILogger<CollectWorker> logger, TimeProvider time) : BackgroundService
 {
     private readonly WorkerOptions _options = options.Value;
+    private DateTimeOffset? _lastSuccess;
+    private string? _lastError;
+
+    // A worker with no object source has no looks to report: its passes feed the health file instead.
+    private bool WritesHealth => _options.HealthFile is not null && _options.Sources.Count == 0 && _options.FirehoseStream is null;
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,12 +41,16 @@ public sealed partial class CollectWorker(IOptions<WorkerOptions> options, ILogg
                             Region = _options.Region, S3Endpoint = _options.S3Endpoint, StagingFolder = _options.StagingFolder, LeaseSeconds = _options.LeaseSeconds,
                             WaitForLakeSeconds = _options.IntervalSeconds,
                         }, time).RunAsync(pass.Token).ConfigureAwait(false)).Single();
-                        if (result.Error is { } error) LogFailed(logger, source, error);
-                        else LogCollected(logger, source, result.Pages.Values.Sum(), result.Ingest?.RecordsLanded ?? 0, result.Ingest?.Duplicates ?? 0);
+                        if (result.Error is { } error) Failed(source, error);
+                        else
+                        {
+                            _lastSuccess = time.GetUtcNow();
+                            LogCollected(logger, source, result.Pages.Values.Sum(), result.Ingest?.RecordsLanded ?? 0, result.Ingest?.Duplicates ?? 0);
+                        }
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
                     {
-                        LogFailed(logger, source, ex.Message);
+                        Failed(source, ex.Message);
                     }
                     catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                     {
@@ -49,6 +58,7 @@ public sealed partial class CollectWorker(IOptions<WorkerOptions> options, ILogg
                     }
                 }
                 due[source] = time.GetUtcNow() + _options.CollectInterval(source);
+                if (WritesHealth) await WorkerHealth.WriteAsync(_options.HealthFile!, new WorkerHealth(time.GetUtcNow(), _lastSuccess, _lastError, 0, _lastSuccess, 0)).ConfigureAwait(false);
             }
             var wait = due.Values.Min() - time.GetUtcNow();
             try
@@ -59,6 +69,12 @@ public sealed partial class CollectWorker(IOptions<WorkerOptions> options, ILogg
             {
             }
         }
+    }
+
+    private void Failed(string source, string error)
+    {
+        _lastError = $"{time.GetUtcNow():O} {source}: {error}";
+        LogFailed(logger, source, error);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Collected {Source}: {Pages} pages, {Landed} records landed, {Duplicates} duplicates")]

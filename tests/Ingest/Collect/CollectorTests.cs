@@ -303,7 +303,7 @@ public sealed class CollectorTests : IDisposable
         var options = new Analytics.Ingest.Worker.WorkerOptions
         {
             Lake = _temp.Sub("lake"), Collect = ["health", "support"], HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString(),
-            HealthIntervalSeconds = 10, SupportIntervalSeconds = 3600,
+            HealthIntervalSeconds = 10, SupportIntervalSeconds = 3600, HealthFile = _temp.Sub("worker.health"),
         };
         Assert.Empty(options.Validate());
         // The documented events are of 2020: the worker's clock runs at real speed from mid-2020, so its first pass's
@@ -321,6 +321,11 @@ public sealed class CollectorTests : IDisposable
         Assert.Equal(2, Passes("DescribeEvents"));
         Assert.Equal(1, Passes("DescribeCases"));
         Assert.Equal(FirstPass, Rows());
+        // A worker that only collects reports its passes in the health file (judged at the file's own time: the worker's
+        // clock runs from mid-2020).
+        var health = JsonDocument.Parse(File.ReadAllText(_temp.Sub("worker.health"))).RootElement;
+        Assert.Equal(JsonValueKind.Null, health.GetProperty("last_error").ValueKind);
+        Assert.Null(Analytics.Ingest.Worker.WorkerHealth.Problem(_temp.Sub("worker.health"), health.GetProperty("at").GetDateTimeOffset(), TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
