@@ -44,3 +44,22 @@ public interface IObjectStore
     /// <summary>Creates the object only when there is none under its key; false, and nothing written, when there is.</summary>
     Task<bool> CreateIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 }
+
+/// <summary>What every store can answer through <see cref="IObjectStore"/>.</summary>
+public static class ObjectStores
+{
+    /// <summary>Whether there is an object under <paramref name="key"/>.</summary>
+    public static async Task<bool> ExistsAsync(this IObjectStore store, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        try
+        {
+            await store.SizeAsync(key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+    }
+}

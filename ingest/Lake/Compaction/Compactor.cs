@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using Analytics.Ingest.Storage;
 using Analytics.Schemas;
 using Parquet;
 using Parquet.Data;
@@ -110,7 +111,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
             await using (var stream = await layout.Store.OpenReadAsync(journal, 0, cancellationToken).ConfigureAwait(false))
                 entry = await JsonSerializer.DeserializeAsync<Journal>(stream, cancellationToken: cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidDataException($"Compaction journal '{layout.Store.NameOf(journal)}' is empty.");
-            if (await ExistsAsync(KeyOf(entry.Output), cancellationToken).ConfigureAwait(false))
+            if (await layout.Store.ExistsAsync(KeyOf(entry.Output), cancellationToken).ConfigureAwait(false))
                 await layout.Store.DeleteAsync(entry.Inputs.Select(KeyOf).ToList(), cancellationToken).ConfigureAwait(false);
             else
                 File.Delete(entry.Temp);
@@ -123,19 +124,6 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
     // Journals hold keys; those of earlier versions held a local lake's absolute paths.
     private string KeyOf(string entry) =>
         Path.IsPathRooted(entry) ? Path.GetRelativePath(layout.Root, entry).Replace(Path.DirectorySeparatorChar, '/') : entry;
-
-    private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await layout.Store.SizeAsync(key, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-    }
 
     private async Task<List<List<SourceFile>>> BinsAsync(string table, string dt, long targetBytes, CancellationToken cancellationToken)
     {

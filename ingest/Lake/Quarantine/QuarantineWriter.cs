@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Analytics.Ingest.Storage;
 
 namespace Analytics.Ingest.Lake.Quarantine;
 
@@ -55,18 +56,10 @@ public static class QuarantineWriter
     }
 
     /// <summary>Whether the object has a quarantine file in the lake.</summary>
-    public static async Task<bool> ExistsAsync(LakeLayout layout, string sourceObject, CancellationToken cancellationToken)
+    public static Task<bool> ExistsAsync(LakeLayout layout, string sourceObject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        try
-        {
-            await layout.Store.SizeAsync(KeyFor(sourceObject), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
+        return layout.Store.ExistsAsync(KeyFor(sourceObject), cancellationToken);
     }
 
     /// <summary>The quarantine file of an input object: a path in a local lake, an <c>s3://</c> URI on S3.</summary>
