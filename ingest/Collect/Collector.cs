@@ -113,34 +113,18 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
 
     private async Task HealthAsync(HealthClient health, CollectCheckpoint checkpoint, Func<ApiPage, Task> store, CancellationToken cancellationToken)
     {
-        var since = checkpoint.HealthUpdatedSince ?? options.Since ?? time.GetUtcNow() - HealthHistory;
-        var arns = new List<string>();
-        var newest = checkpoint.HealthUpdatedSince;
-        await foreach (var page in health.DescribeEventsAsync(since, cancellationToken).ConfigureAwait(false))
-        {
-            await store(page).ConfigureAwait(false);
-            newest = Collect(page, arns, newest);
-        }
-        arns = [.. arns.Distinct(StringComparer.Ordinal)];
+        var arns = await EventsAsync(since => health.DescribeEventsAsync(since, cancellationToken), checkpoint, store).ConfigureAwait(false);
         await foreach (var page in health.DescribeEventDetailsAsync(arns, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
         await foreach (var page in health.DescribeAffectedEntitiesAsync(arns, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
-        // The next pass asks from the newest update seen, inclusive: that event comes again, as a duplicate.
-        checkpoint.HealthUpdatedSince = newest ?? since;
     }
 
     // The organization view: the events of every account of the organization, then for each event the accounts it
     // affects, and the details and entities of each (event, account), ten at a time.
     private async Task HealthOrganizationAsync(HealthClient health, CollectCheckpoint checkpoint, Func<ApiPage, Task> store, CancellationToken cancellationToken)
     {
-        var since = checkpoint.HealthUpdatedSince ?? options.Since ?? time.GetUtcNow() - HealthHistory;
-        var (arns, newest) = (new List<string>(), checkpoint.HealthUpdatedSince);
-        await foreach (var page in health.DescribeEventsForOrganizationAsync(since, cancellationToken).ConfigureAwait(false))
-        {
-            await store(page).ConfigureAwait(false);
-            newest = Collect(page, arns, newest);
-        }
+        var arns = await EventsAsync(since => health.DescribeEventsForOrganizationAsync(since, cancellationToken), checkpoint, store).ConfigureAwait(false);
         var pairs = new List<EventAccountFilter>();
-        foreach (var arn in arns.Distinct(StringComparer.Ordinal))
+        foreach (var arn in arns)
             await foreach (var page in health.DescribeAffectedAccountsForOrganizationAsync(arn, cancellationToken).ConfigureAwait(false))
             {
                 await store(page).ConfigureAwait(false);
@@ -150,19 +134,27 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
             }
         await foreach (var page in health.DescribeEventDetailsForOrganizationAsync(pairs, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
         await foreach (var page in health.DescribeAffectedEntitiesForOrganizationAsync(pairs, cancellationToken).ConfigureAwait(false)) await store(page).ConfigureAwait(false);
-        checkpoint.HealthUpdatedSince = newest ?? since;
     }
 
-    // The ARNs of a page of events, and the newest lastUpdatedTime among them and those before.
-    private static DateTimeOffset? Collect(ApiPage page, List<string> arns, DateTimeOffset? newest)
+    // Stores every page of the events updated since the checkpoint (else --since, else 90 days back) and returns their
+    // ARNs, once each. The next pass asks from the newest update seen, inclusive: that event comes again, as a duplicate
+    // (the checkpoint is saved only when the whole pass succeeds).
+    private async Task<List<string>> EventsAsync(Func<DateTimeOffset, IAsyncEnumerable<ApiPage>> describe, CollectCheckpoint checkpoint, Func<ApiPage, Task> store)
     {
-        foreach (var e in Items(page, "events"))
+        var since = checkpoint.HealthUpdatedSince ?? options.Since ?? time.GetUtcNow() - HealthHistory;
+        var (arns, newest) = (new List<string>(), checkpoint.HealthUpdatedSince);
+        await foreach (var page in describe(since).ConfigureAwait(false))
         {
-            if (e.TryGetProperty("arn", out var arn) && arn.ValueKind == JsonValueKind.String) arns.Add(arn.GetString()!);
-            if (e.TryGetProperty("lastUpdatedTime", out var updated) && updated.ValueKind == JsonValueKind.Number
-                && DateTimeOffset.FromUnixTimeMilliseconds((long)(updated.GetDouble() * 1000)) is var at && (newest is null || at > newest)) newest = at;
+            await store(page).ConfigureAwait(false);
+            foreach (var e in Items(page, "events"))
+            {
+                if (e.TryGetProperty("arn", out var arn) && arn.ValueKind == JsonValueKind.String) arns.Add(arn.GetString()!);
+                if (e.TryGetProperty("lastUpdatedTime", out var updated) && updated.ValueKind == JsonValueKind.Number
+                    && DateTimeOffset.FromUnixTimeMilliseconds((long)(updated.GetDouble() * 1000)) is var at && (newest is null || at > newest)) newest = at;
+            }
         }
-        return newest;
+        checkpoint.HealthUpdatedSince = newest ?? since;
+        return [.. arns.Distinct(StringComparer.Ordinal)];
     }
 
     private async Task SupportAsync(SupportClient support, CollectCheckpoint checkpoint, Func<ApiPage, Task> store, CancellationToken cancellationToken)
@@ -259,13 +251,11 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         var ingested = await SourceCheckpoint.LoadAsync(lake, name, cancellationToken).ConfigureAwait(false);
         var fresh = stored.Where(o => !ingested.Contains(o)).ToList();
         if (fresh.Count == 0) return null;
-        var summary = await new IngestRunner(new IngestOptions
+        return await ingested.IngestAsync(new IngestOptions
         {
-            Lake = options.Lake, Inputs = [name], Objects = fresh, S3Endpoint = options.S3Endpoint, StagingFolder = options.StagingFolder,
+            Lake = options.Lake, Inputs = [name], S3Endpoint = options.S3Endpoint, StagingFolder = options.StagingFolder,
             LeaseSeconds = options.LeaseSeconds, WaitForLakeSeconds = options.WaitForLakeSeconds,
-        }, time).RunAsync(cancellationToken).ConfigureAwait(false);
-        await ingested.SaveAsync(fresh, stored, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        return summary;
+        }, fresh, stored, time, cancellationToken).ConfigureAwait(false);
     }
 
     private const string OrganizationView = " The organization view also needs AWS Organizations with all features, `aws health enable-health-service-access-for-organization` run in the management account, and this identity in it or a delegated administrator; without it, collect health instead.";

@@ -153,12 +153,11 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
         // Once told to stop, a run under way still gets the grace period to publish and checkpoint.
         using var run = new CancellationTokenSource();
         await using var onStop = stoppingToken.Register(() => run.CancelAfter(TimeSpan.FromSeconds(_options.StopGraceSeconds)));
-        var summary = await new IngestRunner(new IngestOptions
+        var summary = await checkpoint.IngestAsync(new IngestOptions
         {
-            Lake = _options.Lake, Inputs = [source], Objects = batch, BatchMegabytes = _options.BatchMegabytes, S3Endpoint = _options.S3Endpoint,
+            Lake = _options.Lake, Inputs = [source], BatchMegabytes = _options.BatchMegabytes, S3Endpoint = _options.S3Endpoint,
             WaitForLakeSeconds = _options.IntervalSeconds, StagingFolder = _options.StagingFolder, LeaseSeconds = _options.LeaseSeconds,
-        }, time).RunAsync(run.Token).ConfigureAwait(false);
-        await checkpoint.SaveAsync(batch, listed, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }, batch, listed, time, run.Token).ConfigureAwait(false);
         _checkpointed = checkpoint.SavedAt;
         Interlocked.Add(ref _objects, batch.Count);
         Interlocked.Add(ref _landed, summary.RecordsLanded);

@@ -60,6 +60,22 @@ public sealed class SourceCheckpoint
     }
 
     /// <summary>
+    /// Ingests <paramref name="fresh"/> objects of the source in one run (<paramref name="options"/> with them as its
+    /// objects), then records them: only what a run published is checkpointed, and a crash in between reads them again
+    /// as duplicates.
+    /// </summary>
+    public async Task<Run.IngestSummary> IngestAsync(Run.IngestOptions options, IReadOnlyList<InputObjectRef> fresh, IEnumerable<InputObjectRef> listed,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        options.Objects = fresh;
+        var summary = await new Run.IngestRunner(options, time).RunAsync(cancellationToken).ConfigureAwait(false);
+        await SaveAsync(fresh, listed, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        return summary;
+    }
+
+    /// <summary>
     /// Adds the objects and saves the checkpoint whole. Objects no longer in the source's <paramref name="listed"/>
     /// (expired by a lifecycle rule) are forgotten, so the checkpoint follows the source, not its history.
     /// </summary>
