@@ -26,7 +26,9 @@ public static class TrustedAdvisorNormalizer
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = item.NonEmptyString("id");
-        // A check has no time of its own: only a page with its observation time dates it.
+        // A check has no time of its own: only a page with its observation time dates it. A row per definition and day
+        // observed, so that a query reading a bounded range of days (as every catalog query does) finds each check's name
+        // and pillar without reading back to the day the definition first appeared.
         var observed = context.ObservedAt ?? throw RecordRejectedException.InvalidField("collected.observed_at",
             "the time the checks were observed (a page the collector stored); a check list has no time of its own", "nothing");
         return context.Stamp(new TrustedAdvisorCheck
@@ -38,7 +40,7 @@ public static class TrustedAdvisorNormalizer
             MetadataColumns = NullableStrings(item, "metadata")?.Select(c => c ?? "").ToList(),
             ObservedAt = observed,
             RawEvent = raw,
-        }, observed, "ta-check|" + id + "|" + Hash(raw), null, null, null);
+        }, observed, "ta-check|" + id + "|" + Hash(raw) + "|" + observed.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null, null, null);
     }
 
     /// <summary>A DescribeTrustedAdvisorCheckResult's <c>result</c>: the result row, and a row per flagged resource.</summary>

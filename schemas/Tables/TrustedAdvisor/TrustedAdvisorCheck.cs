@@ -3,10 +3,11 @@ using System.Text.Json.Serialization;
 namespace Analytics.Schemas.Tables.TrustedAdvisor;
 
 /// <summary>
-/// A Trusted Advisor check as DescribeTrustedAdvisorChecks described it: one row per check and distinct definition
-/// (a check whose name, description or columns change gets a new row, dated by when that was observed).
+/// A Trusted Advisor check as DescribeTrustedAdvisorChecks described it: one row per check, distinct definition and
+/// day observed (a check whose name, description or columns change gets a new row, dated by when that was observed; an
+/// unchanged one gets one row a day the collector ran, so a bounded range of days always holds every check's name).
 /// </summary>
-[Table("trusted_advisor_checks", "One row per Trusted Advisor check and distinct definition (DescribeTrustedAdvisorChecks)")]
+[Table("trusted_advisor_checks", "One row per Trusted Advisor check, distinct definition and day observed (DescribeTrustedAdvisorChecks)")]
 public sealed class TrustedAdvisorCheck : RawLakeRow
 {
     /// <summary>The check's id.</summary>

@@ -12,8 +12,9 @@ public sealed partial class CatalogTests
     public void Default_HoldsTheQueriesOfTheIssue()
     {
         Assert.Equal(
-            ["crash-loops", "deployment-outcomes", "health-impact", "incident-timeline", "oom-kills", "placement-failures",
-             "service-recovery", "service-state", "spot-interruptions", "support-case-totals", "support-cases", "task-stop-reasons", "weekly-trends"],
+            ["crash-loops", "deployment-outcomes", "health-impact", "health-organization", "incident-timeline", "oom-kills", "placement-failures",
+             "service-recovery", "service-state", "spot-interruptions", "support-case-totals", "support-cases", "task-stop-reasons",
+             "trusted-advisor-findings", "trusted-advisor-trends", "weekly-trends"],
             QueryCatalog.Default.Queries.Select(q => q.Name));
     }
 

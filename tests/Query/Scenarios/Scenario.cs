@@ -162,6 +162,18 @@ public sealed class Scenario : IAsyncDisposable
         return this;
     }
 
+    /// <summary>
+    /// A page the collector stored: an API <paramref name="response"/> observed at <paramref name="observed"/>, in the
+    /// collector's wrapper (with the check's definition for a Trusted Advisor result), ingested like any input.
+    /// </summary>
+    public Scenario Collected(string source, string operation, DateTime observed, object response, object? check = null)
+    {
+        var collected = new Dictionary<string, object?> { ["source"] = source, ["operation"] = operation, ["observed_at"] = Iso(observed), ["request"] = new { } };
+        if (check is not null) collected["check"] = check;
+        _events.Add(JsonSerializer.Serialize(new { collected, response }));
+        return this;
+    }
+
     /// <summary>Writes the events, ingests them and opens the engine.</summary>
     public async Task<Scenario> BuildAsync()
     {
