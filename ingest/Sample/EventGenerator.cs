@@ -10,7 +10,8 @@ namespace Analytics.Ingest.Sample;
 /// delimiter or newline-delimited, mostly gzip (sometimes without the extension), with redeliveries,
 /// versions arriving out of order and records cut short. The story: services scale, deploy and roll back,
 /// tasks crash-loop and get OOM-killed, Spot capacity is reclaimed, Health events open and close, and
-/// Support cases are opened, answered and resolved.
+/// Support cases are opened, answered and resolved. Beside them, the Trusted Advisor pages the collector would have
+/// stored (<c>collected/trusted-advisor/…</c>): the checks, each check's daily refresh and the summaries.
 /// </summary>
 /// <param name="options">What to generate.</param>
 public sealed partial class EventGenerator(GeneratorOptions options)
@@ -46,6 +47,7 @@ public sealed partial class EventGenerator(GeneratorOptions options)
         ChooseTruncated();
         AddRedeliveries();
         WriteObjects(folder);
+        WritePages(folder);
         return _manifest;
     }
 
@@ -97,6 +99,7 @@ public sealed partial class EventGenerator(GeneratorOptions options)
         for (var c = 0; c < 3; c++) ContainerInstance(day.AddSeconds(_rng.NextDouble() * 86000), c);
         Health(day.AddHours(13).AddMinutes(50 + _rng.Next(10)), day);
         SupportCase(day.AddHours(14).AddMinutes(20), day);
+        TrustedAdvisor(day, dayIndex);
     }
 
     /// <summary>A deployment of the day: when it starts, when it fails (null if it completes), and the deployment it rolls back.</summary>

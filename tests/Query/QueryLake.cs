@@ -31,6 +31,9 @@ public sealed class QueryLake : IAsyncLifetime
     /// <summary>Every generated event, once per delivery (redeliveries included), as parsed JSON.</summary>
     public List<JsonElement> Deliveries { get; } = [];
 
+    /// <summary>Every generated collector page (Trusted Advisor), as parsed JSON: <c>{"collected": {…}, "response": {…}}</c>.</summary>
+    public List<JsonElement> Pages { get; } = [];
+
     /// <summary>The engine over the lake.</summary>
     public DuckDbEngine Engine { get; private set; } = null!;
 
@@ -49,7 +52,11 @@ public sealed class QueryLake : IAsyncLifetime
             using var input = InputObject.FromBytes(file, File.ReadAllBytes(file), DateTime.UnixEpoch);
             var data = input.Data;
             foreach (var segment in RecordSplitter.Split(data.Span))
-                if (segment.IsWellFormed) Deliveries.Add(JsonDocument.Parse(data.Slice(segment.Start, segment.Length)).RootElement.Clone());
+                if (segment.IsWellFormed)
+                {
+                    var record = JsonDocument.Parse(data.Slice(segment.Start, segment.Length)).RootElement.Clone();
+                    (record.TryGetProperty("collected", out _) ? Pages : Deliveries).Add(record);
+                }
         }
         Engine = await DuckDbEngine.OpenAsync(Lake, CancellationToken.None);
 

@@ -177,7 +177,8 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
     {
         // Hour by hour: many small files per partition, as a worker's runs leave them.
         var manifest = Generate(days: 1, seed: 11);
-        foreach (var hour in Directory.GetDirectories(Path.Combine(_temp.Sub("events"), "2026", "11", "02")).Order(StringComparer.Ordinal))
+        // An ingest per hour of Firehose objects, and one of the collector's pages.
+        foreach (var hour in Directory.GetDirectories(Path.Combine(_temp.Sub("events"), "2026", "11", "02")).Order(StringComparer.Ordinal).Append(Path.Combine(_temp.Sub("events"), "collected")))
             await new IngestRunner(Options(hour), TimeProvider.System).RunAsync(CancellationToken.None);
         var before = (await KeysAsync("ecs_task_events/")).Count;
         Assert.True(before > 5, $"{before} files");

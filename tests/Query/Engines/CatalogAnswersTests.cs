@@ -248,4 +248,67 @@ public sealed class CatalogAnswersTests(QueryLake lake)
             .Min(e => (DateTime?)e.Time);
         Assert.Equal(steady, (DateTime?)row["steady_state_at"]);
     }
+
+    /// <summary>A Trusted Advisor refresh as its result page gave it: the check, its time, savings and the resources that are findings.</summary>
+    private sealed record Refresh(string Check, DateTime At, double Savings, Dictionary<string, string> Findings);
+
+    // A finding is a listed resource with status warning or error that the user did not suppress (TrustedAdvisorResourceDetail).
+    private List<Refresh> Refreshes() =>
+        lake.Pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "operation") == "DescribeTrustedAdvisorCheckResult")
+            .Select(p => p.GetProperty("response").GetProperty("result"))
+            .Select(r => new Refresh(r.GetProperty("checkId").GetString()!, Time(r, "timestamp"),
+                r.GetProperty("categorySpecificSummary").GetProperty("costOptimizing").GetProperty("estimatedMonthlySavings").GetDouble(),
+                r.GetProperty("flaggedResources").EnumerateArray()
+                    .Where(x => QueryLake.Str(x, "status") is "warning" or "error" && !x.GetProperty("isSuppressed").GetBoolean())
+                    .ToDictionary(x => x.GetProperty("resourceId").GetString()!, x => QueryLake.Str(x, "status")!)))
+            .ToList();
+
+    [Fact]
+    public async Task TrustedAdvisorTrends_EachChecksFindingsAndSavingsAtEachDaysEnd()
+    {
+        var refreshes = Refreshes();
+        var rows = await lake.RunAsync("trusted-advisor-trends", QueryLake.WholeRange);
+        var expected = new Dictionary<string, (long, double)>();
+        for (var day = QueryLake.Start; day < QueryLake.Start.AddDays(QueryLake.Days); day = day.AddDays(1))
+            foreach (var check in refreshes.GroupBy(r => r.Check))
+                if (check.Where(r => r.At < day.AddDays(1)).MaxBy(r => r.At) is { } last)
+                    expected[$"{day:yyyy-MM-dd} {check.Key}"] = (last.Findings.Count, last.Savings);
+        Assert.Contains(expected.Values, v => v.Item1 == 0);
+        Assert.Equal(expected.OrderBy(k => k.Key, StringComparer.Ordinal),
+            rows.ToDictionary(r => $"{r["period_start"]} {r["check_id"]}", r => ((long)r["findings"]!, (double)r["estimated_monthly_savings"]!)).OrderBy(k => k.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TrustedAdvisorFindings_OfTheSecondWeek_NewResolvedAndOpen()
+    {
+        var (from, to) = (QueryLake.Start.AddDays(7), QueryLake.Start.AddDays(14));
+        var expected = new Dictionary<string, string>();
+        foreach (var check in Refreshes().GroupBy(r => r.Check))
+        {
+            var atStart = check.Where(r => r.At < from).MaxBy(r => r.At)?.Findings ?? [];
+            var atEnd = check.Where(r => r.At < to).MaxBy(r => r.At)?.Findings ?? [];
+            var inWindow = check.Where(r => r.At >= from && r.At < to).SelectMany(r => r.Findings.Keys).ToHashSet();
+            foreach (var id in atStart.Keys.Union(inWindow))
+                expected[id] = (atStart.ContainsKey(id), atEnd.ContainsKey(id)) switch
+                {
+                    (false, true) => "new", (true, false) => "resolved", (true, true) => "open", _ => "transient",
+                };
+        }
+        Assert.Contains("resolved", expected.Values);
+        var rows = await lake.RunAsync("trusted-advisor-findings", ("from", from.ToString("O")), ("to", to.ToString("O")));
+        Assert.Equal(expected.OrderBy(k => k.Key, StringComparer.Ordinal), rows.ToDictionary(r => (string)r["resource_id"]!, r => (string)r["change"]!).OrderBy(k => k.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task HealthOrganization_TheAccountsEventsAndEntitiesAtTheirLatestVersion()
+    {
+        var events = lake.Events_("AWS Health Event").GroupBy(e => QueryLake.Str(e.Detail, "eventArn")!)
+            .Select(g => g.MaxBy(e => DateTime.Parse(QueryLake.Str(e.Detail, "lastUpdatedTime")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).Detail).ToList();
+        var row = Assert.Single(await lake.RunAsync("health-organization", QueryLake.WholeRange));
+        Assert.Equal(QueryLake.Str(events[0], "affectedAccount"), row["affected_account"]);
+        Assert.Equal((long)events.Count, row["events"]);
+        Assert.Equal((long)events.Count(e => QueryLake.Str(e, "statusCode") == "open"), row["open_at_end"]);
+        Assert.Equal((long)events.Sum(e => e.GetProperty("affectedEntities").GetArrayLength()), row["affected_entities"]);
+        Assert.Equal((long)events.Sum(e => e.GetProperty("affectedEntities").EnumerateArray().Count(x => QueryLake.Str(x, "status") == "IMPAIRED")), row["impaired_entities"]);
+    }
 }
