@@ -56,6 +56,8 @@ public sealed class DuckDbEngine : IQueryEngine
         "CREATE MACRO count_if(x) AS count(*) FILTER (WHERE x)",
         // Trino's sequence(start, stop, step) over timestamps (inclusive), for calendars of weeks or days.
         "CREATE MACRO sequence(a, b, step) AS generate_series(a, b, step)",
+        // Trino's slice(array, start, length); DuckDB's list_slice takes (list, begin, end), both 1-based and inclusive.
+        "CREATE MACRO slice(l, s, n) AS list_slice(l, s, s + n - 1)",
         // Trino's json_format(json) is the JSON's text; a JSON value's text in DuckDB is its cast to VARCHAR.
         "CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)",
     ];

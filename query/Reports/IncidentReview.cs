@@ -10,7 +10,8 @@ namespace Analytics.Query.Reports;
 /// A post-incident review in Markdown, for one window and optionally one cluster or service: the window, the
 /// state at its start (what was already going on), a summary of impact, the key times (first signal, detection,
 /// mitigation, recovery), what changed just before, contributing factors, the timeline, stop reasons,
-/// deployments, Health events, Support cases, and the questions the review should answer. Every figure comes
+/// deployments, Health events with their affected entities, Trusted Advisor's fault-tolerance and service-limit
+/// findings, Support cases, and the questions the review should answer. Every figure comes
 /// from the catalog queries, so the document says what <c>run</c> would.
 /// </summary>
 public static class IncidentReview
@@ -35,6 +36,9 @@ public static class IncidentReview
         var cases = await Run("support-cases").ConfigureAwait(false);
         var recovery = await Run("service-recovery").ConfigureAwait(false);
         var state = await Run("service-state").ConfigureAwait(false);
+        // Trusted Advisor's findings that bear on an outage: fault tolerance naming these services, and service limits.
+        var advisor = await Run("trusted-advisor-findings").ConfigureAwait(false);
+        bool Resilience(Dictionary<string, object?> r) => r["category"] is "fault_tolerance" or "service_limits";
 
         var md = new StringBuilder();
         var scope = string.Join(", ", new[] { cluster is null ? null : $"cluster {cluster}", service is null ? null : $"service {service}" }.OfType<string>());
@@ -63,7 +67,7 @@ public static class IncidentReview
         md.Append('\n');
 
         md.Append("## Contributing factors\n\n");
-        foreach (var line in Factors(health, service)) md.Append("- ").Append(line).Append('\n');
+        foreach (var line in Factors(health, advisor.Rows.Where(Resilience).ToList(), service)) md.Append("- ").Append(line).Append('\n');
         md.Append('\n');
 
         md.Append("## Timeline\n\n");
@@ -85,14 +89,18 @@ public static class IncidentReview
         await Table(md, deployments.Columns("service_name", "deployment_id", "started_at", "ended_at", "outcome", "is_rollback", "rolled_back_by", "task_revisions", "failed_tasks", "last_reason"), cancellationToken).ConfigureAwait(false);
 
         md.Append("## AWS Health events\n\n");
-        await Table(md, health.Columns("service", "event_type_code", "status_at_start", "status_code", "event_region", "start_time", "end_time", "impaired_entities", "impaired_in_window", "named_ecs", "overlapping_task_failures"), cancellationToken).ConfigureAwait(false);
+        await Table(md, health.Columns("service", "event_type_code", "status_at_start", "status_code", "event_region", "start_time", "end_time", "impaired_entities", "impaired_in_window", "entities", "overlapping_task_failures"), cancellationToken).ConfigureAwait(false);
+
+        md.Append("## Trusted Advisor: fault tolerance and service limits\n\n");
+        md.Append("Findings (warning or error, not suppressed) at the window's start or refreshed in it, by each check's last refresh before then; fault tolerance for these services, service limits account-wide.\n\n");
+        await Table(md, advisor.Where(Resilience, "category", "check_name", "change", "status_at_start", "status_at_end", "first_flagged_at", "resolved_at", "resource_region", "metadata"), cancellationToken).ConfigureAwait(false);
 
         // Case subjects and bodies are personal data: the review names cases, not their contents.
         md.Append("## AWS Support cases\n\n");
         await Table(md, cases.Columns("display_id", "severity_code", "service_code", "status", "time_created", "resolved_at", "hours_to_resolve"), cancellationToken).ConfigureAwait(false);
 
         md.Append("## Questions for the review\n\n");
-        foreach (var question in Questions(stops, loops, deployments, health, cases, recovery)) md.Append("- ").Append(question).Append('\n');
+        foreach (var question in Questions(stops, loops, deployments, health, cases, recovery, advisor.Rows.Where(Resilience).ToList())) md.Append("- ").Append(question).Append('\n');
         return md.ToString();
     }
 
@@ -172,15 +180,19 @@ public static class IncidentReview
                 + (d["images"] is string images && images.Length > 0 ? $" Images: {images.Replace(",", ", ", StringComparison.Ordinal)}." : "");
     }
 
-    private static IEnumerable<string> Factors(Answer health, string? service)
+    private static IEnumerable<string> Factors(Answer health, List<Dictionary<string, object?>> advisor, string? service)
     {
         var named = health.Rows.Where(h => h["named_ecs"] is string n && (service is null || n.Split(',').Any(x => x.EndsWith("/" + service, StringComparison.Ordinal)))).ToList();
         foreach (var h in named)
-            yield return $"AWS Health {h["event_type_code"]} names {h["named_ecs"]} ({Display(h["start_time"])} to {(h["end_time"] is null ? "still open" : Display(h["end_time"]))}); {h["overlapping_task_failures"]} task failures of those overlap it.";
+            yield return $"AWS Health {h["event_type_code"]} names {h["named_ecs"]} ({Display(h["start_time"])} to {(h["end_time"] is null ? "still open" : Display(h["end_time"]))}); {h["overlapping_task_failures"]} task failures of those overlap it. Affected entities: {h["entities"]}.";
         foreach (var h in health.Rows.Except(named).Where(h => (long)h["overlapping_task_failures"]! > 0))
             yield return $"AWS Health {h["event_type_code"]} in {h["event_region"]} ({h["overlap_basis"]}-wide match) overlaps {h["overlapping_task_failures"]} task failures.";
         if (named.Count == 0 && !health.Rows.Any(h => (long)h["overlapping_task_failures"]! > 0))
             yield return "No AWS Health event names these services or overlaps their failures.";
+        // Flagged while the window opened, or flagged during it: a known weakness the incident may have found.
+        foreach (var f in advisor.Where(f => f["status_at_start"] is not null || f["status_at_end"] is not null))
+            yield return $"Trusted Advisor {f["check_name"]} ({((string?)f["category"])?.Replace('_', ' ')}) {(f["status_at_start"] is null ? "newly flagged" : $"had flagged since {Display(f["first_flagged_at"])}")}: {f["metadata"]}"
+                + (f["status_at_end"] is null ? $"; resolved at {Display(f["resolved_at"])}." : $"; {f["status_at_end"]} at the window's end.");
     }
 
     private static string Revisions(object? revisions, string? separator = null) =>
@@ -193,7 +205,7 @@ public static class IncidentReview
         _ => "was still in progress at the window's end",
     };
 
-    private static IEnumerable<string> Questions(Answer stops, Answer loops, Answer deployments, Answer health, Answer cases, Answer recovery)
+    private static IEnumerable<string> Questions(Answer stops, Answer loops, Answer deployments, Answer health, Answer cases, Answer recovery, List<Dictionary<string, object?>> advisor)
     {
         yield return "When was the first signal, and when did a person notice it? How could detection have come sooner?";
         foreach (var failed in deployments.Rows.Where(r => (string?)r["outcome"] == "failed"))
@@ -204,6 +216,8 @@ public static class IncidentReview
             yield return "Exit code 137 is any SIGKILL: which of these were out-of-memory kills, and are the memory limits right?";
         if (health.Rows.Count > 0) yield return "Did the AWS Health event cause the failures, or only coincide with them?";
         if (cases.Rows.Count > 0) yield return "Did the Support case get the right severity, and what did it change?";
+        foreach (var check in advisor.Where(f => f["status_at_start"] is not null).Select(f => (string?)f["check_name"]).Distinct())
+            yield return $"Trusted Advisor's {check} was flagged before the incident: was it known, did it matter here, and who fixes it?";
         if (recovery.Rows.Any(r => r["steady_state_at"] is null)) yield return "Which services have not recovered, and who owns the follow-up?";
         yield return "What would have limited the blast radius (circuit breaker, alarms on task stops, deployment pacing)?";
         yield return "Which action items come out of this, with owners and dates?";

@@ -7,7 +7,8 @@
 -- notices give it, a cluster ARN) or an EC2 instance the lake knows as a container instance (the tasks placed
 -- on it); an event that names no entity is matched by its region; one that names only other entities (a
 -- volume, an unknown instance) overlaps no task here (overlap_basis says which;
--- named_ecs lists the CLUSTER/SERVICE or CLUSTER it names). Versions
+-- named_ecs lists the CLUSTER/SERVICE or CLUSTER it names; entities names the first ten entities, in order, each with
+-- its status at the window's end). Versions
 -- are read from lookback_days before the window: an event not updated since is not seen. Changed: events
 -- opened before the window and still open were missing; impaired_entities counted an entity impaired in any
 -- version; overlapping failures were matched by region alone, for every event.
@@ -67,6 +68,7 @@ entity_state AS (
 ),
 entities AS (
     SELECT event_arn, count(*) AS affected_entities,
+           array_join(slice(array_agg(entity_value || ' (' || coalesce(status_at_end, 'unknown') || ')' ORDER BY entity_value), 1, 10), ', ') AS entities,
            count_if(status_at_end = 'IMPAIRED') AS impaired_entities,
            count_if(status_at_start = 'IMPAIRED' OR impaired_versions_in_window > 0) AS impaired_in_window
     FROM entity_state
@@ -145,6 +147,7 @@ SELECT a.event_arn, a.service, a.event_type_code, a.event_type_category, a.event
        coalesce(e.affected_entities, 0) AS affected_entities,
        coalesce(e.impaired_entities, 0) AS impaired_entities,
        coalesce(e.impaired_in_window, 0) AS impaired_in_window,
+       e.entities,
        n.named_ecs,
        b.overlap_basis,
        count(o.task_arn) AS overlapping_task_failures,
@@ -158,6 +161,6 @@ LEFT JOIN overlapping o ON o.event_arn = a.event_arn
     AND o.stopped_at < least(coalesce(a.end_time, ${to}), ${to})
 GROUP BY a.event_arn, a.service, a.event_type_code, a.event_type_category, a.event_scope_code, a.severity,
          a.status_at_start, a.status_code, a.versions_in_window, coalesce(a.event_region, a.region),
-         a.start_time, a.end_time, a.last_updated_time, e.affected_entities, e.impaired_entities, e.impaired_in_window,
+         a.start_time, a.end_time, a.last_updated_time, e.affected_entities, e.impaired_entities, e.impaired_in_window, e.entities,
          n.named_ecs, b.overlap_basis, a.description
 ORDER BY coalesce(a.start_time, a.last_updated_time), a.event_arn

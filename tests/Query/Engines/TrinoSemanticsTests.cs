@@ -50,6 +50,11 @@ public sealed class TrinoSemanticsTests : IAsyncLifetime
         { "strpos('payments', 'men')", "4" },
         { "regexp_like('Task failed ELB health checks', 'health check')", "true" },
         { "array_join(ARRAY['a', 'b', 'c'], ', ')", "a, b, c" },
+        // slice(x, start, length): "Subsets array x starting from index start ... with a length of length."
+        { "array_join(slice(ARRAY['a', 'b', 'c', 'd'], 2, 2), ',')", "b,c" },
+        { "array_join(slice(ARRAY['a'], 1, 10), ',')", "a" },
+        // Casting a map to JSON, and json_format: the JSON functions' documented example, with varchar values.
+        { "json_format(CAST(MAP(ARRAY['k1', 'k2', 'k3'], ARRAY['1', '23', '456']) AS JSON))", "{\"k1\":\"1\",\"k2\":\"23\",\"k3\":\"456\"}" },
         { "lower('WARN')", "warn" },
         { "CAST(CAST('2026-11-02T14:00:00Z' AS timestamp) AS date) = DATE '2026-11-02'", "true" },
         // Aggregates, over small inline tables.

@@ -20,7 +20,7 @@ public sealed class IncidentReviewTests(QueryLake lake)
         var review = await ReviewAsync();
         var sections = new[] { "# Post-incident review: service payments, 2026-11-02 13:30 to 2026-11-02 15:30 UTC", "## Window", "## State at the window's start",
             "## Summary of impact", "## Detection, mitigation and recovery", "## What changed just before", "## Contributing factors", "## Timeline",
-            "## Stop reasons", "## Deployments", "## AWS Health events", "## AWS Support cases", "## Questions for the review" };
+            "## Stop reasons", "## Deployments", "## AWS Health events", "## Trusted Advisor: fault tolerance and service limits", "## AWS Support cases", "## Questions for the review" };
         var positions = sections.Select(s => review.IndexOf(s, StringComparison.Ordinal)).ToList();
         Assert.All(positions, p => Assert.True(p >= 0));
         Assert.Equal(positions.Order(), positions);
@@ -77,4 +77,36 @@ public sealed class IncidentReviewTests(QueryLake lake)
         Assert.Contains("| 1234563851 ", review, StringComparison.Ordinal);
         Assert.DoesNotContain("Question about my account", review, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Review_NamesTheHealthEventsEntities_AndTheFaultToleranceAndServiceLimitFindingsOfTheService()
+    {
+        var review = await ReviewAsync();
+        // The Health event open over the incident names its entities, each with its status.
+        var health = lake.Events_("AWS Health Event").Where(e => e.Time < To).MaxBy(e => e.Time).Detail;
+        foreach (var entity in health.GetProperty("affectedEntities").EnumerateArray())
+            Assert.Contains($"{QueryLake.Str(entity, "entityValue")} ({QueryLake.Str(entity, "status")})", review, StringComparison.Ordinal);
+
+        // Trusted Advisor as refreshed before the window's end: the fault-tolerance findings that name payments and every
+        // service-limit finding are in the review; the other pillars' findings (an open port, idle instances) are not.
+        var checks = lake.Pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "operation") == "DescribeTrustedAdvisorCheckResult")
+            .Select(p => (Category: QueryLake.Str(p.GetProperty("collected").GetProperty("check"), "category"), Result: p.GetProperty("response").GetProperty("result")))
+            .Where(p => Time(p.Result, "timestamp") < To).GroupBy(p => p.Result.GetProperty("checkId").GetString())
+            .Select(g => g.MaxBy(p => Time(p.Result, "timestamp"))).ToList();
+        var findings = checks.SelectMany(c => c.Result.GetProperty("flaggedResources").EnumerateArray()
+            .Where(r => QueryLake.Str(r, "status") is "warning" or "error" && !r.GetProperty("isSuppressed").GetBoolean())
+            .Select(r => (c.Category, Values: r.GetProperty("metadata").EnumerateArray().Select(v => v.GetString()).ToList()))).ToList();
+        var kept = findings.Where(f => f.Category == "service_limits" || f.Category == "fault_tolerance" && f.Values.Contains("payments")).ToList();
+        Assert.Contains(kept, f => f.Category == "fault_tolerance");
+        Assert.Contains(kept, f => f.Category == "service_limits");
+        var section = review[review.IndexOf("## Trusted Advisor", StringComparison.Ordinal)..review.IndexOf("## AWS Support cases", StringComparison.Ordinal)];
+        foreach (var (_, values) in kept)
+            foreach (var value in values.OfType<string>()) Assert.Contains($"\"{value}\"", section, StringComparison.Ordinal);
+        Assert.Equal(kept.Count, section.Split('\n').Count(l => l.StartsWith("| fault_tolerance", StringComparison.Ordinal) || l.StartsWith("| service_limits", StringComparison.Ordinal)));
+        foreach (var (_, values) in findings.Except(kept)) Assert.DoesNotContain(values[1]!, review, StringComparison.Ordinal);
+        Assert.Contains("was flagged before the incident", review, StringComparison.Ordinal);
+    }
+
+    private static DateTime Time(System.Text.Json.JsonElement e, string name) =>
+        DateTime.Parse(e.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
 }
