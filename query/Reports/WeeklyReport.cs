@@ -8,7 +8,8 @@ namespace Analytics.Query.Reports;
 
 /// <summary>
 /// The weekly trend report: per ISO week, task failures by kind, OOM kills, failed deployments, Health
-/// events and Support cases, with the change from the week before, as Markdown and as a self-contained
+/// events and Support cases, with the change from the week before, Trusted Advisor's findings by pillar and its
+/// estimated savings, and AWS Health across the organization by account, as Markdown and as a self-contained
 /// HTML page whose charts are inline SVG (no script, no network: its content security policy forbids both).
 /// </summary>
 public sealed class WeeklyReport
@@ -49,6 +50,26 @@ public sealed class WeeklyReport
         /// <summary>Failed deployments over deployments; null without deployments.</summary>
         public double? ChangeFailureRate => Deployments == 0 ? null : (double)FailedDeployments / Deployments;
     }
+
+    /// <summary>Trusted Advisor's pillars, in report order.</summary>
+    public static readonly IReadOnlyList<string> Pillars = ["fault_tolerance", "service_limits", "security", "performance", "cost_optimizing"];
+
+    /// <summary>Trusted Advisor in one week.</summary>
+    /// <param name="Monday">The week's Monday.</param>
+    /// <param name="Findings">Findings (warning or error, not suppressed) at the week's end, by pillar.</param>
+    /// <param name="New">Findings flagged in the week that were not at its start (those gone again by its end included).</param>
+    /// <param name="Resolved">Findings of the week's start, or flagged in it, that were no longer flagged at its end.</param>
+    /// <param name="Savings">Estimated monthly savings (USD) of the cost-optimizing checks at the week's end.</param>
+    public sealed record AdvisorWeek(DateOnly Monday, IReadOnlyDictionary<string, long> Findings, long New, long Resolved, double Savings);
+
+    /// <summary>An account's AWS Health events active in the period (health-organization).</summary>
+    public sealed record AccountHealth(string Account, long Events, long Issues, long ScheduledChanges, long Notifications, long OpenAtEnd, long ImpairedEntities);
+
+    /// <summary>Trusted Advisor, week by week.</summary>
+    public IReadOnlyList<AdvisorWeek> Advisor { get; private init; } = [];
+
+    /// <summary>AWS Health across the organization over the period, most events first.</summary>
+    public IReadOnlyList<AccountHealth> Accounts { get; private init; } = [];
 
     private WeeklyReport(DateOnly firstMonday, int weeks, IReadOnlyList<Week> rows, IReadOnlyList<ServiceFigures> services, IReadOnlyList<(string Class, long Tasks)> stopClasses)
     {
@@ -112,6 +133,7 @@ public sealed class WeeklyReport
         var answer = await Answer.RunAsync(engine, "weekly-trends", given, cancellationToken).ConfigureAwait(false);
         var byWeek = answer.Rows.ToDictionary(r => DateOnly.ParseExact((string)r["week_start"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
         var rows = new List<Week>();
+        var advisor = new List<(long New, long Resolved)>();
         foreach (var monday in Enumerable.Range(0, weeks).Select(i => start.AddDays(7 * i)))
         {
             var row = byWeek.GetValueOrDefault(monday);
@@ -123,6 +145,8 @@ public sealed class WeeklyReport
                 ["to"] = monday.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             };
             var recovery = await Answer.RunAsync(engine, "service-recovery", week, cancellationToken).ConfigureAwait(false);
+            var findings = await Answer.RunAsync(engine, "trusted-advisor-findings", week, cancellationToken).ConfigureAwait(false);
+            advisor.Add((findings.Rows.Count(r => r["status_at_start"] is null), findings.Rows.Count(r => r["status_at_end"] is null)));
             rows.Add(new Week(monday, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):D2}",
                 Measures.ToDictionary(m => m.Column, m => row?[m.Column] is long n ? n : 0L, StringComparer.Ordinal),
                 recovery.Rows.Select(r => r["minutes_to_recover"]).OfType<long>().ToList(),
@@ -150,7 +174,20 @@ public sealed class WeeklyReport
             .OrderByDescending(f => f.Failures).ThenByDescending(f => f.Abnormal).ThenBy(f => f.Service, StringComparer.Ordinal).ToList();
         var classes = stops.Rows.Where(r => StopClass.IsAbnormal((string?)r["stop_class"])).GroupBy(r => (string)r["stop_class"]!)
             .Select(g => (Class: g.Key, Tasks: g.Sum(r => (long)r["tasks"]!))).OrderByDescending(g => g.Tasks).ThenBy(g => g.Class, StringComparer.Ordinal).ToList();
-        return new WeeklyReport(start, weeks, rows, services, classes);
+        // Trusted Advisor at each week's end, and Health by account over the period.
+        var trends = await Answer.RunAsync(engine, "trusted-advisor-trends", new Dictionary<string, string?>(given) { ["unit"] = "week" }, cancellationToken).ConfigureAwait(false);
+        var advisorWeeks = rows.Select((w, i) =>
+        {
+            var own = trends.Rows.Where(r => (string?)r["period_start"] == w.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+            return new AdvisorWeek(w.Monday,
+                Pillars.ToDictionary(p => p, p => own.Where(r => (string?)r["category"] == p).Sum(r => (long)r["findings"]!), StringComparer.Ordinal),
+                advisor[i].New, advisor[i].Resolved,
+                own.Where(r => (string?)r["category"] == "cost_optimizing").Sum(r => r["estimated_monthly_savings"] as double? ?? 0));
+        }).ToList();
+        var health = await Answer.RunAsync(engine, "health-organization", given, cancellationToken).ConfigureAwait(false);
+        var accounts = health.Rows.Select(r => new AccountHealth((string)r["affected_account"]!, (long)r["events"]!, (long)r["issues"]!, (long)r["scheduled_changes"]!,
+            (long)r["account_notifications"]!, (long)r["open_at_end"]!, (long)r["impaired_entities"]!)).ToList();
+        return new WeeklyReport(start, weeks, rows, services, classes) { Advisor = advisorWeeks, Accounts = accounts };
     }
 
     private string Title => $"Weekly trends, {Weeks[0].IsoWeek} to {Weeks[^1].IsoWeek}";
@@ -193,8 +230,22 @@ public sealed class WeeklyReport
         md.Append("\n## Top stop classes\n\n");
         if (StopClasses.Count == 0) md.Append("_No abnormal stop in the period._\n");
         foreach (var (stopClass, tasks) in StopClasses.Take(5)) md.Append(CultureInfo.InvariantCulture, $"- {stopClass}: {tasks:N0} tasks\n");
+        md.Append("\n## Trusted Advisor\n\n_Findings (warning or error, not suppressed) at each week's end by pillar, as each check's last refresh before then listed them; new and resolved in the week; the cost-optimizing checks' estimated monthly savings at its end._\n\n");
+        md.Append("| week | ").Append(string.Join(" | ", Pillars.Select(Label))).Append(" | new | resolved | est. monthly savings (USD) |\n|---|").Append(string.Concat(Pillars.Select(_ => "---:|"))).Append("---:|---:|---:|\n");
+        foreach (var (week, a) in Weeks.Zip(Advisor))
+            md.Append(CultureInfo.InvariantCulture, $"| {week.IsoWeek} | {string.Join(" | ", Pillars.Select(p => a.Findings[p].ToString("N0", CultureInfo.InvariantCulture)))} | {a.New:N0} | {a.Resolved:N0} | {a.Savings:N2} |\n");
+        md.Append("\n## AWS Health by account\n\n");
+        if (Accounts.Count == 0) md.Append("_No AWS Health event in the period._\n");
+        else
+        {
+            md.Append("| account | events | issues | scheduled changes | notifications | open at the end | impaired entities |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            foreach (var h in Accounts)
+                md.Append(CultureInfo.InvariantCulture, $"| {h.Account} | {h.Events:N0} | {h.Issues:N0} | {h.ScheduledChanges:N0} | {h.Notifications:N0} | {h.OpenAtEnd:N0} | {h.ImpairedEntities:N0} |\n");
+        }
         return md.ToString();
     }
+
+    private static string Label(string pillar) => pillar.Replace('_', ' ');
 
     private static string Cell(Week week, Week? previous, string column) =>
         week.Change(column, previous) is { } change ? $"{week.Values[column]:N0} ({Signed(change)})" : $"{week.Values[column]:N0}";
@@ -215,6 +266,13 @@ public sealed class WeeklyReport
         var deployed = Weeks.Sum(w => w.Values["deployments"]);
         var failed = Weeks.Sum(w => w.Values["failed_deployments"]);
         yield return $"Change failure rate: {Percent(last.ChangeFailureRate)} in {last.IsoWeek}; {Percent(deployed == 0 ? null : (double)failed / deployed)} over {WeekCount} weeks ({failed:N0} of {deployed:N0}).";
+        if (Advisor.Count > 0)
+        {
+            var a = Advisor[^1];
+            var total = a.Findings.Values.Sum();
+            var change = Advisor.Count > 1 ? total - Advisor[^2].Findings.Values.Sum() : (long?)null;
+            yield return $"Trusted Advisor: {total:N0} findings at the end of {last.IsoWeek}{(change is null ? "" : $" ({Signed(change)} on {before!.IsoWeek})")}, {a.New:N0} new and {a.Resolved:N0} resolved in the week; estimated savings {a.Savings.ToString("N2", CultureInfo.InvariantCulture)} USD a month.";
+        }
         var recoveries = Weeks.SelectMany(w => w.MinutesToRecover).ToList();
         yield return recoveries.Count == 0
             ? "Time to recover: no service failed and recovered in the period."
@@ -255,7 +313,19 @@ public sealed class WeeklyReport
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(f.Service)}</td><td>{f.Failures:N0}</td><td>{Encode(f.TopFailure ?? "–")}</td><td>{f.Abnormal:N0}</td><td>{f.Deployments:N0}</td><td>{f.FailedDeployments:N0}</td><td>{Encode(Percent(f.ChangeFailureRate))}</td></tr>\n");
         html.Append("</tbody>\n</table>\n<h2>Top stop classes</h2>\n<ul>\n");
         foreach (var (stopClass, tasks) in StopClasses.Take(5)) html.Append(CultureInfo.InvariantCulture, $"<li>{Encode(stopClass)}: {tasks:N0} tasks</li>\n");
-        html.Append("</ul>\n</body>\n</html>\n");
+        html.Append("</ul>\n<h2>Trusted Advisor</h2>\n<table id=\"trusted-advisor\">\n<thead><tr><th>week</th>");
+        foreach (var pillar in Pillars) html.Append("<th>").Append(Encode(Label(pillar))).Append("</th>");
+        html.Append("<th>new</th><th>resolved</th><th>est. monthly savings (USD)</th></tr></thead>\n<tbody>\n");
+        foreach (var (week, a) in Weeks.Zip(Advisor))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{week.IsoWeek}</td>");
+            foreach (var pillar in Pillars) html.Append(CultureInfo.InvariantCulture, $"<td data-pillar=\"{pillar}\">{a.Findings[pillar]:N0}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{a.New:N0}</td><td>{a.Resolved:N0}</td><td>{a.Savings:N2}</td></tr>\n");
+        }
+        html.Append("</tbody>\n</table>\n<h2>AWS Health by account</h2>\n<table id=\"health-accounts\">\n<thead><tr><th>account</th><th>events</th><th>issues</th><th>scheduled changes</th><th>notifications</th><th>open at the end</th><th>impaired entities</th></tr></thead>\n<tbody>\n");
+        foreach (var h in Accounts)
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(h.Account)}</td><td>{h.Events:N0}</td><td>{h.Issues:N0}</td><td>{h.ScheduledChanges:N0}</td><td>{h.Notifications:N0}</td><td>{h.OpenAtEnd:N0}</td><td>{h.ImpairedEntities:N0}</td></tr>\n");
+        html.Append("</tbody>\n</table>\n</body>\n</html>\n");
         return html.ToString();
     }
 

@@ -134,11 +134,70 @@ public sealed class WeeklyReportTests(QueryLake lake)
             }
             Assert.All(perUnit, r => Assert.Equal(perUnit[0], r, 0.01));
         }
+        // The Trusted Advisor table as the browser parsed it: a row per week, a cell per pillar holding the report's count.
+        var advisor = Regex.Matches(dom, "<td data-pillar=\"([a-z_]+)\">([0-9,]+)</td>");
+        Assert.Equal(report.Advisor.SelectMany(a => WeeklyReport.Pillars.Select(p => $"{p}={a.Findings[p]:N0}")),
+            advisor.Select(m => $"{m.Groups[1].Value}={m.Groups[2].Value}"));
         var deploymentsW45 = report.Weeks[1].Values["deployments"];
         Assert.True(deploymentsW45 > report.Weeks[1].Values["failed_deployments"]);
         Assert.Contains("default-src 'none'", dom, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("src=", dom, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Build_TrustedAdvisorByPillarNewResolvedAndSavings_MatchTheRawPages()
+    {
+        var report = await BuildAsync();
+        // Each check's refreshes as its result pages gave them: the pillar the collector stored with the page, the time,
+        // the savings and the findings (listed warning or error, not suppressed).
+        var refreshes = lake.Pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "operation") == "DescribeTrustedAdvisorCheckResult")
+            .Select(p => (Pillar: QueryLake.Str(p.GetProperty("collected").GetProperty("check"), "category")!, Result: p.GetProperty("response").GetProperty("result")))
+            .Select(p => (p.Pillar, Check: p.Result.GetProperty("checkId").GetString()!,
+                At: DateTime.Parse(p.Result.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal),
+                Savings: p.Result.GetProperty("categorySpecificSummary").GetProperty("costOptimizing").GetProperty("estimatedMonthlySavings").GetDouble(),
+                Findings: p.Result.GetProperty("flaggedResources").EnumerateArray()
+                    .Where(r => QueryLake.Str(r, "status") is "warning" or "error" && !r.GetProperty("isSuppressed").GetBoolean())
+                    .Select(r => r.GetProperty("resourceId").GetString()!).ToHashSet()))
+            .ToList();
+        Assert.Equal(3, report.Advisor.Count);
+        foreach (var week in report.Advisor)
+        {
+            var start = week.Monday.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = start.AddDays(7);
+            var atEnd = refreshes.Where(r => r.At < end).GroupBy(r => r.Check).Select(g => g.MaxBy(r => r.At)).ToList();
+            foreach (var pillar in WeeklyReport.Pillars)
+                Assert.Equal(atEnd.Where(r => r.Pillar == pillar).Sum(r => (long)r.Findings.Count), week.Findings[pillar]);
+            Assert.Equal(atEnd.Where(r => r.Pillar == "cost_optimizing").Sum(r => r.Savings), week.Savings, 0.001);
+            long added = 0, resolved = 0;
+            foreach (var check in refreshes.GroupBy(r => r.Check))
+            {
+                var before = check.Where(r => r.At < start).OrderByDescending(r => r.At).Select(r => r.Findings).FirstOrDefault() ?? [];
+                var after = check.Where(r => r.At < end).OrderByDescending(r => r.At).Select(r => r.Findings).FirstOrDefault() ?? [];
+                var during = check.Where(r => r.At >= start && r.At < end).SelectMany(r => r.Findings).ToHashSet();
+                added += during.Count(id => !before.Contains(id));
+                resolved += before.Union(during).Count(id => !after.Contains(id));
+            }
+            Assert.Equal((added, resolved), (week.New, week.Resolved));
+        }
+        // The generated story has findings come and go: the second idle instance every third day, Multi-AZ for search.
+        Assert.True(report.Advisor[1].New > 0 && report.Advisor[2].Resolved > 0);
+        var w45 = report.Advisor[1];
+        Assert.Contains($"| 2026-W45 | {string.Join(" | ", WeeklyReport.Pillars.Select(p => w45.Findings[p]))} | {w45.New} | {w45.Resolved} |", report.ToMarkdown(), StringComparison.Ordinal);
+        Assert.Contains(report.Highlights(), h => h.StartsWith("Trusted Advisor: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Build_HealthByAccount_TheDistinctEventsOfThePeriod()
+    {
+        var report = await BuildAsync();
+        var events = lake.Events_("AWS Health Event").Where(e => e.Time >= new DateTime(2026, 10, 26, 0, 0, 0, DateTimeKind.Utc) && e.Time < new DateTime(2026, 11, 16, 0, 0, 0, DateTimeKind.Utc))
+            .GroupBy(e => QueryLake.Str(e.Detail, "eventArn")).ToList();
+        var account = Assert.Single(report.Accounts);
+        Assert.Equal(QueryLake.Str(events[0].First().Detail, "affectedAccount"), account.Account);
+        Assert.Equal((long)events.Count, account.Events);
+        Assert.Equal((long)events.Count, account.Issues);
+        Assert.Contains($"| {account.Account} | {account.Events} | {account.Issues} |", report.ToMarkdown(), StringComparison.Ordinal);
     }
 }
 
