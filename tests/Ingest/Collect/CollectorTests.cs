@@ -26,6 +26,7 @@ public sealed class CollectorTests : IDisposable
     private JsonObject _openCase;
     private readonly List<JsonObject> _openCaseCommunications;
     private int _failDescribeEventsPage2;
+    private int _throttle;
     private bool _noSupportPlan;
     private bool _noOrganizationView;
     private static readonly string[] Accounts = ["111122223333", "444455556666"];
@@ -73,6 +74,9 @@ public sealed class CollectorTests : IDisposable
     private FakeResponse Answer(ReceivedRequest request)
     {
         var body = request.Json;
+        // Throttled as the Health and Support APIs answer when a caller exceeds its rate.
+        if (request.Operation is "DescribeEvents" or "DescribeCases" && Interlocked.Decrement(ref _throttle) >= 0)
+            return FakeResponse.Error(400, "ThrottlingException", "Rate exceeded");
         switch (request.Operation)
         {
             case "DescribeEvents":
@@ -259,6 +263,19 @@ public sealed class CollectorTests : IDisposable
         expected["support_cases"] += 1; // the case's new state
         expected["support_communications"] += 1; // the reply
         Assert.Equal(expected, Rows());
+    }
+
+    [Fact]
+    public async Task Pass_Throttled_BacksOffAndLandsExactlyACleanPass()
+    {
+        using var endpoint = new FakeAwsEndpoint(Answer);
+        _throttle = 3;
+        var results = await PassAsync(endpoint);
+        Assert.All(results, r => Assert.Null(r.Error));
+        Assert.Equal(FirstPass, Rows());
+        // Each throttled call was made again, after a pause: three refusals, then the same calls as an unthrottled pass.
+        var calls = endpoint.Received.Where(r => r.Operation is "DescribeEvents" or "DescribeCases").ToList();
+        Assert.Equal(2 + 2 + 3, calls.Count);
     }
 
     [Fact]
