@@ -191,7 +191,7 @@ public static class IncidentReview
             yield return "No AWS Health event names these services or overlaps their failures.";
         // Flagged while the window opened, or flagged during it: a known weakness the incident may have found.
         foreach (var f in advisor.Where(f => f["status_at_start"] is not null || f["status_at_end"] is not null))
-            yield return $"Trusted Advisor {f["check_name"]} ({((string?)f["category"])?.Replace('_', ' ')}) {(f["status_at_start"] is null ? "newly flagged" : $"had flagged since {Display(f["first_flagged_at"])}")}: {f["metadata"]}"
+            yield return $"Trusted Advisor {f["check_name"]} ({((string?)f["category"])?.Replace('_', ' ')}) {(f["status_at_start"] is null ? "newly flagged" : $"flagged since {Display(f["first_flagged_at"])}")}: {f["metadata"]}"
                 + (f["status_at_end"] is null ? $"; resolved at {Display(f["resolved_at"])}." : $"; {f["status_at_end"]} at the window's end.");
     }
 

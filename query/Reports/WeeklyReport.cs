@@ -145,7 +145,8 @@ public sealed class WeeklyReport
                 ["to"] = monday.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             };
             var recovery = await Answer.RunAsync(engine, "service-recovery", week, cancellationToken).ConfigureAwait(false);
-            var findings = await Answer.RunAsync(engine, "trusted-advisor-findings", week, cancellationToken).ConfigureAwait(false);
+            // Trusted Advisor is account-wide in the report, as its findings at each week's end are (trends takes no service).
+            var findings = await Answer.RunAsync(engine, "trusted-advisor-findings", new Dictionary<string, string?>(week) { ["cluster"] = null, ["service"] = null }, cancellationToken).ConfigureAwait(false);
             advisor.Add((findings.Rows.Count(r => r["status_at_start"] is null), findings.Rows.Count(r => r["status_at_end"] is null)));
             rows.Add(new Week(monday, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):D2}",
                 Measures.ToDictionary(m => m.Column, m => row?[m.Column] is long n ? n : 0L, StringComparer.Ordinal),

@@ -44,6 +44,9 @@ public sealed class WeeklyReportTests(QueryLake lake)
         Assert.All(payments.Weeks, w => Assert.Equal(0, w.Values["oom_kills"]));
         Assert.Equal(all.Weeks.Select(w => w.Values["health_events"]), payments.Weeks.Select(w => w.Values["health_events"]));
         Assert.Equal(1, payments.Weeks[1].Values["failed_deployments"]);
+        // Trusted Advisor is account-wide too: the search and idle-instance findings come and go whatever the filter.
+        Assert.Equal(all.Advisor, payments.Advisor, (a, b) => a.Monday == b.Monday && a.New == b.New && a.Resolved == b.Resolved
+            && a.Findings.OrderBy(k => k.Key).SequenceEqual(b.Findings.OrderBy(k => k.Key)) && a.Savings == b.Savings);
     }
 
     [Fact]
