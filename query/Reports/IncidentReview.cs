@@ -89,7 +89,7 @@ public static class IncidentReview
         await Table(md, deployments.Columns("service_name", "deployment_id", "started_at", "ended_at", "outcome", "is_rollback", "rolled_back_by", "task_revisions", "failed_tasks", "last_reason"), cancellationToken).ConfigureAwait(false);
 
         md.Append("## AWS Health events\n\n");
-        await Table(md, health.Columns("service", "event_type_code", "status_at_start", "status_code", "event_region", "start_time", "end_time", "impaired_entities", "impaired_in_window", "entities", "overlapping_task_failures"), cancellationToken).ConfigureAwait(false);
+        await Table(md, health.Columns("service", "event_type_code", "status_at_start", "status_code", "event_region", "start_time", "end_time", "impaired_entities", "impaired_in_window", "entities", "affected_accounts", "overlapping_task_failures"), cancellationToken).ConfigureAwait(false);
 
         md.Append("## Trusted Advisor: fault tolerance and service limits\n\n");
         md.Append("Findings (warning or error, not suppressed) at the window's start or refreshed in it, by each check's last refresh before then; fault tolerance for these services, service limits account-wide.\n\n");

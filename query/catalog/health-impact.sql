@@ -8,10 +8,11 @@
 -- on it); an event that names no entity is matched by its region; one that names only other entities (a
 -- volume, an unknown instance) overlaps no task here (overlap_basis says which;
 -- named_ecs lists the CLUSTER/SERVICE or CLUSTER it names; entities names the first ten entities, in order, each with
--- its status at the window's end). Versions
+-- its status at the window's end). An event overlaps only the failures of the accounts it affects (affected_accounts:
+-- those the organization view names, or the account of an EventBridge event), any account's when it names none. Versions
 -- are read from lookback_days before the window: an event not updated since is not seen. Changed: events
 -- opened before the window and still open were missing; impaired_entities counted an entity impaired in any
--- version; overlapping failures were matched by region alone, for every event.
+-- version; overlapping failures were matched by region alone, for every event, and across accounts.
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
@@ -53,7 +54,8 @@ active AS (
        OR (s.status_at_start = 'upcoming' AND coalesce(l.start_time, l.version_time) < ${to})
 ),
 entity_versions AS (
-    SELECT event_arn, entity_value, entity_status, event_time, coalesce(last_updated_time, event_time) AS version_time
+    SELECT event_arn, entity_value, entity_status, event_time, coalesce(last_updated_time, event_time) AS version_time,
+           coalesce(affected_account, account_id) AS affected_account
     FROM health_affected_entities
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
@@ -101,8 +103,22 @@ instance_targets AS (
           AND event_time < :to
     ) i ON i.ec2_instance_id = e.ec2_instance_id
 ),
+-- The accounts an event affects (the organization view names them; an EventBridge event is its account's): it overlaps
+-- only their failures. An event that names none (a public one, or seen only through the account view) overlaps any.
+event_accounts AS (
+    SELECT DISTINCT event_arn, coalesce(affected_account, CASE WHEN event_scope_code <> 'PUBLIC' THEN account_id END) AS account
+    FROM versions
+    UNION
+    SELECT DISTINCT event_arn, affected_account
+    FROM entity_versions
+),
+account_counts AS (
+    SELECT event_arn, count(account) AS accounts, array_join(array_agg(account ORDER BY account) FILTER (WHERE account IS NOT NULL), ',') AS affected_accounts
+    FROM event_accounts
+    GROUP BY event_arn
+),
 failures AS (
-    SELECT region, cluster_name, service_name, container_instance_arn, task_arn, min(coalesce(stopped_at, event_time)) AS stopped_at
+    SELECT account_id, region, cluster_name, service_name, container_instance_arn, task_arn, min(coalesce(stopped_at, event_time)) AS stopped_at
     FROM ecs_task_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
@@ -111,7 +127,7 @@ failures AS (
       AND last_status = 'STOPPED'
       AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start',
                          'infrastructure', 'spot_interruption', 'other')
-    GROUP BY region, cluster_name, service_name, container_instance_arn, task_arn
+    GROUP BY account_id, region, cluster_name, service_name, container_instance_arn, task_arn
 ),
 named AS (
     SELECT event_arn, array_join(array_agg(DISTINCT cluster_name || coalesce('/' || service_name, '') ORDER BY cluster_name || coalesce('/' || service_name, '')), ',') AS named_ecs
@@ -127,19 +143,26 @@ basis AS (
                 ELSE 'none' END AS overlap_basis
     FROM active a
 ),
-overlapping AS (
-    SELECT DISTINCT t.event_arn, f.task_arn, f.stopped_at
+candidates AS (
+    SELECT t.event_arn, f.account_id, f.task_arn, f.stopped_at
     FROM targets t
     JOIN failures f ON f.cluster_name = t.cluster_name AND (t.service_name IS NULL OR f.service_name = t.service_name)
     UNION
-    SELECT i.event_arn, f.task_arn, f.stopped_at
+    SELECT i.event_arn, f.account_id, f.task_arn, f.stopped_at
     FROM instance_targets i
     JOIN failures f ON f.container_instance_arn = i.container_instance_arn
     UNION
-    SELECT a.event_arn, f.task_arn, f.stopped_at
+    SELECT a.event_arn, f.account_id, f.task_arn, f.stopped_at
     FROM active a
     JOIN basis b ON b.event_arn = a.event_arn AND b.overlap_basis = 'region'
     JOIN failures f ON f.region = coalesce(a.event_region, a.region)
+),
+overlapping AS (
+    SELECT DISTINCT c.event_arn, c.task_arn, c.stopped_at
+    FROM candidates c
+    LEFT JOIN account_counts n ON n.event_arn = c.event_arn
+    LEFT JOIN event_accounts x ON x.event_arn = c.event_arn AND x.account = c.account_id
+    WHERE coalesce(n.accounts, 0) = 0 OR x.account IS NOT NULL
 )
 SELECT a.event_arn, a.service, a.event_type_code, a.event_type_category, a.event_scope_code, a.severity,
        a.status_at_start, a.status_code, a.versions_in_window,
@@ -148,6 +171,7 @@ SELECT a.event_arn, a.service, a.event_type_code, a.event_type_category, a.event
        coalesce(e.impaired_entities, 0) AS impaired_entities,
        coalesce(e.impaired_in_window, 0) AS impaired_in_window,
        e.entities,
+       ac.affected_accounts,
        n.named_ecs,
        b.overlap_basis,
        count(o.task_arn) AS overlapping_task_failures,
@@ -156,11 +180,12 @@ FROM active a
 JOIN basis b ON b.event_arn = a.event_arn
 LEFT JOIN entities e ON e.event_arn = a.event_arn
 LEFT JOIN named n ON n.event_arn = a.event_arn
+LEFT JOIN account_counts ac ON ac.event_arn = a.event_arn
 LEFT JOIN overlapping o ON o.event_arn = a.event_arn
     AND o.stopped_at >= greatest(coalesce(a.start_time, a.version_time), ${from})
     AND o.stopped_at < least(coalesce(a.end_time, ${to}), ${to})
 GROUP BY a.event_arn, a.service, a.event_type_code, a.event_type_category, a.event_scope_code, a.severity,
          a.status_at_start, a.status_code, a.versions_in_window, coalesce(a.event_region, a.region),
-         a.start_time, a.end_time, a.last_updated_time, e.affected_entities, e.impaired_entities, e.impaired_in_window, e.entities,
+         a.start_time, a.end_time, a.last_updated_time, e.affected_entities, e.impaired_entities, e.impaired_in_window, e.entities, ac.affected_accounts,
          n.named_ecs, b.overlap_basis, a.description
 ORDER BY coalesce(a.start_time, a.last_updated_time), a.event_arn

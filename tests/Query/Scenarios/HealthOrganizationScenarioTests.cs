@@ -82,6 +82,29 @@ public sealed class HealthOrganizationScenarioTests
         Assert.Equal(["123456789012", "public"], late.Keys.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task HealthImpact_AnEventOfAnotherAccount_OverlapsNoneOfOurFailures_APublicOneOverlapsByRegion()
+    {
+        // Our payments task fails its health checks at 12:15. Meanwhile an EC2 issue with no entities (matched by region)
+        // affects member account 111111111111 only, as the organization view says; a public Lambda issue affects no account
+        // in particular; our own ECS issue names the payments service.
+        const string Elsewhere = "arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/AWS_EC2_OPERATIONAL_ISSUE_ELSEWHERE";
+        var s = new Scenario()
+            .StoppedTask("payments", At(12), At(12, 15), "ServiceSchedulerInitiated", "Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/payments/1)", exitCode: 143);
+        Version(s, Event(Elsewhere, "AWS_EC2_OPERATIONAL_ISSUE", "issue", "open", At(11), At(11)), ["111111111111"], [], At(11, 5));
+        s.Health("AWS_ECS_OPERATIONAL_ISSUE", "issue", "open", At(11), At(11), [("arn:aws:ecs:us-east-1:123456789012:service/prod/payments", "IMPAIRED")]);
+        s.Health("AWS_LAMBDA_OPERATIONAL_ISSUE", "issue", "open", At(11, 30), At(11, 30), [], scope: "PUBLIC", service: "LAMBDA");
+        await using var built = await s.BuildAsync();
+
+        var rows = (await built.RunAsync("health-impact", At(12), At(13))).ToDictionary(r => (string)r["event_type_code"]!);
+        Assert.Equal(0L, rows["AWS_EC2_OPERATIONAL_ISSUE"]["overlapping_task_failures"]);
+        Assert.Equal("111111111111", rows["AWS_EC2_OPERATIONAL_ISSUE"]["affected_accounts"]);
+        Assert.Equal(1L, rows["AWS_ECS_OPERATIONAL_ISSUE"]["overlapping_task_failures"]);
+        Assert.Equal("123456789012", rows["AWS_ECS_OPERATIONAL_ISSUE"]["affected_accounts"]);
+        Assert.Equal(1L, rows["AWS_LAMBDA_OPERATIONAL_ISSUE"]["overlapping_task_failures"]);
+        Assert.Null(rows["AWS_LAMBDA_OPERATIONAL_ISSUE"]["affected_accounts"]);
+    }
+
     // events, issues, scheduled changes, open at the end, affected entities, impaired entities.
     private static (long, long, long, long, long, long) Counts(Dictionary<string, object?> r) =>
         ((long)r["events"]!, (long)r["issues"]!, (long)r["scheduled_changes"]!, (long)r["open_at_end"]!, (long)r["affected_entities"]!, (long)r["impaired_entities"]!);
