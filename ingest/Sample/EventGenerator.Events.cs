@@ -260,6 +260,8 @@ public sealed partial class EventGenerator
         });
         Add(opened, Version("open", opened, false));
         Add(closed, Version("closed", closed, false));
+        OrganizationView(eventArn, opened, null, opened, entities);
+        OrganizationView(eventArn, opened, closed, closed, entities);
         // The same closed version, sent again to the backup region: a copy, not a new version.
         Add(closed.AddSeconds(2), Version("closed", closed, true));
         _manifest.Duplicates++;

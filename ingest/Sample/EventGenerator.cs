@@ -11,7 +11,7 @@ namespace Analytics.Ingest.Sample;
 /// versions arriving out of order and records cut short. The story: services scale, deploy and roll back,
 /// tasks crash-loop and get OOM-killed, Spot capacity is reclaimed, Health events open and close, and
 /// Support cases are opened, answered and resolved. Beside them, the Trusted Advisor pages the collector would have
-/// stored (<c>collected/trusted-advisor/…</c>): the checks, each check's daily refresh and the summaries.
+/// stored (<c>collected/…</c>): the organization view of each Health event, and the Trusted Advisor checks, each check's daily refresh and the summaries.
 /// </summary>
 /// <param name="options">What to generate.</param>
 public sealed partial class EventGenerator(GeneratorOptions options)

@@ -6,10 +6,11 @@
 -- the entities the event names where it names ECS ones (a service ARN, CLUSTER/SERVICE as ECS retirement
 -- notices give it, a cluster ARN) or an EC2 instance the lake knows as a container instance (the tasks placed
 -- on it); an event that names no entity is matched by its region; one that names only other entities (a
--- volume, an unknown instance) overlaps no task here (overlap_basis says which;
--- named_ecs lists the CLUSTER/SERVICE or CLUSTER it names; entities names the first ten entities, in order, each with
--- its status at the window's end). An event overlaps only the failures of the accounts it affects (affected_accounts:
--- those the organization view names, or the account of an EventBridge event), any account's when it names none. Versions
+-- volume, an unknown instance) overlaps no task here (overlap_basis says which; named_ecs lists the
+-- CLUSTER/SERVICE or CLUSTER it names, as ACCOUNT:CLUSTER/SERVICE when it affects several accounts; entities names
+-- the first ten entities, in order, each with its status at the window's end). An event overlaps only the failures
+-- of the accounts it affects (affected_accounts: those the organization view names, or the account of an
+-- EventBridge event), any account's when it names none. Versions
 -- are read from lookback_days before the window: an event not updated since is not seen. Changed: events
 -- opened before the window and still open were missing; impaired_entities counted an entity impaired in any
 -- version; overlapping failures were matched by region alone, for every event, and across accounts.
@@ -61,12 +62,12 @@ entity_versions AS (
       AND event_time < :to
 ),
 entity_state AS (
-    SELECT event_arn, entity_value,
+    SELECT event_arn, entity_value, affected_account,
            max_by(entity_status, version_time) AS status_at_end,
            max_by(entity_status, version_time) FILTER (WHERE event_time < ${from}) AS status_at_start,
            count_if(event_time >= ${from} AND entity_status = 'IMPAIRED') AS impaired_versions_in_window
     FROM entity_versions
-    GROUP BY event_arn, entity_value
+    GROUP BY event_arn, entity_value, affected_account
 ),
 entities AS (
     SELECT event_arn, count(*) AS affected_entities,
@@ -78,7 +79,7 @@ entities AS (
 ),
 -- What each named entity is in ECS terms: a service (cluster and service) or a whole cluster.
 targets AS (
-    SELECT DISTINCT e.event_arn,
+    SELECT DISTINCT e.event_arn, e.affected_account,
            coalesce(nullif(regexp_extract(e.entity_value, '^arn:[^:]+:ecs:[^:]*:[^:]*:service/([^/]+)/([^/]+)$', 1), ''),
                     CASE WHEN a.service = 'ECS' THEN nullif(regexp_extract(e.entity_value, '^([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)$', 1), '') END,
                     nullif(regexp_extract(e.entity_value, '^arn:[^:]+:ecs:[^:]*:[^:]*:cluster/([^/]+)$', 1), '')) AS cluster_name,
@@ -129,10 +130,16 @@ failures AS (
                          'infrastructure', 'spot_interruption', 'other')
     GROUP BY account_id, region, cluster_name, service_name, container_instance_arn, task_arn
 ),
+-- Qualified by the account (ACCOUNT:CLUSTER/SERVICE) when the event affects more than one.
 named AS (
-    SELECT event_arn, array_join(array_agg(DISTINCT cluster_name || coalesce('/' || service_name, '') ORDER BY cluster_name || coalesce('/' || service_name, '')), ',') AS named_ecs
-    FROM targets
-    WHERE cluster_name IS NOT NULL
+    SELECT event_arn, array_join(array_agg(DISTINCT name ORDER BY name), ',') AS named_ecs
+    FROM (
+        SELECT t.event_arn,
+               CASE WHEN c.accounts > 1 THEN coalesce(t.affected_account, 'unknown') || ':' ELSE '' END || t.cluster_name || coalesce('/' || t.service_name, '') AS name
+        FROM targets t
+        JOIN account_counts c ON c.event_arn = t.event_arn
+        WHERE t.cluster_name IS NOT NULL
+    ) n
     GROUP BY event_arn
 ),
 basis AS (
@@ -147,6 +154,7 @@ candidates AS (
     SELECT t.event_arn, f.account_id, f.task_arn, f.stopped_at
     FROM targets t
     JOIN failures f ON f.cluster_name = t.cluster_name AND (t.service_name IS NULL OR f.service_name = t.service_name)
+        AND (t.affected_account IS NULL OR f.account_id = t.affected_account)
     UNION
     SELECT i.event_arn, f.account_id, f.task_arn, f.stopped_at
     FROM instance_targets i

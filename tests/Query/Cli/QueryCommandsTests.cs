@@ -89,7 +89,8 @@ public sealed class QueryCommandsTests : IAsyncLifetime
         var review = await File.ReadAllTextAsync(path, Encoding.UTF8);
         Assert.StartsWith("# Post-incident review: service payments, 2026-11-02 14:00 to 2026-11-02 15:30 UTC", review, StringComparison.Ordinal);
         Assert.Contains("tasks of payments (task definition revision 42) failed", review, StringComparison.Ordinal);
-        Assert.Matches(@"- AWS Health AWS_ECS_OPERATIONAL_ISSUE was already open \(since 2026-11-02 13:5\d\), naming prod/checkout,prod/payments", review);
+        // The organization view names a member account's service too: the names say whose.
+        Assert.Matches(@"- AWS Health AWS_ECS_OPERATIONAL_ISSUE was already open \(since 2026-11-02 13:5\d\), naming 123456789012:prod/checkout,123456789012:prod/payments,210987654321:prod/ledger", review);
         Assert.Matches(@"- Deployment ecs-svc/\d+ of payments was under way \(started 2026-11-02 13:57, task definition revision 42\); it failed at 2026-11-02 15:12\.", review);
         Assert.Matches(@"tasks stopped abnormally \(\d+ health_check_failed, \d+ essential_container_exited\) in payments", review);
         Assert.Contains("- Deployments: 1 failed; 1 rolled back by the circuit breaker.", review, StringComparison.Ordinal);

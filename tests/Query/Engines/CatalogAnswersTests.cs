@@ -300,15 +300,31 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     }
 
     [Fact]
-    public async Task HealthOrganization_TheAccountsEventsAndEntitiesAtTheirLatestVersion()
+    public async Task HealthOrganization_EachAccountsEventsAndEntitiesAtTheirLatestVersion()
     {
-        var events = lake.Events_("AWS Health Event").GroupBy(e => QueryLake.Str(e.Detail, "eventArn")!)
-            .Select(g => g.MaxBy(e => DateTime.Parse(QueryLake.Str(e.Detail, "lastUpdatedTime")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).Detail).ToList();
-        var row = Assert.Single(await lake.RunAsync("health-organization", QueryLake.WholeRange));
-        Assert.Equal(QueryLake.Str(events[0], "affectedAccount"), row["affected_account"]);
-        Assert.Equal((long)events.Count, row["events"]);
-        Assert.Equal((long)events.Count(e => QueryLake.Str(e, "statusCode") == "open"), row["open_at_end"]);
-        Assert.Equal((long)events.Sum(e => e.GetProperty("affectedEntities").GetArrayLength()), row["affected_entities"]);
-        Assert.Equal((long)events.Sum(e => e.GetProperty("affectedEntities").EnumerateArray().Count(x => QueryLake.Str(x, "status") == "IMPAIRED")), row["impaired_entities"]);
+        // The organization view's pages name each affected account in the details and the entities (awsAccountId); the
+        // account's own EventBridge events name it as affectedAccount. An entity counts once per event, at its latest status.
+        var pages = lake.Pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "source") == "health-org").ToList();
+        var entities = pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "operation") == "DescribeAffectedEntitiesForOrganization")
+            .SelectMany(p => p.GetProperty("response").GetProperty("entities").EnumerateArray())
+            .Select(e => (Account: QueryLake.Str(e, "awsAccountId")!, Event: QueryLake.Str(e, "eventArn")!, Value: QueryLake.Str(e, "entityValue")!, At: e.GetProperty("lastUpdatedTime").GetDouble(), Status: QueryLake.Str(e, "statusCode")))
+            .Concat(lake.Events_("AWS Health Event").SelectMany(e => e.Detail.GetProperty("affectedEntities").EnumerateArray().Select(x =>
+                (Account: QueryLake.Str(e.Detail, "affectedAccount")!, Event: QueryLake.Str(e.Detail, "eventArn")!, Value: QueryLake.Str(x, "entityValue")!,
+                 At: (double)new DateTimeOffset(DateTime.Parse(QueryLake.Str(e.Detail, "lastUpdatedTime")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).ToUnixTimeSeconds(),
+                 Status: QueryLake.Str(x, "status")))))
+            .GroupBy(e => (e.Account, e.Event, e.Value)).Select(g => g.MaxBy(e => e.At)).ToList();
+        var events = lake.Events_("AWS Health Event").Select(e => QueryLake.Str(e.Detail, "eventArn")!).ToHashSet();
+        var rows = (await lake.RunAsync("health-organization", QueryLake.WholeRange)).ToDictionary(r => (string)r["affected_account"]!);
+        Assert.Equal(entities.Select(e => e.Account).Distinct().Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        Assert.True(rows.Count > 1, "the organization view names a member account");
+        foreach (var (account, row) in rows)
+        {
+            var own = entities.Where(e => e.Account == account).ToList();
+            Assert.Equal((long)own.Select(e => e.Event).Distinct().Count(), row["events"]);
+            Assert.Equal((long)own.Count, row["affected_entities"]);
+            Assert.Equal((long)own.Count(e => e.Status == "IMPAIRED"), row["impaired_entities"]);
+            Assert.Equal(0L, row["open_at_end"]);
+        }
+        Assert.Equal((long)events.Count, rows["123456789012"]["events"]);
     }
 }

@@ -196,11 +196,16 @@ public sealed class WeeklyReportTests(QueryLake lake)
         var report = await BuildAsync();
         var events = lake.Events_("AWS Health Event").Where(e => e.Time >= new DateTime(2026, 10, 26, 0, 0, 0, DateTimeKind.Utc) && e.Time < new DateTime(2026, 11, 16, 0, 0, 0, DateTimeKind.Utc))
             .GroupBy(e => QueryLake.Str(e.Detail, "eventArn")).ToList();
-        var account = Assert.Single(report.Accounts);
-        Assert.Equal(QueryLake.Str(events[0].First().Detail, "affectedAccount"), account.Account);
-        Assert.Equal((long)events.Count, account.Events);
-        Assert.Equal((long)events.Count, account.Issues);
-        Assert.Contains($"| {account.Account} | {account.Events} | {account.Issues} |", report.ToMarkdown(), StringComparison.Ordinal);
+        // Each generated event affects this account and, in the organization view, one member account.
+        var members = lake.Pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "operation") == "DescribeEventDetailsForOrganization")
+            .SelectMany(p => p.GetProperty("response").GetProperty("successfulSet").EnumerateArray()).Select(d => QueryLake.Str(d, "awsAccountId")!).ToHashSet();
+        Assert.Equal(members.Order(StringComparer.Ordinal), report.Accounts.Select(a => a.Account).Order(StringComparer.Ordinal));
+        foreach (var account in report.Accounts)
+        {
+            Assert.Equal((long)events.Count, account.Events);
+            Assert.Equal((long)events.Count, account.Issues);
+            Assert.Contains($"| {account.Account} | {account.Events} | {account.Issues} |", report.ToMarkdown(), StringComparison.Ordinal);
+        }
     }
 }
 

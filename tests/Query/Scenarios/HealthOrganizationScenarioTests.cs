@@ -94,6 +94,11 @@ public sealed class HealthOrganizationScenarioTests
         Version(s, Event(Elsewhere, "AWS_EC2_OPERATIONAL_ISSUE", "issue", "open", At(11), At(11)), ["111111111111"], [], At(11, 5));
         s.Health("AWS_ECS_OPERATIONAL_ISSUE", "issue", "open", At(11), At(11), [("arn:aws:ecs:us-east-1:123456789012:service/prod/payments", "IMPAIRED")]);
         s.Health("AWS_LAMBDA_OPERATIONAL_ISSUE", "issue", "open", At(11, 30), At(11, 30), [], scope: "PUBLIC", service: "LAMBDA");
+        // A Fargate issue in both accounts that names the member's prod/payments (same names as ours) and our prod/checkout.
+        const string Fargate = "arn:aws:health:us-east-1::event/ECS/AWS_ECS_FARGATE_ISSUE/AWS_ECS_FARGATE_ISSUE_BOTH";
+        Version(s, Event(Fargate, "AWS_ECS_FARGATE_ISSUE", "issue", "open", At(11, 40), At(11, 40)), ["111111111111", "123456789012"],
+            [Entity(Fargate, "111111111111", "arn:aws:ecs:us-east-1:111111111111:service/prod/payments", "IMPAIRED", At(11, 40)),
+             Entity(Fargate, "123456789012", "arn:aws:ecs:us-east-1:123456789012:service/prod/checkout", "IMPAIRED", At(11, 40))], At(11, 45));
         await using var built = await s.BuildAsync();
 
         var rows = (await built.RunAsync("health-impact", At(12), At(13))).ToDictionary(r => (string)r["event_type_code"]!);
@@ -103,6 +108,10 @@ public sealed class HealthOrganizationScenarioTests
         Assert.Equal("123456789012", rows["AWS_ECS_OPERATIONAL_ISSUE"]["affected_accounts"]);
         Assert.Equal(1L, rows["AWS_LAMBDA_OPERATIONAL_ISSUE"]["overlapping_task_failures"]);
         Assert.Null(rows["AWS_LAMBDA_OPERATIONAL_ISSUE"]["affected_accounts"]);
+        // Our payments is not the member's payments: no overlap, and the names say whose they are.
+        Assert.Equal(0L, rows["AWS_ECS_FARGATE_ISSUE"]["overlapping_task_failures"]);
+        Assert.Equal("111111111111:prod/payments,123456789012:prod/checkout", rows["AWS_ECS_FARGATE_ISSUE"]["named_ecs"]);
+        Assert.Equal("prod/payments", rows["AWS_ECS_OPERATIONAL_ISSUE"]["named_ecs"]);
     }
 
     // events, issues, scheduled changes, open at the end, affected entities, impaired entities.

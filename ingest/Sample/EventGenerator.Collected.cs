@@ -34,7 +34,7 @@ public sealed partial class EventGenerator
     {
         // The checks are described once a day; each is refreshed once a day and its result collected 20 minutes later; the
         // summaries, collected after, report the same refreshes (duplicates of the results' rows).
-        Page(day.AddMinutes(30), "DescribeTrustedAdvisorChecks", new JsonObject { ["language"] = "en" }, null,
+        Page("trusted-advisor", day.AddMinutes(30), "DescribeTrustedAdvisorChecks", new JsonObject { ["language"] = "en" }, null,
             new JsonObject { ["checks"] = new JsonArray([.. TaChecks.Select(c => (JsonNode)new JsonObject
             {
                 ["id"] = c.Id, ["name"] = c.Name, ["description"] = $"Checks {c.Name}.", ["category"] = c.Category, ["metadata"] = Strings(c.Columns),
@@ -66,25 +66,68 @@ public sealed partial class EventGenerator
             {
                 ["status"] = r.Status, ["region"] = Region, ["resourceId"] = r.Id, ["isSuppressed"] = r.Suppressed, ["metadata"] = Strings(r.Values),
             })]);
-            Page(refreshed.AddMinutes(20), "DescribeTrustedAdvisorCheckResult", new JsonObject { ["checkId"] = check.Id, ["language"] = "en" },
+            Page("trusted-advisor", refreshed.AddMinutes(20), "DescribeTrustedAdvisorCheckResult", new JsonObject { ["checkId"] = check.Id, ["language"] = "en" },
                 new JsonObject { ["category"] = check.Category, ["metadata"] = Strings(check.Columns) }, new JsonObject { ["result"] = result }, 1);
             _manifest.Expect("trusted_advisor_check_results");
             _manifest.Expect("trusted_advisor_flagged_resources", listed.Count);
         }
-        Page(day.AddHours(7), "DescribeTrustedAdvisorCheckSummaries", new JsonObject { ["checkIds"] = Strings(TaChecks.Select(c => c.Id)) }, null,
+        Page("trusted-advisor", day.AddHours(7), "DescribeTrustedAdvisorCheckSummaries", new JsonObject { ["checkIds"] = Strings(TaChecks.Select(c => c.Id)) }, null,
             new JsonObject { ["summaries"] = summaries }, TaChecks.Length);
         _manifest.Duplicates += TaChecks.Length;
     }
 
+    /// <summary>A member account of the organization, beside ours, that the day's ECS issue affects too.</summary>
+    private const string MemberAccount = "210987654321";
+
+    // The organization view of the day's Health event, as the collector's health-org pass stores it after each version: the
+    // event (no account), its details in each affected account, and each account's entities: ours as EventBridge named them,
+    // and the member account's ledger service.
+    private void OrganizationView(string eventArn, DateTime opened, DateTime? closed, DateTime updated, string[] ours)
+    {
+        var status = closed is null ? "open" : "closed";
+        var e = new JsonObject
+        {
+            ["arn"] = eventArn, ["service"] = "ECS", ["eventTypeCode"] = "AWS_ECS_OPERATIONAL_ISSUE", ["eventTypeCategory"] = "issue", ["region"] = Region,
+            ["startTime"] = Epoch(opened), ["lastUpdatedTime"] = Epoch(updated), ["statusCode"] = status, ["eventScopeCode"] = "ACCOUNT_SPECIFIC",
+        };
+        if (closed is not null) e["endTime"] = Epoch(closed.Value);
+        var observed = updated.AddMinutes(5);
+        Page("health-org", observed, "DescribeEventsForOrganization", new JsonObject(), null, new JsonObject { ["events"] = new JsonArray(e.DeepClone()) }, 1);
+        string[] accounts = [Account, MemberAccount];
+        Page("health-org", observed, "DescribeEventDetailsForOrganization", new JsonObject(), null, new JsonObject
+        {
+            ["successfulSet"] = new JsonArray([.. accounts.Select(a => (JsonNode)new JsonObject
+            {
+                ["awsAccountId"] = a, ["event"] = e.DeepClone(), ["eventDescription"] = new JsonObject { ["latestDescription"] = "Increased task launch failures." },
+            })]),
+            ["failedSet"] = new JsonArray(),
+        }, accounts.Length);
+        var entities = ours.Select(v => (Owner: Account, Value: v)).Append((Owner: MemberAccount, Value: $"arn:aws:ecs:{Region}:{MemberAccount}:service/prod/ledger")).ToList();
+        Page("health-org", observed, "DescribeAffectedEntitiesForOrganization", new JsonObject(), null, new JsonObject
+        {
+            ["entities"] = new JsonArray([.. entities.Select((x, i) => (JsonNode)new JsonObject
+            {
+                ["entityArn"] = $"arn:aws:health:{Region}:{x.Owner}:entity/{eventArn[(eventArn.LastIndexOf('_') + 1)..]}-{i}", ["eventArn"] = eventArn,
+                ["entityValue"] = x.Value, ["awsAccountId"] = x.Owner, ["lastUpdatedTime"] = Epoch(updated), ["statusCode"] = closed is null ? "IMPAIRED" : "RESOLVED",
+            })]),
+            ["failedSet"] = new JsonArray(),
+        }, entities.Count);
+        // The event page's version (no account), its details in each account, and each entity.
+        _manifest.Expect("health_events", 1 + accounts.Length);
+        _manifest.Expect("health_affected_entities", entities.Count);
+    }
+
+    private static double Epoch(DateTime t) => new DateTimeOffset(t).ToUnixTimeMilliseconds() / 1000.0;
+
     private static JsonArray Strings(IEnumerable<string?> values) => new([.. values.Select(v => v is null ? null : (JsonNode)JsonValue.Create(v))]);
 
     // A page as the collector stores it: its request, when it was observed and, for a result, its check's pillar and columns.
-    private void Page(DateTime observed, string operation, JsonObject request, JsonObject? check, JsonObject response, int records)
+    private void Page(string source, DateTime observed, string operation, JsonObject request, JsonObject? check, JsonObject response, int records)
     {
-        var collected = new JsonObject { ["source"] = "trusted-advisor", ["operation"] = operation, ["observed_at"] = Iso(observed), ["request"] = request };
+        var collected = new JsonObject { ["source"] = source, ["operation"] = operation, ["observed_at"] = Iso(observed), ["request"] = request };
         if (check is not null) collected["check"] = check;
         var json = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["collected"] = collected, ["response"] = response });
-        var key = string.Create(CultureInfo.InvariantCulture, $"collected/trusted-advisor/{observed:yyyy/MM/dd/HH}/{observed:yyyyMMdd'T'HHmmssfff'Z'}-{_pages.Count:D5}-{operation}.json");
+        var key = string.Create(CultureInfo.InvariantCulture, $"collected/{source}/{observed:yyyy/MM/dd/HH}/{observed:yyyyMMdd'T'HHmmssfff'Z'}-{_pages.Count:D5}-{operation}.json");
         _pages.Add((key, json, records));
     }
 
