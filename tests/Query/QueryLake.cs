@@ -125,6 +125,31 @@ public sealed class QueryLake : IAsyncLifetime
         };
     }
 
+    /// <summary>A resource a Trusted Advisor result listed (TrustedAdvisorResourceDetail).</summary>
+    public sealed record AdvisorResource(string Id, string? Status, bool Suppressed, IReadOnlyList<string?> Values)
+    {
+        /// <summary>A finding: status warning or error, and not suppressed by the user ("ignored by Trusted Advisor").</summary>
+        public bool IsFinding => Status is "warning" or "error" && !Suppressed;
+    }
+
+    /// <summary>A Trusted Advisor refresh as its collected result page gave it: the check, its pillar (stored with the page), the refresh time, the savings and the resources listed.</summary>
+    public sealed record AdvisorRefresh(string Check, string? Pillar, DateTime At, double Savings, IReadOnlyList<AdvisorResource> Resources)
+    {
+        /// <summary>The ids of the resources that are findings.</summary>
+        public HashSet<string> Findings => Resources.Where(r => r.IsFinding).Select(r => r.Id).ToHashSet();
+    }
+
+    /// <summary>Every Trusted Advisor refresh of the generated pages, read from the raw DescribeTrustedAdvisorCheckResult pages.</summary>
+    public List<AdvisorRefresh> AdvisorRefreshes() =>
+        Pages.Where(p => Str(p.GetProperty("collected"), "operation") == "DescribeTrustedAdvisorCheckResult")
+            .Select(p => (Check: p.GetProperty("collected").GetProperty("check"), Result: p.GetProperty("response").GetProperty("result")))
+            .Select(p => new AdvisorRefresh(p.Result.GetProperty("checkId").GetString()!, Str(p.Check, "category"),
+                DateTime.Parse(p.Result.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal),
+                p.Result.GetProperty("categorySpecificSummary").GetProperty("costOptimizing").GetProperty("estimatedMonthlySavings").GetDouble(),
+                [.. p.Result.GetProperty("flaggedResources").EnumerateArray().Select(r => new AdvisorResource(r.GetProperty("resourceId").GetString()!, Str(r, "status"),
+                    r.GetProperty("isSuppressed").GetBoolean(), [.. r.GetProperty("metadata").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : null)]))]))
+            .ToList();
+
     /// <summary>Runs a catalog query with the given parameters and returns its rows as dictionaries.</summary>
     public Task<List<Dictionary<string, object?>>> RunAsync(string name, params (string Name, string Value)[] parameters) =>
         RunOnAsync(Engine, name, parameters);

@@ -249,24 +249,10 @@ public sealed class CatalogAnswersTests(QueryLake lake)
         Assert.Equal(steady, (DateTime?)row["steady_state_at"]);
     }
 
-    /// <summary>A Trusted Advisor refresh as its result page gave it: the check, its time, savings and the resources that are findings.</summary>
-    private sealed record Refresh(string Check, DateTime At, double Savings, Dictionary<string, string> Findings);
-
-    // A finding is a listed resource with status warning or error that the user did not suppress (TrustedAdvisorResourceDetail).
-    private List<Refresh> Refreshes() =>
-        lake.Pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "operation") == "DescribeTrustedAdvisorCheckResult")
-            .Select(p => p.GetProperty("response").GetProperty("result"))
-            .Select(r => new Refresh(r.GetProperty("checkId").GetString()!, Time(r, "timestamp"),
-                r.GetProperty("categorySpecificSummary").GetProperty("costOptimizing").GetProperty("estimatedMonthlySavings").GetDouble(),
-                r.GetProperty("flaggedResources").EnumerateArray()
-                    .Where(x => QueryLake.Str(x, "status") is "warning" or "error" && !x.GetProperty("isSuppressed").GetBoolean())
-                    .ToDictionary(x => x.GetProperty("resourceId").GetString()!, x => QueryLake.Str(x, "status")!)))
-            .ToList();
-
     [Fact]
     public async Task TrustedAdvisorTrends_EachChecksFindingsAndSavingsAtEachDaysEnd()
     {
-        var refreshes = Refreshes();
+        var refreshes = lake.AdvisorRefreshes();
         var rows = await lake.RunAsync("trusted-advisor-trends", QueryLake.WholeRange);
         var expected = new Dictionary<string, (long, double)>();
         for (var day = QueryLake.Start; day < QueryLake.Start.AddDays(QueryLake.Days); day = day.AddDays(1))
@@ -283,13 +269,13 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     {
         var (from, to) = (QueryLake.Start.AddDays(7), QueryLake.Start.AddDays(14));
         var expected = new Dictionary<string, string>();
-        foreach (var check in Refreshes().GroupBy(r => r.Check))
+        foreach (var check in lake.AdvisorRefreshes().GroupBy(r => r.Check))
         {
             var atStart = check.Where(r => r.At < from).MaxBy(r => r.At)?.Findings ?? [];
             var atEnd = check.Where(r => r.At < to).MaxBy(r => r.At)?.Findings ?? [];
-            var inWindow = check.Where(r => r.At >= from && r.At < to).SelectMany(r => r.Findings.Keys).ToHashSet();
-            foreach (var id in atStart.Keys.Union(inWindow))
-                expected[id] = (atStart.ContainsKey(id), atEnd.ContainsKey(id)) switch
+            var inWindow = check.Where(r => r.At >= from && r.At < to).SelectMany(r => r.Findings).ToHashSet();
+            foreach (var id in atStart.Union(inWindow))
+                expected[id] = (atStart.Contains(id), atEnd.Contains(id)) switch
                 {
                     (false, true) => "new", (true, false) => "resolved", (true, true) => "open", _ => "transient",
                 };

@@ -89,13 +89,8 @@ public sealed class IncidentReviewTests(QueryLake lake)
 
         // Trusted Advisor as refreshed before the window's end: the fault-tolerance findings that name payments and every
         // service-limit finding are in the review; the other pillars' findings (an open port, idle instances) are not.
-        var checks = lake.Pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "operation") == "DescribeTrustedAdvisorCheckResult")
-            .Select(p => (Category: QueryLake.Str(p.GetProperty("collected").GetProperty("check"), "category"), Result: p.GetProperty("response").GetProperty("result")))
-            .Where(p => Time(p.Result, "timestamp") < To).GroupBy(p => p.Result.GetProperty("checkId").GetString())
-            .Select(g => g.MaxBy(p => Time(p.Result, "timestamp"))).ToList();
-        var findings = checks.SelectMany(c => c.Result.GetProperty("flaggedResources").EnumerateArray()
-            .Where(r => QueryLake.Str(r, "status") is "warning" or "error" && !r.GetProperty("isSuppressed").GetBoolean())
-            .Select(r => (c.Category, Values: r.GetProperty("metadata").EnumerateArray().Select(v => v.GetString()).ToList()))).ToList();
+        var findings = lake.AdvisorRefreshes().Where(r => r.At < To).GroupBy(r => r.Check).Select(g => g.MaxBy(r => r.At)!)
+            .SelectMany(r => r.Resources.Where(x => x.IsFinding).Select(x => (Category: r.Pillar, x.Values))).ToList();
         var kept = findings.Where(f => f.Category == "service_limits" || f.Category == "fault_tolerance" && f.Values.Contains("payments")).ToList();
         Assert.Contains(kept, f => f.Category == "fault_tolerance");
         Assert.Contains(kept, f => f.Category == "service_limits");
@@ -106,7 +101,4 @@ public sealed class IncidentReviewTests(QueryLake lake)
         foreach (var (_, values) in findings.Except(kept)) Assert.DoesNotContain(values[1]!, review, StringComparison.Ordinal);
         Assert.Contains("was flagged before the incident", review, StringComparison.Ordinal);
     }
-
-    private static DateTime Time(System.Text.Json.JsonElement e, string name) =>
-        DateTime.Parse(e.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
 }

@@ -152,31 +152,21 @@ public sealed class WeeklyReportTests(QueryLake lake)
     public async Task Build_TrustedAdvisorByPillarNewResolvedAndSavings_MatchTheRawPages()
     {
         var report = await BuildAsync();
-        // Each check's refreshes as its result pages gave them: the pillar the collector stored with the page, the time,
-        // the savings and the findings (listed warning or error, not suppressed).
-        var refreshes = lake.Pages.Where(p => QueryLake.Str(p.GetProperty("collected"), "operation") == "DescribeTrustedAdvisorCheckResult")
-            .Select(p => (Pillar: QueryLake.Str(p.GetProperty("collected").GetProperty("check"), "category")!, Result: p.GetProperty("response").GetProperty("result")))
-            .Select(p => (p.Pillar, Check: p.Result.GetProperty("checkId").GetString()!,
-                At: DateTime.Parse(p.Result.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal),
-                Savings: p.Result.GetProperty("categorySpecificSummary").GetProperty("costOptimizing").GetProperty("estimatedMonthlySavings").GetDouble(),
-                Findings: p.Result.GetProperty("flaggedResources").EnumerateArray()
-                    .Where(r => QueryLake.Str(r, "status") is "warning" or "error" && !r.GetProperty("isSuppressed").GetBoolean())
-                    .Select(r => r.GetProperty("resourceId").GetString()!).ToHashSet()))
-            .ToList();
+        var refreshes = lake.AdvisorRefreshes();
         Assert.Equal(3, report.Advisor.Count);
         foreach (var week in report.Advisor)
         {
             var start = week.Monday.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             var end = start.AddDays(7);
-            var atEnd = refreshes.Where(r => r.At < end).GroupBy(r => r.Check).Select(g => g.MaxBy(r => r.At)).ToList();
+            var atEnd = refreshes.Where(r => r.At < end).GroupBy(r => r.Check).Select(g => g.MaxBy(r => r.At)!).ToList();
             foreach (var pillar in WeeklyReport.Pillars)
                 Assert.Equal(atEnd.Where(r => r.Pillar == pillar).Sum(r => (long)r.Findings.Count), week.Findings[pillar]);
             Assert.Equal(atEnd.Where(r => r.Pillar == "cost_optimizing").Sum(r => r.Savings), week.Savings, 0.001);
             long added = 0, resolved = 0;
             foreach (var check in refreshes.GroupBy(r => r.Check))
             {
-                var before = check.Where(r => r.At < start).OrderByDescending(r => r.At).Select(r => r.Findings).FirstOrDefault() ?? [];
-                var after = check.Where(r => r.At < end).OrderByDescending(r => r.At).Select(r => r.Findings).FirstOrDefault() ?? [];
+                var before = check.Where(r => r.At < start).MaxBy(r => r.At)?.Findings ?? [];
+                var after = check.Where(r => r.At < end).MaxBy(r => r.At)?.Findings ?? [];
                 var during = check.Where(r => r.At >= start && r.At < end).SelectMany(r => r.Findings).ToHashSet();
                 added += during.Count(id => !before.Contains(id));
                 resolved += before.Union(during).Count(id => !after.Contains(id));
