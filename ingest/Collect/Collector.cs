@@ -13,7 +13,7 @@ using Analytics.Ingest.Worker;
 namespace Analytics.Ingest.Collect;
 
 /// <summary>What a collection pass of one source did.</summary>
-/// <param name="Source">health or support.</param>
+/// <param name="Source">health, health-org, support or trusted-advisor.</param>
 /// <param name="Pages">Response pages fetched, by operation.</param>
 /// <param name="Ingest">The ingest of the source's new pages; null when it failed before.</param>
 /// <param name="Error">One line: the call that failed and what to do; null when the pass completed.</param>
@@ -213,30 +213,9 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
     private async Task StorePageAsync(IObjectStore lake, string source, ApiPage page, JsonElement? check, CancellationToken cancellationToken)
     {
         var observed = time.GetUtcNow().UtcDateTime;
-        var key = string.Create(CultureInfo.InvariantCulture,
-            $"{PagesPrefix(source)}{observed:yyyy/MM/dd/HH}/{observed:yyyyMMdd'T'HHmmssfff'Z'}-{Interlocked.Increment(ref _sequence):D5}-{page.Operation}.json");
-        using var body = new MemoryStream();
-        await using (var json = new Utf8JsonWriter(body))
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("collected");
-            json.WriteString("source", source);
-            json.WriteString("operation", page.Operation);
-            json.WriteString("observed_at", observed.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            json.WritePropertyName("request");
-            JsonSerializer.Serialize(json, page.Request, page.Request.GetType(), AwsJsonClient.Json);
-            if (check is { } definition)
-            {
-                // The check's definition, as DescribeTrustedAdvisorChecks gave it: its column names key the resources' values.
-                json.WritePropertyName("check");
-                definition.WriteTo(json);
-            }
-            json.WriteEndObject();
-            json.WritePropertyName("response");
-            page.Response.WriteTo(json);
-            json.WriteEndObject();
-        }
-        body.Position = 0;
+        var key = $"{Analytics.Schemas.LakePaths.CollectedFolder}/{CollectedPage.Key(source, observed, Interlocked.Increment(ref _sequence), page.Operation)}";
+        var request = JsonSerializer.SerializeToElement(page.Request, page.Request.GetType(), AwsJsonClient.Json);
+        using var body = new MemoryStream(CollectedPage.Serialize(source, page.Operation, observed, request, check, page.Response));
         await lake.WriteAsync(key, body, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Analytics.Ingest.Collect;
 
 namespace Analytics.Ingest.Sample;
 
@@ -121,14 +122,12 @@ public sealed partial class EventGenerator
 
     private static JsonArray Strings(IEnumerable<string?> values) => new([.. values.Select(v => v is null ? null : (JsonNode)JsonValue.Create(v))]);
 
-    // A page as the collector stores it: its request, when it was observed and, for a result, its check's pillar and columns.
+    // A page as the collector stores it (CollectedPage), beside the Firehose objects under collected/.
     private void Page(string source, DateTime observed, string operation, JsonObject request, JsonObject? check, JsonObject response, int records)
     {
-        var collected = new JsonObject { ["source"] = source, ["operation"] = operation, ["observed_at"] = Iso(observed), ["request"] = request };
-        if (check is not null) collected["check"] = check;
-        var json = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["collected"] = collected, ["response"] = response });
-        var key = string.Create(CultureInfo.InvariantCulture, $"collected/{source}/{observed:yyyy/MM/dd/HH}/{observed:yyyyMMdd'T'HHmmssfff'Z'}-{_pages.Count:D5}-{operation}.json");
-        _pages.Add((key, json, records));
+        var json = CollectedPage.Serialize(source, operation, observed, JsonSerializer.SerializeToElement(request),
+            check is null ? null : JsonSerializer.SerializeToElement(check), JsonSerializer.SerializeToElement(response));
+        _pages.Add(($"collected/{CollectedPage.Key(source, observed, _pages.Count, operation)}", json, records));
     }
 
     private void WritePages(string folder)

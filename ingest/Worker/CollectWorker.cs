@@ -7,7 +7,8 @@ namespace Analytics.Ingest.Worker;
 
 /// <summary>
 /// Collects the worker's API sources (<see cref="WorkerOptions.Collect"/>) on a schedule of their own, Health every
-/// <see cref="WorkerOptions.HealthIntervalSeconds"/>, Support every <see cref="WorkerOptions.SupportIntervalSeconds"/>:
+/// <see cref="WorkerOptions.HealthIntervalSeconds"/>, Support every <see cref="WorkerOptions.SupportIntervalSeconds"/>, Trusted
+/// Advisor every <see cref="WorkerOptions.TrustedAdvisorIntervalSeconds"/>:
 /// each pass is the one <c>collect</c> makes, incremental from its checkpoint in the lake. A pass that fails is logged
 /// and made again at its next time; told to stop, a pass under way gets the grace period, then stops (its stored pages
 /// are ingested by the next pass).
