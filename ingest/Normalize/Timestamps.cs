@@ -5,12 +5,13 @@ namespace Analytics.Ingest.Normalize;
 
 /// <summary>
 /// Parses the timestamp forms the sources use into UTC <see cref="DateTime"/>s truncated to milliseconds
-/// (the lake's precision): ISO 8601 with 0–9 fraction digits and Z or an offset (ECS, Support), RFC 1123
-/// (Health via EventBridge) and epoch seconds with fractions (Health API).
+/// (the lake's precision): ISO 8601 with 0–9 fraction digits and Z or an offset (±HH:mm, ±HHmm or ±HH; ECS,
+/// Support), RFC 1123 with or without its weekday and with GMT, UT, UTC, Z or a numeric offset (Health via
+/// EventBridge, HTTP) and epoch seconds with fractions (Health API).
 /// </summary>
 public static class Timestamps
 {
-    private static readonly string[] Rfc1123Formats = ["d MMM yyyy HH:mm:ss 'GMT'", "d MMM yyyy HH:mm 'GMT'"];
+    private static readonly string[] Rfc1123Formats = ["d MMM yyyy HH:mm:ss", "d MMM yyyy HH:mm"];
 
     /// <summary>Parses a JSON string or number; false when it is neither a known form nor a valid instant.</summary>
     public static bool TryParse(JsonElement value, out DateTime result)
@@ -25,8 +26,8 @@ public static class Timestamps
             case JsonValueKind.String when JsonStrings.TryGetUnescaped(value, out var utf8) && utf8.Length is >= 19 and <= 64 && char.IsAsciiDigit((char)utf8[0]):
                 // ISO 8601, the common form, straight from the bytes: no string per timestamp.
                 Span<char> text = stackalloc char[utf8.Length];
-                return System.Text.Ascii.ToUtf16(utf8, text, out var written) == System.Buffers.OperationStatus.Done
-                    && TryParseIso(text[..written], out result);
+                return (System.Text.Ascii.ToUtf16(utf8, text, out var written) == System.Buffers.OperationStatus.Done
+                    && TryParseIso(text[..written], out result)) || TryParse(value.GetString(), out result);
             case JsonValueKind.String:
                 return TryParse(value.GetString(), out result);
             default:
@@ -39,7 +40,8 @@ public static class Timestamps
     {
         result = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
-        return text.Length >= 10 && char.IsAsciiDigit(text[0]) ? TryParseIso(text, out result) : TryParseRfc1123(text, out result);
+        // RFC 1123 without its weekday starts with a digit too ("3 Jun 2022 05:01:10 GMT").
+        return (text.Length >= 10 && char.IsAsciiDigit(text[0]) && TryParseIso(text, out result)) || TryParseRfc1123(text, out result);
     }
 
     private static bool TryParseIso(ReadOnlySpan<char> s, out DateTime result)
@@ -66,9 +68,7 @@ public static class Timestamps
         if (i < s.Length)
         {
             if (s[i] is 'Z' or 'z' && i == s.Length - 1) { }
-            else if (s[i] is '+' or '-' && s.Length - i == 6 && s[i + 3] == ':' && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om))
-                offset = new TimeSpan(s[i] == '-' ? -oh : oh, s[i] == '-' ? -om : om, 0);
-            else return false;
+            else if (!TryParseOffset(s[i..], out offset)) return false;
         }
         else return false; // No zone: the instant would be ambiguous.
         if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month) || hour > 23 || minute > 59 || second > 59)
@@ -79,13 +79,36 @@ public static class Timestamps
 
     private static bool TryParseRfc1123(string text, out DateTime result)
     {
+        result = default;
         // The weekday is dropped: published samples carry weekdays that do not match their dates.
         var comma = text.IndexOf(',', StringComparison.Ordinal);
-        var rest = comma >= 0 ? text[(comma + 1)..].Trim() : text.Trim();
-        var ok = DateTime.TryParseExact(rest, Rfc1123Formats, CultureInfo.InvariantCulture,
-            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out result);
-        if (ok) result = DateTime.SpecifyKind(result, DateTimeKind.Utc);
-        return ok;
+        var rest = (comma >= 0 ? text[(comma + 1)..] : text).Trim();
+        var space = rest.LastIndexOf(' ');
+        if (space < 0) return false;
+        var zone = rest[(space + 1)..];
+        TimeSpan offset;
+        if (zone is "GMT" or "UT" or "UTC" or "Z") offset = TimeSpan.Zero;
+        else if (!TryParseOffset(zone, out offset)) return false;
+        if (!DateTime.TryParseExact(rest[..space], Rfc1123Formats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var local))
+            return false;
+        result = DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
+        return true;
+    }
+
+    // ±HH:mm, ±HHmm or ±HH, the offsets ISO 8601 and RFC 1123 write.
+    private static bool TryParseOffset(ReadOnlySpan<char> s, out TimeSpan offset)
+    {
+        offset = default;
+        if (s.Length is not (3 or 5 or 6) || s[0] is not ('+' or '-')) return false;
+        if (!Digits(s, 1, 2, out var hours)) return false;
+        var minutes = 0;
+        if (s.Length == 5 && !Digits(s, 3, 2, out minutes)) return false;
+        if (s.Length == 6 && (s[3] != ':' || !Digits(s, 4, 2, out minutes))) return false;
+        if (hours > 23 || minutes > 59) return false;
+        var sign = s[0] == '-' ? -1 : 1;
+        offset = new TimeSpan(sign * hours, sign * minutes, 0);
+        return true;
     }
 
     private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)

@@ -153,8 +153,8 @@ public sealed partial class EventGenerator
             }));
             _manifest.Expect("ecs_deployment_events");
         }
-        Emit(plan.At, "INFO", "SERVICE_DEPLOYMENT_IN_PROGRESS", plan.RollsBack is { } failed
-            ? $"ECS deployment circuit breaker: rolling back to deploymentId {failed.Id}."
+        Emit(plan.At, "INFO", "SERVICE_DEPLOYMENT_IN_PROGRESS", plan.RollsBack is not null
+            ? $"ECS deployment circuit breaker: rolling back to deploymentId {plan.Id}."
             : $"ECS deployment {plan.Id} in progress.");
         if (plan.FailedAt is { } failedAt)
         {

@@ -27,9 +27,10 @@ public sealed partial class EventGenerator(GeneratorOptions options)
     private readonly Dictionary<string, (long Version, string Status)> _latest = new(StringComparer.Ordinal);
     private int _ids;
     private HashSet<Pending> _truncated = [];
-    // Each service's deployment before the first day, then the last that completed: what started its tasks.
+    // Each service's deployment before the first day, then the last that completed: what started its tasks. Ids are
+    // dated (19 digits, as ECS's are), so that weeks generated from different starts never share one.
     private readonly Dictionary<string, string> _primary =
-        Services.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => $"ecs-svc/{5000000000000000000L + x.i}", StringComparer.Ordinal);
+        Services.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => $"ecs-svc/{options.Start.AddDays(-1):yyyyMMdd}{x.i:D11}", StringComparer.Ordinal);
 
     private sealed record Pending(DateTime Arrival, byte[] Json, bool IsCopy, bool Truncatable, string? Task = null, long Version = 0);
 
@@ -63,15 +64,19 @@ public sealed partial class EventGenerator(GeneratorOptions options)
         foreach (var service in Services)
         {
             var deployments = 1 + _rng.Next(2);
-            for (var d = 0; d < deployments; d++) plans.Add(new DeploymentPlan(service, day.AddSeconds(_rng.NextDouble() * 80000), null, NewDeploymentId()));
+            for (var d = 0; d < deployments; d++) plans.Add(new DeploymentPlan(service, day.AddSeconds(_rng.NextDouble() * 80000), null, NewDeploymentId(day)));
         }
         DeploymentPlan? bad = null;
         if (dayIndex == 0)
         {
             var failedAt = incidentStart.AddMinutes(-3).AddMinutes(75);
-            bad = new DeploymentPlan("payments", incidentStart.AddMinutes(-3), failedAt, NewDeploymentId());
+            bad = new DeploymentPlan("payments", incidentStart.AddMinutes(-3), failedAt, NewDeploymentId(day));
+            // The circuit breaker returns the service to the last deployment that completed, under that deployment's
+            // own id (ECS's DeploymentCircuitBreaker): the rollback starts the good id again.
+            var good = plans.Where(p => p.Service == "payments" && p.At < bad.At.AddMinutes(-12)).MaxBy(p => p.At)?.Id ?? _primary["payments"];
+            _ = NewDeploymentId(day); // keeps the random sequence, so the rest of the day is as it was
             plans.Add(bad);
-            plans.Add(new DeploymentPlan("payments", failedAt.AddSeconds(5), null, NewDeploymentId(), RollsBack: bad));
+            plans.Add(new DeploymentPlan("payments", failedAt.AddSeconds(5), null, good, RollsBack: bad));
         }
         plans.Sort((a, b) => a.At.CompareTo(b.At));
 
@@ -105,7 +110,7 @@ public sealed partial class EventGenerator(GeneratorOptions options)
     /// <summary>A deployment of the day: when it starts, when it fails (null if it completes), and the deployment it rolls back.</summary>
     private sealed record DeploymentPlan(string Service, DateTime At, DateTime? FailedAt, string Id, DeploymentPlan? RollsBack = null);
 
-    private string NewDeploymentId() => $"ecs-svc/{_rng.NextInt64(1_000_000_000_000_000_000, long.MaxValue)}";
+    private string NewDeploymentId(DateTime day) => $"ecs-svc/{day:yyyyMMdd}{_rng.NextInt64(1_000_000_000_000_000_000, long.MaxValue) % 100_000_000_000:D11}";
 
     private string Pick()
     {

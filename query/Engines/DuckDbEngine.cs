@@ -60,6 +60,10 @@ public sealed class DuckDbEngine : IQueryEngine
         "CREATE MACRO slice(l, s, n) AS list_slice(l, s, s + n - 1)",
         // Trino's json_format(json) is the JSON's text; a JSON value's text in DuckDB is its cast to VARCHAR.
         "CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)",
+        // Trino's max_by/min_by give the value of the row with the greatest (least) key even when that value is NULL
+        // (Trino's TestMinMaxByAggregation); DuckDB's skip NULL values. arg_max_null and arg_min_null keep them.
+        "CREATE MACRO max_by(x, k) AS arg_max_null(x, k)",
+        "CREATE MACRO min_by(x, k) AS arg_min_null(x, k)",
     ];
 
     /// <summary>DuckDB settings that make its operators behave as Trino's.</summary>

@@ -57,7 +57,7 @@ public static class IncidentReview
         foreach (var line in Impact(stops, ooms, loops, deployments, placements, health, cases, recovery, from, to)) md.Append("- ").Append(line).Append('\n');
         md.Append('\n');
 
-        var times = KeyTimes.From(timeline, stops, deployments, cases, recovery);
+        var times = KeyTimes.From(timeline, deployments, cases, recovery);
         md.Append("## Detection, mitigation and recovery\n\n");
         foreach (var line in times.Lines()) md.Append("- ").Append(line).Append('\n');
         md.Append('\n');
@@ -93,7 +93,7 @@ public static class IncidentReview
 
         md.Append("## Trusted Advisor: fault tolerance and service limits\n\n");
         md.Append("Findings (warning or error, not suppressed) at the window's start or refreshed in it, by each check's last refresh before then; fault tolerance for these services, service limits account-wide.\n\n");
-        await Table(md, advisor.Where(Resilience, "category", "check_name", "change", "status_at_start", "status_at_end", "first_flagged_at", "resolved_at", "resource_region", "metadata"), cancellationToken).ConfigureAwait(false);
+        await Table(md, advisor.Where(Resilience, "category", "check_name", "change", "status_at_start", "status_at_end", "first_flagged_at", "resolved_at", "suppressed_at", "check_status", "resource_region", "metadata"), cancellationToken).ConfigureAwait(false);
 
         // Case subjects and bodies are personal data: the review names cases, not their contents.
         md.Append("## AWS Support cases\n\n");
@@ -149,17 +149,17 @@ public static class IncidentReview
         if (outcomes.Count > 0) yield return $"Deployments: {string.Join(", ", outcomes)}{(rollbacks > 0 ? $"; {rollbacks} rolled back by the circuit breaker" : "")}.";
         foreach (var failed in own.Where(r => (string?)r["outcome"] == "failed"))
         {
-            var rollback = deployments.Rows.FirstOrDefault(d => (string?)d["deployment_id"] == (string?)failed["rolled_back_by"]);
+            var rollback = deployments.Rows.FirstOrDefault(d => d["is_rollback"] is true && (string?)d["rolls_back"] == (string?)failed["deployment_id"]);
             yield return $"Deployment {failed["deployment_id"]} of {failed["service_name"]}{Revisions(failed["task_revisions"])} failed at {Display(failed["ended_at"])}: {failed["last_reason"]}"
                 + $" {failed["failed_tasks"]:N0} of its tasks failed in the window."
-                + (rollback is null ? "" : $" Rolled back by {rollback["deployment_id"]}, {Outcome(rollback)}.");
+                + (rollback is null ? "" : $" Rolled back to {rollback["returns_to"]}, {Outcome(rollback)}.");
         }
         var placementEvents = placements.Rows.Sum(r => (long)r["events"]!);
         if (placementEvents > 0) yield return $"{placementEvents:N0} task placement failures or start impairments.";
         if (health.Rows.Count > 0)
-            yield return $"{health.Rows.Count} AWS Health event(s) active: {string.Join("; ", health.Rows.Select(h => $"{h["event_type_code"]} ({h["status_at_start"] ?? "not yet published"} at the start, {h["status_code"]} at the end, {h["overlapping_task_failures"]} overlapping task failures)"))}.";
+            yield return $"{Count(health.Rows.Count, "AWS Health event")} active: {string.Join("; ", health.Rows.Select(h => $"{h["event_type_code"]} ({h["status_at_start"] ?? "not yet published"} at the start, {h["status_code"]} at the end, {h["overlapping_task_failures"]} overlapping task failures)"))}.";
         var opened = cases.Rows.Count(c => c["time_created"] is DateTime t && t >= from && t < to);
-        if (cases.Rows.Count > 0) yield return $"{opened} Support case(s) opened in the window; {cases.Rows.Count(c => (bool?)c["is_open"] == true)} open at its end.";
+        if (cases.Rows.Count > 0) yield return $"{Count(opened, "Support case")} opened in the window; {cases.Rows.Count(c => (bool?)c["is_open"] == true)} open at its end.";
         foreach (var r in recovery.Rows)
             yield return r["steady_state_at"] is DateTime steady
                 ? $"{r["service_name"]} reached steady state at {Display(steady)}, {r["minutes_to_recover"]} minutes after its first failure ({Display(r["first_failure_at"])})."
@@ -191,9 +191,21 @@ public static class IncidentReview
             yield return "No AWS Health event names these services or overlaps their failures.";
         // Flagged while the window opened, or flagged during it: a known weakness the incident may have found.
         foreach (var f in advisor.Where(f => f["status_at_start"] is not null || f["status_at_end"] is not null))
-            yield return $"Trusted Advisor {f["check_name"]} ({((string?)f["category"])?.Replace('_', ' ')}) {(f["status_at_start"] is null ? "newly flagged" : $"flagged since {Display(f["first_flagged_at"])}")}: {f["metadata"]}"
-                + (f["status_at_end"] is null ? $"; resolved at {Display(f["resolved_at"])}." : $"; {f["status_at_end"]} at the window's end.");
+            yield return $"Trusted Advisor {f["check_name"]} ({((string?)f["category"])?.Replace('_', ' ')}) {(f["status_at_start"] is null ? "newly flagged" : FlaggedSince(f))}: {f["metadata"]}"
+                + ((string?)f["change"] switch
+                {
+                    _ when f["status_at_end"] is not null => $"; {f["status_at_end"]} at the window's end",
+                    "suppressed" => $"; suppressed by the user at {Display(f["suppressed_at"])} (ignored, not fixed)",
+                    _ => $"; resolved at {Display(f["resolved_at"])}",
+                })
+                + (f["check_status"] is "not_available" ? "; the check was not available at its last refresh, so this is its last known state." : ".");
     }
+
+    private static string Count(long n, string thing) => $"{n:N0} {thing}{(n == 1 ? "" : "s")}";
+
+    // The start of the current flagged streak; "at least since" when the look-back began inside it.
+    private static string FlaggedSince(Dictionary<string, object?> finding) =>
+        $"flagged {(finding["flagged_since_known"] is false ? "at least " : "")}since {Display(finding["first_flagged_at"])}";
 
     private static string Revisions(object? revisions, string? separator = null) =>
         revisions is string r && r.Length > 0 ? separator is null ? $" (task definition revision {r})" : $"{separator}task definition revision {r}" : "";

@@ -22,10 +22,9 @@ public sealed record KeyTimes(
     DateTime? Recovered, string? RecoveredWhat)
 {
     /// <summary>Works the key times out of the review's answers.</summary>
-    public static KeyTimes From(Answer timeline, Answer stops, Answer deployments, Answer cases, Answer recovery)
+    public static KeyTimes From(Answer timeline, Answer deployments, Answer cases, Answer recovery)
     {
         ArgumentNullException.ThrowIfNull(timeline);
-        ArgumentNullException.ThrowIfNull(stops);
         ArgumentNullException.ThrowIfNull(deployments);
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(recovery);
@@ -40,13 +39,14 @@ public sealed record KeyTimes(
                 .Select(c => (At: (DateTime)c["time_created"]!, What: $"Support case {c["display_id"] ?? c["case_id"]} opened ({c["severity_code"] ?? "severity unknown"})"))
             .Concat(deployments.Rows.Where(d => d["is_rollback"] is not true && d["started_at"] is DateTime t && t >= first.At)
                 .Select(d => (At: (DateTime)d["started_at"]!, What: $"deployment {d["deployment_id"]} of {d["service_name"]} started")))
-            .Concat(stops.Rows.Where(s => (string?)s["stop_class"] == StopClass.UserStopped && s["first_stopped_at"] is DateTime t && t >= first.At)
-                .Select(s => (At: (DateTime)s["first_stopped_at"]!, What: $"a task of {s["service_name"]} stopped by someone")))
+            // Each stop by a user on its own: an earlier one of the same service must not hide one after the first signal.
+            .Concat(timeline.Rows.Where(s => (string?)s["source"] == "ecs_task" && (string?)s["kind"] == StopClass.UserStopped && s["event_time"] is DateTime t && t >= first.At)
+                .Select(s => (At: (DateTime)s["event_time"]!, What: $"a task of {s["service_name"]} stopped by someone")))
             .OrderBy(h => h.At).FirstOrDefault();
 
         var mitigation = deployments.Rows.Where(d => d["started_at"] is DateTime t && t >= first.At)
             .Select(d => (At: (DateTime)d["started_at"]!, What: d["is_rollback"] is true
-                ? $"rollback {d["deployment_id"]} of {d["service_name"]} started, replacing failed deployment {d["rolls_back"]}"
+                ? $"rollback of {d["service_name"]} to {d["returns_to"]} started{(d["rolls_back"] is string undone ? $", undoing failed deployment {undone}" : "")}"
                 : $"deployment {d["deployment_id"]} of {d["service_name"]} started"))
             .OrderBy(m => m.At).FirstOrDefault();
 

@@ -51,16 +51,20 @@ public sealed class WeeklyReport
         public double? ChangeFailureRate => Deployments == 0 ? null : (double)FailedDeployments / Deployments;
     }
 
-    /// <summary>Trusted Advisor's pillars, in report order.</summary>
+    /// <summary>Trusted Advisor's pillars, in report order; a pillar Trusted Advisor adds later follows them under its own name.</summary>
     public static readonly IReadOnlyList<string> Pillars = ["fault_tolerance", "service_limits", "security", "performance", "cost_optimizing"];
+
+    /// <summary>The pillars the report shows: <see cref="Pillars"/>, then any other category the checks of the period had.</summary>
+    public IReadOnlyList<string> AdvisorPillars { get; private init; } = Pillars;
 
     /// <summary>Trusted Advisor in one week.</summary>
     /// <param name="Monday">The week's Monday.</param>
     /// <param name="Findings">Findings (warning or error, not suppressed) at the week's end, by pillar.</param>
     /// <param name="New">Findings flagged in the week that were not at its start (those gone again by its end included).</param>
-    /// <param name="Resolved">Findings of the week's start, or flagged in it, that were no longer flagged at its end.</param>
+    /// <param name="Resolved">Findings of the week's start, or flagged in it, that were no longer flagged at its end (suppressed ones not counted).</param>
+    /// <param name="Suppressed">Findings of the week's start, or flagged in it, that the user suppressed by its end: ignored, not fixed.</param>
     /// <param name="Savings">Estimated monthly savings (USD) of the cost-optimizing checks at the week's end.</param>
-    public sealed record AdvisorWeek(DateOnly Monday, IReadOnlyDictionary<string, long> Findings, long New, long Resolved, double Savings);
+    public sealed record AdvisorWeek(DateOnly Monday, IReadOnlyDictionary<string, long> Findings, long New, long Resolved, long Suppressed, double Savings);
 
     /// <summary>An account's AWS Health events active in the period (health-organization).</summary>
     public sealed record AccountHealth(string Account, long Events, long Issues, long ScheduledChanges, long Notifications, long OpenAtEnd, long ImpairedEntities);
@@ -99,8 +103,8 @@ public sealed class WeeklyReport
     /// <param name="Monday">The week's Monday.</param>
     /// <param name="IsoWeek">ISO year and week, e.g. 2026-W45.</param>
     /// <param name="Values">Each measure's count, by column name.</param>
-    /// <param name="MinutesToRecover">For each service that failed in the week, minutes from its first failure to its first steady state after the last (service-recovery); services that did not recover in the week are left out.</param>
-    /// <param name="Unrecovered">Services that failed in the week and did not reach steady state within it.</param>
+    /// <param name="MinutesToRecover">For each failure episode that began in the week (a burst of failures of a service and the steady state that ends it: recovery-episodes), minutes from its first failure to that steady state; episodes not recovered by the period's end are left out.</param>
+    /// <param name="Unrecovered">Episodes that began in the week and had not reached steady state by the period's end.</param>
     public sealed record Week(DateOnly Monday, string IsoWeek, IReadOnlyDictionary<string, long> Values, IReadOnlyList<long> MinutesToRecover, int Unrecovered)
     {
         /// <summary>Failed deployments over deployments; null in a week without deployments.</summary>
@@ -132,26 +136,28 @@ public sealed class WeeklyReport
         };
         var answer = await Answer.RunAsync(engine, "weekly-trends", given, cancellationToken).ConfigureAwait(false);
         var byWeek = answer.Rows.ToDictionary(r => DateOnly.ParseExact((string)r["week_start"]!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        // Time to recover, per failure episode, in the week the episode began.
+        var episodes = await Answer.RunAsync(engine, "recovery-episodes", given, cancellationToken).ConfigureAwait(false);
         var rows = new List<Week>();
-        var advisor = new List<(long New, long Resolved)>();
+        var advisor = new List<(long New, long Resolved, long Suppressed)>();
         foreach (var monday in Enumerable.Range(0, weeks).Select(i => start.AddDays(7 * i)))
         {
             var row = byWeek.GetValueOrDefault(monday);
             var date = monday.ToDateTime(TimeOnly.MinValue);
-            // Time to recover, week by week: the same measure the review gives, over the week.
             var week = new Dictionary<string, string?>(given, StringComparer.Ordinal)
             {
                 ["from"] = monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["to"] = monday.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             };
-            var recovery = await Answer.RunAsync(engine, "service-recovery", week, cancellationToken).ConfigureAwait(false);
+            var began = episodes.Rows.Where(e => DateOnly.FromDateTime((DateTime)e["first_failure_at"]!) is var d && d >= monday && d < monday.AddDays(7)).ToList();
             // Trusted Advisor is account-wide in the report, as its findings at each week's end are (trends takes no service).
             var findings = await Answer.RunAsync(engine, "trusted-advisor-findings", new Dictionary<string, string?>(week) { ["cluster"] = null, ["service"] = null }, cancellationToken).ConfigureAwait(false);
-            advisor.Add((findings.Rows.Count(r => r["status_at_start"] is null), findings.Rows.Count(r => r["status_at_end"] is null)));
+            advisor.Add((findings.Rows.Count(r => r["status_at_start"] is null), findings.Rows.Count(r => r["change"] is "resolved" or "transient"),
+                findings.Rows.Count(r => (string?)r["change"] == "suppressed")));
             rows.Add(new Week(monday, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):D2}",
                 Measures.ToDictionary(m => m.Column, m => row?[m.Column] is long n ? n : 0L, StringComparer.Ordinal),
-                recovery.Rows.Select(r => r["minutes_to_recover"]).OfType<long>().ToList(),
-                recovery.Rows.Count(r => r["steady_state_at"] is null)));
+                began.Select(r => r["minutes_to_recover"]).OfType<long>().ToList(),
+                began.Count(r => r["steady_state_at"] is null)));
         }
 
         var stops = await Answer.RunAsync(engine, "task-stop-reasons", given, cancellationToken).ConfigureAwait(false);
@@ -177,18 +183,19 @@ public sealed class WeeklyReport
             .Select(g => (Class: g.Key, Tasks: g.Sum(r => (long)r["tasks"]!))).OrderByDescending(g => g.Tasks).ThenBy(g => g.Class, StringComparer.Ordinal).ToList();
         // Trusted Advisor at each week's end, and Health by account over the period.
         var trends = await Answer.RunAsync(engine, "trusted-advisor-trends", new Dictionary<string, string?>(given) { ["unit"] = "week" }, cancellationToken).ConfigureAwait(false);
+        var pillars = Pillars.Concat(trends.Rows.Select(r => (string?)r["category"]).OfType<string>().Where(c => !Pillars.Contains(c)).Distinct().Order(StringComparer.Ordinal)).ToList();
         var advisorWeeks = rows.Select((w, i) =>
         {
             var own = trends.Rows.Where(r => (string?)r["period_start"] == w.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
             return new AdvisorWeek(w.Monday,
-                Pillars.ToDictionary(p => p, p => own.Where(r => (string?)r["category"] == p).Sum(r => (long)r["findings"]!), StringComparer.Ordinal),
-                advisor[i].New, advisor[i].Resolved,
+                pillars.ToDictionary(p => p, p => own.Where(r => (string?)r["category"] == p).Sum(r => (long)r["findings"]!), StringComparer.Ordinal),
+                advisor[i].New, advisor[i].Resolved, advisor[i].Suppressed,
                 own.Where(r => (string?)r["category"] == "cost_optimizing").Sum(r => r["estimated_monthly_savings"] as double? ?? 0));
         }).ToList();
         var health = await Answer.RunAsync(engine, "health-organization", given, cancellationToken).ConfigureAwait(false);
         var accounts = health.Rows.Select(r => new AccountHealth((string)r["affected_account"]!, (long)r["events"]!, (long)r["issues"]!, (long)r["scheduled_changes"]!,
             (long)r["account_notifications"]!, (long)r["open_at_end"]!, (long)r["impaired_entities"]!)).ToList();
-        return new WeeklyReport(start, weeks, rows, services, classes) { Advisor = advisorWeeks, Accounts = accounts };
+        return new WeeklyReport(start, weeks, rows, services, classes) { Advisor = advisorWeeks, AdvisorPillars = pillars, Accounts = accounts };
     }
 
     private string Title => $"Weekly trends, {Weeks[0].IsoWeek} to {Weeks[^1].IsoWeek}";
@@ -206,7 +213,7 @@ public sealed class WeeklyReport
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# {Title}\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"_Weeks are ISO weeks, Monday to Sunday, UTC, from {FirstMonday:yyyy-MM-dd}. Written by the Analytics `report weekly` command. Each cell is the week's count and its change from the week before. Failures are stops of a failure class (health-check kills, essential container exits, OOM kills, failed starts); the change failure rate is failed deployments over deployments started (rollbacks not counted); time to recover is, per service that failed, minutes from its first failure to steady state after its last (median / longest)._\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"_Weeks are ISO weeks, Monday to Sunday, UTC, from {FirstMonday:yyyy-MM-dd}. Written by the Analytics `report weekly` command. Each cell is the week's count and its change from the week before. Failures are stops of a failure class (health-check kills, essential container exits, OOM kills, failed starts); the change failure rate is failed deployments over deployments started (rollbacks not counted); time to recover is, per failure episode (a service's burst of failures and the steady state that ends it), minutes from its first failure to that steady state (median / longest), in the week the episode began._\n\n");
         md.Append("## Highlights\n\n");
         foreach (var line in Highlights()) md.Append("- ").Append(line).Append('\n');
         md.Append("\n## Week by week\n\n");
@@ -231,10 +238,10 @@ public sealed class WeeklyReport
         md.Append("\n## Top stop classes\n\n");
         if (StopClasses.Count == 0) md.Append("_No abnormal stop in the period._\n");
         foreach (var (stopClass, tasks) in StopClasses.Take(5)) md.Append(CultureInfo.InvariantCulture, $"- {stopClass}: {tasks:N0} tasks\n");
-        md.Append("\n## Trusted Advisor\n\n_Findings (warning or error, not suppressed) at each week's end by pillar, as each check's last refresh before then listed them; new and resolved in the week; the cost-optimizing checks' estimated monthly savings at its end._\n\n");
-        md.Append("| week | ").Append(string.Join(" | ", Pillars.Select(Label))).Append(" | new | resolved | est. monthly savings (USD) |\n|---|").Append(string.Concat(Pillars.Select(_ => "---:|"))).Append("---:|---:|---:|\n");
+        md.Append("\n## Trusted Advisor\n\n_Findings (warning or error, not suppressed) at each week's end by pillar, as each check's last refresh before then listed them; new, resolved and suppressed by the user (ignored, not fixed) in the week; the cost-optimizing checks' estimated monthly savings at its end._\n\n");
+        md.Append("| week | ").Append(string.Join(" | ", AdvisorPillars.Select(Label))).Append(" | new | resolved | suppressed | est. monthly savings (USD) |\n|---|").Append(string.Concat(AdvisorPillars.Select(_ => "---:|"))).Append("---:|---:|---:|---:|\n");
         foreach (var (week, a) in Weeks.Zip(Advisor))
-            md.Append(CultureInfo.InvariantCulture, $"| {week.IsoWeek} | {string.Join(" | ", Pillars.Select(p => a.Findings[p].ToString("N0", CultureInfo.InvariantCulture)))} | {a.New:N0} | {a.Resolved:N0} | {a.Savings:N2} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {week.IsoWeek} | {string.Join(" | ", AdvisorPillars.Select(p => a.Findings[p].ToString("N0", CultureInfo.InvariantCulture)))} | {a.New:N0} | {a.Resolved:N0} | {a.Suppressed:N0} | {a.Savings:N2} |\n");
         md.Append("\n## AWS Health by account\n\n");
         if (Accounts.Count == 0) md.Append("_No AWS Health event in the period._\n");
         else
@@ -272,7 +279,7 @@ public sealed class WeeklyReport
             var a = Advisor[^1];
             var total = a.Findings.Values.Sum();
             var change = Advisor.Count > 1 ? total - Advisor[^2].Findings.Values.Sum() : (long?)null;
-            yield return $"Trusted Advisor: {total:N0} findings at the end of {last.IsoWeek}{(change is null ? "" : $" ({Signed(change)} on {before!.IsoWeek})")}, {a.New:N0} new and {a.Resolved:N0} resolved in the week; estimated savings {a.Savings.ToString("N2", CultureInfo.InvariantCulture)} USD a month.";
+            yield return $"Trusted Advisor: {total:N0} findings at the end of {last.IsoWeek}{(change is null ? "" : $" ({Signed(change)} on {before!.IsoWeek})")}, {a.New:N0} new, {a.Resolved:N0} resolved and {a.Suppressed:N0} suppressed in the week; estimated savings {a.Savings.ToString("N2", CultureInfo.InvariantCulture)} USD a month.";
         }
         var recoveries = Weeks.SelectMany(w => w.MinutesToRecover).ToList();
         yield return recoveries.Count == 0
@@ -315,13 +322,13 @@ public sealed class WeeklyReport
         html.Append("</tbody>\n</table>\n<h2>Top stop classes</h2>\n<ul>\n");
         foreach (var (stopClass, tasks) in StopClasses.Take(5)) html.Append(CultureInfo.InvariantCulture, $"<li>{Encode(stopClass)}: {tasks:N0} tasks</li>\n");
         html.Append("</ul>\n<h2>Trusted Advisor</h2>\n<table id=\"trusted-advisor\">\n<thead><tr><th>week</th>");
-        foreach (var pillar in Pillars) html.Append("<th>").Append(Encode(Label(pillar))).Append("</th>");
-        html.Append("<th>new</th><th>resolved</th><th>est. monthly savings (USD)</th></tr></thead>\n<tbody>\n");
+        foreach (var pillar in AdvisorPillars) html.Append("<th>").Append(Encode(Label(pillar))).Append("</th>");
+        html.Append("<th>new</th><th>resolved</th><th>suppressed</th><th>est. monthly savings (USD)</th></tr></thead>\n<tbody>\n");
         foreach (var (week, a) in Weeks.Zip(Advisor))
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{week.IsoWeek}</td>");
-            foreach (var pillar in Pillars) html.Append(CultureInfo.InvariantCulture, $"<td data-pillar=\"{pillar}\">{a.Findings[pillar]:N0}</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{a.New:N0}</td><td>{a.Resolved:N0}</td><td>{a.Savings:N2}</td></tr>\n");
+            foreach (var pillar in AdvisorPillars) html.Append(CultureInfo.InvariantCulture, $"<td data-pillar=\"{pillar}\">{a.Findings[pillar]:N0}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{a.New:N0}</td><td>{a.Resolved:N0}</td><td>{a.Suppressed:N0}</td><td>{a.Savings:N2}</td></tr>\n");
         }
         html.Append("</tbody>\n</table>\n<h2>AWS Health by account</h2>\n<table id=\"health-accounts\">\n<thead><tr><th>account</th><th>events</th><th>issues</th><th>scheduled changes</th><th>notifications</th><th>open at the end</th><th>impaired entities</th></tr></thead>\n<tbody>\n");
         foreach (var h in Accounts)

@@ -1,13 +1,15 @@
 -- ECS deployments active in the window (started before its end and not ended before its start; one started
 -- up to lookback_days earlier is seen), each once, with its outcome as of the window's end: 'completed',
--- 'failed' (SERVICE_DEPLOYMENT_FAILED, e.g. the circuit breaker) or 'in_progress'. A circuit-breaker rollback
--- is a deployment of its own: is_rollback, and rolls_back names the deployment it replaced, which names it in
--- rolled_back_by. Each deployment's tasks are the tasks it started (startedBy is the deployment id):
--- task_revisions are their task definition revisions, images their containers' images, failed_tasks those
--- that stopped for a failure class (health_check_failed, out_of_memory, essential_container_exited,
--- failed_to_start) in the window. Changed:
--- 'rolled_back' was put on the rollback (which succeeded), so one bad deployment read as two; deployments
--- started before the window were missing; tasks were not tied to deployments.
+-- 'failed' (SERVICE_DEPLOYMENT_FAILED, e.g. the circuit breaker) or 'in_progress'.
+-- A circuit-breaker rollback returns the service to the last deployment that completed, and ECS runs it under
+-- that deployment's own id ("rolling back to deploymentId X" names X, the good one): a deployment id can start
+-- twice, and each start (SERVICE_DEPLOYMENT_IN_PROGRESS) begins a row of its own. A rollback row has
+-- is_rollback, returns_to (the deployment named in its reason) and rolls_back: the deployment whose
+-- SERVICE_DEPLOYMENT_FAILED last preceded it in that service, which names it in rolled_back_by. Each
+-- deployment's tasks are the tasks it started (startedBy is the deployment id) from its start to the next
+-- start of the same id: task_revisions are their task definition revisions, images their containers'
+-- images, failed_tasks those that stopped for a failure class (health_check_failed, out_of_memory,
+-- essential_container_exited, failed_to_start) in the window.
 --
 -- @param from           timestamp  required   Start of the window (UTC, inclusive)
 -- @param to             timestamp  required   End of the window (UTC, exclusive)
@@ -15,26 +17,50 @@
 -- @param service        string     optional   Only this service (name)
 -- @param lookback_days  integer(0..366) default 7  Days before the window read for deployments already under way at its start
 WITH events AS (
-    SELECT cluster_name, service_name, deployment_id, event_name, reason, event_time
+    SELECT cluster_name, service_name, deployment_id, event_name, reason, event_time,
+           nullif(regexp_extract(reason, 'rolling back to deploymentId ([^\s.]+)', 1), '') AS returns_to,
+           -- Each start of an id begins its next life; events before the first start read are life 0.
+           sum(CASE WHEN event_name = 'SERVICE_DEPLOYMENT_IN_PROGRESS' THEN 1 ELSE 0 END)
+               OVER (PARTITION BY cluster_name, service_name, deployment_id ORDER BY event_time, event_name ROWS UNBOUNDED PRECEDING) AS life
     FROM ecs_deployment_events
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
 ),
-deployments AS (
-    SELECT cluster_name, service_name, deployment_id,
+lives AS (
+    SELECT cluster_name, service_name, deployment_id, life,
+           min(event_time) AS first_event_at,
            min(CASE WHEN event_name = 'SERVICE_DEPLOYMENT_IN_PROGRESS' THEN event_time END) AS started_at,
            min(CASE WHEN event_name IN ('SERVICE_DEPLOYMENT_COMPLETED', 'SERVICE_DEPLOYMENT_FAILED') THEN event_time END) AS ended_at,
-           count_if(event_name = 'SERVICE_DEPLOYMENT_FAILED') > 0 AS failed,
+           min(CASE WHEN event_name = 'SERVICE_DEPLOYMENT_FAILED' THEN event_time END) AS failed_at,
            count_if(event_name = 'SERVICE_DEPLOYMENT_COMPLETED') > 0 AS completed,
-           max(nullif(regexp_extract(reason, 'rolling back to deploymentId ([^\s.]+)', 1), '')) AS rolls_back,
+           max(CASE WHEN event_name = 'SERVICE_DEPLOYMENT_IN_PROGRESS' THEN returns_to END) AS returns_to,
            max_by(reason, event_time) AS last_reason
     FROM events
-    GROUP BY cluster_name, service_name, deployment_id
+    GROUP BY cluster_name, service_name, deployment_id, life
+),
+deployments AS (
+    SELECT l.*, lead(first_event_at) OVER (PARTITION BY cluster_name, service_name, deployment_id ORDER BY life) AS next_life_at
+    FROM lives l
+),
+rollbacks AS (
+    -- The deployment a rollback undoes: the last one in the service that failed before the rollback began.
+    SELECT r.cluster_name, r.service_name, r.deployment_id, r.life, r.started_at,
+           max_by(f.deployment_id, f.failed_at) AS rolls_back
+    FROM deployments r
+    JOIN deployments f ON f.cluster_name = r.cluster_name AND f.service_name = r.service_name
+        AND f.deployment_id <> r.deployment_id AND f.failed_at <= r.first_event_at
+    WHERE r.returns_to IS NOT NULL
+    GROUP BY r.cluster_name, r.service_name, r.deployment_id, r.life, r.started_at
+),
+rolled_back AS (
+    SELECT cluster_name, service_name, rolls_back AS deployment_id, min_by(deployment_id, started_at) AS rolled_back_by
+    FROM rollbacks
+    GROUP BY cluster_name, service_name, rolls_back
 ),
 tasks AS (
-    SELECT started_by, task_arn, max(task_revision) AS task_revision,
+    SELECT started_by, task_arn, min(event_time) AS first_seen, max(task_revision) AS task_revision,
            max_by(stop_class, task_version) AS stop_class, max_by(last_status, task_version) AS last_status
     FROM ecs_task_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
@@ -44,15 +70,23 @@ tasks AS (
       AND started_by LIKE 'ecs-svc/%'
     GROUP BY started_by, task_arn
 ),
-per_deployment AS (
-    SELECT started_by,
+task_lives AS (
+    -- A task belongs to the life of its deployment id that had begun when the task was first seen.
+    SELECT d.cluster_name, d.service_name, d.deployment_id, d.life, t.task_arn, t.task_revision, t.stop_class, t.last_status
+    FROM tasks t
+    JOIN deployments d ON d.deployment_id = t.started_by
+        AND (d.life = 0 OR t.first_seen >= d.first_event_at)
+        AND (d.next_life_at IS NULL OR t.first_seen < d.next_life_at)
+),
+per_life AS (
+    SELECT cluster_name, service_name, deployment_id, life,
            array_join(array_agg(DISTINCT CAST(task_revision AS varchar) ORDER BY CAST(task_revision AS varchar)), ',') AS task_revisions,
            count_if(last_status = 'STOPPED' AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')) AS failed_tasks
-    FROM tasks
-    GROUP BY started_by
+    FROM task_lives
+    GROUP BY cluster_name, service_name, deployment_id, life
 ),
 images AS (
-    SELECT t.started_by, array_join(array_agg(DISTINCT c.image ORDER BY c.image), ',') AS images
+    SELECT t.cluster_name, t.service_name, t.deployment_id, t.life, array_join(array_agg(DISTINCT c.image ORDER BY c.image), ',') AS images
     FROM (
         SELECT DISTINCT task_arn, image
         FROM ecs_container_states
@@ -60,22 +94,24 @@ images AS (
           AND event_time >= :from AND event_time < :to
           AND image IS NOT NULL
     ) c
-    JOIN tasks t ON t.task_arn = c.task_arn
-    GROUP BY t.started_by
+    JOIN task_lives t ON t.task_arn = c.task_arn
+    GROUP BY t.cluster_name, t.service_name, t.deployment_id, t.life
 )
 SELECT d.cluster_name, d.service_name, d.deployment_id, d.started_at, d.ended_at,
        date_diff('second', d.started_at, d.ended_at) AS duration_seconds,
-       CASE WHEN d.failed THEN 'failed' WHEN d.completed THEN 'completed' ELSE 'in_progress' END AS outcome,
-       d.rolls_back IS NOT NULL AS is_rollback,
-       d.rolls_back,
-       r.deployment_id AS rolled_back_by,
+       CASE WHEN d.failed_at IS NOT NULL THEN 'failed' WHEN d.completed THEN 'completed' ELSE 'in_progress' END AS outcome,
+       d.returns_to IS NOT NULL AS is_rollback,
+       r.rolls_back,
+       rb.rolled_back_by,
        t.task_revisions,
        i.images,
        coalesce(t.failed_tasks, 0) AS failed_tasks,
-       d.last_reason
+       d.last_reason,
+       d.returns_to
 FROM deployments d
-LEFT JOIN deployments r ON r.rolls_back = d.deployment_id AND r.cluster_name = d.cluster_name AND r.service_name = d.service_name
-LEFT JOIN per_deployment t ON t.started_by = d.deployment_id
-LEFT JOIN images i ON i.started_by = d.deployment_id
+LEFT JOIN rollbacks r ON r.cluster_name = d.cluster_name AND r.service_name = d.service_name AND r.deployment_id = d.deployment_id AND r.life = d.life
+LEFT JOIN rolled_back rb ON rb.cluster_name = d.cluster_name AND rb.service_name = d.service_name AND rb.deployment_id = d.deployment_id AND d.failed_at IS NOT NULL
+LEFT JOIN per_life t ON t.cluster_name = d.cluster_name AND t.service_name = d.service_name AND t.deployment_id = d.deployment_id AND t.life = d.life
+LEFT JOIN images i ON i.cluster_name = d.cluster_name AND i.service_name = d.service_name AND i.deployment_id = d.deployment_id AND i.life = d.life
 WHERE d.ended_at IS NULL OR d.ended_at >= :from
-ORDER BY coalesce(d.started_at, d.ended_at), d.cluster_name, d.service_name, d.deployment_id
+ORDER BY coalesce(d.started_at, d.ended_at), d.cluster_name, d.service_name, d.deployment_id, d.life

@@ -11,9 +11,7 @@
 -- the first ten entities, in order, each with its status at the window's end). An event overlaps only the failures
 -- of the accounts it affects (affected_accounts: those the organization view names, or the account of an
 -- EventBridge event), any account's when it names none. Versions
--- are read from lookback_days before the window: an event not updated since is not seen. Changed: events
--- opened before the window and still open were missing; impaired_entities counted an entity impaired in any
--- version; overlapping failures were matched by region alone, for every event, and across accounts.
+-- are read from lookback_days before the window: an event not updated since is not seen.
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
@@ -64,7 +62,7 @@ entity_versions AS (
 entity_state AS (
     SELECT event_arn, entity_value, affected_account,
            max_by(entity_status, version_time) AS status_at_end,
-           max_by(entity_status, version_time) FILTER (WHERE event_time < ${from}) AS status_at_start,
+           max_by(entity_status, CASE WHEN event_time < ${from} THEN version_time END) AS status_at_start,
            count_if(event_time >= ${from} AND entity_status = 'IMPAIRED') AS impaired_versions_in_window
     FROM entity_versions
     GROUP BY event_arn, entity_value, affected_account

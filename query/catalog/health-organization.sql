@@ -17,7 +17,7 @@ WITH versions AS (
 events AS (
     SELECT event_arn,
            max_by(status_code, version_time) AS status_at_end,
-           max_by(status_code, version_time) FILTER (WHERE event_time < ${from}) AS status_at_start,
+           max_by(status_code, CASE WHEN event_time < ${from} THEN version_time END) AS status_at_start,
            count_if(event_time >= ${from}) AS versions_in_window,
            max_by(coalesce(start_time, version_time), version_time) AS start_time,
            max_by(event_type_code, version_time) AS event_type_code,

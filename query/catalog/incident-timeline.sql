@@ -4,8 +4,8 @@
 -- Support rows are account-wide and always listed. Each task stop is listed once (its first STOPPED
 -- version); each Health event version once, whichever way it was observed. Severity is the lake's own
 -- severity column, mapped once at ingest from each source (ECS eventType, the task's stop class, a Health
--- event's category and status). Changed: ECS WARN events were ranked info (lower('WARN') is 'warn'), and
--- tasks killed for failing health checks were info; task summaries now start with the stop class.
+-- event's category and status). kind says what a row is within its source: a task's stop class, a deployment's
+-- or service action's event name, a container instance's status, a Health event's status, a Support event's name.
 --
 -- @param from          timestamp                   required      Start of the window (UTC, inclusive)
 -- @param to            timestamp                   required      End of the window (UTC, exclusive)
@@ -46,13 +46,14 @@ SELECT * FROM (
            'Task ' || s.task_id || ' stopped (' || coalesce(s.stop_class, 'other') || ', ' || coalesce(s.stop_code, 'no stop code') || '): ' || coalesce(s.stopped_reason, '')
                || CASE WHEN e.exits IS NULL THEN '' ELSE '; exit codes ' || e.exits END
                || CASE WHEN e.oom > 0 THEN '; OutOfMemoryError' ELSE '' END AS summary,
-           s.task_arn AS reference
+           s.task_arn AS reference,
+           coalesce(s.stop_class, 'other') AS kind
     FROM stops s
     LEFT JOIN exit_codes e ON e.task_arn = s.task_arn AND e.task_version = s.task_version
     WHERE s.rn = 1
     UNION ALL
     SELECT event_time, 'ecs_deployment', severity, cluster_name, service_name,
-           event_name || ' ' || deployment_id || coalesce(': ' || reason, ''), deployment_id
+           event_name || ' ' || deployment_id || coalesce(': ' || reason, ''), deployment_id, event_name
     FROM ecs_deployment_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
@@ -60,7 +61,7 @@ SELECT * FROM (
       AND (:service IS NULL OR service_name = :service)
     UNION ALL
     SELECT event_time, 'ecs_service', severity, cluster_name, service_name,
-           event_name || coalesce(': ' || reason, ''), service_arn
+           event_name || coalesce(': ' || reason, ''), service_arn, event_name
     FROM ecs_service_actions
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
@@ -71,7 +72,7 @@ SELECT * FROM (
            cluster_name, CAST(NULL AS varchar),
            'Container instance ' || coalesce(ec2_instance_id, container_instance_arn) || ' ' || coalesce(status, '')
                || CASE WHEN agent_connected = false THEN ', agent disconnected' ELSE '' END,
-           container_instance_arn
+           container_instance_arn, status
     FROM ecs_container_instance_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
@@ -82,11 +83,11 @@ SELECT * FROM (
            CAST(NULL AS varchar), CAST(NULL AS varchar),
            'AWS Health ' || coalesce(service, '') || ' ' || coalesce(event_type_code, '') || ' ' || coalesce(status_code, '')
                || coalesce(' in ' || event_region, ''),
-           event_arn
+           event_arn, status_code
     FROM health
     UNION ALL
     SELECT event_time, 'support', 'info', CAST(NULL AS varchar), CAST(NULL AS varchar),
-           'Support case ' || coalesce(display_id, case_id) || ': ' || event_name, case_id
+           'Support case ' || coalesce(display_id, case_id) || ': ' || event_name, case_id, event_name
     FROM support_case_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to

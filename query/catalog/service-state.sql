@@ -20,8 +20,8 @@ WITH versions AS (
 ),
 tasks AS (
     SELECT cluster_name, service_name, task_arn,
-           max_by(last_status, task_version) FILTER (WHERE event_time < ${from}) AS status_at_start,
-           max_by(task_revision, task_version) FILTER (WHERE event_time < ${from}) AS revision_at_start,
+           max_by(last_status, CASE WHEN event_time < ${from} THEN task_version END) AS status_at_start,
+           max_by(task_revision, CASE WHEN event_time < ${from} THEN task_version END) AS revision_at_start,
            max_by(last_status, task_version) AS status_at_end,
            max_by(task_revision, task_version) AS revision_at_end,
            max_by(stop_class, task_version) AS stop_class,

@@ -1,46 +1,69 @@
 -- Support cases per severity and service: how many were opened in the window, how many of those are
 -- resolved, how many cases are open at its end, and the median and longest hours to resolution of the
--- cases resolved in the window. One case counts once, at its latest observation before `to` (see support-cases:
--- a case whose resolution time is unknown counts as resolved but not in the hours). Changed: observations after
--- `to` were read, dt was bounded only from above, and file times stood for resolution times.
+-- cases resolved in the window. One case counts once, at its latest sign of status before `to` (see support-cases:
+-- a reopened case is open until its next resolution; a case whose resolution time is unknown counts as resolved but
+-- not in the hours).
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
 -- @param lookback_days  integer(0..366) default 30  Days before the window read to know each case's state
-WITH observations AS (
-    SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
-    FROM support_cases c
+WITH case_rows AS (
+    SELECT case_id, display_id, subject, severity_code, service_code, category_code, status, time_created, observed_at, event_time
+    FROM support_cases
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
 ),
-events AS (
-    SELECT case_id,
-           min(CASE WHEN event_name = 'CreateCase' THEN event_time END) AS created_at,
-           min(CASE WHEN event_name = 'ResolveCase' THEN event_time END) AS resolved_at,
-           max_by(event_name, event_time) AS last_event
+event_rows AS (
+    SELECT case_id, display_id, event_name, event_time
     FROM support_case_events
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
+),
+observations AS (
+    SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
+    FROM case_rows c
+),
+events AS (
+    SELECT case_id,
+           max(display_id) AS display_id,
+           min(CASE WHEN event_name = 'CreateCase' THEN event_time END) AS created_at
+    FROM event_rows
     GROUP BY case_id
 ),
-resolved_observations AS (
-    SELECT case_id, min(observed_at) AS resolved_at
-    FROM support_cases
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to AND status = 'resolved' AND observed_at IS NOT NULL
+-- Each sign of a case's status, with its time: DescribeCases observations, and ResolveCase and ReopenCase events.
+-- A reopened case is open again until its next resolution.
+signals AS (
+    SELECT case_id, coalesce(observed_at, event_time) AS signal_at, status, status = 'resolved' AS resolved, observed_at IS NOT NULL AS timed
+    FROM case_rows
+    UNION ALL
+    SELECT case_id, event_time, CASE WHEN event_name = 'ResolveCase' THEN 'resolved' ELSE 'reopened' END, event_name = 'ResolveCase', true
+    FROM event_rows
+    WHERE event_name IN ('ResolveCase', 'ReopenCase')
+),
+states AS (
+    SELECT case_id, max_by(status, signal_at) AS status, max_by(resolved, signal_at) AS resolved, max(signal_at) FILTER (WHERE NOT resolved) AS last_unresolved_at
+    FROM signals
     GROUP BY case_id
+),
+-- Resolved at the first timed resolution after the case was last unresolved: a ResolveCase event, or an observation
+-- whose time was recorded (one in a document without an observation time says nothing of when).
+resolutions AS (
+    SELECT s.case_id, min(g.signal_at) AS resolved_at
+    FROM states s
+    JOIN signals g ON g.case_id = s.case_id AND g.resolved AND g.timed AND (s.last_unresolved_at IS NULL OR g.signal_at > s.last_unresolved_at)
+    WHERE s.resolved
+    GROUP BY s.case_id
 ),
 cases AS (
     SELECT coalesce(o.severity_code, 'unknown') AS severity_code,
            coalesce(o.service_code, 'unknown') AS service_code,
-           coalesce(o.status, CASE WHEN e.last_event = 'ResolveCase' THEN 'resolved' ELSE 'opened' END) AS status,
+           coalesce(st.status, 'opened') AS status,
            coalesce(o.time_created, e.created_at) AS time_created,
-           CASE WHEN ro.resolved_at IS NULL THEN e.resolved_at
-                WHEN e.resolved_at IS NULL THEN ro.resolved_at
-                ELSE least(ro.resolved_at, e.resolved_at) END AS resolved_at
+           r.resolved_at
     FROM (SELECT * FROM observations WHERE rn = 1) o
     FULL OUTER JOIN events e ON e.case_id = o.case_id
-    LEFT JOIN resolved_observations ro ON ro.case_id = coalesce(o.case_id, e.case_id)
+    LEFT JOIN states st ON st.case_id = coalesce(o.case_id, e.case_id)
+    LEFT JOIN resolutions r ON r.case_id = coalesce(o.case_id, e.case_id)
 )
 -- The window's bounds are written as literals here: Athena binds parameters only in WHERE.
 SELECT severity_code, service_code,

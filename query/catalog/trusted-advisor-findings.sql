@@ -1,12 +1,16 @@
 -- Trusted Advisor findings of the window: each resource a check flagged with a warning or an error (and the user did
 -- not suppress) at the window's start or at a refresh inside it, once, with its status at the start and at the end:
 -- new (flagged at the end, not at the start), resolved (flagged at the start; a later refresh of its check no longer
--- lists it, or lists it ok), open (flagged at both), or transient (flagged and resolved inside the window). A check's
--- state at a time is its last refresh before then, by the result's own timestamp, not by when it was collected; a
--- refresh whose resources were not collected (a summary alone) changes nothing, and one that flagged nothing clears
--- its check. metadata is the resource's values keyed by its check's columns, as JSON. With cluster or service, only
--- the findings whose values name them (the name, CLUSTER/SERVICE or an ARN) are kept, and the service-limit findings,
--- which are account-wide.
+-- lists it, or lists it ok), suppressed (flagged, then listed as suppressed by the user: ignored, not fixed), open
+-- (flagged at both), or transient (flagged and resolved inside the window). A check's state at a time is its last
+-- refresh before then, by the result's own timestamp, not by when it was collected; a refresh whose resources were not
+-- collected (a summary alone) changes nothing, one that flagged nothing clears its check, and a not_available one (the
+-- check could not run) says nothing about its findings: each keeps its last known state, and check_status says the
+-- check was not available. first_flagged_at is the start of the resource's current flagged streak (its first flagged
+-- refresh after the last one that did not flag it); flagged_since_known is false when the look-back begins inside the
+-- streak, so it was flagged at least since then. metadata is the resource's values keyed by its check's columns, as
+-- JSON. With cluster or service, only the findings whose values name them (the name, CLUSTER/SERVICE or an ARN) are
+-- kept, and the service-limit findings, which are account-wide.
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
@@ -21,17 +25,26 @@ WITH checks AS (
       AND event_time < :to
     GROUP BY check_id
 ),
--- The refreshes whose resources are known: those that listed some, and those that flagged none.
-refreshes AS (
-    SELECT DISTINCT check_id, event_time AS refreshed_at
+results AS (
+    SELECT check_id, event_time AS refreshed_at, max(status) AS status, max(resources_flagged) AS resources_flagged
+    FROM trusted_advisor_check_results
+    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+      AND event_time < :to
+    GROUP BY check_id, event_time
+),
+listed AS (
+    SELECT check_id, resource_id, event_time, status, resource_region, metadata, coalesce(is_suppressed, false) AS is_suppressed
     FROM trusted_advisor_flagged_resources
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
+),
+-- The refreshes whose resources are known: those that listed some, and those that flagged none; never a not_available one.
+refreshes AS (
+    SELECT DISTINCT check_id, event_time AS refreshed_at FROM listed
     UNION
-    SELECT check_id, event_time
-    FROM trusted_advisor_check_results
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to AND resources_flagged = 0
+    SELECT check_id, refreshed_at FROM results WHERE resources_flagged = 0
+    EXCEPT
+    SELECT check_id, refreshed_at FROM results WHERE status = 'not_available'
 ),
 bounds AS (
     SELECT check_id, max(refreshed_at) FILTER (WHERE refreshed_at < ${from}) AS start_refresh, max(refreshed_at) AS end_refresh
@@ -39,46 +52,77 @@ bounds AS (
     GROUP BY check_id
 ),
 resources AS (
-    SELECT check_id, resource_id, event_time, status, resource_region, metadata,
-           status IN ('warning', 'error') AND NOT coalesce(is_suppressed, false) AS is_finding
-    FROM trusted_advisor_flagged_resources
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    SELECT l.check_id, l.resource_id, l.event_time, l.status, l.resource_region, l.metadata, l.is_suppressed,
+           l.status IN ('warning', 'error') AND NOT l.is_suppressed AS is_finding
+    FROM listed l
+    JOIN refreshes x ON x.check_id = l.check_id AND x.refreshed_at = l.event_time
+),
+-- Every known refresh of each listed resource's check, and what it said of the resource (not listed: not flagged).
+presence AS (
+    SELECT k.check_id, k.resource_id, x.refreshed_at,
+           coalesce(r.is_finding, false) AS flagged, coalesce(r.is_suppressed, false) AS suppressed, r.status
+    FROM (SELECT DISTINCT check_id, resource_id FROM resources) k
+    JOIN refreshes x ON x.check_id = k.check_id
+    LEFT JOIN resources r ON r.check_id = k.check_id AND r.resource_id = k.resource_id AND r.event_time = x.refreshed_at
+),
+last_flags AS (
+    SELECT check_id, resource_id, max(refreshed_at) FILTER (WHERE flagged) AS last_flagged_at
+    FROM presence
+    GROUP BY check_id, resource_id
 ),
 states AS (
-    SELECT r.check_id, r.resource_id,
-           max(CASE WHEN r.event_time = b.start_refresh AND r.is_finding THEN r.status END) AS status_at_start,
-           max(CASE WHEN r.event_time = b.end_refresh AND r.is_finding THEN r.status END) AS status_at_end,
-           min(CASE WHEN r.is_finding THEN r.event_time END) AS first_flagged_at,
-           max(CASE WHEN r.is_finding THEN r.event_time END) AS last_flagged_at,
-           count_if(r.is_finding AND r.event_time >= ${from}) AS flagged_in_window,
-           max_by(r.resource_region, r.event_time) AS resource_region,
-           max_by(r.metadata, r.event_time) AS metadata
-    FROM resources r
-    JOIN bounds b ON b.check_id = r.check_id
-    GROUP BY r.check_id, r.resource_id
+    SELECT p.check_id, p.resource_id,
+           max(CASE WHEN p.refreshed_at = b.start_refresh AND p.flagged THEN p.status END) AS status_at_start,
+           max(CASE WHEN p.refreshed_at = b.end_refresh AND p.flagged THEN p.status END) AS status_at_end,
+           count_if(p.refreshed_at = b.end_refresh AND p.suppressed) > 0 AS suppressed_at_end,
+           max(p.refreshed_at) FILTER (WHERE NOT p.flagged AND p.refreshed_at < l.last_flagged_at) AS last_clear_at,
+           min(p.refreshed_at) FILTER (WHERE p.refreshed_at > l.last_flagged_at) AS ended_at,
+           min(p.refreshed_at) FILTER (WHERE p.suppressed AND p.refreshed_at > l.last_flagged_at) AS suppressed_at,
+           l.last_flagged_at,
+           count_if(p.flagged AND p.refreshed_at >= ${from}) AS flagged_in_window
+    FROM presence p
+    JOIN bounds b ON b.check_id = p.check_id
+    JOIN last_flags l ON l.check_id = p.check_id AND l.resource_id = p.resource_id
+    WHERE l.last_flagged_at IS NOT NULL
+    GROUP BY p.check_id, p.resource_id, l.last_flagged_at
 ),
-resolutions AS (
-    SELECT s.check_id, s.resource_id, min(x.refreshed_at) AS resolved_at
+streaks AS (
+    SELECT s.check_id, s.resource_id, min(p.refreshed_at) AS first_flagged_at
     FROM states s
-    JOIN refreshes x ON x.check_id = s.check_id AND x.refreshed_at > s.last_flagged_at
+    JOIN presence p ON p.check_id = s.check_id AND p.resource_id = s.resource_id AND p.flagged
+        AND (s.last_clear_at IS NULL OR p.refreshed_at > s.last_clear_at)
     GROUP BY s.check_id, s.resource_id
 ),
+latest AS (
+    SELECT check_id, resource_id, max_by(resource_region, event_time) AS resource_region, max_by(metadata, event_time) AS metadata
+    FROM resources
+    GROUP BY check_id, resource_id
+),
+check_states AS (
+    SELECT check_id, max_by(status, refreshed_at) AS check_status
+    FROM results
+    GROUP BY check_id
+),
 findings AS (
-    SELECT s.*, c.check_name, c.category, r.resolved_at,
-           '|' || array_join(map_values(s.metadata), '|') || '|' AS cells
+    SELECT s.*, t.first_flagged_at, m.resource_region, m.metadata, c.check_name, c.category, cs.check_status,
+           '|' || array_join(map_values(m.metadata), '|') || '|' AS cells
     FROM states s
+    JOIN streaks t ON t.check_id = s.check_id AND t.resource_id = s.resource_id
+    JOIN latest m ON m.check_id = s.check_id AND m.resource_id = s.resource_id
     LEFT JOIN checks c ON c.check_id = s.check_id
-    LEFT JOIN resolutions r ON r.check_id = s.check_id AND r.resource_id = s.resource_id
+    LEFT JOIN check_states cs ON cs.check_id = s.check_id
 )
 SELECT category, check_name, check_id, resource_id, resource_region,
-       CASE WHEN status_at_start IS NULL AND status_at_end IS NOT NULL THEN 'new'
-            WHEN status_at_start IS NOT NULL AND status_at_end IS NULL THEN 'resolved'
-            WHEN status_at_start IS NOT NULL THEN 'open'
+       CASE WHEN status_at_end IS NOT NULL THEN CASE WHEN status_at_start IS NULL THEN 'new' ELSE 'open' END
+            WHEN suppressed_at_end THEN 'suppressed'
+            WHEN status_at_start IS NOT NULL THEN 'resolved'
             ELSE 'transient' END AS change,
-       status_at_start, status_at_end, first_flagged_at,
-       CASE WHEN status_at_end IS NULL THEN resolved_at END AS resolved_at,
-       json_format(CAST(metadata AS json)) AS metadata
+       status_at_start, status_at_end, first_flagged_at, last_clear_at IS NOT NULL AS flagged_since_known,
+       CASE WHEN status_at_end IS NULL AND NOT suppressed_at_end THEN ended_at END AS resolved_at,
+       CASE WHEN status_at_end IS NULL AND suppressed_at_end THEN suppressed_at END AS suppressed_at,
+       check_status,
+       -- Keys in order, as Trino writes a map cast to JSON, so both engines print the same text.
+       json_format(CAST(map_from_entries(array_sort(map_entries(metadata))) AS json)) AS metadata
 FROM findings
 WHERE (status_at_start IS NOT NULL OR flagged_in_window > 0)
   AND (:category IS NULL OR category = :category)

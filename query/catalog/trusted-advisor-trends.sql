@@ -3,8 +3,9 @@
 -- its last refresh before then gave them, how many of those are errors, and, for cost-optimizing checks, the estimated
 -- monthly savings (USD) Trusted Advisor reported. A check's state is its last refresh by the result's own timestamp; a
 -- refresh whose resources were not collected (a summary alone) gives its status and savings but keeps the findings of
--- the refresh before. Only checks that were not ok at the end of some day or week of the window are listed, in every
--- day or week from their first known refresh.
+-- the refresh before; a not_available refresh (the check could not run) gives its status but keeps the findings and
+-- savings of the last refresh that ran. Only checks that were not ok at the end of some day or week of the window are
+-- listed, in every day or week from their first known refresh.
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
@@ -24,7 +25,6 @@ results AS (
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
 ),
--- Each refresh whose resources are known, with its findings: those that listed resources, and those that flagged none.
 listed AS (
     SELECT check_id, event_time AS refreshed_at,
            count_if(status IN ('warning', 'error') AND NOT coalesce(is_suppressed, false)) AS findings,
@@ -33,10 +33,18 @@ listed AS (
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
     GROUP BY check_id, event_time
+),
+-- Each refresh whose resources are known, with its findings: those that listed resources, and those that flagged none;
+-- never a not_available one, which says nothing about them.
+known AS (
+    SELECT l.check_id, l.refreshed_at, l.findings, l.errors
+    FROM listed l
+    LEFT JOIN results r ON r.check_id = l.check_id AND r.refreshed_at = l.refreshed_at AND r.status = 'not_available'
+    WHERE r.check_id IS NULL
     UNION ALL
     SELECT check_id, refreshed_at, 0, 0
     FROM results
-    WHERE resources_flagged = 0
+    WHERE resources_flagged = 0 AND status <> 'not_available'
 ),
 calendar AS (
     SELECT bucket, least(date_add('day', CASE WHEN ${unit} = 'week' THEN 7 ELSE 1 END, bucket), ${to}) AS bucket_end
@@ -46,7 +54,7 @@ calendar AS (
 states AS (
     SELECT c.bucket, r.check_id,
            max_by(r.status, r.refreshed_at) AS status,
-           max_by(r.estimated_monthly_savings, r.refreshed_at) AS estimated_monthly_savings,
+           max_by(r.estimated_monthly_savings, CASE WHEN r.status <> 'not_available' THEN r.refreshed_at END) AS estimated_monthly_savings,
            max(r.refreshed_at) AS last_refreshed_at,
            max(r.category) AS result_category
     FROM calendar c
@@ -56,7 +64,7 @@ states AS (
 found AS (
     SELECT c.bucket, l.check_id, max_by(l.findings, l.refreshed_at) AS findings, max_by(l.errors, l.refreshed_at) AS errors
     FROM calendar c
-    JOIN listed l ON l.refreshed_at < c.bucket_end
+    JOIN known l ON l.refreshed_at < c.bucket_end
     GROUP BY c.bucket, l.check_id
 ),
 buckets AS (

@@ -3,15 +3,17 @@
 -- infrastructure stops, deployments started (rollbacks not counted) and failed, the change failure rate
 -- (failed / started, null without deployments), Health events and Support cases opened (seen in
 -- DescribeCases or as a CreateCase event), each count with its change from the week before. Tasks count once
--- at their final state, in the week they stopped; Health events once per ARN. The cluster and service filters
--- narrow the ECS figures; Health and Support figures are account-wide. Changed: health-check kills were not
--- failures, OOM kills were a subset of container exits (now each task is in one class), weeks without any
--- fact were missing, and deployments and the change failure rate are new.
+-- at their final state, in the week they stopped; a deployment in the week it started (each start of an id is
+-- one: a circuit-breaker rollback restarts the good deployment's id and is not counted), failed when its
+-- SERVICE_DEPLOYMENT_FAILED came before the id started again; a Health event once per ARN, in the week of its
+-- first version. A week's row is the same in reports of any length that end with it. The cluster and service
+-- filters narrow the ECS figures; Health and Support figures are account-wide.
 --
 -- @param from     timestamp  required  Start of the first week (UTC, inclusive; use a Monday)
 -- @param to       timestamp  required  End of the last week (UTC, exclusive)
 -- @param cluster  string     optional  Only this cluster's ECS figures (name)
 -- @param service  string     optional  Only this service's ECS figures (name)
+-- @param lookback_days  integer(0..366) default 90  Days before the first week read to tell a Health event first published in the window from an update of an older one
 WITH latest AS (
     SELECT task_arn, last_status, stop_class, coalesce(stopped_at, event_time) AS stopped_at,
            row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
@@ -21,32 +23,54 @@ WITH latest AS (
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
 ),
-deployments AS (
-    SELECT deployment_id,
-           min(event_time) AS first_seen,
-           count_if(event_name = 'SERVICE_DEPLOYMENT_FAILED') > 0 AS failed,
-           count_if(strpos(lower(reason), 'rolling back') > 0) > 0 AS is_rollback
+deployment_events AS (
+    SELECT cluster_name, service_name, deployment_id, event_name, event_time, reason
     FROM ecs_deployment_events
     WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time >= :from AND event_time < :to
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
-    GROUP BY deployment_id
+),
+starts AS (
+    -- Each start (SERVICE_DEPLOYMENT_IN_PROGRESS) of an id begins a deployment of its own: a circuit-breaker rollback
+    -- starts the good deployment's id again, naming it in its reason, and is not a deployment the team started.
+    SELECT cluster_name, service_name, deployment_id, event_time AS started_at,
+           coalesce(strpos(reason, 'rolling back to deploymentId') > 0, false) AS is_rollback,
+           lead(event_time) OVER (PARTITION BY cluster_name, service_name, deployment_id ORDER BY event_time) AS next_start
+    FROM deployment_events
+    WHERE event_name = 'SERVICE_DEPLOYMENT_IN_PROGRESS'
+),
+deployments AS (
+    -- Deployments started in the window, each failed when SERVICE_DEPLOYMENT_FAILED came before its id started again.
+    SELECT s.started_at AS first_seen, count(f.event_time) > 0 AS failed
+    FROM starts s
+    LEFT JOIN deployment_events f ON f.cluster_name = s.cluster_name AND f.service_name = s.service_name AND f.deployment_id = s.deployment_id
+        AND f.event_name = 'SERVICE_DEPLOYMENT_FAILED' AND f.event_time >= s.started_at
+        AND (s.next_start IS NULL OR f.event_time < s.next_start)
+    WHERE NOT s.is_rollback
+    GROUP BY s.cluster_name, s.service_name, s.deployment_id, s.started_at
 ),
 facts AS (
     SELECT date_trunc('week', stopped_at) AS week, stop_class AS kind
     FROM latest
     WHERE rn = 1 AND last_status = 'STOPPED'
     UNION ALL
-    SELECT date_trunc('week', first_seen), 'deployment' FROM deployments WHERE NOT is_rollback
+    SELECT date_trunc('week', first_seen), 'deployment' FROM deployments
     UNION ALL
     SELECT date_trunc('week', first_seen), 'failed_deployment' FROM deployments WHERE failed
     UNION ALL
-    SELECT date_trunc('week', min(event_time)), 'health_event'
-    FROM health_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-    GROUP BY event_arn
+    SELECT date_trunc('week', first_published), 'health_event'
+    FROM (
+        -- An event counts once, in the week of its first version; versions up to lookback_days before the window are
+        -- read so that an update in the window of an event published before it is not counted as new. An event that
+        -- started before the look-back is older than what is read, and not new either.
+        SELECT event_arn, min(event_time) AS first_published, min(start_time) AS start_time
+        FROM health_events
+        WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+          AND event_time >= date_add('day', -${lookback_days}, :from) AND event_time < :to
+        GROUP BY event_arn
+    ) health
+    WHERE first_published >= :from AND NOT coalesce(start_time < date_add('day', -${lookback_days}, :from), false)
     UNION ALL
     SELECT date_trunc('week', min(opened_at)), 'support_case'
     FROM (

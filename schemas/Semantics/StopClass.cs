@@ -22,7 +22,7 @@ public static class StopClass
     /// <summary>A container was killed for running out of memory (its reason starts with <c>OutOfMemoryError</c>).</summary>
     public const string OutOfMemory = "out_of_memory";
 
-    /// <summary>An essential container exited on its own with a non-zero exit code (or none recorded).</summary>
+    /// <summary>An essential container exited on its own with a non-zero exit code (or none recorded, or no container exited 0).</summary>
     public const string EssentialContainerExited = "essential_container_exited";
 
     /// <summary>The task never started: image pull, resource initialization, secrets, network setup.</summary>
@@ -40,7 +40,10 @@ public static class StopClass
     /// <summary>Someone (a person, a pipeline, the API) stopped the task.</summary>
     public const string UserStopped = "user_stopped";
 
-    /// <summary>Every essential container exited with code 0: a standalone task that finished its work.</summary>
+    /// <summary>
+    /// An essential container exited with code 0 and the others exited 0 or were stopped by ECS after it (143 or 137):
+    /// a task that finished its work.
+    /// </summary>
     public const string Completed = "completed";
 
     /// <summary>A stop this set does not recognise; listed, never counted as routine.</summary>
@@ -96,8 +99,11 @@ public static class StopClass
             case "UserInitiated":
                 return UserStopped;
             case "EssentialContainerExited":
+                // When an essential container exits, ECS stops the task's other containers (SIGTERM, then SIGKILL after
+                // the stop timeout: 143 and 137). An exit 0 beside only those is a task that finished its work.
                 var exits = containers.Where(c => c.ExitCode is not null).ToList();
-                return exits.Count > 0 && exits.All(c => c.ExitCode == 0) ? Completed : EssentialContainerExited;
+                return exits.Any(c => c.ExitCode == 0) && exits.All(c => c.ExitCode is 0 or StoppedBySigterm or StoppedBySigkill)
+                    ? Completed : EssentialContainerExited;
             case "ServiceSchedulerInitiated":
                 if (Has(reason, "maintenance") || Has(reason, "unhealthy container instance") || Has(reason, "instance is unhealthy")) return Infrastructure;
                 return Has(reason, "scaling activity") || Has(reason, "deployment") || Has(reason, "scale-in") ? Replaced : Other;
@@ -106,6 +112,9 @@ public static class StopClass
         if (Has(reason, "essential container in task exited")) return EssentialContainerExited;
         return Other;
     }
+
+    private const int StoppedBySigterm = 143;
+    private const int StoppedBySigkill = 137;
 
     // Errors that mean the task never got to run its code, from the stopped-task troubleshooting guide.
     private static readonly string[] StartErrors =

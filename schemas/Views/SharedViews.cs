@@ -29,11 +29,12 @@ public static class SharedViews
         """);
 
     /// <summary>
-    /// Each Support case's resolution as known now: resolved at its ResolveCase event, else at the first observation
-    /// that saw it resolved (DOMAIN.md), else unresolved.
+    /// Each Support case's resolution as known now: its status is its latest sign (an observation, a ResolveCase or
+    /// ReopenCase event); resolved at the first ResolveCase event or timed observation that saw it resolved after it was
+    /// last unresolved (a reopened case is open until its next resolution; DOMAIN.md), else unresolved.
     /// </summary>
     public static ViewDefinition SupportCaseResolution { get; } = new("support_case_resolution",
-        "Each Support case as known now: its latest status, when it was created and resolved (ResolveCase event, else the first observation that saw it resolved) and hours to resolve.",
+        "Each Support case as known now: its latest status (observation, ResolveCase or ReopenCase), when it was created and resolved (the first resolution after it was last reopened or seen unresolved) and hours to resolve.",
         ["case_id", "display_id", "severity_code", "service_code", "status", "time_created", "resolved_at", "hours_to_resolve", "is_open"],
         """
         WITH observations AS (
@@ -42,31 +43,41 @@ public static class SharedViews
             FROM support_cases
         ),
         events AS (
-            SELECT case_id, max(display_id) AS display_id,
-                   min(CASE WHEN event_name = 'CreateCase' THEN event_time END) AS created_at,
-                   min(CASE WHEN event_name = 'ResolveCase' THEN event_time END) AS resolved_at,
-                   max_by(event_name, event_time) AS last_event
+            SELECT case_id, max(display_id) AS display_id, min(CASE WHEN event_name = 'CreateCase' THEN event_time END) AS created_at
             FROM support_case_events
             GROUP BY case_id
         ),
-        resolved_observations AS (
-            SELECT case_id, min(observed_at) AS resolved_at
+        signals AS (
+            SELECT case_id, coalesce(observed_at, event_time) AS signal_at, status, status = 'resolved' AS resolved, observed_at IS NOT NULL AS timed
             FROM support_cases
-            WHERE status = 'resolved' AND observed_at IS NOT NULL
+            UNION ALL
+            SELECT case_id, event_time, CASE WHEN event_name = 'ResolveCase' THEN 'resolved' ELSE 'reopened' END, event_name = 'ResolveCase', true
+            FROM support_case_events
+            WHERE event_name IN ('ResolveCase', 'ReopenCase')
+        ),
+        states AS (
+            SELECT case_id, max_by(status, signal_at) AS status, max_by(resolved, signal_at) AS resolved, max(signal_at) FILTER (WHERE NOT resolved) AS last_unresolved_at
+            FROM signals
             GROUP BY case_id
+        ),
+        resolutions AS (
+            SELECT s.case_id, min(g.signal_at) AS resolved_at
+            FROM states s
+            JOIN signals g ON g.case_id = s.case_id AND g.resolved AND g.timed AND (s.last_unresolved_at IS NULL OR g.signal_at > s.last_unresolved_at)
+            WHERE s.resolved
+            GROUP BY s.case_id
         ),
         cases AS (
             SELECT coalesce(o.case_id, e.case_id) AS case_id,
                    coalesce(o.display_id, e.display_id) AS display_id,
                    o.severity_code, o.service_code,
-                   coalesce(o.status, CASE WHEN e.last_event = 'ResolveCase' THEN 'resolved' ELSE 'opened' END) AS status,
+                   coalesce(st.status, 'opened') AS status,
                    coalesce(o.time_created, e.created_at) AS time_created,
-                   CASE WHEN ro.resolved_at IS NULL THEN e.resolved_at
-                        WHEN e.resolved_at IS NULL THEN ro.resolved_at
-                        ELSE least(ro.resolved_at, e.resolved_at) END AS resolved_at
+                   r.resolved_at
             FROM (SELECT * FROM observations WHERE rn = 1) o
             FULL OUTER JOIN events e ON e.case_id = o.case_id
-            LEFT JOIN resolved_observations ro ON ro.case_id = coalesce(o.case_id, e.case_id)
+            LEFT JOIN states st ON st.case_id = coalesce(o.case_id, e.case_id)
+            LEFT JOIN resolutions r ON r.case_id = coalesce(o.case_id, e.case_id)
         )
         SELECT case_id, display_id, severity_code, service_code, status, time_created, resolved_at,
                round(CAST(date_diff('second', time_created, resolved_at) AS double) / 3600, 1) AS hours_to_resolve,

@@ -94,6 +94,32 @@ public sealed class QueryLake : IAsyncLifetime
     /// <summary>The Monday (UTC) of the ISO week of <paramref name="t"/>.</summary>
     public static DateOnly Monday(DateTime t) => DateOnly.FromDateTime(t.Date.AddDays(-(((int)t.DayOfWeek + 6) % 7)));
 
+    /// <summary>
+    /// A deployment as ECS documents it: each start (SERVICE_DEPLOYMENT_IN_PROGRESS) of an id begins one, lasting to the
+    /// next start of that id. A circuit-breaker rollback starts the good deployment's id again ("rolling back to
+    /// deploymentId X" names X) and undoes the deployment whose SERVICE_DEPLOYMENT_FAILED came last before it in the service.
+    /// </summary>
+    public sealed record DeploymentLife(string Service, string Id, DateTime Start, bool IsRollback, bool Failed, bool Completed, string? RollsBack);
+
+    /// <summary>Every deployment of the raw events, read as <see cref="DeploymentLife"/> says.</summary>
+    public List<DeploymentLife> DeploymentLives()
+    {
+        var events = Events_("ECS Deployment State Change")
+            .Select(e => (Service: e.Event.GetProperty("resources")[0].GetString()!.Split('/')[^1], Id: Str(e.Detail, "deploymentId")!,
+                Name: Str(e.Detail, "eventName"), Reason: Str(e.Detail, "reason") ?? "", Time: e.Detail.GetProperty("updatedAt").GetDateTime().ToUniversalTime()))
+            .OrderBy(e => e.Time).ToList();
+        var starts = events.Where(e => e.Name == "SERVICE_DEPLOYMENT_IN_PROGRESS").ToList();
+        return starts.Select(start =>
+        {
+            var next = starts.Where(e => e.Service == start.Service && e.Id == start.Id && e.Time > start.Time).Select(e => (DateTime?)e.Time).FirstOrDefault();
+            var own = events.Where(e => e.Service == start.Service && e.Id == start.Id && e.Time >= start.Time && (next is null || e.Time < next)).ToList();
+            var isRollback = start.Reason.Contains("rolling back to deploymentId", StringComparison.Ordinal);
+            var undone = isRollback ? events.LastOrDefault(e => e.Service == start.Service && e.Id != start.Id && e.Name == "SERVICE_DEPLOYMENT_FAILED" && e.Time <= start.Time).Id : null;
+            return new DeploymentLife(start.Service, start.Id, start.Time, isRollback, own.Any(e => e.Name == "SERVICE_DEPLOYMENT_FAILED"),
+                own.Any(e => e.Name == "SERVICE_DEPLOYMENT_COMPLETED"), undone);
+        }).ToList();
+    }
+
     /// <summary>Tasks with a container killed for memory (reason OutOfMemoryError…), counted in the week of their first such event.</summary>
     public Dictionary<DateOnly, long> OomKilledTasksPerWeek() =>
         Events_("ECS Task State Change")
@@ -119,11 +145,16 @@ public sealed class QueryLake : IAsyncLifetime
         return Str(task, "stopCode") switch
         {
             "TaskFailedToStart" => true,
-            "EssentialContainerExited" => containers.Any(c => c.TryGetProperty("exitCode", out var x) && x.GetInt32() != 0),
+            // ECS stops the other containers (143 or 137) once an essential one exits: an exit 0 beside only those finished.
+            "EssentialContainerExited" when containers.Any(c => Str(c, "reason")?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true) => true,
+            "EssentialContainerExited" => !(ExitCodes(containers).Contains(0) && ExitCodes(containers).All(x => x is 0 or 143 or 137)),
             "ServiceSchedulerInitiated" => reason.Contains("failed ELB health checks", StringComparison.Ordinal) || reason.Contains("failed container health checks", StringComparison.Ordinal),
             _ => false,
         };
     }
+
+    private static List<int> ExitCodes(List<JsonElement> containers) =>
+        containers.Where(c => c.TryGetProperty("exitCode", out _)).Select(c => c.GetProperty("exitCode").GetInt32()).ToList();
 
     /// <summary>A resource a Trusted Advisor result listed (TrustedAdvisorResourceDetail).</summary>
     public sealed record AdvisorResource(string Id, string? Status, bool Suppressed, IReadOnlyList<string?> Values)

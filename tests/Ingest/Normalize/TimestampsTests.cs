@@ -37,6 +37,28 @@ public class TimestampsTests
     }
 
     [Theory]
+    // RFC 1123 as AWS and HTTP also write it (RFC 5322 §3.3): no weekday, a numeric zone, UT/UTC.
+    [InlineData("3 Jun 2022 05:01:10 GMT")]
+    [InlineData("Fri, 3 Jun 2022 05:01:10 +0000")]
+    [InlineData("3 Jun 2022 05:01:10 +0000")]
+    [InlineData("Fri, 3 Jun 2022 05:01:10 UTC")]
+    [InlineData("03 Jun 2022 05:01:10 UT")]
+    [InlineData("Fri, 3 Jun 2022 07:01:10 +0200")]
+    [InlineData("Thu, 2 Jun 2022 22:01:10 -0700")]
+    // ISO 8601 offsets without a colon, or hours alone.
+    [InlineData("2022-06-03T07:01:10+0200")]
+    [InlineData("2022-06-03T07:01:10+02")]
+    [InlineData("2022-06-03T00:01:10-0500")]
+    public void TryParse_OtherZoneAndWeekdayForms_AreTheSameInstant(string text)
+    {
+        Assert.True(Timestamps.TryParse(text, out var t), text);
+        Assert.Equal(new DateTime(2022, 6, 3, 5, 1, 10, DateTimeKind.Utc), t);
+        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(text));
+        Assert.True(Timestamps.TryParse(doc.RootElement, out var fromJson), text);
+        Assert.Equal(t, fromJson);
+    }
+
+    [Theory]
     [InlineData("1589086345.905", 2020, 5, 10, 4, 52, 25, 905)]
     [InlineData("1588356000.0", 2020, 5, 1, 18, 0, 0, 0)]
     [InlineData("1588356000", 2020, 5, 1, 18, 0, 0, 0)]
@@ -53,6 +75,10 @@ public class TimestampsTests
     [InlineData("2023-02-30T00:00:00Z")]          // no such day
     [InlineData("2023-05-02T14:19:14.Z")]
     [InlineData("2023-05-02T14:19:14.1234567890Z")] // ten fraction digits
+    [InlineData("2023-05-02T14:19:14+2")]
+    [InlineData("2023-05-02T14:19:14+02:0")]
+    [InlineData("3 Jun 2022 05:01:10 CEST")]
+    [InlineData("3 Jun 2022 05:01:10")]
     [InlineData("")]
     public void TryParse_Invalid_ReturnsFalse(string text) => Assert.False(Timestamps.TryParse(text, out _));
 

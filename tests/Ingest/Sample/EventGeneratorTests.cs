@@ -34,8 +34,34 @@ public sealed class EventGeneratorTests
         Assert.Empty(Ids(first, "Support Case Update", "case-id").Intersect(Ids(second, "Support Case Update", "case-id")));
         Assert.Empty(Ids(first, "Support Case Update", "display-id").Intersect(Ids(second, "Support Case Update", "display-id")));
         Assert.Empty(Ids(first, "AWS Health Event", "eventArn").Intersect(Ids(second, "AWS Health Event", "eventArn")));
+        Assert.Empty(Ids(first, "ECS Deployment State Change", "deploymentId").Intersect(Ids(second, "ECS Deployment State Change", "deploymentId")));
+        Assert.Empty(StartedBy(first).Intersect(StartedBy(second)));
         // Nor the documentation sample's display id, which the corpus lands beside generated days.
         Assert.DoesNotContain("1234563851", Ids(first, "Support Case Update", "display-id"));
+    }
+
+    private static HashSet<string> StartedBy(List<JsonElement> events) =>
+        events.Where(e => e.GetProperty("detail-type").GetString() == "ECS Task State Change").Select(e => e.GetProperty("detail").GetProperty("startedBy").GetString()!).Where(s => s.StartsWith("ecs-svc/", StringComparison.Ordinal)).ToHashSet();
+
+    [Fact]
+    public void CircuitBreakerRollback_RunsUnderTheLastCompletedDeploymentsId()
+    {
+        using var temp = Some.TempFolder();
+        var deployments = Generate(temp, "a", new DateOnly(2026, 11, 2), 1)
+            .Where(e => e.GetProperty("detail-type").GetString() == "ECS Deployment State Change"
+                && e.GetProperty("resources")[0].GetString()!.EndsWith("/payments", StringComparison.Ordinal))
+            .Select(e => e.GetProperty("detail"))
+            .Select(d => (Id: d.GetProperty("deploymentId").GetString()!, Name: d.GetProperty("eventName").GetString()!, Reason: d.GetProperty("reason").GetString()!, At: d.GetProperty("updatedAt").GetDateTime()))
+            .DistinctBy(d => (d.Id, d.Name, d.At)).OrderBy(d => d.At).ToList();
+        var rollback = Assert.Single(deployments, d => d.Reason.Contains("rolling back to deploymentId", StringComparison.Ordinal));
+        // ECS: "rolling back to deploymentId X" names the deployment the service returns to, and the rollback runs under X.
+        Assert.Equal($"ECS deployment circuit breaker: rolling back to deploymentId {rollback.Id}.", rollback.Reason);
+        var failed = deployments.Last(d => d.Name == "SERVICE_DEPLOYMENT_FAILED" && d.At <= rollback.At);
+        Assert.NotEqual(failed.Id, rollback.Id);
+        // X is the last payments deployment that completed before the failed one started, or the one running since before the day.
+        var completedBefore = deployments.Where(d => d.Name == "SERVICE_DEPLOYMENT_COMPLETED" && d.At < deployments.First(x => x.Id == failed.Id).At).ToList();
+        if (completedBefore.Count > 0) Assert.Equal(completedBefore[^1].Id, rollback.Id);
+        Assert.Contains(deployments, d => d.Id == rollback.Id && d.Name == "SERVICE_DEPLOYMENT_COMPLETED" && d.At > rollback.At);
     }
 
     [Fact]

@@ -79,6 +79,33 @@ public sealed class QueryCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Review_AServiceTheLakeDoesNotHave_SaysSoWithTheClosestNames()
+    {
+        var (code, output, err) = await RunAsync("review", "--lake", Lake, "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z", "--service", "paymnts");
+        Assert.Equal(Commands.Failed, code);
+        Assert.Empty(output);
+        Assert.Contains("The lake has no service 'paymnts' between 2026-11-02 14:00 and 2026-11-02 15:30 UTC. Services it has then, closest first: payments, ", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("No abnormal signal", output + err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+
+        var path = _temp.Sub("none.csv");
+        var (runCode, _, runErr) = await RunAsync("run", "oom-kills", "--lake", Lake, "-p", "from=2026-11-02", "-p", "to=2026-11-03", "-p", "service=paymnts", "-f", "csv", "-o", path);
+        Assert.Equal(Commands.Ok, runCode);
+        Assert.Contains("warning: The lake has no service 'paymnts' between 2026-11-02 00:00 and 2026-11-03 00:00 UTC. Services it has then, closest first: payments, ", runErr, StringComparison.Ordinal);
+        Assert.Contains($"0 rows written to {path}", runErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_OnAFolderWithoutTables_Warns()
+    {
+        var empty = _temp.Sub("empty");
+        Directory.CreateDirectory(empty);
+        var (code, _, err) = await RunAsync("run", "oom-kills", "--lake", empty, "-p", "from=2026-11-02", "-p", "to=2026-11-03");
+        Assert.Equal(Commands.Ok, code);
+        Assert.Contains($"warning: {empty} holds no lake table (TABLE/dt=yyyy-MM-dd/*.parquet), so every answer is empty.", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Review_WritesTheMarkdownFile()
     {
         var path = _temp.Sub("review.md");
@@ -95,7 +122,7 @@ public sealed class QueryCommandsTests : IAsyncLifetime
         Assert.Matches(@"tasks stopped abnormally \(\d+ health_check_failed, \d+ essential_container_exited\) in payments", review);
         Assert.Contains("- Deployments: 1 failed; 1 rolled back by the circuit breaker.", review, StringComparison.Ordinal);
         Assert.Matches(@"- Time to detect: \d+ minutes \(2026-11-02 14:20, Support case \d+ opened", review);
-        Assert.Matches(@"- Time to mitigate: \d+ minutes \(2026-11-02 15:12, rollback ecs-svc/\d+ of payments started", review);
+        Assert.Matches(@"- Time to mitigate: \d+ minutes \(2026-11-02 15:12, rollback of payments to ecs-svc/\d+ started, undoing failed deployment ecs-svc/\d+\)", review);
         Assert.Matches(@"- Time to recover: \d+ minutes \(2026-11-02 15:18, payments back to steady state\)", review);
     }
 

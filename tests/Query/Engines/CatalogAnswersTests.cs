@@ -110,31 +110,30 @@ public sealed class CatalogAnswersTests(QueryLake lake)
     [Fact]
     public async Task DeploymentOutcomes_EachDeploymentOnceWithItsRollbackLinked()
     {
-        var byId = lake.Events_("ECS Deployment State Change").GroupBy(e => QueryLake.Str(e.Detail, "deploymentId")!).ToList();
-        var outcome = byId.ToDictionary(g => g.Key, g =>
-        {
-            var names = g.Select(e => QueryLake.Str(e.Detail, "eventName")).ToList();
-            return names.Contains("SERVICE_DEPLOYMENT_FAILED") ? "failed" : names.Contains("SERVICE_DEPLOYMENT_COMPLETED") ? "completed" : "in_progress";
-        });
-        // A circuit-breaker rollback says whom it rolls back in its reason.
-        var rollsBack = byId.Select(g => (g.Key, Reason: g.Select(e => QueryLake.Str(e.Detail, "reason")).FirstOrDefault(r => r?.Contains("rolling back to deploymentId ", StringComparison.Ordinal) == true)))
-            .Where(x => x.Reason is not null).ToDictionary(x => x.Key, x => x.Reason!.Split("deploymentId ")[1].TrimEnd('.'));
+        var lives = lake.DeploymentLives();
         var failedTasks = Stopped().Where(QueryLake.IsFailure).GroupBy(t => QueryLake.Str(t, "startedBy")!).ToDictionary(g => g.Key, g => (long)g.Count());
 
         var rows = await lake.RunAsync("deployment-outcomes", QueryLake.WholeRange);
 
-        Assert.Equal(outcome.OrderBy(k => k.Key), rows.ToDictionary(r => (string)r["deployment_id"]!, r => (string)r["outcome"]!).OrderBy(k => k.Key));
-        var (rollback, failed) = Assert.Single(rollsBack);
-        Assert.Equal("failed", outcome[failed]);
-        var failedRow = Assert.Single(rows, r => (string?)r["deployment_id"] == failed);
-        var rollbackRow = Assert.Single(rows, r => (string?)r["deployment_id"] == rollback);
-        Assert.Equal(rollback, failedRow["rolled_back_by"]);
+        // One row per start of a deployment id, with its outcome.
+        Assert.Equal(lives.Select(l => (l.Id, l.Start, l.Failed ? "failed" : l.Completed ? "completed" : "in_progress")).Order(),
+            rows.Select(r => ((string)r["deployment_id"]!, (DateTime)r["started_at"]!, (string)r["outcome"]!)).Order());
+        // The circuit breaker's rollback runs under the good deployment's id, which had started once before.
+        var rollback = Assert.Single(lives, l => l.IsRollback);
+        Assert.Contains(lives, l => l.Id == rollback.Id && !l.IsRollback && l.Completed && l.Start < rollback.Start);
+        Assert.NotNull(rollback.RollsBack);
+        var failedRow = Assert.Single(rows, r => (string?)r["deployment_id"] == rollback.RollsBack);
+        var rollbackRow = Assert.Single(rows, r => r["is_rollback"] is true);
+        Assert.Equal("failed", failedRow["outcome"]);
+        Assert.Equal(rollback.Id, failedRow["rolled_back_by"]);
         Assert.Equal(false, failedRow["is_rollback"]);
-        Assert.Equal(true, rollbackRow["is_rollback"]);
-        Assert.Equal(failed, rollbackRow["rolls_back"]);
+        Assert.Equal(rollback.Id, rollbackRow["deployment_id"]);
+        Assert.Equal(rollback.Start, rollbackRow["started_at"]);
+        Assert.Equal(rollback.RollsBack, rollbackRow["rolls_back"]);
         Assert.Equal("completed", rollbackRow["outcome"]);
+        Assert.All(rows.Where(r => r["is_rollback"] is not true), r => Assert.Null(r["rolls_back"]));
         // The failed deployment started the crash-looping tasks, and only it did.
-        Assert.Equal(failedTasks[failed], (long)failedRow["failed_tasks"]!);
+        Assert.Equal(failedTasks[rollback.RollsBack], (long)failedRow["failed_tasks"]!);
         Assert.Equal("42", failedRow["task_revisions"]);
         Assert.Equal(0L, (long)rollbackRow["failed_tasks"]!);
     }

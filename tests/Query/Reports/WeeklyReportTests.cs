@@ -64,12 +64,8 @@ public sealed class WeeklyReportTests(QueryLake lake)
     public async Task Build_ChangeFailureRateByServiceAndTopStopClasses_MatchTheRawEvents()
     {
         var report = await BuildAsync();
-        // Deployments started in a week (their first event), rollbacks (named so in their reason) not counted.
-        var deployments = lake.Events_("ECS Deployment State Change").GroupBy(e => QueryLake.Str(e.Detail, "deploymentId")!)
-            .Where(g => !g.Any(e => QueryLake.Str(e.Detail, "reason")!.Contains("rolling back", StringComparison.Ordinal)))
-            .Select(g => (Week: QueryLake.Monday(g.Min(e => e.Time)), Failed: g.Any(e => QueryLake.Str(e.Detail, "eventName") == "SERVICE_DEPLOYMENT_FAILED"),
-                Service: g.First().Event.GetProperty("resources")[0].GetString()!.Split('/')[^1]))
-            .ToList();
+        // Deployments started in a week, each start of an id one; the circuit breaker's rollbacks not counted.
+        var deployments = lake.DeploymentLives().Where(l => !l.IsRollback).Select(l => (Week: QueryLake.Monday(l.Start), l.Failed, l.Service)).ToList();
         foreach (var week in report.Weeks)
         {
             var started = deployments.Where(d => d.Week == week.Monday).ToList();
@@ -162,19 +158,24 @@ public sealed class WeeklyReportTests(QueryLake lake)
             foreach (var pillar in WeeklyReport.Pillars)
                 Assert.Equal(atEnd.Where(r => r.Pillar == pillar).Sum(r => (long)r.Findings.Count), week.Findings[pillar]);
             Assert.Equal(atEnd.Where(r => r.Pillar == "cost_optimizing").Sum(r => r.Savings), week.Savings, 0.001);
-            long added = 0, resolved = 0;
+            long added = 0, resolved = 0, suppressed = 0;
             foreach (var check in refreshes.GroupBy(r => r.Check))
             {
                 var before = check.Where(r => r.At < start).MaxBy(r => r.At)?.Findings ?? [];
-                var after = check.Where(r => r.At < end).MaxBy(r => r.At)?.Findings ?? [];
+                var last = check.Where(r => r.At < end).MaxBy(r => r.At);
+                var after = last?.Findings ?? [];
+                // Listed as suppressed by the user at the week's end: ignored, not fixed (DOMAIN.md).
+                var ignored = last?.Resources.Where(x => x.Suppressed).Select(x => x.Id).ToHashSet() ?? [];
                 var during = check.Where(r => r.At >= start && r.At < end).SelectMany(r => r.Findings).ToHashSet();
                 added += during.Count(id => !before.Contains(id));
-                resolved += before.Union(during).Count(id => !after.Contains(id));
+                resolved += before.Union(during).Count(id => !after.Contains(id) && !ignored.Contains(id));
+                suppressed += before.Union(during).Count(id => !after.Contains(id) && ignored.Contains(id));
             }
-            Assert.Equal((added, resolved), (week.New, week.Resolved));
+            Assert.Equal((added, resolved, suppressed), (week.New, week.Resolved, week.Suppressed));
         }
         // The generated story has findings come and go: the second idle instance every third day, Multi-AZ for search.
         Assert.True(report.Advisor[1].New > 0 && report.Advisor[2].Resolved > 0);
+        Assert.Contains(report.Advisor, a => a.Suppressed > 0);
         var w45 = report.Advisor[1];
         Assert.Contains($"| 2026-W45 | {string.Join(" | ", WeeklyReport.Pillars.Select(p => w45.Findings[p]))} | {w45.New} | {w45.Resolved} |", report.ToMarkdown(), StringComparison.Ordinal);
         Assert.Contains(report.Highlights(), h => h.StartsWith("Trusted Advisor: ", StringComparison.Ordinal));

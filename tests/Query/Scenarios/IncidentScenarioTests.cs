@@ -92,8 +92,8 @@ public sealed class IncidentScenarioTests
         .StoppedTask("payments", At(14, 14), At(14, 15), "EssentialContainerExited", "Essential container in task exited", startedBy: "ecs-svc/bad", revision: 42)
         .StoppedTask("checkout", At(14, 15), At(14, 16), "EssentialContainerExited", "Essential container in task exited")
         .Deployment("payments", At(14, 40), "ecs-svc/bad", "SERVICE_DEPLOYMENT_FAILED", "ECS deployment circuit breaker: task failed to start.", type: "ERROR")
-        .Deployment("payments", At(14, 40, 5), "ecs-svc/back", "SERVICE_DEPLOYMENT_IN_PROGRESS", "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/bad.")
-        .Deployment("payments", At(14, 46), "ecs-svc/back", "SERVICE_DEPLOYMENT_COMPLETED", "ECS deployment ecs-svc/back completed.")
+        .Deployment("payments", At(14, 40, 5), "ecs-svc/good", "SERVICE_DEPLOYMENT_IN_PROGRESS", "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/good.")
+        .Deployment("payments", At(14, 46), "ecs-svc/good", "SERVICE_DEPLOYMENT_COMPLETED", "ECS deployment ecs-svc/good completed.")
         .ServiceAction("payments", At(14, 47), "SERVICE_STEADY_STATE");
 
     [Fact]
@@ -116,11 +116,11 @@ public sealed class IncidentScenarioTests
         var bad = Assert.Single(deployments, d => (string?)d["deployment_id"] == "ecs-svc/bad");
         Assert.Equal(At(13, 57), bad["started_at"]);
         Assert.Equal("failed", bad["outcome"]);
-        Assert.Equal("ecs-svc/back", bad["rolled_back_by"]);
+        Assert.Equal("ecs-svc/good", bad["rolled_back_by"]);
         Assert.Equal(2L, bad["failed_tasks"]);
         Assert.Equal("42", bad["task_revisions"]);
         Assert.Equal("payments:r42", bad["images"]);
-        var back = Assert.Single(deployments, d => (string?)d["deployment_id"] == "ecs-svc/back");
+        var back = Assert.Single(deployments, d => (string?)d["deployment_id"] == "ecs-svc/good");
         Assert.Equal(true, back["is_rollback"]);
         Assert.Equal("completed", back["outcome"]);
 
@@ -128,7 +128,7 @@ public sealed class IncidentScenarioTests
         Assert.Contains("AWS Health AWS_ECS_OPERATIONAL_ISSUE was already open (since 2026-11-02 13:58), naming prod/checkout,prod/payments", review, StringComparison.Ordinal);
         Assert.Contains("Deployment ecs-svc/bad of payments was under way (started 2026-11-02 13:57, task definition revision 42); it failed at 2026-11-02 14:40.", review, StringComparison.Ordinal);
         Assert.Contains("Deployments: 1 failed; 1 rolled back by the circuit breaker.", review, StringComparison.Ordinal);
-        Assert.Contains("Rolled back by ecs-svc/back, completed at 2026-11-02 14:46.", review, StringComparison.Ordinal);
+        Assert.Contains("Rolled back to ecs-svc/good, completed at 2026-11-02 14:46.", review, StringComparison.Ordinal);
         Assert.Contains("2026-11-02 13:57: deployment ecs-svc/bad of payments (task definition revision 42), 13 minutes before the first signal; it failed at 2026-11-02 14:40. Images: payments:r42.", review, StringComparison.Ordinal);
         Assert.Contains("AWS Health AWS_ECS_OPERATIONAL_ISSUE names prod/checkout,prod/payments", review, StringComparison.Ordinal);
         Assert.DoesNotContain("AWS Health events\n\n_None", review, StringComparison.Ordinal);
@@ -152,8 +152,40 @@ public sealed class IncidentScenarioTests
         Assert.Contains("- First abnormal signal: 2026-11-02 14:10, Task ", review, StringComparison.Ordinal);
         // No Support case, no deployment by hand: nobody is known to have noticed.
         Assert.Contains("- Time to detect: unknown.", review, StringComparison.Ordinal);
-        Assert.Contains("- Time to mitigate: 30 minutes (2026-11-02 14:40, rollback ecs-svc/back of payments started, replacing failed deployment ecs-svc/bad).", review, StringComparison.Ordinal);
+        Assert.Contains("- Time to mitigate: 30 minutes (2026-11-02 14:40, rollback of payments to ecs-svc/good started, undoing failed deployment ecs-svc/bad).", review, StringComparison.Ordinal);
         Assert.Contains("- Time to recover: 37 minutes (2026-11-02 14:47, payments back to steady state).", review, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Review_TimeToDetect_IsTheFirstUserStopAfterTheFirstSignal_EvenAfterAnEarlierOne()
+    {
+        // Someone stopped an api task at 13:50 (routine), the first failure came at 14:10, and someone stopped another
+        // api task at 14:25: that second stop is the first human signal after the first abnormal one.
+        await using var s = await new Scenario()
+            .StoppedTask("api", At(9), At(13, 50), "UserInitiated", "Task stopped by user", exitCode: 143)
+            .StoppedTask("api", At(14, 9), At(14, 10), "EssentialContainerExited", "Essential container in task exited")
+            .StoppedTask("api", At(9), At(14, 25), "UserInitiated", "Task stopped by user", exitCode: 143)
+            .BuildAsync();
+
+        var review = await IncidentReview.WriteAsync(s.Engine, At(13), At(15), null, "api", CancellationToken.None);
+
+        Assert.Contains("- First abnormal signal: 2026-11-02 14:10, Task ", review, StringComparison.Ordinal);
+        Assert.Contains("- Time to detect: 15 minutes (2026-11-02 14:25, a task of api stopped by someone).", review, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FinishedBatchJob_WhoseLogRouterEcsStopped_IsCompletedNotAFailure()
+    {
+        // The job's essential container exited 0; ECS then stopped its log router (SIGTERM: 143). A crashed job beside it.
+        await using var s = await new Scenario()
+            .StoppedTask("report", At(2), At(2, 30), "EssentialContainerExited", "Essential container in task exited", exitCode: 0, sidecarExitCode: 143)
+            .StoppedTask("report", At(3), At(3, 30), "EssentialContainerExited", "Essential container in task exited", exitCode: 2, sidecarExitCode: 143)
+            .BuildAsync();
+
+        var stops = await s.RunAsync("task-stop-reasons", Day, Day.AddDays(1));
+        Assert.Equal(1L, Assert.Single(stops, r => (string?)r["stop_class"] == "completed")["tasks"]);
+        Assert.Equal(1L, Assert.Single(stops, r => (string?)r["stop_class"] == "essential_container_exited")["tasks"]);
+        Assert.Equal(1L, Assert.Single(await s.RunAsync("weekly-trends", Day, Day.AddDays(7)))["container_exits"]);
     }
 
     [Fact]

@@ -41,9 +41,10 @@ public sealed class Scenario : IAsyncDisposable
             ["resources"] = resources, ["detail"] = detail,
         }));
 
-    /// <summary>A task of <paramref name="service"/> that started at <paramref name="started"/> (null: never started) and stopped as said.</summary>
+    /// <summary>A task of <paramref name="service"/> that started at <paramref name="started"/> (null: never started) and stopped as said; with a log router beside it when <paramref name="sidecarExitCode"/> is given.</summary>
     public Scenario StoppedTask(string service, DateTime? started, DateTime stopped, string stopCode, string reason,
-        int? exitCode = 1, string? containerReason = null, string startedBy = "ecs-svc/1", int revision = 7, string cluster = "prod", string? containerInstanceArn = null)
+        int? exitCode = 1, string? containerReason = null, string startedBy = "ecs-svc/1", int revision = 7, string cluster = "prod", string? containerInstanceArn = null,
+        int? sidecarExitCode = null)
     {
         var arn = $"arn:aws:ecs:us-east-1:{Account}:task/{cluster}/{++_ids:x32}";
         var container = new Dictionary<string, object?> { ["name"] = service, ["lastStatus"] = "STOPPED", ["image"] = $"{service}:r{revision}" };
@@ -55,7 +56,9 @@ public sealed class Scenario : IAsyncDisposable
             ["taskDefinitionArn"] = $"arn:aws:ecs:us-east-1:{Account}:task-definition/{service}:{revision}", ["startedBy"] = startedBy,
             ["lastStatus"] = "STOPPED", ["desiredStatus"] = "STOPPED", ["launchType"] = "FARGATE", ["stopCode"] = stopCode, ["stoppedReason"] = reason,
             ["createdAt"] = Iso((started ?? stopped).AddSeconds(-20)), ["stoppingAt"] = Iso(stopped.AddSeconds(-5)), ["stoppedAt"] = Iso(stopped),
-            ["updatedAt"] = Iso(stopped), ["version"] = 5, ["containers"] = new[] { container },
+            ["updatedAt"] = Iso(stopped), ["version"] = 5,
+            ["containers"] = sidecarExitCode is null ? new[] { container }
+                : new[] { container, new Dictionary<string, object?> { ["name"] = "log-router", ["lastStatus"] = "STOPPED", ["image"] = "aws-for-fluent-bit:stable", ["exitCode"] = sidecarExitCode } },
         };
         if (started is not null) detail["startedAt"] = Iso(started.Value);
         if (containerInstanceArn is not null) (detail["launchType"], detail["containerInstanceArn"]) = ("EC2", containerInstanceArn);
@@ -64,13 +67,13 @@ public sealed class Scenario : IAsyncDisposable
     }
 
     /// <summary>A task of <paramref name="service"/> that reached RUNNING at <paramref name="running"/> (version 2); returns its ARN through <paramref name="arn"/>.</summary>
-    public Scenario RunningTask(string service, DateTime running, out string arn, int revision = 7, string cluster = "prod")
+    public Scenario RunningTask(string service, DateTime running, out string arn, int revision = 7, string cluster = "prod", string startedBy = "ecs-svc/1")
     {
         arn = $"arn:aws:ecs:us-east-1:{Account}:task/{cluster}/{++_ids:x32}";
         Add("ECS Task State Change", "aws.ecs", running, [arn], new Dictionary<string, object?>
         {
             ["clusterArn"] = $"arn:aws:ecs:us-east-1:{Account}:cluster/{cluster}", ["taskArn"] = arn, ["group"] = $"service:{service}",
-            ["taskDefinitionArn"] = $"arn:aws:ecs:us-east-1:{Account}:task-definition/{service}:{revision}", ["startedBy"] = "ecs-svc/1",
+            ["taskDefinitionArn"] = $"arn:aws:ecs:us-east-1:{Account}:task-definition/{service}:{revision}", ["startedBy"] = startedBy,
             ["lastStatus"] = "RUNNING", ["desiredStatus"] = "RUNNING", ["launchType"] = "FARGATE", ["createdAt"] = Iso(running.AddSeconds(-30)),
             ["startedAt"] = Iso(running), ["updatedAt"] = Iso(running), ["version"] = 2,
             ["containers"] = new[] { new { name = service, lastStatus = "RUNNING", image = $"{service}:r{revision}" } },

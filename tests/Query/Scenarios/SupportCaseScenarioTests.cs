@@ -45,6 +45,53 @@ public sealed class SupportCaseScenarioTests
         Assert.Equal(3.5, row["hours_to_resolve"]);
     }
 
+    // Opened at 10:00, resolved at 12:00, reopened by the customer at 14:00 (ReopenCase), seen reopened at 14:30, and
+    // resolved again at 17:00 (DOMAIN.md: a reopened case is open until its next resolution, and its time to resolve
+    // runs to that one).
+    private static Scenario Reopened() => new Scenario()
+        .CaseEvent(Case, At(10), "CreateCase")
+        .CaseObserved(Case, "opened", At(10), At(10, 30))
+        .CaseEvent(Case, At(12), "ResolveCase")
+        .CaseEvent(Case, At(14), "ReopenCase")
+        .CaseObserved(Case, "reopened", At(10), At(14, 30))
+        .CaseEvent(Case, At(17), "ResolveCase");
+
+    [Fact]
+    public async Task SupportCases_AReopenedCase_IsOpenUntilItsNextResolution()
+    {
+        await using var s = await Reopened().BuildAsync();
+
+        var reopened = Assert.Single(await s.RunAsync("support-cases", At(9), At(15)));
+        Assert.Equal(("reopened", true), ((string?)reopened["status"], (bool?)reopened["is_open"]));
+        Assert.Null(reopened["resolved_at"]);
+        var totals = Assert.Single(await s.RunAsync("support-case-totals", At(9), At(15)));
+        Assert.Equal((1L, 0L, 1L), ((long)totals["opened"]!, (long)totals["opened_and_resolved"]!, (long)totals["open_at_end"]!));
+
+        // Between the first resolution and the reopening it was resolved, at 12:00.
+        var between = Assert.Single(await s.RunAsync("support-cases", At(9), At(13)));
+        Assert.Equal((At(12), false), ((DateTime?)between["resolved_at"], (bool?)between["is_open"]));
+
+        var resolved = Assert.Single(await s.RunAsync("support-cases", At(9), At(18)));
+        Assert.Equal((At(17), 7.0, false), ((DateTime?)resolved["resolved_at"], (double?)resolved["hours_to_resolve"], (bool?)resolved["is_open"]));
+        var view = Assert.Single(await Analytics.Tests.Query.QueryLake.Rows(await s.Engine.RunSqlAsync("SELECT * FROM support_case_resolution", [], CancellationToken.None)));
+        Assert.Equal((At(17), 7.0, false), ((DateTime?)view["resolved_at"], (double?)view["hours_to_resolve"], (bool?)view["is_open"]));
+    }
+
+    [Fact]
+    public async Task SupportCases_SeenReopenedByTheSweepAlone_IsOpen()
+    {
+        // No event reached us: the DescribeCases sweep saw it resolved at 12:00 and reopened at 14:00.
+        await using var s = await new Scenario()
+            .CaseObserved(Case, "resolved", At(10), At(12))
+            .CaseObserved(Case, "reopened", At(10), At(14))
+            .BuildAsync();
+        var row = Assert.Single(await s.RunAsync("support-cases", At(9), At(15)));
+        Assert.Equal(("reopened", true), ((string?)row["status"], (bool?)row["is_open"]));
+        Assert.Null(row["resolved_at"]);
+        var review = await Analytics.Query.Reports.IncidentReview.WriteAsync(s.Engine, At(9), At(15), null, null, CancellationToken.None);
+        Assert.Contains("1 Support case opened in the window; 1 open at its end.", review, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SupportCases_KnownOnlyFromEvents_IsNotOpenInEveryLaterWindow()
     {

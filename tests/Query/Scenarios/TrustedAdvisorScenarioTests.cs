@@ -167,6 +167,93 @@ public sealed class TrustedAdvisorScenarioTests
         Assert.Equal(40.0, rows.Single(r => (string?)r["check_id"] == "cost" && (string?)r["period_start"] == "2026-11-02")["estimated_monthly_savings"]);
     }
 
+    // The same check over ten days (DOMAIN.md: not_available says nothing about findings; suppressed is not fixed):
+    // A flagged ten days ago, cleared five days ago, flagged again from three days ago; B and C flagged since yesterday.
+    // Today at 10:00 the check could not run (not_available, nothing listed); at 12:00 it ran again: A and C still
+    // flagged, B listed as suppressed by the user. Then on the next day the check is not available again.
+    private static Scenario Streaks()
+    {
+        var ecs = new Definition("ecs-az", "Amazon ECS Multi-AZ Placement Strategy", "fault_tolerance", EcsColumns);
+        var s = new Scenario()
+            .Collected("trusted-advisor", "DescribeTrustedAdvisorChecks", Day.AddDays(-10), new { checks = new[] { ecs.Check } });
+        void Page(DateTime refreshed, string status, object[] resources, int? flagged = null) =>
+            s.Collected("trusted-advisor", "DescribeTrustedAdvisorCheckResult", refreshed.AddMinutes(30),
+                new { result = Result("ecs-az", refreshed, status, resources, flagged: flagged) }, new { category = ecs.Category, metadata = ecs.Columns });
+        string?[] Ecs(string service) => ["us-east-1", "prod", service, "Yellow"];
+        Page(Day.AddDays(-10).AddHours(6), "warning", [Resource("A", "warning", Ecs("payments"))]);
+        Page(Day.AddDays(-5).AddHours(6), "ok", []);
+        Page(Day.AddDays(-3).AddHours(6), "warning", [Resource("A", "warning", Ecs("payments"))]);
+        Page(Day.AddDays(-1).AddHours(6), "warning", [Resource("A", "warning", Ecs("payments")), Resource("B", "warning", Ecs("checkout")), Resource("C", "warning", Ecs("catalog"))]);
+        Page(At(10), "not_available", [], flagged: 0);
+        Page(At(12), "warning", [Resource("A", "warning", Ecs("payments")), Resource("B", "warning", Ecs("checkout"), suppressed: true), Resource("C", "warning", Ecs("catalog"))]);
+        Page(Day.AddDays(1).AddHours(10), "not_available", [], flagged: 0);
+        return s;
+    }
+
+    [Fact]
+    public async Task Findings_ANotAvailableRefresh_KeepsEachFindingsLastKnownState()
+    {
+        await using var s = await Streaks().BuildAsync();
+
+        var rows = ByResource(await s.RunAsync("trusted-advisor-findings", At(8), At(11)));
+
+        // Between 10:00 and 11:00 the check's last refresh could not run: A, B and C are as yesterday's refresh left them.
+        Assert.Equal(["A", "B", "C"], rows.Keys.Order(StringComparer.Ordinal));
+        Assert.All(rows.Values, r => Assert.Equal(("open", "warning", "warning", (DateTime?)null), Change(r)));
+        Assert.All(rows.Values, r => Assert.Equal("not_available", r["check_status"]));
+        // The next day: not available again, and the 12:00 refresh still stands.
+        var tomorrow = ByResource(await s.RunAsync("trusted-advisor-findings", Day.AddDays(1), Day.AddDays(2)));
+        Assert.Equal(["A", "C"], tomorrow.Keys.Order(StringComparer.Ordinal));
+        Assert.All(tomorrow.Values, r => Assert.Equal("open", r["change"]));
+    }
+
+    [Fact]
+    public async Task Findings_ASuppressedResource_IsSuppressedNotResolved()
+    {
+        await using var s = await Streaks().BuildAsync();
+
+        var rows = ByResource(await s.RunAsync("trusted-advisor-findings", At(8), At(20)));
+
+        Assert.Equal("suppressed", rows["B"]["change"]);
+        Assert.Equal(At(12), rows["B"]["suppressed_at"]);
+        Assert.Null(rows["B"]["resolved_at"]);
+        Assert.Equal("warning", rows["B"]["check_status"]);
+        var review = await Analytics.Query.Reports.IncidentReview.WriteAsync(s.Engine, At(8), At(20), null, "checkout", CancellationToken.None);
+        Assert.Contains("suppressed by the user at 2026-11-02 12:00 (ignored, not fixed).", review, StringComparison.Ordinal);
+        Assert.DoesNotContain("resolved at", review.Split("## Trusted Advisor")[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Findings_FlaggedSince_IsTheStartOfTheCurrentStreak_AtLeastWhenTheLookBackCutsIt()
+    {
+        await using var s = await Streaks().BuildAsync();
+
+        var rows = ByResource(await s.RunAsync("trusted-advisor-findings", At(8), At(20)));
+        // A was cleared five days ago: its current streak began three days ago, not ten.
+        Assert.Equal(Day.AddDays(-3).AddHours(6), rows["A"]["first_flagged_at"]);
+        Assert.Equal(true, rows["A"]["flagged_since_known"]);
+        // C: the refreshes three, five and ten days ago did not list it.
+        Assert.Equal(Day.AddDays(-1).AddHours(6), rows["C"]["first_flagged_at"]);
+        Assert.Equal(true, rows["C"]["flagged_since_known"]);
+
+        // Reading two days back, A's first refresh read already flags it: flagged at least since then.
+        var cut = ByResource(await s.RunAsync("trusted-advisor-findings", At(8), At(20), ("lookback_days", "2")));
+        Assert.Equal(Day.AddDays(-1).AddHours(6), cut["A"]["first_flagged_at"]);
+        Assert.Equal(false, cut["A"]["flagged_since_known"]);
+        var review = await Analytics.Query.Reports.IncidentReview.WriteAsync(s.Engine, At(8), At(20), null, "payments", CancellationToken.None);
+        Assert.Contains("Amazon ECS Multi-AZ Placement Strategy (fault tolerance) flagged since 2026-10-30 06:00", review, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Trends_ANotAvailableRefresh_KeepsTheFindingsAndShowsTheStatus()
+    {
+        await using var s = await Streaks().BuildAsync();
+        var ecs = Assert.Single(await s.RunAsync("trusted-advisor-trends", Day, At(11)));
+        Assert.Equal((3L, 0L, "not_available"), Cell(ecs));
+        var nextDay = (await s.RunAsync("trusted-advisor-trends", Day, Day.AddDays(2))).Single(r => (string?)r["period_start"] == "2026-11-03");
+        Assert.Equal((2L, 0L, "not_available"), Cell(nextDay));
+    }
+
     private static (string?, string?, string?, DateTime?) Change(Dictionary<string, object?> row) =>
         ((string?)row["change"], (string?)row["status_at_start"], (string?)row["status_at_end"], (DateTime?)row["resolved_at"]);
 

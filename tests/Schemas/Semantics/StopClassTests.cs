@@ -53,6 +53,17 @@ public sealed class StopClassTests
     }
 
     [Fact]
+    public void Classify_EssentialExitedZeroAndEcsStoppedTheSidecars_IsACompletedTask()
+    {
+        // ECS stops the other containers when an essential one exits: SIGTERM (143), SIGKILL after the stop timeout (137).
+        Assert.Equal(StopClass.Completed, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", [Container(null, 0), Container(null, 143)]));
+        Assert.Equal(StopClass.Completed, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", [Container(null, 0), Container(null, 137), Container(null, 143)]));
+        // A container that failed on its own is a failure, whatever the others did; signals alone say nothing finished.
+        Assert.Equal(StopClass.EssentialContainerExited, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", [Container(null, 0), Container(null, 1)]));
+        Assert.Equal(StopClass.EssentialContainerExited, StopClass.Classify("EssentialContainerExited", "Essential container in task exited", [Container(null, 143), Container(null, 137)]));
+    }
+
+    [Fact]
     public void Classify_NotStoppingYet_IsNull()
     {
         Assert.Null(StopClass.Classify(null, null, []));
