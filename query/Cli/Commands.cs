@@ -132,6 +132,11 @@ public static class Commands
             }
             return await OnEngineAsync(settings, async engine =>
             {
+                // A service the lake does not have in the window answers with no rows: say that it is not there.
+                if (values.TryGetValue("service", out var named) && named.Value is string service
+                    && values.TryGetValue("from", out var start) && start.Value is DateTime from && values.TryGetValue("to", out var end) && end.Value is DateTime to
+                    && await KnownServices.ProblemAsync(engine, from, to, values.TryGetValue("cluster", out var c) ? (string?)c.Value : null, service, ct).ConfigureAwait(false) is { } problem)
+                    await Console.Error.WriteLineAsync("warning: " + problem).ConfigureAwait(false);
                 var result = await engine.RunAsync(rendered, ct).ConfigureAwait(false);
                 var path = parse.GetValue(output);
                 var stream = path is null ? Console.OpenStandardOutput() : File.Create(path);
@@ -179,6 +184,9 @@ public static class Commands
             if (errors.Count > 0 || values is null) return await InvalidAsync(errors).ConfigureAwait(false);
             return await OnEngineAsync(settings, async engine =>
             {
+                if ((string?)values["service"].Value is { } service
+                    && await KnownServices.ProblemAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!, (string?)values["cluster"].Value, service, ct).ConfigureAwait(false) is { } problem)
+                    throw new QueryFailedException(problem + " No review written.");
                 var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
                     (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
                 await WriteTextAsync(parse.GetValue(output), review, ct).ConfigureAwait(false);
@@ -290,6 +298,8 @@ public static class Commands
         try
         {
             await using var engine = await settings.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (engine is DuckDbEngine local && !LakePaths.TablesWithData(local.Lake).Any())
+                await Console.Error.WriteLineAsync($"warning: {local.Lake} holds no lake table (TABLE/dt=yyyy-MM-dd/*.parquet), so every answer is empty. Ingest into it first: dotnet run --project ingest -- ingest --lake {local.Lake} INPUT…").ConfigureAwait(false);
             await work(engine).ConfigureAwait(false);
             return Ok;
         }

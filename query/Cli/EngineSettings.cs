@@ -143,7 +143,7 @@ public sealed partial record EngineSettings
         if (Results == "api") return new AthenaEngine(AthenaRunner(), PricePerTb, statistics => Console.Error.WriteLine(statistics.ToString()));
         var s3 = S3Client();
         return new AthenaEngine(AthenaRunner(), PricePerTb, statistics => Console.Error.WriteLine(statistics.ToString()),
-            (location, ct) => OpenS3Async(s3, location, ct), s3);
+            (location, ct) => OpenS3Async(s3, location, ct), s3, warning => Console.Error.WriteLine(warning));
     }
 
     private AmazonS3Client S3Client() => S3Clients.Create(S3Endpoint, Region);

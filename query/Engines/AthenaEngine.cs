@@ -52,10 +52,12 @@ public sealed record AthenaQueryStatistics(string Query, string ExecutionId, lon
 /// </summary>
 /// <remarks>
 /// A result longer than one page is read, when <paramref name="openResult"/> is given, as the CSV file Athena wrote to
-/// the output location, in one streamed GET (see docs/athena.md for the measurement), instead of page after page.
+/// the output location, in one streamed GET (see docs/athena.md for the measurement), instead of page after page. When
+/// that file cannot be read (access denied, no such bucket, the network), the query succeeded all the same: its rows
+/// are paged through GetQueryResults, with one warning through <paramref name="onWarning"/>.
 /// </remarks>
 public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, Action<AthenaQueryStatistics>? onStatistics = null,
-    Func<string, CancellationToken, Task<Stream>>? openResult = null, IDisposable? owned = null) : IQueryEngine
+    Func<string, CancellationToken, Task<Stream>>? openResult = null, IDisposable? owned = null, Action<string>? onWarning = null) : IQueryEngine
 {
     /// <summary>Athena's default price per TB scanned in most regions.</summary>
     public const decimal DefaultPricePerTb = 5m;
@@ -86,44 +88,59 @@ public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, A
             throw new QueryFailedException($"Athena could not run query '{query.Name}': {ex.Message}", ex);
         }
         var schema = AthenaResults.SchemaOf(first.ResultSet.ResultSetMetadata ?? new ResultSetMetadata([]));
-        if (first.NextToken is not null && openResult is not null && execution.ResultConfiguration?.OutputLocation is { } csv
-            && csv.StartsWith("s3://", StringComparison.Ordinal) && csv.EndsWith(".csv", StringComparison.Ordinal))
-            return new QueryResult(schema, FromCsv(query.Name, execution.QueryExecutionId, csv, schema, cancellationToken));
         // For a SELECT the first row of the first page is the header (the column names).
         var header = execution.StatementType is null or "DML" ? 1 : 0;
-        return new QueryResult(schema, Pages(query.Name, execution.QueryExecutionId, schema, first, header, cancellationToken));
+        var pages = Pages(query.Name, execution.QueryExecutionId, schema, first, header, cancellationToken);
+        if (first.NextToken is not null && openResult is not null && execution.ResultConfiguration?.OutputLocation is { } csv
+            && csv.StartsWith("s3://", StringComparison.Ordinal) && csv.EndsWith(".csv", StringComparison.Ordinal))
+            return new QueryResult(schema, FromCsv(query.Name, execution.QueryExecutionId, csv, schema, pages, cancellationToken));
+        return new QueryResult(schema, pages);
     }
 
-    private async IAsyncEnumerable<RecordBatch> FromCsv(string name, string id, string location, Schema schema, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // The result's CSV in one streamed GET; if it cannot be opened or fails before its first rows, the same rows paged
+    // through GetQueryResults (a failure after rows were handed on cannot be mended without repeating them).
+    private async IAsyncEnumerable<RecordBatch> FromCsv(string name, string id, string location, Schema schema, IAsyncEnumerable<RecordBatch> pages,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Stream stream;
+        Stream? stream = null;
+        Exception? unreadable = null;
         try
         {
             stream = await openResult!(location, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException)
         {
-            throw new QueryFailedException($"Athena query '{name}' ({id}): its result {location} could not be read: {ex.Message}", ex);
+            unreadable = ex;
         }
-        await using (stream.ConfigureAwait(false))
+        if (stream is not null)
         {
-            var batches = AthenaCsv.ReadAsync(stream, schema, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            await using (batches.ConfigureAwait(false))
+            await using (stream.ConfigureAwait(false))
             {
-                while (true)
+                var batches = AthenaCsv.ReadAsync(stream, schema, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using (batches.ConfigureAwait(false))
                 {
-                    try
+                    var handed = false;
+                    while (unreadable is null)
                     {
-                        if (!await batches.MoveNextAsync().ConfigureAwait(false)) yield break;
+                        try
+                        {
+                            if (!await batches.MoveNextAsync().ConfigureAwait(false)) yield break;
+                        }
+                        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+                        {
+                            if (handed) throw new QueryFailedException($"Athena query '{name}' ({id}): reading its result {location} failed: {ex.Message}", ex);
+                            unreadable = ex;
+                            break;
+                        }
+                        handed = true;
+                        yield return batches.Current;
                     }
-                    catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException or Amazon.Runtime.AmazonServiceException)
-                    {
-                        throw new QueryFailedException($"Athena query '{name}' ({id}): reading its result {location} failed: {ex.Message}", ex);
-                    }
-                    yield return batches.Current;
                 }
             }
         }
+        onWarning?.Invoke($"warning: Athena query '{name}' ({id}) succeeded but its result {location} could not be read ({unreadable!.Message}); "
+            + "reading its rows through GetQueryResults instead, 1,000 a call.");
+        await foreach (var batch in pages.ConfigureAwait(false)) yield return batch;
     }
 
     private async IAsyncEnumerable<RecordBatch> Pages(string name, string id, Schema schema, GetQueryResultsResponse first, int header,

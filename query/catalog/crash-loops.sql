@@ -2,8 +2,7 @@
 -- whether they ran for seconds, were killed by failing health checks, or never started. A failure is a stop of
 -- class health_check_failed, out_of_memory, essential_container_exited or failed_to_start (the stop_class
 -- column, defined once at ingest); scale-ins, deployment replacements, Spot interruptions and user stops never
--- count. Each task counts once, at its final state in the window. Changed: a loop was any stop within N
--- minutes of starting (Spot interruptions and scale-ins included), and tasks that never started were missed.
+-- count. Each task counts once, at its final state in the window.
 --
 -- @param from       timestamp  required    Start of the window (UTC, inclusive)
 -- @param to         timestamp  required    End of the window (UTC, exclusive)

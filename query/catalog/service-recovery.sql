@@ -2,8 +2,7 @@
 -- health_check_failed, out_of_memory, essential_container_exited or failed_to_start; a failed deployment; a
 -- placement failure), the first SERVICE_STEADY_STATE after the last failure, and the minutes from the first
 -- failure to it. A service with no steady state after its last failure has not recovered in the window
--- (null). A stopped task counts once however many of its versions say STOPPED. Changed: tasks killed for
--- failing health checks were not failures.
+-- (null). A stopped task counts once however many of its versions say STOPPED.
 --
 -- @param from     timestamp  required  Start of the window (UTC, inclusive)
 -- @param to       timestamp  required  End of the window (UTC, exclusive)

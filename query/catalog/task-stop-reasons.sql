@@ -2,7 +2,7 @@
 -- stop_class column), stop code, stopped-reason family and exit code, per service. Each task counts once, at
 -- its final state in the window (its highest task_version), so redeliveries and out-of-order versions do not
 -- change the counts. The exit code is the highest any container reported at that state; the reason family is
--- the stopped reason up to its first ':' or '('. Changed: stop_class is new, and the rows are ordered by it.
+-- the stopped reason up to its first ':' or '('.
 --
 -- @param from     timestamp  required  Start of the window (UTC, inclusive)
 -- @param to       timestamp  required  End of the window (UTC, exclusive)

@@ -13,7 +13,7 @@ public sealed partial class CatalogTests
     {
         Assert.Equal(
             ["crash-loops", "deployment-outcomes", "health-impact", "health-organization", "incident-timeline", "oom-kills", "placement-failures",
-             "service-recovery", "service-state", "spot-interruptions", "support-case-totals", "support-cases", "task-stop-reasons",
+             "recovery-episodes", "service-recovery", "service-state", "services", "spot-interruptions", "support-case-totals", "support-cases", "task-stop-reasons",
              "trusted-advisor-findings", "trusted-advisor-trends", "weekly-trends"],
             QueryCatalog.Default.Queries.Select(q => q.Name));
     }
@@ -32,6 +32,13 @@ public sealed partial class CatalogTests
                 Assert.Equal(ParameterKind.String, query.Parameter("service")?.Kind);
             }
         }
+    }
+
+    [Fact]
+    public void Default_DescriptionsSayWhatIsAnsweredNotItsHistory()
+    {
+        // `list` shows the descriptions to users; how an answer changed belongs to git and docs/.
+        Assert.All(QueryCatalog.Default.Queries, q => Assert.DoesNotContain("Changed:", q.Description, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,49 @@
+using System.Globalization;
+using Analytics.Query.Engines;
+
+namespace Analytics.Query.Reports;
+
+/// <summary>
+/// Whether the lake knows a service in a window (the <c>services</c> query), so that a misspelt <c>--service</c> is
+/// said to be one, with the names the lake has, the closest first, instead of answering "nothing happened".
+/// </summary>
+public static class KnownServices
+{
+    /// <summary>
+    /// Null when the lake has <paramref name="service"/> between <paramref name="from"/> and <paramref name="to"/>
+    /// (in <paramref name="cluster"/> when given); otherwise one sentence saying it does not, and which it has.
+    /// </summary>
+    public static async Task<string?> ProblemAsync(IQueryEngine engine, DateTime from, DateTime to, string? cluster, string service, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var given = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["from"] = from.ToString("O", CultureInfo.InvariantCulture),
+            ["to"] = to.ToString("O", CultureInfo.InvariantCulture),
+            ["cluster"] = cluster,
+        };
+        var answer = await Answer.RunAsync(engine, "services", given, cancellationToken).ConfigureAwait(false);
+        var names = answer.Rows.Select(r => (string?)r["service_name"]).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (names.Contains(service, StringComparer.Ordinal)) return null;
+        var where = $"{(cluster is null ? "" : $"in cluster {cluster} ")}between {IncidentReview.Display(from)} and {IncidentReview.Display(to)} UTC";
+        if (names.Count == 0) return $"The lake has no ECS service {where}, so nothing about '{service}': check the window and the lake.";
+        var closest = names.OrderBy(n => Distance(n, service)).ThenBy(n => n, StringComparer.Ordinal).Take(10);
+        return $"The lake has no service '{service}' {where}. Services it has then, closest first: {string.Join(", ", closest)}.";
+    }
+
+    // Levenshtein distance, case-insensitive: how many letters to change, add or remove.
+    private static int Distance(string a, string b)
+    {
+        (a, b) = (a.ToLowerInvariant(), b.ToLowerInvariant());
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+}
