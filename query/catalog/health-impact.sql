@@ -10,7 +10,9 @@
 -- CLUSTER/SERVICE or CLUSTER it names, as ACCOUNT:CLUSTER/SERVICE when it affects several accounts; entities names
 -- the first ten entities, in order, each with its status at the window's end). An event overlaps only the failures
 -- of the accounts it affects (affected_accounts: those the organization view names, or the account of an
--- EventBridge event), any account's when it names none. Versions
+-- EventBridge event), any account's when it names none; a PUBLIC event affects no particular account, so it overlaps
+-- every account's failures in its region. An event's latest version merges the rows of that version (its pages, and
+-- the API's event and details observations). Versions
 -- are read from lookback_days before the window: an event not updated since is not seen.
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
@@ -24,12 +26,21 @@ WITH versions AS (
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
 ),
+-- Each event's latest version, its rows merged: the pages of one publication, and the DescribeEvents and
+-- DescribeEventDetails observations of one version, each carry part of it (only the details have the description).
 latest AS (
-    SELECT * FROM (
-        SELECT v.*, row_number() OVER (PARTITION BY event_arn ORDER BY version_time DESC, event_time DESC, origin) AS rn
-        FROM versions v
-    ) ranked
-    WHERE rn = 1
+    SELECT v.event_arn, v.version_time, max(v.event_time) AS event_time, max(v.service) AS service, max(v.event_type_code) AS event_type_code,
+           max(v.event_type_category) AS event_type_category, max(v.event_scope_code) AS event_scope_code, max(v.severity) AS severity,
+           max(v.status_code) AS status_code, max(v.event_region) AS event_region, max(v.region) AS region, max(v.start_time) AS start_time,
+           max(v.end_time) AS end_time, max(v.last_updated_time) AS last_updated_time, max(v.description) AS description
+    FROM versions v
+    JOIN (SELECT event_arn, max(version_time) AS version_time FROM versions GROUP BY event_arn) m
+        ON m.event_arn = v.event_arn AND m.version_time = v.version_time
+    GROUP BY v.event_arn, v.version_time
+),
+-- A public event is not specific to any account, whatever account an EventBridge copy of it was delivered to.
+public_events AS (
+    SELECT DISTINCT event_arn FROM versions WHERE event_scope_code = 'PUBLIC'
 ),
 at_start AS (
     SELECT event_arn, max_by(status_code, version_time) AS status_at_start
@@ -54,7 +65,7 @@ active AS (
 ),
 entity_versions AS (
     SELECT event_arn, entity_value, entity_status, event_time, coalesce(last_updated_time, event_time) AS version_time,
-           coalesce(affected_account, account_id) AS affected_account
+           CASE WHEN event_arn IN (SELECT event_arn FROM public_events) THEN NULL ELSE coalesce(affected_account, account_id) END AS affected_account
     FROM health_affected_entities
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
@@ -107,6 +118,7 @@ instance_targets AS (
 event_accounts AS (
     SELECT DISTINCT event_arn, coalesce(affected_account, CASE WHEN event_scope_code <> 'PUBLIC' THEN account_id END) AS account
     FROM versions
+    WHERE event_arn NOT IN (SELECT event_arn FROM public_events)
     UNION
     SELECT DISTINCT event_arn, affected_account
     FROM entity_versions

@@ -2,8 +2,9 @@
 -- affected it (open or upcoming and due at its start, or updated inside it, as health-impact counts them), by category,
 -- how many are still open at its end, their event types, and the account's affected and impaired entities of those
 -- events at the window's end. An event's accounts are those its organization-view details and entities name, or, for
--- an EventBridge event, the account it affected (affectedAccount, else the account it was delivered in); a public event
--- that names no account is listed under 'public'. Versions are read from lookback_days before the window.
+-- an EventBridge event, the account it affected (affectedAccount, else the account it was delivered in); a PUBLIC event
+-- is listed under 'public', whatever account an EventBridge copy names. Versions are read from lookback_days before
+-- the window.
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
@@ -20,9 +21,10 @@ events AS (
            max_by(status_code, CASE WHEN event_time < ${from} THEN version_time END) AS status_at_start,
            count_if(event_time >= ${from}) AS versions_in_window,
            max_by(coalesce(start_time, version_time), version_time) AS start_time,
-           max_by(event_type_code, version_time) AS event_type_code,
-           max_by(event_type_category, version_time) AS event_type_category,
-           max_by(event_scope_code, version_time) AS event_scope_code
+           -- What an event is does not change between versions; any row that says it will do (one may lack it).
+           max(event_type_code) AS event_type_code,
+           max(event_type_category) AS event_type_category,
+           max(event_scope_code) AS event_scope_code
     FROM versions
     GROUP BY event_arn
 ),
@@ -45,12 +47,15 @@ entities AS (
     FROM entity_versions
     GROUP BY event_arn, entity_value, affected_account
 ),
+-- A public event is not specific to any account, whatever account an EventBridge copy of it was delivered to.
 named AS (
-    SELECT DISTINCT event_arn, coalesce(affected_account, CASE WHEN event_scope_code <> 'PUBLIC' THEN account_id END) AS account
-    FROM versions
+    SELECT DISTINCT v.event_arn, coalesce(v.affected_account, CASE WHEN v.event_scope_code <> 'PUBLIC' THEN v.account_id END) AS account
+    FROM versions v
+    JOIN events e ON e.event_arn = v.event_arn AND coalesce(e.event_scope_code, '') <> 'PUBLIC'
     UNION
-    SELECT DISTINCT event_arn, affected_account
-    FROM entities
+    SELECT DISTINCT n.event_arn, n.affected_account
+    FROM entities n
+    JOIN events e ON e.event_arn = n.event_arn AND coalesce(e.event_scope_code, '') <> 'PUBLIC'
 ),
 accounts AS (
     SELECT a.event_arn, coalesce(n.account, 'public') AS account
@@ -63,7 +68,7 @@ per_account AS (
            count_if(e.status_at_end = 'IMPAIRED') AS impaired_entities
     FROM accounts x
     JOIN active a ON a.event_arn = x.event_arn
-    LEFT JOIN entities e ON e.event_arn = x.event_arn AND (e.affected_account = x.account OR (e.affected_account IS NULL AND x.account = 'public'))
+    LEFT JOIN entities e ON e.event_arn = x.event_arn AND (e.affected_account = x.account OR x.account = 'public')
     GROUP BY x.account, a.event_arn, a.event_type_code, a.event_type_category, a.status_at_end
 )
 SELECT account AS affected_account,

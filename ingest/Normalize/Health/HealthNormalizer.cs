@@ -8,8 +8,12 @@ namespace Analytics.Ingest.Normalize.Health;
 
 /// <summary>
 /// Turns AWS Health events (EventBridge) and Health API responses into <c>health_events</c> and
-/// <c>health_affected_entities</c> rows. A version is identified by event ARN, last update time, status and
-/// page, so a redelivery or a backup-region copy of the same version lands once.
+/// <c>health_affected_entities</c> rows. An EventBridge version is identified by event ARN, affected account, last
+/// update time and status, so a redelivery or a backup-region copy of the same version lands once, each member
+/// account's copy of an organization's event is its own, and the pages of one version are one row (each page's
+/// entities land; pages after the first count as duplicates of the version). A version without
+/// <c>lastUpdatedTime</c> is told apart by what changes with each publication (communication, status, end,
+/// description, entities).
 /// </summary>
 public static class HealthNormalizer
 {
@@ -20,10 +24,15 @@ public static class HealthNormalizer
         var eventArn = d.NonEmptyString("eventArn");
         var lastUpdated = d.OptionalTimestamp("lastUpdatedTime");
         var startTime = d.OptionalTimestamp("startTime");
-        var versionTime = lastUpdated ?? startTime ?? e.Time;
         var status = d.OptionalString("statusCode");
         var page = d.OptionalInt32("page");
-        var recordId = VersionKey("eventbridge", eventArn, versionTime, status, page, null);
+        var affectedAccount = d.OptionalString("affectedAccount");
+        var description = Description(d);
+        var entities = d.Objects("affectedEntities");
+        // Some published events carry no lastUpdatedTime: then what each publication changes tells versions apart.
+        var version = lastUpdated is { } updated ? Ms(updated)
+            : "p" + Publication(d.OptionalString("communicationId"), status, d.OptionalTimestamp("endTime"), description, entities);
+        var recordId = string.Join('|', "eventbridge", eventArn, version, status, affectedAccount);
         var row = context.Stamp(new HealthEvent
         {
             EventArn = eventArn,
@@ -37,8 +46,8 @@ public static class HealthNormalizer
             StartTime = startTime,
             EndTime = d.OptionalTimestamp("endTime"),
             LastUpdatedTime = lastUpdated,
-            Description = Description(d),
-            AffectedAccount = d.OptionalString("affectedAccount"),
+            Description = description,
+            AffectedAccount = affectedAccount,
             CommunicationId = d.OptionalString("communicationId"),
             Page = page,
             TotalPages = d.OptionalInt32("totalPages"),
@@ -47,7 +56,6 @@ public static class HealthNormalizer
             Severity = Severity.OfHealthEvent(d.OptionalString("eventTypeCategory"), status),
         }.WithRaw(raw), lastUpdated ?? e.Time, recordId, e.Id, e.Account, e.Region);
 
-        var entities = d.Objects("affectedEntities");
         var derived = new List<LakeRow>(entities.Count);
         for (var i = 0; i < entities.Count; i++)
         {
@@ -61,7 +69,7 @@ public static class HealthNormalizer
                 EntityStatus = entity.OptionalString("status") ?? entity.OptionalString("statusCode"),
                 AffectedAccount = entity.OptionalString("awsAccountId") ?? row.AffectedAccount,
                 Tags = Tags(entity),
-            }, row.EventTime, $"{recordId}|{i}", e.Id, e.Account, e.Region));
+            }, row.EventTime, $"{recordId}|{page?.ToString(CultureInfo.InvariantCulture)}|{i}", e.Id, e.Account, e.Region));
         }
         return NormalizedRecord.Rows(position, row, derived);
     }
@@ -102,7 +110,7 @@ public static class HealthNormalizer
             Origin = "api",
             Severity = Severity.OfHealthEvent(item.OptionalString("eventTypeCategory"), status),
             RawEvent = raw,
-        }, eventTime, VersionKey(observation, eventArn, versionTime, status, null, account), null, account, region);
+        }, eventTime, VersionKey(observation, eventArn, versionTime, status, account), null, account, region);
     }
 
     /// <summary>Normalizes one item of DescribeEventDetails(ForOrganization)'s <c>successfulSet</c>.</summary>
@@ -135,8 +143,18 @@ public static class HealthNormalizer
         }, time, recordId, null, account, RegionOf(eventArn));
     }
 
-    private static string VersionKey(string origin, string eventArn, DateTime versionTime, string? status, int? page, string? account) =>
-        string.Join('|', origin, eventArn, Ms(versionTime), status, page?.ToString(CultureInfo.InvariantCulture), account);
+    // What a publication of an event changes, hashed: its communication, status, end, description and entities.
+    private static string Publication(string? communicationId, string? status, DateTime? end, string? description, List<Fields> entities)
+    {
+        var text = new System.Text.StringBuilder().Append(communicationId).Append('\n').Append(status).Append('\n')
+            .Append(end is { } t ? Ms(t) : "").Append('\n').Append(description).Append('\n');
+        foreach (var entity in entities.Select(x => $"{x.OptionalString("entityValue")}={x.OptionalString("status") ?? x.OptionalString("statusCode")}").Order(StringComparer.Ordinal))
+            text.Append(entity).Append('\n');
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+
+    private static string VersionKey(string origin, string eventArn, DateTime versionTime, string? status, string? account) =>
+        string.Join('|', origin, eventArn, Ms(versionTime), status, null, account);
 
     private static string Ms(DateTime t) => new DateTimeOffset(t).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 

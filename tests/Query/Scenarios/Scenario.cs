@@ -33,27 +33,27 @@ public sealed class Scenario : IAsyncDisposable
 
     private static string Rfc1123(DateTime t) => t.ToString("ddd, d MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture);
 
-    private void Add(string detailType, string source, DateTime time, string[] resources, object detail) =>
+    private void Add(string detailType, string source, DateTime time, string[] resources, object detail, string account = Account) =>
         _events.Add(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["version"] = "0", ["id"] = $"00000000-0000-0000-0000-{++_ids:D12}", ["detail-type"] = detailType, ["source"] = source,
-            ["account"] = Account, ["time"] = time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), ["region"] = "us-east-1",
+            ["account"] = account, ["time"] = time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), ["region"] = "us-east-1",
             ["resources"] = resources, ["detail"] = detail,
         }));
 
     /// <summary>A task of <paramref name="service"/> that started at <paramref name="started"/> (null: never started) and stopped as said; with a log router beside it when <paramref name="sidecarExitCode"/> is given.</summary>
     public Scenario StoppedTask(string service, DateTime? started, DateTime stopped, string stopCode, string reason,
         int? exitCode = 1, string? containerReason = null, string startedBy = "ecs-svc/1", int revision = 7, string cluster = "prod", string? containerInstanceArn = null,
-        int? sidecarExitCode = null)
+        int? sidecarExitCode = null, string account = Account)
     {
-        var arn = $"arn:aws:ecs:us-east-1:{Account}:task/{cluster}/{++_ids:x32}";
+        var arn = $"arn:aws:ecs:us-east-1:{account}:task/{cluster}/{++_ids:x32}";
         var container = new Dictionary<string, object?> { ["name"] = service, ["lastStatus"] = "STOPPED", ["image"] = $"{service}:r{revision}" };
         if (exitCode is not null) container["exitCode"] = exitCode;
         if (containerReason is not null) container["reason"] = containerReason;
         var detail = new Dictionary<string, object?>
         {
-            ["clusterArn"] = $"arn:aws:ecs:us-east-1:{Account}:cluster/{cluster}", ["taskArn"] = arn, ["group"] = $"service:{service}",
-            ["taskDefinitionArn"] = $"arn:aws:ecs:us-east-1:{Account}:task-definition/{service}:{revision}", ["startedBy"] = startedBy,
+            ["clusterArn"] = $"arn:aws:ecs:us-east-1:{account}:cluster/{cluster}", ["taskArn"] = arn, ["group"] = $"service:{service}",
+            ["taskDefinitionArn"] = $"arn:aws:ecs:us-east-1:{account}:task-definition/{service}:{revision}", ["startedBy"] = startedBy,
             ["lastStatus"] = "STOPPED", ["desiredStatus"] = "STOPPED", ["launchType"] = "FARGATE", ["stopCode"] = stopCode, ["stoppedReason"] = reason,
             ["createdAt"] = Iso((started ?? stopped).AddSeconds(-20)), ["stoppingAt"] = Iso(stopped.AddSeconds(-5)), ["stoppedAt"] = Iso(stopped),
             ["updatedAt"] = Iso(stopped), ["version"] = 5,
@@ -62,7 +62,7 @@ public sealed class Scenario : IAsyncDisposable
         };
         if (started is not null) detail["startedAt"] = Iso(started.Value);
         if (containerInstanceArn is not null) (detail["launchType"], detail["containerInstanceArn"]) = ("EC2", containerInstanceArn);
-        Add("ECS Task State Change", "aws.ecs", stopped, [arn], detail);
+        Add("ECS Task State Change", "aws.ecs", stopped, [arn], detail, account);
         return this;
     }
 
@@ -124,7 +124,9 @@ public sealed class Scenario : IAsyncDisposable
 
     /// <summary>A version of an AWS Health event, published at <paramref name="updated"/> (null: without lastUpdatedTime, published at <paramref name="published"/>).</summary>
     public Scenario Health(string code, string category, string status, DateTime start, DateTime? updated, (string Value, string Status)[] entities,
-        string scope = "ACCOUNT_SPECIFIC", DateTime? end = null, string service = "ECS", DateTime? published = null)
+        string scope = "ACCOUNT_SPECIFIC", DateTime? end = null, string service = "ECS", DateTime? published = null,
+        string? affectedAccount = null, int? page = null, int? totalPages = null, string? communicationId = null, string? description = null,
+        string deliveredTo = Account, string region = "us-east-1")
     {
         var detail = new Dictionary<string, object?>
         {
@@ -135,7 +137,13 @@ public sealed class Scenario : IAsyncDisposable
         };
         if (updated is not null) detail["lastUpdatedTime"] = Rfc1123(updated.Value);
         if (end is not null) detail["endTime"] = Rfc1123(end.Value);
-        Add("AWS Health Event", "aws.health", published ?? updated!.Value, [], detail);
+        if (affectedAccount is not null) detail["affectedAccount"] = affectedAccount;
+        // EventBridge writes page and totalPages as strings.
+        if (page is not null) (detail["page"], detail["totalPages"]) = (page.Value.ToString(CultureInfo.InvariantCulture), (totalPages ?? page.Value).ToString(CultureInfo.InvariantCulture));
+        if (communicationId is not null) detail["communicationId"] = communicationId;
+        if (description is not null) detail["eventDescription"] = new[] { new { language = "en_US", latestDescription = description } };
+        if (region != "us-east-1") (detail["eventArn"], detail["eventRegion"]) = ($"arn:aws:health:{region}::event/{service}/{code}/{code}_1", region);
+        Add("AWS Health Event", "aws.health", published ?? updated!.Value, [], detail, deliveredTo);
         return this;
     }
 
@@ -177,12 +185,15 @@ public sealed class Scenario : IAsyncDisposable
         return this;
     }
 
+    /// <summary>What the ingest of the events said, once <see cref="BuildAsync"/> ran.</summary>
+    public Analytics.Ingest.Run.IngestSummary Ingested { get; private set; } = null!;
+
     /// <summary>Writes the events, ingests them and opens the engine.</summary>
     public async Task<Scenario> BuildAsync()
     {
         Directory.CreateDirectory(_temp.Sub("events"));
         await File.WriteAllLinesAsync(Path.Combine(_temp.Sub("events"), "events.json"), _events);
-        var summary = await Some.IngestAsync(_temp.Sub("lake"), _temp.Sub("events"));
+        var summary = Ingested = await Some.IngestAsync(_temp.Sub("lake"), _temp.Sub("events"));
         Assert.Equal(0L, summary.Quarantined);
         if (_observations.Count > 0)
         {
