@@ -8,17 +8,42 @@ namespace Analytics.Cli;
 /// accepted (no .NET type names, no help dump), for exit code 2. Compiled into both executables (internal to each;
 /// each program's <c>Commands.InvokeAsync</c> runs it).
 /// </summary>
-internal static class CommandLineErrors
+internal static partial class CommandLineErrors
 {
     /// <summary>Exit code of an invalid command line.</summary>
     public const int InvalidArguments = 2;
 
-    /// <summary>Parses <paramref name="args"/>; on errors writes one line each and a pointer to --help, and returns 2; else runs the command.</summary>
+    /// <summary>Exit code of a command that failed on something it did not expect.</summary>
+    public const int Failed = 1;
+
+    /// <summary>
+    /// Parses <paramref name="args"/>; on errors writes one line each and a pointer to --help, and returns 2; else runs the
+    /// command. A failure the command did not turn into a message of its own is one line (its message), exit code 1; the
+    /// .NET exception with its stack trace only with <c>--verbose</c>.
+    /// </summary>
     public static async Task<int> InvokeAsync(RootCommand root, string[] args, string program, InvocationConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(root);
+        var verbose = new Option<bool>("--verbose") { Description = "On a failure, print the .NET exception with its stack trace (for a bug report).", Recursive = true };
+        root.Options.Add(verbose);
         var parse = root.Parse(args);
-        if (parse.Errors.Count == 0) return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+        if (parse.Errors.Count == 0)
+        {
+            configuration ??= new InvocationConfiguration();
+            configuration.EnableDefaultExceptionHandler = false;
+            try
+            {
+                return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var error = configuration.Error ?? Console.Error;
+                await error.WriteLineAsync(parse.GetValue(verbose)
+                    ? ex.ToString()
+                    : $"error: {(ex is AggregateException { InnerException: { } inner } ? inner.Message : ex.Message)} (run again with --verbose for the details)").ConfigureAwait(false);
+                return Failed;
+            }
+        }
         foreach (var line in Lines(parse).Distinct(StringComparer.Ordinal)) await Console.Error.WriteLineAsync(line).ConfigureAwait(false);
         var command = parse.CommandResult.Command;
         var path = command is RootCommand ? "" : " " + string.Join(' ', Ancestry(parse.CommandResult));
@@ -44,9 +69,14 @@ internal static class CommandLineErrors
                 yield return $"{option.Name} is required: {option.Description}";
             else if (error.Message.StartsWith("Required argument missing", StringComparison.Ordinal) && parse.Errors.Any(e => e.SymbolResult is OptionResult))
                 continue; // said already, by the option that is missing
+            else if (UnknownOption().Match(error.Message) is { Success: true } unknown && parse.CommandResult.Command.Options.Any(o => o.Name == "--param"))
+                yield return $"{error.Message} A catalog query's parameters are given as -p NAME=VALUE: -p {unknown.Groups[1].Value}=….";
             else yield return error.Message;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Unrecognized command or argument '--([a-z_]+)'")]
+    private static partial System.Text.RegularExpressions.Regex UnknownOption();
 
     private static string Accepted(Type type)
     {

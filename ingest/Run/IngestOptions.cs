@@ -72,7 +72,10 @@ public sealed class IngestOptions
         foreach (var input in Inputs)
         {
             if (S3LocationError(input, "input") is { } s3Error) errors.Add(s3Error);
-            else if (!input.StartsWith("s3://", StringComparison.Ordinal) && !File.Exists(input) && !Directory.Exists(input)) errors.Add($"input '{input}' does not exist.");
+            else if (!input.StartsWith("s3://", StringComparison.Ordinal) && !File.Exists(input) && !Directory.Exists(input))
+                errors.Add(input.StartsWith('-')
+                    ? $"'{input}' is not an option of this command (see --help); a file of that name is given as ./{input}."
+                    : $"input '{input}' does not exist.");
         }
         if (S3EndpointError(S3Endpoint) is { } endpointError) errors.Add(endpointError);
         if (BatchError(BatchMegabytes) is { } batchError) errors.Add(batchError);

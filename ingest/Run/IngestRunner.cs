@@ -279,6 +279,7 @@ public sealed class IngestRunner
             summary.Quarantined++;
             summary.QuarantinedByKind[q.Kind] = summary.QuarantinedByKind.GetValueOrDefault(q.Kind) + 1;
         }
+        else summary.ObjectsUnreadable++;
         if (summary.FirstQuarantined.Count < 5) summary.FirstQuarantined.Add(q);
     }
 

@@ -21,6 +21,8 @@ public sealed class IngestSummary
     public long Duplicates { get; set; }
     /// <summary>Records quarantined.</summary>
     public long Quarantined { get; set; }
+    /// <summary>Objects whose stream broke (a corrupt or truncated gzip): kept in the quarantine with the fault, not counted as records; the records before the fault were read.</summary>
+    public long ObjectsUnreadable { get; set; }
     /// <summary>Quarantined records by kind.</summary>
     public Dictionary<string, long> QuarantinedByKind { get; } = new(StringComparer.Ordinal);
     /// <summary>The first quarantined records, for the summary.</summary>
@@ -81,8 +83,10 @@ public sealed class IngestSummary
         sb.AppendLine(c, $"  duplicates   {Duplicates:N0} skipped (already in the lake or earlier in this run)");
         var kinds = string.Join(", ", QuarantinedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => string.Create(c, $"{k.Value:N0} {k.Key}")));
         sb.AppendLine(c, $"  quarantined  {Quarantined:N0}{(Quarantined > 0 ? $" ({kinds})" : "")}");
+        if (ObjectsUnreadable > 0)
+            sb.AppendLine(c, $"  unreadable   {ObjectsUnreadable:N0} object{(ObjectsUnreadable == 1 ? "" : "s")} whose stream broke (the records before the fault were read; the fault is in the quarantine too)");
         foreach (var q in FirstQuarantined) sb.AppendLine(c, $"               - {Shown(q.SourceObject)}: {q.Position}: {q.Reason}");
-        if (Quarantined > FirstQuarantined.Count) sb.AppendLine(c, $"               … all of them are in the lake's _quarantine/ folder");
+        if (Quarantined + ObjectsUnreadable > FirstQuarantined.Count) sb.AppendLine(c, $"               … all of them are in the lake's _quarantine/ folder");
         if (QuarantinedByKind.TryGetValue("unexpected", out var unexpected) && unexpected > 0)
             sb.AppendLine(c, $"               ! {unexpected:N0} met a fault of ours (kind 'unexpected'): please report it with one of them");
         sb.AppendLine("  rows per table");

@@ -139,7 +139,7 @@ public static class Commands
                     await Console.Error.WriteLineAsync("warning: " + problem).ConfigureAwait(false);
                 var result = await engine.RunAsync(rendered, ct).ConfigureAwait(false);
                 var path = parse.GetValue(output);
-                var stream = path is null ? Console.OpenStandardOutput() : File.Create(path);
+                var stream = path is null ? Console.OpenStandardOutput() : Create(path);
                 await using (stream.ConfigureAwait(false))
                 {
                     var rows = await ResultWriter.WriteAsync(result, parse.GetValue(format), stream, ct).ConfigureAwait(false);
@@ -350,6 +350,7 @@ public static class Commands
         {
             try
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 await File.WriteAllTextAsync(path, text, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
@@ -357,6 +358,20 @@ public static class Commands
                 throw new IOException($"Cannot write {Path.GetFullPath(path)}: {ex.Message} Give -o a file you can write to.", ex);
             }
             await Console.Error.WriteLineAsync($"written to {path}").ConfigureAwait(false);
+        }
+    }
+
+    // -o into a folder that does not exist yet creates it, as report weekly does.
+    private static FileStream Create(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return File.Create(path);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"Cannot write {Path.GetFullPath(path)}: {ex.Message} Give -o a file you can write to.", ex);
         }
     }
 

@@ -90,7 +90,12 @@ public sealed partial record EngineSettings
 
         var settings = new EngineSettings();
         var engine = (config["engine"] ?? settings.Engine).ToLowerInvariant();
-        if (engine is not ("duckdb" or "athena")) errors.Add($"--engine is '{engine}': expected duckdb or athena");
+        if (engine is not ("duckdb" or "athena"))
+        {
+            // Which engine's settings to check is not known: the rest would be guesses.
+            errors.Add($"--engine is '{engine}': expected duckdb or athena");
+            return (settings, errors);
+        }
         settings = settings with { Engine = engine, Lake = config["lake"] };
         if (engine == "duckdb")
         {

@@ -13,7 +13,7 @@ namespace Analytics.Query.Engines;
 /// Trino functions DuckDB lacks are macros (<see cref="TrinoMacros"/>), so one SQL text runs on both.
 /// One connection: run one query at a time and read its result before starting the next.
 /// </summary>
-public sealed class DuckDbEngine : IQueryEngine
+public sealed partial class DuckDbEngine : IQueryEngine
 {
     private readonly DuckDBConnection _connection;
 
@@ -93,12 +93,31 @@ public sealed class DuckDbEngine : IQueryEngine
                 await ExecuteAsync(connection, $"CREATE VIEW {view.Name} AS {view.Sql}", cancellationToken).ConfigureAwait(false);
             return new DuckDbEngine(connection, root);
         }
+        catch (DuckDBException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw Failure($"DuckDB could not open the lake {root}", ex);
+        }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
+
+    // A lake file DuckDB cannot read as Parquet is named, with what to do; any other error keeps DuckDB's words.
+    private static QueryFailedException Failure(string what, DuckDBException ex)
+    {
+        var reason = ex.Message.Split('\n')[0].Trim();
+        var file = DamagedFile().Match(ex.Message);
+        return file.Success
+            ? new QueryFailedException($"The lake file {file.Groups[1].Value} is damaged or not Parquet ({reason}). Move it out of the lake "
+                + "and run the ingest over its inputs again to restore its rows (they are no longer in the lake, so they land again).", ex)
+            : new QueryFailedException($"{what}: {ex.Message}", ex);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"file '([^']+\.parquet)'", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex DamagedFile();
 
     /// <summary>The view that exposes <paramref name="table"/> of the lake at <paramref name="root"/>.</summary>
     public static string ViewSql(string root, TableDefinition table) => ViewSql(root, table, unionByName: true);
@@ -155,7 +174,7 @@ public sealed class DuckDbEngine : IQueryEngine
         catch (DuckDBException ex)
         {
             await command.DisposeAsync().ConfigureAwait(false);
-            throw new QueryFailedException($"DuckDB failed query '{query.Name}': {ex.Message}", ex);
+            throw Failure($"DuckDB failed query '{query.Name}'", ex);
         }
         var schema = ArrowBatches.SchemaOf(reader);
         return new QueryResult(schema, Batches(command, reader, schema, cancellationToken));
@@ -167,7 +186,22 @@ public sealed class DuckDbEngine : IQueryEngine
         await using (command.ConfigureAwait(false))
         await using (reader.ConfigureAwait(false))
         {
-            await foreach (var batch in ArrowBatches.ReadAsync(reader, schema, cancellationToken).ConfigureAwait(false)) yield return batch;
+            var batches = ArrowBatches.ReadAsync(reader, schema, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (batches.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await batches.MoveNextAsync().ConfigureAwait(false)) yield break;
+                    }
+                    catch (DuckDBException ex)
+                    {
+                        throw Failure("DuckDB failed reading the results", ex);
+                    }
+                    yield return batches.Current;
+                }
+            }
         }
     }
 

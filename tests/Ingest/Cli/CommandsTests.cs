@@ -100,6 +100,25 @@ public class CommandsTests
     }
 
     [Fact]
+    public async Task Ingest_AGarbageFolder_EveryItemListedIsCounted()
+    {
+        // Random bytes, broken JSON, a corrupt gzip stream (a fault of the object, not a record) and plain text.
+        using var temp = Some.TempFolder();
+        Directory.CreateDirectory(temp.Sub("in"));
+        await File.WriteAllBytesAsync(temp.Sub("in/a.bin"), [0xA9, 0x01, 0x02, 0x03]);
+        await File.WriteAllTextAsync(temp.Sub("in/b.json"), "{\"a\":1}{broken");
+        await File.WriteAllBytesAsync(temp.Sub("in/c.gz"), [0x1f, 0x8b, 0x08, 0x67, 0x61, 0x72, 0x62]);
+        await File.WriteAllTextAsync(temp.Sub("in/d.txt"), "hello world");
+
+        var (_, output, _) = await RunAsync("ingest", "--lake", temp.Sub("lake"), temp.Sub("in"));
+
+        var listed = output.Split('\n').Count(l => l.StartsWith("               - ", StringComparison.Ordinal));
+        Assert.Contains("quarantined  4 (3 malformed, 1 unrecognized)", output, StringComparison.Ordinal);
+        Assert.Contains("unreadable   1 object whose stream broke", output, StringComparison.Ordinal);
+        Assert.Equal(4 + 1, listed);
+    }
+
+    [Fact]
     public async Task Ingest_QuarantinedSourcesShownAsTyped()
     {
         using var temp = Some.TempFolder();
@@ -118,6 +137,8 @@ public class CommandsTests
     [InlineData(new[] { "ingest", "in" }, "--lake is required: Folder of the lake (created when missing) or s3://bucket/prefix/. Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.")]
     [InlineData(new[] { "generate", "--out", "x", "--days", "0" }, "--days is 0: expected 1 to 3660")]
     [InlineData(new[] { "ddl", "--location", "my-bucket/lake" }, "Cannot generate DDL: Location 'my-bucket/lake' must be an S3 URI: s3://bucket/prefix/.")]
+    // An option the command does not have is not read as an input path.
+    [InlineData(new[] { "ingest", "--lake", "x", "--bogus" }, "Cannot start: '--bogus' is not an option of this command (see --help); a file of that name is given as ./--bogus.")]
     public async Task CommandLine_Invalid_OneLineAndExit2(string[] args, string expected)
     {
         var (code, output, err) = await InvokeAsync(args);

@@ -96,6 +96,49 @@ public sealed class QueryCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Review_ADamagedParquetFile_OneLineNamingItAndWhatToDo()
+    {
+        var lake = _temp.Sub("damaged");
+        await Some.IngestAsync(lake, Path.Combine(Some.RepoRoot, "samples", "generated"));
+        var file = Directory.GetFiles(Path.Combine(lake, "ecs_task_events"), "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        await using (var stream = File.OpenWrite(file)) stream.SetLength(5000);
+
+        var (code, output, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["review", "--lake", lake, "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z"]));
+
+        Assert.Equal(Commands.Failed, code);
+        Assert.Empty(output);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"The lake file {file} is damaged or not Parquet (", line, StringComparison.Ordinal);
+        Assert.EndsWith("Move it out of the lake and run the ingest over its inputs again to restore its rows (they are no longer in the lake, so they land again).", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // A parameter given as an option: say how parameters are given.
+    [InlineData(new[] { "run", "oom-kills", "--from", "2026-11-02" }, "Unrecognized command or argument '--from'. A catalog query's parameters are given as -p NAME=VALUE: -p from=….")]
+    // An engine that does not exist: that alone, not the Athena settings it would need.
+    [InlineData(new[] { "run", "oom-kills", "--engine", "athena2", "-p", "from=2026-11-02", "-p", "to=2026-11-03" }, "--engine is 'athena2': expected duckdb or athena")]
+    public async Task CommandLine_Rough_OneClearLine(string[] args, string expected)
+    {
+        var (code, _, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(args));
+        Assert.Equal(Commands.InvalidArguments, code);
+        Assert.Equal(expected, err.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]);
+        Assert.DoesNotContain("--region is missing", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_OutIntoAFolderThatDoesNotExist_CreatesIt()
+    {
+        var path = Path.Combine(_temp.Sub("new"), "deeper", "oom.csv");
+        var (code, _, err) = await RunAsync("run", "oom-kills", "--lake", Lake, "-p", "from=2026-11-02", "-p", "to=2026-11-03", "-f", "csv", "-o", path);
+        Assert.True(code == Commands.Ok, err);
+        Assert.Contains("service_name", (await File.ReadAllLinesAsync(path))[0], StringComparison.Ordinal);
+        var review = Path.Combine(_temp.Sub("new2"), "review.md");
+        (code, _, err) = await RunAsync("review", "--lake", Lake, "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z", "-o", review);
+        Assert.True(code == Commands.Ok, err);
+        Assert.True(File.Exists(review));
+    }
+
+    [Fact]
     public async Task Run_OnAFolderWithoutTables_Warns()
     {
         var empty = _temp.Sub("empty");
