@@ -153,6 +153,7 @@ public static class Commands
         var taInterval = new Option<int?>("--trusted-advisor-interval-seconds") { Description = "Seconds between two Trusted Advisor passes (Worker:TrustedAdvisorIntervalSeconds, default 3600)." };
         var healthEndpoint = new Option<string?>("--health-endpoint") { Description = "A Health endpoint URL replacing the active region's (Worker:HealthEndpoint)." };
         var supportEndpoint = new Option<string?>("--support-endpoint") { Description = "A Support endpoint URL replacing us-east-1's (Worker:SupportEndpoint)." };
+        var stsEndpoint = new Option<string?>("--sts-endpoint") { Description = "An STS endpoint URL for GetCallerIdentity, the account collected pages belong to (Worker:StsEndpoint); asked of the regional STS unless the Health or Support endpoint is replaced." };
         var json = new Option<bool>("--json-logs") { Description = "Logs as JSON lines (for containers)." };
         var firehose = new Option<string?>("--firehose-stream") { Description = "A Firehose stream: its S3 delivery prefix and error output prefix are watched, found with DescribeDeliveryStream (Worker:FirehoseStream)." };
         var firehoseEndpoint = new Option<string?>("--firehose-endpoint") { Description = "A Firehose endpoint URL replacing the regional one (Worker:FirehoseEndpoint)." };
@@ -168,7 +169,7 @@ public static class Commands
             Example: dotnet run --project ingest -- worker --lake ./lake --source ./events --interval-seconds 30
             On AWS: … worker --lake s3://lake-bucket/ops/ --firehose-stream ops-events --region eu-west-1 --health-file /tmp/worker.health
             """) { lake, sources, interval, status, grace, s3Endpoint, json, firehose, firehoseEndpoint, region, batchObjects, batchMb, buffering, queueLimit, healthFile, staging, lease,
-                collect, healthInterval, supportInterval, taInterval, healthEndpoint, supportEndpoint };
+                collect, healthInterval, supportInterval, taInterval, healthEndpoint, supportEndpoint, stsEndpoint };
         command.SetAction(async (parse, ct) =>
         {
             var given = new List<KeyValuePair<string, string?>>();
@@ -196,6 +197,7 @@ public static class Commands
             if (parse.GetValue(taInterval) is { } ti) given.Add(new("Worker:TrustedAdvisorIntervalSeconds", ti.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (parse.GetValue(healthEndpoint) is { } he) given.Add(new("Worker:HealthEndpoint", he));
             if (parse.GetValue(supportEndpoint) is { } se) given.Add(new("Worker:SupportEndpoint", se));
+            if (parse.GetValue(stsEndpoint) is { } ste) given.Add(new("Worker:StsEndpoint", ste));
             var (options, errors, configuration) = Worker.WorkerHost.Configure(given);
             if (errors.Count > 0)
             {
@@ -226,6 +228,7 @@ public static class Commands
         var since = new Option<string?>("--since") { Description = "Where a first pass starts, ISO 8601 (default: Health 90 days back, Support 365); later passes go on from the checkpoint in the lake." };
         var healthEndpoint = new Option<string?>("--health-endpoint") { Description = "A Health endpoint URL replacing the active region's (found from global.health.amazonaws.com)." };
         var supportEndpoint = new Option<string?>("--support-endpoint") { Description = "A Support endpoint URL replacing support.us-east-1.amazonaws.com." };
+        var stsEndpoint = new Option<string?>("--sts-endpoint") { Description = "An STS endpoint URL for GetCallerIdentity, which tells the account the pages belong to (asked of the regional STS unless the Health or Support endpoint is replaced)." };
         var region = new Option<string?>("--region") { Description = "The region requests to a replaced endpoint are signed for (default: the service's)." };
         var s3Endpoint = S3EndpointOption();
         var settings = SettingsOption();
@@ -245,7 +248,7 @@ public static class Commands
             when every source completed, 1 when one failed, 2 for invalid options, 75 when the lake is in use.
 
             Example: dotnet run --project ingest -- collect --lake ./lake --sources health,support
-            """) { lake, sources, since, healthEndpoint, supportEndpoint, region, s3Endpoint, settings, staging, lease, waitForLake, quiet };
+            """) { lake, sources, since, healthEndpoint, supportEndpoint, stsEndpoint, region, s3Endpoint, settings, staging, lease, waitForLake, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var errors = new List<string>();
@@ -265,6 +268,7 @@ public static class Commands
                 Since = from,
                 HealthEndpoint = parse.GetValue(healthEndpoint),
                 SupportEndpoint = parse.GetValue(supportEndpoint),
+                StsEndpoint = parse.GetValue(stsEndpoint),
                 Region = parse.GetValue(region),
                 S3Endpoint = S3Endpoint(parse, s3Endpoint, settings, errors),
                 StagingFolder = parse.GetValue(staging),

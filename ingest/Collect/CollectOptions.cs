@@ -20,6 +20,13 @@ public sealed class CollectOptions
     /// <summary>A Support endpoint replacing us-east-1's.</summary>
     public string? SupportEndpoint { get; set; }
 
+    /// <summary>
+    /// An STS endpoint for GetCallerIdentity, which tells the account the pages belong to. Against AWS (no Health or
+    /// Support endpoint given) the regional STS is asked; with replaced endpoints (VPC endpoints, tests) only this one
+    /// is, and without it the pages carry no account.
+    /// </summary>
+    public string? StsEndpoint { get; set; }
+
     /// <summary>The region requests to a replaced endpoint are signed for; the service's own region by default.</summary>
     public string? Region { get; set; }
 
@@ -50,7 +57,7 @@ public sealed class CollectOptions
         if (Sources.Count == 0) errors.Add($"--sources is empty: give one or more of {string.Join(", ", Collector.Sources)}.");
         foreach (var source in Sources.Where(s => !Collector.Sources.Contains(s)))
             errors.Add($"--sources: '{source}' is not a source; expected {string.Join(", ", Collector.Sources)} (comma-separated).");
-        foreach (var (name, url) in new[] { ("--health-endpoint", HealthEndpoint), ("--support-endpoint", SupportEndpoint) })
+        foreach (var (name, url) in new[] { ("--health-endpoint", HealthEndpoint), ("--support-endpoint", SupportEndpoint), ("--sts-endpoint", StsEndpoint) })
             if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))) errors.Add($"{name} '{url}' must be an http(s) URL.");
         if (Run.IngestOptions.S3EndpointError(S3Endpoint) is { } s3Error) errors.Add(s3Error);
         if (Run.IngestOptions.LeaseError(LeaseSeconds) is { } leaseError) errors.Add(leaseError);

@@ -5,7 +5,7 @@ namespace Analytics.Ingest.Collect;
 
 /// <summary>
 /// A response page as the collector stores it, and as the router reads it back (<c>RecordRouter</c>):
-/// <c>{"collected": {source, operation, observed_at, request, check?}, "response": …}</c>, under
+/// <c>{"collected": {source, operation, observed_at, account?, request, check?}, "response": …}</c>, under
 /// <c>SOURCE/yyyy/MM/dd/HH/TIME-SEQ-OPERATION.json</c>. The generator writes its pages with it too.
 /// </summary>
 public static class CollectedPage
@@ -16,9 +16,10 @@ public static class CollectedPage
 
     /// <summary>
     /// The page's JSON: the call's <paramref name="request"/>, when it was <paramref name="observed"/> and, for a Trusted
-    /// Advisor result, its <paramref name="check"/>'s definition (whose column names key the resources' values).
+    /// Advisor result, its <paramref name="check"/>'s definition (whose column names key the resources' values), and the
+    /// <paramref name="account"/> whose view it is (the caller's), when known.
     /// </summary>
-    public static byte[] Serialize(string source, string operation, DateTime observed, JsonElement request, JsonElement? check, JsonElement response)
+    public static byte[] Serialize(string source, string operation, DateTime observed, JsonElement request, JsonElement? check, JsonElement response, string? account = null)
     {
         using var body = new MemoryStream();
         using (var json = new Utf8JsonWriter(body))
@@ -28,6 +29,7 @@ public static class CollectedPage
             json.WriteString("source", source);
             json.WriteString("operation", operation);
             json.WriteString("observed_at", observed.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            if (account is not null) json.WriteString("account", account);
             json.WritePropertyName("request");
             request.WriteTo(json);
             if (check is { } definition)

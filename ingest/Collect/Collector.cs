@@ -40,6 +40,24 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
     public static readonly TimeSpan SupportHistory = TimeSpan.FromDays(365);
 
     private int _sequence;
+    private string? _account;
+
+    // The account the credentials belong to: every page stored is that account's view (the Health account view and
+    // Trusted Advisor name no account). Not knowing it is said once, and the pages are stored without it.
+    private async Task<string?> CallerAccountAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = options.StsEndpoint is { } sts ? new Uri(sts) : null;
+        if (endpoint is null && (options.HealthEndpoint is not null || options.SupportEndpoint is not null)) return null;
+        try
+        {
+            return await Analytics.Aws.Sts.CallerIdentity.AccountAsync(options.Region ?? AwsEndpoints.ResolveRegion(null) ?? "us-east-1", endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        {
+            progress?.Invoke($"sts: could not tell which account the credentials belong to (GetCallerIdentity: {ex.Message}); pages are stored without their account.");
+            return null;
+        }
+    }
 
     /// <summary>Runs one pass of each source in <see cref="CollectOptions.Sources"/>, in order.</summary>
     public async Task<List<CollectResult>> RunAsync(CancellationToken cancellationToken)
@@ -48,6 +66,7 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         try
         {
             var lake = Lake.LakeLayout.Open(options.Lake, () => s3 ??= new IngestOptions { S3Endpoint = options.S3Endpoint }.S3Client(), options.StagingFolder);
+            _account = await CallerAccountAsync(cancellationToken).ConfigureAwait(false);
             var results = new List<CollectResult>();
             foreach (var source in options.Sources)
                 results.Add(await PassAsync(lake.Store, source, cancellationToken).ConfigureAwait(false));
@@ -215,7 +234,7 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         var observed = time.GetUtcNow().UtcDateTime;
         var key = $"{Analytics.Schemas.LakePaths.CollectedFolder}/{CollectedPage.Key(source, observed, Interlocked.Increment(ref _sequence), page.Operation)}";
         var request = JsonSerializer.SerializeToElement(page.Request, page.Request.GetType(), AwsJsonClient.Json);
-        using var body = new MemoryStream(CollectedPage.Serialize(source, page.Operation, observed, request, check, page.Response));
+        using var body = new MemoryStream(CollectedPage.Serialize(source, page.Operation, observed, request, check, page.Response, _account));
         await lake.WriteAsync(key, body, cancellationToken).ConfigureAwait(false);
     }
 

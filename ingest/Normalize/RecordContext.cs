@@ -14,6 +14,9 @@ public sealed record RecordContext(string SourceObject, DateTime? ObservedAt, Da
     /// <summary>A Trusted Advisor check's definition stored with its result's page (its pillar and column names); null otherwise.</summary>
     public TrustedAdvisor.TrustedAdvisorCheckDefinition? Check { get; init; }
 
+    /// <summary>The account whose view a collected page is (the collector's caller); it is the account of the page's rows that name none.</summary>
+    public string? Account { get; init; }
+
     /// <summary>Fills the columns every row has.</summary>
     public T Stamp<T>(T row, DateTime eventTime, string recordId, string? eventId, string? accountId, string? region) where T : LakeRow
     {
@@ -21,7 +24,7 @@ public sealed record RecordContext(string SourceObject, DateTime? ObservedAt, Da
         row.EventTime = eventTime;
         row.RecordId = recordId;
         row.EventId = eventId;
-        row.AccountId = accountId;
+        row.AccountId = accountId ?? Account;
         row.Region = region;
         row.SourceObject = SourceObject;
         row.IngestedAt = IngestedAt;

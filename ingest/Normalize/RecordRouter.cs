@@ -135,7 +135,8 @@ public static partial class RecordRouter
             var fields = new Fields(definition, "collected.check");
             check = new TrustedAdvisorCheckDefinition(fields.OptionalString("category"), fields.OptionalStrings("metadata") ?? []);
         }
-        return (response, context with { ObservedAt = observed.ToUniversalTime(), Check = check });
+        var account = collected.TryGetProperty("account", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        return (response, context with { ObservedAt = observed.ToUniversalTime(), Check = check, Account = account });
     }
 
     private static List<NormalizedRecord>? ApiResponse(JsonElement root, RecordContext context, string position)

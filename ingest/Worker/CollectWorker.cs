@@ -38,7 +38,7 @@ public sealed partial class CollectWorker(IOptions<WorkerOptions> options, ILogg
                     {
                         var result = (await new Collector(new CollectOptions
                         {
-                            Lake = _options.Lake, Sources = [source], HealthEndpoint = _options.HealthEndpoint, SupportEndpoint = _options.SupportEndpoint,
+                            Lake = _options.Lake, Sources = [source], HealthEndpoint = _options.HealthEndpoint, SupportEndpoint = _options.SupportEndpoint, StsEndpoint = _options.StsEndpoint,
                             Region = _options.Region, S3Endpoint = _options.S3Endpoint, StagingFolder = _options.StagingFolder, LeaseSeconds = _options.LeaseSeconds,
                             WaitForLakeSeconds = _options.IntervalSeconds,
                         }, time).RunAsync(pass.Token).ConfigureAwait(false)).Single();

@@ -83,6 +83,9 @@ public sealed class WorkerOptions
     /// <summary>A Support endpoint replacing us-east-1's.</summary>
     public string? SupportEndpoint { get; set; }
 
+    /// <summary>An STS endpoint for GetCallerIdentity, the account collected pages belong to (see <see cref="Collect.CollectOptions.StsEndpoint"/>).</summary>
+    public string? StsEndpoint { get; set; }
+
     /// <summary>The interval of a collected source.</summary>
     public TimeSpan CollectInterval(string source) => TimeSpan.FromSeconds(
         source.StartsWith("health", StringComparison.Ordinal) ? HealthIntervalSeconds : source == "trusted-advisor" ? TrustedAdvisorIntervalSeconds : SupportIntervalSeconds);

@@ -64,6 +64,9 @@ public sealed partial class DuckDbEngine : IQueryEngine
         // (Trino's TestMinMaxByAggregation); DuckDB's skip NULL values. arg_max_null and arg_min_null keep them.
         "CREATE MACRO max_by(x, k) AS arg_max_null(x, k)",
         "CREATE MACRO min_by(x, k) AS arg_min_null(x, k)",
+        // Trino's least/greatest are NULL when an argument is; DuckDB's skip NULLs. The catalog calls them with two.
+        "CREATE MACRO least(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a <= b THEN a ELSE b END",
+        "CREATE MACRO greatest(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a >= b THEN a ELSE b END",
     ];
 
     /// <summary>DuckDB settings that make its operators behave as Trino's.</summary>

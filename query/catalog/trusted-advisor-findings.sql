@@ -1,4 +1,5 @@
--- Trusted Advisor findings of the window: each resource a check flagged with a warning or an error (and the user did
+-- Trusted Advisor findings of the window, per account (each account's checks are its own; account_id is the account
+-- whose view the collector stored, null for pages collected before it was recorded): each resource a check flagged with a warning or an error (and the user did
 -- not suppress) at the window's start or at a refresh inside it, once, with its status at the start and at the end:
 -- new (flagged at the end, not at the start), resolved (flagged at the start; a later refresh of its check no longer
 -- lists it, or lists it ok), suppressed (flagged, then listed as suppressed by the user: ignored, not fixed), open
@@ -14,7 +15,7 @@
 --
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
--- @param category       enum(cost_optimizing|security|fault_tolerance|performance|service_limits) optional  Only this pillar
+-- @param category       string     optional    Only this pillar: cost_optimizing, security, fault_tolerance, performance, service_limits, or one Trusted Advisor adds later
 -- @param cluster        string     optional    Only findings naming this cluster (name), and service limits
 -- @param service        string     optional    Only findings naming this service (name), and service limits
 -- @param lookback_days  integer(0..366) default 30  Days before the window read to find each check's last refresh before it
@@ -26,52 +27,52 @@ WITH checks AS (
     GROUP BY check_id
 ),
 results AS (
-    SELECT check_id, event_time AS refreshed_at, max(status) AS status, max(resources_flagged) AS resources_flagged
+    SELECT check_id, coalesce(account_id, '') AS account, event_time AS refreshed_at, max(status) AS status, max(resources_flagged) AS resources_flagged
     FROM trusted_advisor_check_results
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
-    GROUP BY check_id, event_time
+    GROUP BY check_id, coalesce(account_id, ''), event_time
 ),
 listed AS (
-    SELECT check_id, resource_id, event_time, status, resource_region, metadata, coalesce(is_suppressed, false) AS is_suppressed
+    SELECT check_id, coalesce(account_id, '') AS account, resource_id, event_time, status, resource_region, metadata, coalesce(is_suppressed, false) AS is_suppressed
     FROM trusted_advisor_flagged_resources
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
 ),
 -- The refreshes whose resources are known: those that listed some, and those that flagged none; never a not_available one.
 refreshes AS (
-    SELECT DISTINCT check_id, event_time AS refreshed_at FROM listed
+    SELECT DISTINCT check_id, account, event_time AS refreshed_at FROM listed
     UNION
-    SELECT check_id, refreshed_at FROM results WHERE resources_flagged = 0
+    SELECT check_id, account, refreshed_at FROM results WHERE resources_flagged = 0
     EXCEPT
-    SELECT check_id, refreshed_at FROM results WHERE status = 'not_available'
+    SELECT check_id, account, refreshed_at FROM results WHERE status = 'not_available'
 ),
 bounds AS (
-    SELECT check_id, max(refreshed_at) FILTER (WHERE refreshed_at < ${from}) AS start_refresh, max(refreshed_at) AS end_refresh
+    SELECT check_id, account, max(refreshed_at) FILTER (WHERE refreshed_at < ${from}) AS start_refresh, max(refreshed_at) AS end_refresh
     FROM refreshes
-    GROUP BY check_id
+    GROUP BY check_id, account
 ),
 resources AS (
-    SELECT l.check_id, l.resource_id, l.event_time, l.status, l.resource_region, l.metadata, l.is_suppressed,
+    SELECT l.check_id, l.account, l.resource_id, l.event_time, l.status, l.resource_region, l.metadata, l.is_suppressed,
            l.status IN ('warning', 'error') AND NOT l.is_suppressed AS is_finding
     FROM listed l
-    JOIN refreshes x ON x.check_id = l.check_id AND x.refreshed_at = l.event_time
+    JOIN refreshes x ON x.check_id = l.check_id AND x.account = l.account AND x.refreshed_at = l.event_time
 ),
 -- Every known refresh of each listed resource's check, and what it said of the resource (not listed: not flagged).
 presence AS (
-    SELECT k.check_id, k.resource_id, x.refreshed_at,
+    SELECT k.check_id, k.account, k.resource_id, x.refreshed_at,
            coalesce(r.is_finding, false) AS flagged, coalesce(r.is_suppressed, false) AS suppressed, r.status
-    FROM (SELECT DISTINCT check_id, resource_id FROM resources) k
-    JOIN refreshes x ON x.check_id = k.check_id
-    LEFT JOIN resources r ON r.check_id = k.check_id AND r.resource_id = k.resource_id AND r.event_time = x.refreshed_at
+    FROM (SELECT DISTINCT check_id, account, resource_id FROM resources) k
+    JOIN refreshes x ON x.check_id = k.check_id AND x.account = k.account
+    LEFT JOIN resources r ON r.check_id = k.check_id AND r.account = k.account AND r.resource_id = k.resource_id AND r.event_time = x.refreshed_at
 ),
 last_flags AS (
-    SELECT check_id, resource_id, max(refreshed_at) FILTER (WHERE flagged) AS last_flagged_at
+    SELECT check_id, account, resource_id, max(refreshed_at) FILTER (WHERE flagged) AS last_flagged_at
     FROM presence
-    GROUP BY check_id, resource_id
+    GROUP BY check_id, account, resource_id
 ),
 states AS (
-    SELECT p.check_id, p.resource_id,
+    SELECT p.check_id, p.account, p.resource_id,
            max(CASE WHEN p.refreshed_at = b.start_refresh AND p.flagged THEN p.status END) AS status_at_start,
            max(CASE WHEN p.refreshed_at = b.end_refresh AND p.flagged THEN p.status END) AS status_at_end,
            count_if(p.refreshed_at = b.end_refresh AND p.suppressed) > 0 AS suppressed_at_end,
@@ -81,38 +82,38 @@ states AS (
            l.last_flagged_at,
            count_if(p.flagged AND p.refreshed_at >= ${from}) AS flagged_in_window
     FROM presence p
-    JOIN bounds b ON b.check_id = p.check_id
-    JOIN last_flags l ON l.check_id = p.check_id AND l.resource_id = p.resource_id
+    JOIN bounds b ON b.check_id = p.check_id AND b.account = p.account
+    JOIN last_flags l ON l.check_id = p.check_id AND l.account = p.account AND l.resource_id = p.resource_id
     WHERE l.last_flagged_at IS NOT NULL
-    GROUP BY p.check_id, p.resource_id, l.last_flagged_at
+    GROUP BY p.check_id, p.account, p.resource_id, l.last_flagged_at
 ),
 streaks AS (
-    SELECT s.check_id, s.resource_id, min(p.refreshed_at) AS first_flagged_at
+    SELECT s.check_id, s.account, s.resource_id, min(p.refreshed_at) AS first_flagged_at
     FROM states s
-    JOIN presence p ON p.check_id = s.check_id AND p.resource_id = s.resource_id AND p.flagged
+    JOIN presence p ON p.check_id = s.check_id AND p.account = s.account AND p.resource_id = s.resource_id AND p.flagged
         AND (s.last_clear_at IS NULL OR p.refreshed_at > s.last_clear_at)
-    GROUP BY s.check_id, s.resource_id
+    GROUP BY s.check_id, s.account, s.resource_id
 ),
 latest AS (
-    SELECT check_id, resource_id, max_by(resource_region, event_time) AS resource_region, max_by(metadata, event_time) AS metadata
+    SELECT check_id, account, resource_id, max_by(resource_region, event_time) AS resource_region, max_by(metadata, event_time) AS metadata
     FROM resources
-    GROUP BY check_id, resource_id
+    GROUP BY check_id, account, resource_id
 ),
 check_states AS (
-    SELECT check_id, max_by(status, refreshed_at) AS check_status
+    SELECT check_id, account, max_by(status, refreshed_at) AS check_status
     FROM results
-    GROUP BY check_id
+    GROUP BY check_id, account
 ),
 findings AS (
     SELECT s.*, t.first_flagged_at, m.resource_region, m.metadata, c.check_name, c.category, cs.check_status,
            '|' || array_join(map_values(m.metadata), '|') || '|' AS cells
     FROM states s
-    JOIN streaks t ON t.check_id = s.check_id AND t.resource_id = s.resource_id
-    JOIN latest m ON m.check_id = s.check_id AND m.resource_id = s.resource_id
+    JOIN streaks t ON t.check_id = s.check_id AND t.account = s.account AND t.resource_id = s.resource_id
+    JOIN latest m ON m.check_id = s.check_id AND m.account = s.account AND m.resource_id = s.resource_id
     LEFT JOIN checks c ON c.check_id = s.check_id
-    LEFT JOIN check_states cs ON cs.check_id = s.check_id
+    LEFT JOIN check_states cs ON cs.check_id = s.check_id AND cs.account = s.account
 )
-SELECT category, check_name, check_id, resource_id, resource_region,
+SELECT category, check_name, check_id, nullif(account, '') AS account_id, resource_id, resource_region,
        CASE WHEN status_at_end IS NOT NULL THEN CASE WHEN status_at_start IS NULL THEN 'new' ELSE 'open' END
             WHEN suppressed_at_end THEN 'suppressed'
             WHEN status_at_start IS NOT NULL THEN 'resolved'
@@ -129,4 +130,4 @@ WHERE (status_at_start IS NOT NULL OR flagged_in_window > 0)
   AND (:cluster IS NULL OR category = 'service_limits' OR strpos(cells, '|' || :cluster || '|') > 0
        OR strpos(cells, '|' || :cluster || '/') > 0 OR strpos(cells, '/' || :cluster || '|') > 0 OR strpos(cells, '/' || :cluster || '/') > 0)
   AND (:service IS NULL OR category = 'service_limits' OR strpos(cells, '|' || :service || '|') > 0 OR strpos(cells, '/' || :service || '|') > 0)
-ORDER BY category, check_name, check_id, change, resource_id
+ORDER BY category, check_name, check_id, account_id, change, resource_id

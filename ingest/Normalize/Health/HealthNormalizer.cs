@@ -110,7 +110,7 @@ public static class HealthNormalizer
             Origin = "api",
             Severity = Severity.OfHealthEvent(item.OptionalString("eventTypeCategory"), status),
             RawEvent = raw,
-        }, eventTime, VersionKey(observation, eventArn, versionTime, status, account), null, account, region);
+        }, eventTime, VersionKey(observation, eventArn, versionTime, status, account ?? context.Account), null, account, region);
     }
 
     /// <summary>Normalizes one item of DescribeEventDetails(ForOrganization)'s <c>successfulSet</c>.</summary>

@@ -66,7 +66,7 @@ public static class TrustedAdvisorNormalizer
                 IsSuppressed = resource.OptionalBool("isSuppressed"),
                 Metadata = metadata,
                 ObservedAt = context.ObservedAt,
-            }, row.EventTime, $"ta-resource|{row.CheckId}|{resourceId}|{Ms(row.EventTime)}|{Hash(resource.Element.GetRawText())}", null, null, resource.OptionalString("region")));
+            }, row.EventTime, $"ta-resource|{row.CheckId}|{resourceId}|{Ms(row.EventTime)}|{Hash(resource.Element.GetRawText())}{OfAccount(context)}", null, null, resource.OptionalString("region")));
         }
         return NormalizedRecord.Rows(position, row, derived);
     }
@@ -99,9 +99,13 @@ public static class TrustedAdvisorNormalizer
         };
         // The same refresh seen by the result and by the summaries is one row: the identity is what both report.
         var identity = string.Join('|', "ta-result", checkId, Ms(time), status, row.ResourcesProcessed, row.ResourcesFlagged, row.ResourcesIgnored, row.ResourcesSuppressed,
-            row.EstimatedMonthlySavings?.ToString("R", CultureInfo.InvariantCulture));
+            row.EstimatedMonthlySavings?.ToString("R", CultureInfo.InvariantCulture)) + OfAccount(context);
         return context.Stamp(row, time, identity, null, null, null);
     }
+
+    // Each account's checks are its own: the same check refreshed in two accounts is two results (pages collected
+    // before the account was recorded keep their ids).
+    private static string OfAccount(RecordContext context) => context.Account is { } account ? "|" + account : "";
 
     private static double? Double(Fields? fields, string name)
     {

@@ -219,6 +219,57 @@ public sealed class CollectorTests : IDisposable
         ["support_cases"] = 2, ["support_communications"] = 3,
     };
 
+    // STS GetCallerIdentity's documented response (STS API reference, GetCallerIdentity example).
+    private const string CallerIdentityXml = """
+        <GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+          <GetCallerIdentityResult>
+            <Arn>arn:aws:iam::123456789012:user/Alice</Arn>
+            <UserId>AKIAI44QH8DHBEXAMPLE</UserId>
+            <Account>123456789012</Account>
+          </GetCallerIdentityResult>
+          <ResponseMetadata>
+            <RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>
+          </ResponseMetadata>
+        </GetCallerIdentityResponse>
+        """;
+
+    [Fact]
+    public async Task Pages_CarryTheCallersAccount_SoTheAccountViewsEventsAndChecksAreItsOwn()
+    {
+        using var endpoint = new FakeAwsEndpoint(r => r.Body.Contains("Action=GetCallerIdentity", StringComparison.Ordinal)
+            ? new FakeResponse(200, CallerIdentityXml, new Dictionary<string, string> { ["x-amzn-RequestId"] = "01234567-89ab-cdef-0123-456789abcdef" })
+            : Answer(r));
+        var results = await new Collector(new CollectOptions
+        {
+            Lake = _temp.Sub("lake"), Sources = ["health", "trusted-advisor"], HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString(),
+            StsEndpoint = endpoint.Url.ToString(), Since = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        }, new Clock(() => _now)).RunAsync(CancellationToken.None);
+        Assert.All(results, r => Assert.Null(r.Error));
+
+        // Every page says whose view it is.
+        var pages = Directory.GetFiles(Path.Combine(_temp.Sub("lake"), Analytics.Schemas.LakePaths.CollectedFolder), "*.json", SearchOption.AllDirectories);
+        Assert.NotEmpty(pages);
+        Assert.All(pages, p => Assert.Equal("123456789012", JsonNode.Parse(File.ReadAllText(p))!["collected"]!["account"]!.GetValue<string>()));
+        using (var db = Some.DuckDb(_temp.Sub("lake")))
+        {
+            Assert.Equal("123456789012", Some.Scalar<string>(db, "SELECT string_agg(DISTINCT account_id, ',') FROM health_events"));
+            Assert.Equal("123456789012", Some.Scalar<string>(db, "SELECT string_agg(DISTINCT account_id, ',') FROM trusted_advisor_check_results"));
+            Assert.Equal("123456789012", Some.Scalar<string>(db, "SELECT string_agg(DISTINCT account_id, ',') FROM trusted_advisor_flagged_resources"));
+        }
+
+        // The account view's account-specific events are the caller's; its public ones no account's.
+        var times = _events.Select(e => DateTimeOffset.FromUnixTimeMilliseconds((long)(e["lastUpdatedTime"]!.GetValue<double>() * 1000))).ToList();
+        await using var engine = await Analytics.Query.Engines.DuckDbEngine.OpenAsync(_temp.Sub("lake"), CancellationToken.None);
+        var byAccount = (await Analytics.Tests.Query.QueryLake.RunOnAsync(engine, "health-organization",
+                ("from", times.Min().AddDays(-1).ToString("O")), ("to", times.Max().AddDays(1).ToString("O")), ("lookback_days", "0")))
+            .ToDictionary(r => (string)r["affected_account"]!, r => (long)r["events"]!);
+        var scopes = _events.GroupBy(e => e["eventScopeCode"]!.GetValue<string>()).ToDictionary(g => g.Key, g => (long)g.Count());
+        Assert.Equal(new Dictionary<string, long> { ["123456789012"] = scopes["ACCOUNT_SPECIFIC"], ["public"] = scopes["PUBLIC"] }, byAccount);
+        var findings = await Analytics.Tests.Query.QueryLake.RunOnAsync(engine, "trusted-advisor-findings", ("from", "2026-11-20T00:00:00Z"), ("to", "2026-11-21T00:00:00Z"));
+        Assert.Equal(3, findings.Count);
+        Assert.All(findings, f => Assert.Equal("123456789012", f["account_id"]));
+    }
+
     [Fact]
     public async Task Passes_FirstLandsEverything_SecondNothing_ThirdOnlyWhatChanged()
     {

@@ -35,6 +35,24 @@ public sealed partial class CatalogTests
     }
 
     [Fact]
+    public void Default_EveryFunctionTheCatalogCallsIsInTheEngineTable()
+    {
+        // docs/analytic-truth.md lists each function with Trino's answer at its edges and how DuckDB gives it: a function
+        // the catalog starts to call must be added there (and to TrinoSemanticsTests).
+        var table = File.ReadAllLines(Path.Combine(Some.RepoRoot, "docs", "analytic-truth.md"))
+            .Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .SelectMany(l => Regex.Matches(l.Split('|')[1], "`([a-z_]+)").Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        var sql = QueryCatalog.Default.Queries.Select(q => q.Sql).Concat(Analytics.Schemas.Views.SharedViews.All.Select(v => v.Sql));
+        var called = sql.Select(text => Regex.Replace(text, "--[^\n]*|'[^']*'", " "))
+            .SelectMany(text => Regex.Matches(text, @"\b([a-z_]+)\(").Select(m => m.Groups[1].Value))
+            .Where(name => name is not ("c" or "t"))  // aliases of UNNEST and VALUES: AS c(week)
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(called.Except(table).Order(StringComparer.Ordinal));
+        Assert.Contains("max_by", called);
+    }
+
+    [Fact]
     public void Default_DescriptionsSayWhatIsAnsweredNotItsHistory()
     {
         // `list` shows the descriptions to users; how an answer changed belongs to git and docs/.

@@ -177,9 +177,10 @@ public sealed class Scenario : IAsyncDisposable
     /// A page the collector stored: an API <paramref name="response"/> observed at <paramref name="observed"/>, in the
     /// collector's wrapper (with the check's definition for a Trusted Advisor result), ingested like any input.
     /// </summary>
-    public Scenario Collected(string source, string operation, DateTime observed, object response, object? check = null)
+    public Scenario Collected(string source, string operation, DateTime observed, object response, object? check = null, string? account = null)
     {
         var collected = new Dictionary<string, object?> { ["source"] = source, ["operation"] = operation, ["observed_at"] = Iso(observed), ["request"] = new { } };
+        if (account is not null) collected["account"] = account;
         if (check is not null) collected["check"] = check;
         _events.Add(JsonSerializer.Serialize(new { collected, response }));
         return this;

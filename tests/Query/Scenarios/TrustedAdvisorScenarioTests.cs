@@ -254,6 +254,56 @@ public sealed class TrustedAdvisorScenarioTests
         Assert.Equal((2L, 0L, "not_available"), Cell(nextDay));
     }
 
+    [Fact]
+    public async Task OneCheckInTwoAccounts_EachAccountsFindingsAreItsOwn()
+    {
+        // The collector ran in two accounts. At 06:00 the check flags X in the first and Y in the second; at 12:00 the
+        // first account's refresh flags nothing. Y, in the other account, is still flagged.
+        var ecs = new Definition("ecs-az", "Amazon ECS Multi-AZ Placement Strategy", "fault_tolerance", EcsColumns);
+        var s = new Scenario();
+        foreach (var account in new[] { "111111111111", "222222222222" })
+            s.Collected("trusted-advisor", "DescribeTrustedAdvisorChecks", Day.AddDays(-1), new { checks = new[] { ecs.Check } }, account: account);
+        void Page(string account, DateTime refreshed, string status, object[] resources) =>
+            s.Collected("trusted-advisor", "DescribeTrustedAdvisorCheckResult", refreshed.AddMinutes(30), new { result = Result("ecs-az", refreshed, status, resources) },
+                new { category = ecs.Category, metadata = ecs.Columns }, account);
+        Page("111111111111", At(6), "warning", [Resource("X", "warning", ["us-east-1", "prod", "api", "Yellow"])]);
+        Page("222222222222", At(6), "warning", [Resource("Y", "warning", ["us-east-1", "prod", "ledger", "Yellow"])]);
+        Page("111111111111", At(12), "ok", []);
+        await using var built = await s.BuildAsync();
+
+        var rows = (await built.RunAsync("trusted-advisor-findings", At(8), At(20))).ToDictionary(r => (string)r["resource_id"]!);
+
+        Assert.Equal(("resolved", "111111111111", At(12)), ((string?)rows["X"]["change"], (string?)rows["X"]["account_id"], (DateTime?)rows["X"]["resolved_at"]));
+        Assert.Equal(("open", "222222222222"), ((string?)rows["Y"]["change"], (string?)rows["Y"]["account_id"]));
+        // At 10:00 each account's check flags one resource; at the day's end only the second's does (the first, ok at every
+        // day's end of the window, is not listed).
+        var morning = (await built.RunAsync("trusted-advisor-trends", Day, At(10))).ToDictionary(r => (string)r["account_id"]!);
+        Assert.Equal([1L, 1L], morning.Values.Select(r => (long)r["findings"]!));
+        var day = Assert.Single(await built.RunAsync("trusted-advisor-trends", Day, Day.AddDays(1)));
+        Assert.Equal(("222222222222", 1L, "warning"), ((string?)day["account_id"], (long)day["findings"]!, (string?)day["status"]));
+    }
+
+    [Fact]
+    public async Task APillarTheCodeDoesNotKnow_IsKeptUnderItsOwnName()
+    {
+        // Newer Trusted Advisor APIs add pillars (operational excellence): a check of one is a check like any other.
+        var ops = new Definition("ops-1", "Amazon ECS Task Logging", "operational_excellence", EcsColumns);
+        await using var s = await new Scenario()
+            .Collected("trusted-advisor", "DescribeTrustedAdvisorChecks", Day.AddDays(-1), new { checks = new[] { ops.Check } })
+            .Collected("trusted-advisor", "DescribeTrustedAdvisorCheckResult", At(10, 30),
+                new { result = Result("ops-1", At(10), "warning", [Resource("L", "warning", ["us-east-1", "prod", "api", "Yellow"])]) },
+                new { category = ops.Category, metadata = ops.Columns })
+            .BuildAsync();
+
+        var finding = Assert.Single(await s.RunAsync("trusted-advisor-findings", At(8), At(20), ("category", "operational_excellence")));
+        Assert.Equal(("operational_excellence", "new"), ((string?)finding["category"], (string?)finding["change"]));
+        Assert.Equal("operational_excellence", Assert.Single(await s.RunAsync("trusted-advisor-trends", Day, Day.AddDays(1)))["category"]);
+        var report = await Analytics.Query.Reports.WeeklyReport.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
+        Assert.Equal([.. Analytics.Query.Reports.WeeklyReport.Pillars, "operational_excellence"], report.AdvisorPillars);
+        Assert.Equal(1L, report.Advisor[0].Findings["operational_excellence"]);
+        Assert.Contains("| performance | cost optimizing | operational excellence | new |", report.ToMarkdown(), StringComparison.Ordinal);
+    }
+
     private static (string?, string?, string?, DateTime?) Change(Dictionary<string, object?> row) =>
         ((string?)row["change"], (string?)row["status_at_start"], (string?)row["status_at_end"], (DateTime?)row["resolved_at"]);
 
