@@ -46,7 +46,8 @@ public static class Commands
         var lake = new Option<string>("--lake") { Description = "Folder of the lake (created when missing) or s3://bucket/prefix/. Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.", Required = true };
         var inputs = new Argument<string[]>("inputs") { Description = "Files, folders (searched recursively) or s3://bucket/prefix/ of raw events: EventBridge events as newline-delimited JSON, JSON arrays or Firehose's concatenated objects, optionally gzip; or Health / Support API responses.", Arity = ArgumentArity.OneOrMore };
         var batch = new Option<int>("--batch-mb") { Description = "Rows buffered (estimated MiB in memory) before they are written out; bounds memory.", DefaultValueFactory = _ => 24 };
-        var maxObject = new Option<int>("--max-object-mb") { Description = "Largest single record, or whole JSON-array document (an API response), once decompressed, in MiB. Objects of any size are read a window at a time; a larger record or document stops the run with an error naming its object.", DefaultValueFactory = _ => 512 };
+        var maxObject = new Option<int>("--max-object-mb") { Description = "Largest whole JSON-array document (an API response), once decompressed, in MiB. Objects of any size are read a window at a time; a larger document is quarantined as a fault of its object and the run goes on.", DefaultValueFactory = _ => 512 };
+        var maxRecord = new Option<int>("--max-record-mb") { Description = "Largest single record, once decompressed, in MiB (EventBridge events are at most 1 MB, Firehose records 1,000 KiB). A larger one is quarantined as too large with its first bytes, skipped without being held; the rest of its object lands.", DefaultValueFactory = _ => 16 };
         var parallelism = new Option<int>("--parallelism") { Description = "Input objects parsed at once; their rows still reach the writer in input order, so files come out the same.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var indexMaxIds = new Option<long>("--index-max-ids") { Description = "Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.", DefaultValueFactory = _ => LakeWriter.DefaultMaxIndexIds };
         var s3Endpoint = S3EndpointOption();
@@ -71,7 +72,7 @@ public static class Commands
             Example: dotnet run --project ingest -- ingest --lake ./lake samples/
             From S3 (credentials and region as every AWS tool finds them): … ingest --lake ./lake s3://raw-bucket/firehose/
             S3 to S3: … ingest --lake s3://lake-bucket/ops/ s3://raw-bucket/firehose/
-            """) { lake, inputs, batch, maxObject, parallelism, indexMaxIds, waitForLake, s3Endpoint, settings, staging, lease, summaryJson, quiet };
+            """) { lake, inputs, batch, maxObject, maxRecord, parallelism, indexMaxIds, waitForLake, s3Endpoint, settings, staging, lease, summaryJson, quiet };
         command.SetAction(async (parse, ct) =>
         {
             var settingsErrors = new List<string>();
@@ -81,6 +82,7 @@ public static class Commands
                 Inputs = parse.GetValue(inputs) ?? [],
                 BatchMegabytes = parse.GetValue(batch),
                 MaxObjectMegabytes = parse.GetValue(maxObject),
+                MaxRecordMegabytes = parse.GetValue(maxRecord),
                 Parallelism = parse.GetValue(parallelism),
                 IndexMaxIds = parse.GetValue(indexMaxIds),
                 WaitForLakeSeconds = parse.GetValue(waitForLake),

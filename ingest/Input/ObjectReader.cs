@@ -33,6 +33,9 @@ public sealed class ObjectReader : IDisposable
     private readonly StoredBytes? _stored;
     private readonly TailStream? _tail;
     private readonly long _maxBytes;
+    private readonly long _maxRecordBytes;
+    // A record skipped as too large, given out by the next call before the window after it.
+    private ObjectWindow? _tooLarge;
     private readonly Crc32 _crc = new();
     private byte[] _buffer;
     private int _filled;
@@ -42,15 +45,16 @@ public sealed class ObjectReader : IDisposable
     private bool _started;
     private WindowStart _at = new(0, 0, 1);
 
-    private ObjectReader(string name, DateTime lastModified, Stream source, StoredBytes? stored, long maxBytes, int windowBytes, TailStream? tail = null)
+    private ObjectReader(string name, DateTime lastModified, Stream source, StoredBytes? stored, long maxBytes, int windowBytes, TailStream? tail = null, long? maxRecordBytes = null)
     {
+        _maxRecordBytes = Math.Min(maxRecordBytes ?? maxBytes, maxBytes);
         _tail = tail;
         Name = name;
         LastModified = lastModified;
         _source = source;
         _stored = stored;
         _maxBytes = maxBytes;
-        _buffer = Pool.Rent((int)Math.Min(windowBytes, maxBytes));
+        _buffer = Pool.Rent((int)Math.Min(windowBytes, _maxRecordBytes));
     }
 
     /// <summary>Where it came from: a path or an <c>s3://</c> URI. Becomes <c>source_object</c>.</summary>
@@ -75,7 +79,7 @@ public sealed class ObjectReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(file);
         var store = new Storage.LocalObjectStore(file.DirectoryName!);
-        return OpenAsync(store, new Storage.StoredObject(file.Name, file.Length, file.LastWriteTimeUtc), maxBytes, windowBytes, cancellationToken);
+        return OpenAsync(store, new Storage.StoredObject(file.Name, file.Length, file.LastWriteTimeUtc), maxBytes, windowBytes, cancellationToken: cancellationToken);
     }
 
     /// <summary>Opens an object of a store (a file, an S3 object), streamed.</summary>
@@ -85,8 +89,9 @@ public sealed class ObjectReader : IDisposable
     /// <param name="windowBytes">The window's usual size.</param>
     /// <param name="cancellationToken">Cancels reading its first bytes.</param>
     /// <exception cref="IOException">It cannot be read.</exception>
+    /// <param name="maxRecordBytes">The largest single record (default <paramref name="maxBytes"/>): a larger one is skipped without being held and given as a too-large segment of its first bytes.</param>
     public static async Task<ObjectReader> OpenAsync(Storage.IObjectStore store, Storage.StoredObject stored, long maxBytes, int windowBytes = DefaultWindowBytes,
-        CancellationToken cancellationToken = default)
+        long? maxRecordBytes = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(stored);
@@ -99,11 +104,11 @@ public sealed class ObjectReader : IDisposable
             var magic = new byte[2];
             var read = await stream.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             var whole = new PrefixedStream(magic.AsMemory(0, read), stream);
-            if (read < 2 || magic is not [0x1f, 0x8b]) return new ObjectReader(name, stored.LastModified.UtcDateTime, whole, null, maxBytes, windowBytes);
+            if (read < 2 || magic is not [0x1f, 0x8b]) return new ObjectReader(name, stored.LastModified.UtcDateTime, whole, null, maxBytes, windowBytes, maxRecordBytes: maxRecordBytes);
             // Gzip: the stored bytes' count and last eight bytes are kept as they stream by, so the trailer of a single
             // member is checked without reading the object again; only several members need the store again.
             var tail = new TailStream(whole);
-            return new ObjectReader(name, stored.LastModified.UtcDateTime, new GZipStream(tail, CompressionMode.Decompress), new StoredInStore(store, stored.Key), maxBytes, windowBytes, tail);
+            return new ObjectReader(name, stored.LastModified.UtcDateTime, new GZipStream(tail, CompressionMode.Decompress), new StoredInStore(store, stored.Key), maxBytes, windowBytes, tail, maxRecordBytes);
         }
         catch
         {
@@ -113,13 +118,13 @@ public sealed class ObjectReader : IDisposable
     }
 
     /// <summary>Reads stored bytes (gzip when they start with its magic number, whatever the name says).</summary>
-    public static ObjectReader FromBytes(string name, byte[] stored, DateTime lastModified, long maxBytes, int windowBytes = DefaultWindowBytes)
+    public static ObjectReader FromBytes(string name, byte[] stored, DateTime lastModified, long maxBytes, int windowBytes = DefaultWindowBytes, long? maxRecordBytes = null)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var source = new MemoryStream(stored, writable: false);
         return stored is [0x1f, 0x8b, ..]
-            ? new ObjectReader(name, lastModified, new GZipStream(source, CompressionMode.Decompress), new StoredArray(stored), maxBytes, windowBytes)
-            : new ObjectReader(name, lastModified, source, null, maxBytes, windowBytes);
+            ? new ObjectReader(name, lastModified, new GZipStream(source, CompressionMode.Decompress), new StoredArray(stored), maxBytes, windowBytes, maxRecordBytes: maxRecordBytes)
+            : new ObjectReader(name, lastModified, source, null, maxBytes, windowBytes, maxRecordBytes: maxRecordBytes);
     }
 
     /// <summary>
@@ -142,11 +147,17 @@ public sealed class ObjectReader : IDisposable
     }
 
     /// <summary>The next window; null when the object has no more records.</summary>
-    /// <exception cref="IOException">A single record (or a whole-array document) is larger than the largest allowed.</exception>
+    /// <remarks>A record larger than the largest allowed comes as a window of its own: one too-large segment of its first bytes.</remarks>
+    /// <exception cref="InputTooLargeException">A whole-array document is larger than the largest allowed.</exception>
     public async Task<ObjectWindow?> NextAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
+            if (_tooLarge is { } skipped)
+            {
+                _tooLarge = null;
+                return skipped;
+            }
             // What the previous window (or the last pass) consumed is done: the rest moves to the front.
             DropConsumed();
             await FillAsync(cancellationToken).ConfigureAwait(false);
@@ -192,20 +203,35 @@ public sealed class ObjectReader : IDisposable
     // object may still end right there; otherwise what does not fit is too large.
     private async Task GrowAsync(string? how, CancellationToken cancellationToken)
     {
-        var limit = (int)Math.Min(_maxBytes, Array.MaxLength);
+        // A record of an object of records is held up to the record limit; a whole document (or the whole object, for
+        // ReadToEndAsync) up to the object limit.
+        var record = how is null && !_wholeDocument;
+        var limit = (int)Math.Min(record ? _maxRecordBytes : _maxBytes, Array.MaxLength);
         if (_buffer.Length >= limit)
         {
             var probe = new byte[1];
             int n;
+            InvalidDataException? broken = null;
             try { n = await _source.ReadAsync(probe, cancellationToken).ConfigureAwait(false); }
-            catch (InvalidDataException) { n = 1; }
+            catch (InvalidDataException ex) { (n, broken) = (1, ex); }
             if (n == 0)
             {
                 _ended = true;
                 if (_stored is not null) DecompressionError = await TrailerErrorAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            throw TooLarge(Name, how ?? (_wholeDocument ? " as one JSON document" : " in a single record"), _maxBytes);
+            if (record)
+            {
+                // Not an event (EventBridge's are at most 1 MB): skipped, not held, so memory stays at the limit.
+                if (broken is not null)
+                {
+                    DecompressionError = $"gzip stream is corrupt or truncated after {BytesRead} decompressed bytes: {broken.Message}";
+                    _ended = true;
+                }
+                await SkipTooLargeAsync(broken is null ? probe[0] : null, limit, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            throw TooLarge(Name, how ?? " as one JSON document", _maxBytes);
         }
         var larger = Pool.Rent((int)Math.Min(_buffer.Length * 2L, limit));
         _buffer.AsSpan(0, _filled).CopyTo(larger);
@@ -323,8 +349,124 @@ public sealed class ObjectReader : IDisposable
         }
     }
 
-    private static IOException TooLarge(string name, string how, long maxBytes) =>
+    private static InputTooLargeException TooLarge(string name, string how, long maxBytes) =>
         new($"Input '{name}' is larger than {maxBytes / (1 << 20):N0} MiB{how}, the largest allowed (--max-object-mb).");
+
+    /// <summary>How many of a too-large record's first bytes are kept for the quarantine.</summary>
+    public const int TooLargeKeptBytes = 1024;
+
+    // The window holds the start of one record that fills it at the limit, and `next` is the byte read after it: keep the
+    // record's first bytes, then read on, a window at a time, only looking for where the record ends (its closing bracket
+    // outside strings), and go on from there. Positions after it stay those of the whole object.
+    private async Task SkipTooLargeAsync(byte? next, int limit, CancellationToken cancellationToken)
+    {
+        var head = _buffer.AsSpan(0, Math.Min(_filled, TooLargeKeptBytes)).ToArray();
+        var position = new RecordPosition(_at.Ordinal + 1, _at.ByteOffset, _at.Line);
+        var scan = new RecordEnd();
+        long skipped = 0;
+        var lines = 0;
+        var found = scan.Find(_buffer.AsSpan(0, _filled));
+        // The probe byte read past the full window is part of what follows: it goes in front of the next read.
+        var pending = next is not null;
+        while (found < 0)
+        {
+            skipped += _filled;
+            lines += _buffer.AsSpan(0, _filled).Count((byte)'\n');
+            _filled = 0;
+            if (pending)
+            {
+                _buffer[0] = next!.Value;
+                _filled = 1;
+                BytesRead++;
+                if (_stored is not null) _crc.Append(_buffer.AsSpan(0, 1));
+                pending = false;
+            }
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+            if (_filled == 0) break;
+            found = scan.Find(_buffer.AsSpan(0, _filled));
+            if (found < 0 && _ended)
+            {
+                skipped += _filled;
+                lines += _buffer.AsSpan(0, _filled).Count((byte)'\n');
+                _filled = 0;
+                break;
+            }
+        }
+        if (found >= 0)
+        {
+            skipped += found;
+            lines += _buffer.AsSpan(0, found).Count((byte)'\n');
+            _buffer.AsSpan(found, _filled - found).CopyTo(_buffer);
+            _filled -= found;
+            if (pending)
+            {
+                // The record ended inside the window: the probe byte follows what is left of it.
+                _buffer[_filled++] = next!.Value;
+                BytesRead++;
+                if (_stored is not null) _crc.Append(_buffer.AsSpan(_filled - 1, 1));
+            }
+        }
+        _consumed = 0;
+        _at = new WindowStart(_at.Ordinal + 1, _at.ByteOffset + skipped, _at.Line + lines);
+        var reason = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"record too large: {(found >= 0 ? "" : "at least ")}{skipped:N0} bytes, more than the {limit / (1 << 20):N0} MiB allowed (--max-record-mb), and larger than any event AWS delivers (EventBridge events are at most 1 MB, Firehose records 1,000 KiB); its first {head.Length:N0} bytes are kept, and the rest of the object was read on");
+        _tooLarge = new ObjectWindow(head, [new RecordSegment(position, 0, head.Length, reason) { IsTooLarge = true }]);
+    }
+
+    // Finds where a JSON value that started at the first byte it was shown ends: after its closing bracket at depth 0,
+    // strings (and their escapes) skipped. Fed one window after another; holds no bytes.
+    private struct RecordEnd
+    {
+        private static readonly SearchValues<byte> StringStops = SearchValues.Create("\"\\"u8);
+        private int _depth;
+        private bool _inString, _escape, _started, _scalar;
+
+        public int Find(ReadOnlySpan<byte> data)
+        {
+            for (var i = 0; i < data.Length; i++)
+            {
+                if (_inString)
+                {
+                    if (_escape)
+                    {
+                        _escape = false;
+                        continue;
+                    }
+                    var stop = data[i..].IndexOfAny(StringStops);
+                    if (stop < 0) return -1;
+                    i += stop;
+                    if (data[i] == (byte)'\\') _escape = true;
+                    else
+                    {
+                        _inString = false;
+                        if (_depth == 0) return i + 1; // a string at the top level: not a record, but it ends here
+                    }
+                    continue;
+                }
+                switch (data[i])
+                {
+                    case (byte)'"':
+                        _inString = true;
+                        _started = true;
+                        break;
+                    case (byte)'{' or (byte)'[':
+                        _depth++;
+                        _started = true;
+                        break;
+                    case (byte)'}' or (byte)']':
+                        if (--_depth <= 0) return i + 1;
+                        break;
+                    case (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t':
+                        if (_scalar) return i;
+                        break;
+                    default:
+                        if (!_started) (_started, _scalar) = (true, true);
+                        break;
+                }
+            }
+            return -1;
+        }
+    }
 
     /// <summary>Closes the source and returns the buffers to the pool; windows must not be used afterwards.</summary>
     public void Dispose()

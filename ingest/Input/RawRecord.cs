@@ -19,6 +19,12 @@ public readonly record struct RecordSegment(RecordPosition Position, int Start, 
 {
     /// <summary>True when the segment is a complete, well-formed JSON value.</summary>
     public bool IsWellFormed => Error is null;
+
+    /// <summary>
+    /// True for a record larger than the largest allowed: it was skipped without being held, and the segment is its
+    /// first bytes only (<see cref="Error"/> says how large it was).
+    /// </summary>
+    public bool IsTooLarge { get; init; }
 }
 
 /// <summary>Where a window of an object starts: records before it, its byte offset and its line.</summary>

@@ -56,4 +56,6 @@ public enum RejectionKind
     ApiFailure,
     /// <summary>Normalizing failed in a way no check foresaw (a fault of the pipeline's, kept with its error).</summary>
     Unexpected,
+    /// <summary>A record larger than any event AWS delivers: skipped without being held, its first bytes kept.</summary>
+    TooLarge,
 }

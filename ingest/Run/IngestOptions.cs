@@ -23,12 +23,21 @@ public sealed class IngestOptions
     public int BatchMegabytes { get; set; } = 24;
 
     /// <summary>
-    /// Largest single record, or document that is one JSON array (an API response), once decompressed: it is held
-    /// whole. Objects themselves may be of any size, plain or gzip: they are read a window at a time. A larger
-    /// record or document stops the run with an error naming its object.
+    /// Largest document that is one JSON array (an API response), once decompressed: it is held whole. Objects
+    /// themselves may be of any size, plain or gzip: they are read a window at a time. A larger document is
+    /// quarantined as a fault of its object, and the run goes on.
     /// </summary>
     /// <value>The default value is 512 MiB.</value>
     public int MaxObjectMegabytes { get; set; } = 512;
+
+    /// <summary>
+    /// Largest single record, once decompressed. EventBridge events are at most 1 MB and Firehose records 1,000 KiB;
+    /// the collector's API pages are larger but far below this. A larger record is not an event: it is quarantined as
+    /// too large with its first bytes, skipped without being held (memory stays bounded by this), and the rest of its
+    /// object lands. At most <see cref="MaxObjectMegabytes"/> counts.
+    /// </summary>
+    /// <value>The default value is 16 MiB.</value>
+    public int MaxRecordMegabytes { get; set; } = 16;
 
     /// <summary>Input objects parsed at once.</summary>
     /// <value>The default value is the number of processors.</value>
@@ -80,6 +89,7 @@ public sealed class IngestOptions
         if (S3EndpointError(S3Endpoint) is { } endpointError) errors.Add(endpointError);
         if (BatchError(BatchMegabytes) is { } batchError) errors.Add(batchError);
         if (MaxObjectMegabytes is < 1 or > 2000) errors.Add($"--max-object-mb {MaxObjectMegabytes} must be between 1 and 2000.");
+        if (MaxRecordMegabytes is < 1 or > 2000) errors.Add($"--max-record-mb {MaxRecordMegabytes} must be between 1 and 2000 (and at most --max-object-mb counts).");
         if (Parallelism is < 1 or > 64) errors.Add($"--parallelism {Parallelism} must be between 1 and 64.");
         if (IndexMaxIds < 1) errors.Add($"--index-max-ids {IndexMaxIds} must be 1 or more.");
         if (LakeLock.WaitError(WaitForLakeSeconds) is { } waitError) errors.Add(waitError);

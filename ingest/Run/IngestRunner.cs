@@ -132,10 +132,25 @@ public sealed class IngestRunner
                 // The object is read a window at a time and its rows go to the writer in parts of about a chunk each, so
                 // neither a large object nor its rows are ever in memory whole. Its quarantine file is written whole,
                 // before the empty last part that says the object is done.
-                using var reader = await ObjectReader.OpenAsync(file.Store, file.Object, (long)_options.MaxObjectMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
+                using var reader = await ObjectReader.OpenAsync(file.Store, file.Object, (long)_options.MaxObjectMegabytes << 20,
+                    maxRecordBytes: (long)_options.MaxRecordMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
                 var quarantined = new List<QuarantinedRecord>();
-                while (await reader.NextAsync(ct).ConfigureAwait(false) is { } window)
+                List<QuarantinedRecord> broken = [];
+                while (true)
                 {
+                    ObjectWindow? window;
+                    try
+                    {
+                        window = await reader.NextAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (InputTooLargeException ex)
+                    {
+                        // A whole JSON-array document larger than allowed: a fault of the object, kept with its reason;
+                        // the run goes on.
+                        broken.Add(new QuarantinedRecord(reader.Name, $"byte {reader.BytesRead} (decompressed)", Kind(RejectionKind.TooLarge), null, ex.Message, ReadOnlyMemory<byte>.Empty, IsRecord: false));
+                        break;
+                    }
+                    if (window is null) break;
                     // The window's records, cut into parts of about a chunk each, are normalized in parallel (a large
                     // object would otherwise be parsed by one thread while the writer waits for its rows in order).
                     var starts = PartStarts(window.Segments, chunkBytes);
@@ -148,7 +163,7 @@ public sealed class IngestRunner
                         await parts.WriteAsync(part, ct).ConfigureAwait(false);
                     }
                 }
-                List<QuarantinedRecord> broken = reader.DecompressionError is { } error ? [DecompressionFailure(reader.Name, reader.BytesRead, error)] : [];
+                if (reader.DecompressionError is { } error) broken.Add(DecompressionFailure(reader.Name, reader.BytesRead, error));
                 quarantined.AddRange(broken);
                 if (quarantined.Count > 0)
                 {
@@ -223,7 +238,7 @@ public sealed class IngestRunner
             var position = segment.Position.ToString();
             if (!segment.IsWellFormed)
             {
-                quarantined.Add(new QuarantinedRecord(name, position, Kind(RejectionKind.Malformed), null, segment.Error!, record.ToArray()));
+                quarantined.Add(new QuarantinedRecord(name, position, Kind(segment.IsTooLarge ? RejectionKind.TooLarge : RejectionKind.Malformed), null, segment.Error!, record.ToArray()));
                 continue;
             }
             var normalized = RecordRouter.Route(record, position, context);
@@ -290,6 +305,7 @@ public sealed class IngestRunner
         RejectionKind.InvalidField => "invalid_field",
         RejectionKind.ApiFailure => "api_failure",
         RejectionKind.Unexpected => "unexpected",
+        RejectionKind.TooLarge => "too_large",
         _ => kind.ToString(),
     };
 }

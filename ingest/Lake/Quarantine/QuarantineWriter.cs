@@ -8,10 +8,10 @@ namespace Analytics.Ingest.Lake.Quarantine;
 /// <summary>A record that could not become a row, kept with its source and reason.</summary>
 /// <param name="SourceObject">The input object.</param>
 /// <param name="Position">Where in the object.</param>
-/// <param name="Kind">malformed, unrecognized, invalid_field or api_failure.</param>
+/// <param name="Kind">malformed, unrecognized, invalid_field, api_failure, too_large or unexpected.</param>
 /// <param name="Field">The field at fault, if one is.</param>
 /// <param name="Reason">What was expected and what was found.</param>
-/// <param name="Raw">The record's bytes.</param>
+/// <param name="Raw">The record's bytes (a too-large record's first bytes).</param>
 /// <param name="IsRecord">False for a problem of the object itself (a broken gzip stream): kept and reported, but not counted as a record.</param>
 public sealed record QuarantinedRecord(string SourceObject, string Position, string Kind, string? Field, string Reason, ReadOnlyMemory<byte> Raw, bool IsRecord = true)
 {

@@ -8,14 +8,14 @@ namespace Analytics.Tests.Ingest.Input;
 public sealed class ObjectReaderTests
 {
     // What a reader yields, window after window, as (position, well-formed, bytes) per record.
-    private static async Task<List<string>> ReadInWindowsAsync(byte[] stored, int windowBytes, long maxBytes = int.MaxValue, bool fromFile = false)
+    private static async Task<List<string>> ReadInWindowsAsync(byte[] stored, int windowBytes, long maxBytes = int.MaxValue, bool fromFile = false, long? maxRecordBytes = null)
     {
         // From a file, a gzip object's trailer is read again from the file, not from bytes in memory.
         using var temp = fromFile ? Some.TempFolder() : null;
         if (temp is not null) File.WriteAllBytes(temp.Sub("o"), stored);
         using var reader = temp is not null
             ? await ObjectReader.OpenAsync(new FileInfo(temp.Sub("o")), maxBytes, windowBytes)
-            : ObjectReader.FromBytes("o", stored, DateTime.UnixEpoch, maxBytes, windowBytes);
+            : ObjectReader.FromBytes("o", stored, DateTime.UnixEpoch, maxBytes, windowBytes, maxRecordBytes);
         var records = new List<string>();
         while (await reader.NextAsync(CancellationToken.None) is { } window)
             records.AddRange(window.Segments.Select(s => Describe(s, window.Data)));
@@ -180,14 +180,45 @@ public sealed class ObjectReaderTests
             Assert.Equal(whole, await ReadInWindowsAsync(stored, window, maxBytes: window));
     }
 
-    [Fact]
-    public async Task NextAsync_RecordLargerThanTheLimit_IsAnErrorNamingTheObject()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NextAsync_RecordLargerThanTheLimit_IsATooLargeSegmentOfItsFirstBytes_AndTheRestIsRead(bool gzip)
     {
-        var stored = Encoding.UTF8.GetBytes("{\"a\":1}\n{\"big\":\"" + new string('x', 10_000) + "\"}\n{\"b\":2}\n");
-        var ex = await Assert.ThrowsAsync<IOException>(() => ReadInWindowsAsync(stored, 256, maxBytes: 4096));
+        // Brackets and escaped quotes inside its strings must not end it early.
+        var big = "{\"big\":\"" + new string('x', 10_000) + "\\\"}]\", \"n\":[1,{\"x\":\"}\"}],\n\"m\":\"" + new string('y', 5_000) + "\"}";
+        var plain = Encoding.UTF8.GetBytes("{\"a\":1}\n" + big + "\n{\"b\":2}\n{\"c\":3}");
+        var stored = gzip ? Gzip(plain) : plain;
+        var whole = ReadWhole(stored);
+        Assert.Equal(5, whole.Count);
+        foreach (var window in new[] { 256, 1000, 4096 })
+        {
+            var records = await ReadInWindowsAsync(stored, window, maxBytes: 1 << 20, maxRecordBytes: 4096);
+            // The records around it, their positions and the object's byte count are those of the whole object.
+            Assert.Equal([whole[0], whole[2], whole[3], whole[4]], [records[0], records[2], records[3], records[4]]);
+            Assert.StartsWith($"record 2 (line 2, byte 8) record too large: {Encoding.UTF8.GetByteCount(big):N0} bytes, more than the 0 MiB allowed", records[1], StringComparison.Ordinal);
+            Assert.EndsWith(" {\"big\":\"" + new string('x', 1024 - 8), records[1], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task NextAsync_RecordLargerThanTheLimitRunningToTheEnd_IsTooLargeByAtLeastWhatWasRead()
+    {
+        var stored = Encoding.UTF8.GetBytes("{\"a\":1}\n{\"cut\":\"" + new string('x', 10_000));
+        var records = await ReadInWindowsAsync(stored, 256, maxBytes: 1 << 20, maxRecordBytes: 4096);
+        Assert.Equal(3, records.Count);
+        Assert.StartsWith("record 2 (line 2, byte 8) record too large: at least 10,008 bytes", records[1], StringComparison.Ordinal);
+        Assert.Equal($"error: ; bytes {stored.Length}", records[2]);
+    }
+
+    [Fact]
+    public async Task NextAsync_ArrayDocumentLargerThanTheLimit_IsAnErrorNamingTheObject()
+    {
+        var stored = Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, 2000).Select(i => $"{{\"i\":{i}}}")) + "]");
+        var ex = await Assert.ThrowsAsync<InputTooLargeException>(() => ReadInWindowsAsync(stored, 256, maxBytes: 4096));
         Assert.Contains("'o'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("single record", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("as one JSON document", ex.Message, StringComparison.Ordinal);
         // The window grows to hold it when the limit allows.
-        Assert.Equal(4, (await ReadInWindowsAsync(stored, 256, maxBytes: 16384)).Count);
+        Assert.Equal(2001, (await ReadInWindowsAsync(stored, 256, maxBytes: 1 << 20)).Count);
     }
 }

@@ -216,7 +216,7 @@ public class RecordSplitterTests
         // Exactly at the limit it reads whole; one byte under, the stored size passes but the decompressed does not.
         using (var exact = InputObject.FromBytes("exact.gz", bytes, DateTime.UnixEpoch, maxBytes: size))
             Assert.Equal(size, exact.Data.Length);
-        var ex = Assert.Throws<IOException>(() => InputObject.FromBytes("bomb.gz", bytes, DateTime.UnixEpoch, maxBytes: size - 1));
+        var ex = Assert.Throws<InputTooLargeException>(() => InputObject.FromBytes("bomb.gz", bytes, DateTime.UnixEpoch, maxBytes: size - 1));
         Assert.Contains("'bomb.gz'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("decompressed", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--max-object-mb", ex.Message, StringComparison.Ordinal);

@@ -97,19 +97,40 @@ public class IngestRunnerTests
     }
 
     [Fact]
-    public async Task Run_RecordLargerThanTheLimit_StopsTheRunNamingItAndPublishesNothing()
+    public async Task Run_ARecordFarLargerThanAnyEvent_IsQuarantinedAndTheSampleBesideItLandsWhole()
     {
+        // The bundled sample, and beside it a small gzip object that expands to one 24 MiB record between two events: no
+        // event is that large (EventBridge's are at most 1 MB), so it is quarantined as too large; the rest lands.
         using var temp = Some.TempFolder();
-        Generate(temp.Sub("events"), days: 1, truncated: 0, taskEventsPerDay: 300);
-        var big = temp.Sub("events/zz-big.json");
-        File.WriteAllText(big, "{\"a\":1}\n{\"pad\":\"" + new string('x', 1_100_000) + "\"}\n{\"b\":2}\n");
-        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], MaxObjectMegabytes = 1 };
+        var samples = Path.Combine(Some.RepoRoot, "samples");
+        var alone = await new IngestRunner(new IngestOptions { Lake = temp.Sub("alone"), Inputs = [samples] }, TimeProvider.System).RunAsync(CancellationToken.None);
+        var sample = File.ReadAllText(Path.Combine(Some.Corpus, "ecs", "task-state-change-running-fargate.json"));
+        Directory.CreateDirectory(temp.Sub("poison"));
+        await using (var gzip = new System.IO.Compression.GZipStream(File.Create(temp.Sub("poison/huge.gz")), System.IO.Compression.CompressionLevel.Optimal))
+        {
+            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(sample.Replace("3317b2af-7005-947d-b652-f55e762e571a", "before", StringComparison.Ordinal) + "\n{\"detail\":\""));
+            var chunk = System.Text.Encoding.UTF8.GetBytes(new string('a', 1 << 20));
+            for (var i = 0; i < 24; i++) await gzip.WriteAsync(chunk);
+            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes("\"}\n" + sample.Replace("3317b2af-7005-947d-b652-f55e762e571a", "after", StringComparison.Ordinal)));
+        }
+        Assert.True(new FileInfo(temp.Sub("poison/huge.gz")).Length < 1 << 20);
+        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [samples, temp.Sub("poison")], MaxRecordMegabytes = 4 };
 
-        var ex = await Assert.ThrowsAsync<IOException>(() => new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None));
+        var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
 
-        Assert.Contains(big, ex.Message, StringComparison.Ordinal);
-        Assert.Contains("--max-object-mb", ex.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(temp.Sub("lake"), "*.parquet", SearchOption.AllDirectories));
+        Assert.True(summary.Balanced);
+        Assert.Equal(alone.RecordsLanded + 2, summary.RecordsLanded);
+        Assert.Equal(alone.Quarantined + 1, summary.Quarantined);
+        Assert.Equal(1, summary.QuarantinedByKind["too_large"]);
+        // The quarantine keeps its source, position, reason and first bytes; the raw object stays where it was.
+        var quarantine = Directory.GetFiles(Path.Combine(temp.Sub("lake"), "_quarantine"), "*.jsonl").Select(File.ReadAllText).Single(t => t.Contains("too_large", StringComparison.Ordinal));
+        using var entry = System.Text.Json.JsonDocument.Parse(quarantine.Split('\n')[0]);
+        Assert.Contains("huge.gz", entry.RootElement.GetProperty("source_object").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("record 2 (line ", entry.RootElement.GetProperty("position").GetString(), StringComparison.Ordinal);
+        // {"detail":" (11 bytes), 24 MiB of a, "} (2 bytes); its first 1,024 bytes kept.
+        Assert.Contains($"record too large: {(24 << 20) + 13:N0} bytes, more than the 4 MiB allowed", entry.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("{\"detail\":\"" + new string('a', 1024 - 11), entry.RootElement.GetProperty("raw").GetString());
+        Assert.True(File.Exists(temp.Sub("poison/huge.gz")));
     }
 
     [Fact]

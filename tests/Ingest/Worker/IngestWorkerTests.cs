@@ -112,6 +112,35 @@ public sealed class IngestWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task Worker_AnObjectOfOneHugeRecord_IsQuarantinedAndTheWorkerMovesOn()
+    {
+        // A small gzip object that expands to one 24 MiB record (no event is larger than 1 MB), then a good object.
+        Directory.CreateDirectory(_temp.Sub("raw/2026/11/02/00"));
+        await using (var gzip = new System.IO.Compression.GZipStream(File.Create(_temp.Sub("raw/2026/11/02/00/poison.gz")), System.IO.Compression.CompressionLevel.Optimal))
+        {
+            await gzip.WriteAsync("{\"detail\":\""u8.ToArray());
+            var chunk = System.Text.Encoding.UTF8.GetBytes(new string('a', 1 << 20));
+            for (var i = 0; i < 24; i++) await gzip.WriteAsync(chunk);
+            await gzip.WriteAsync("\"}"u8.ToArray());
+        }
+        var good = Objects()[0];
+        using (var host = Start())
+        {
+            await Until(() => Directory.Exists(_temp.Sub("lake/_checkpoints")) && Checkpointed().Count == 1, "the poison object");
+            Deliver(good);
+            await Until(() => Checkpointed().Count == 2, "the good object after it");
+            await host.StopAsync(CancellationToken.None);
+        }
+        Assert.Contains(_logs.Lines, l => l.StartsWith("Worker stopped: 2 objects ingested since start", StringComparison.Ordinal));
+        var quarantine = Directory.GetFiles(_temp.Sub("lake/_quarantine"), "*.jsonl").Select(File.ReadAllText).ToList();
+        Assert.Contains(quarantine, q => q.Contains("\"kind\":\"too_large\"", StringComparison.Ordinal) && q.Contains("poison.gz", StringComparison.Ordinal));
+        await Some.IngestAsync(_temp.Sub("reference"), good);
+        using var worker = Some.DuckDb(_temp.Sub("lake"));
+        using var reference = Some.DuckDb(_temp.Sub("reference"));
+        Assert.Equal(Some.Scalar<long>(reference, "SELECT count(*) FROM ecs_task_events"), Some.Scalar<long>(worker, "SELECT count(*) FROM ecs_task_events"));
+    }
+
+    [Fact]
     public async Task WorkerCommand_Sigterm_ExitsZeroWithEverythingCheckpointed()
     {
         var objects = Objects();
