@@ -11,9 +11,14 @@ namespace Analytics.Aws;
 public static class S3Clients
 {
     /// <summary>The configuration for <paramref name="endpoint"/> (null for AWS) in <paramref name="region"/> (null for the SDK's chain; us-east-1 for an endpoint without one).</summary>
-    public static AmazonS3Config Config(Uri? endpoint, string? region)
+    /// <param name="endpoint">An S3-compatible endpoint; null for AWS.</param>
+    /// <param name="region">The region.</param>
+    /// <param name="sdkRetries">False when the caller retries on its own (the lake's object store does, with one policy
+    /// for every call): the SDK then makes one attempt, so that the two never multiply.</param>
+    public static AmazonS3Config Config(Uri? endpoint, string? region, bool sdkRetries = true)
     {
-        var config = new AmazonS3Config();
+        var config = new AmazonS3Config { RetryMode = RequestRetryMode.Standard };
+        if (!sdkRetries) config.MaxErrorRetry = 0;
         if (region is not null) config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
         if (endpoint is null) return config;
         config.ServiceURL = endpoint.ToString();
@@ -25,6 +30,6 @@ public static class S3Clients
     }
 
     /// <summary>A client for <paramref name="endpoint"/>, with <paramref name="credentials"/> or the SDK's default chain.</summary>
-    public static AmazonS3Client Create(Uri? endpoint, string? region, AWSCredentials? credentials = null) =>
-        credentials is null ? new AmazonS3Client(Config(endpoint, region)) : new AmazonS3Client(credentials, Config(endpoint, region));
+    public static AmazonS3Client Create(Uri? endpoint, string? region, AWSCredentials? credentials = null, bool sdkRetries = true) =>
+        credentials is null ? new AmazonS3Client(Config(endpoint, region, sdkRetries)) : new AmazonS3Client(credentials, Config(endpoint, region, sdkRetries));
 }

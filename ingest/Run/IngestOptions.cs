@@ -128,5 +128,6 @@ public sealed class IngestOptions
     /// reject or store them verbatim).
     /// </summary>
     public Amazon.S3.AmazonS3Client S3Client() =>
-        Analytics.Aws.S3Clients.Create(S3Endpoint is null ? null : new Uri(S3Endpoint), null);
+        // The object store retries every call with one policy (Storage.S3Resilience): the SDK makes one attempt.
+        Analytics.Aws.S3Clients.Create(S3Endpoint is null ? null : new Uri(S3Endpoint), null, sdkRetries: false);
 }

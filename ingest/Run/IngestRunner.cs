@@ -126,14 +126,35 @@ public sealed class IngestRunner
         // rows cost it files) and a run's files are the same from one run to the next. Two parts of an object wait for
         // the writer at most, and objects are parsed at most twice the parallelism ahead of it: memory stays bounded.
         var lastProgress = stopwatch.Elapsed;
+        async Task WriteQuarantineAsync(string name, List<QuarantinedRecord> records, CancellationToken ct)
+        {
+            var existed = await QuarantineWriter.ExistsAsync(layout, name, ct).ConfigureAwait(false);
+            var written = await QuarantineWriter.WriteAsync(layout, name, records, ct).ConfigureAwait(false);
+            if (!existed) createdQuarantine.Add(written);
+        }
         await InOrderPipeline.RunAsync<InputObjectRef, ParsedObject>(files, _options.Parallelism, 2 * _options.Parallelism, partsPerItem: 2,
             async (file, parts, ct) =>
             {
                 // The object is read a window at a time and its rows go to the writer in parts of about a chunk each, so
                 // neither a large object nor its rows are ever in memory whole. Its quarantine file is written whole,
                 // before the empty last part that says the object is done.
-                using var reader = await ObjectReader.OpenAsync(file.Store, file.Object, (long)_options.MaxObjectMegabytes << 20,
-                    maxRecordBytes: (long)_options.MaxRecordMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
+                ObjectReader reader;
+                try
+                {
+                    reader = await ObjectReader.OpenAsync(file.Store, file.Object, (long)_options.MaxObjectMegabytes << 20,
+                        maxRecordBytes: (long)_options.MaxRecordMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsUnreadable(ex))
+                {
+                    // Gone since it was listed, or not ours to read: a fault of the object, kept and reported; the run goes
+                    // on (a transient fault, retried and still failing, fails the run instead, so the next one tries again).
+                    var name = file.Store.NameOf(file.Object.Key);
+                    QuarantinedRecord gone = new(name, "byte 0", "unreadable", null, $"could not be read: {ex.Message}", ReadOnlyMemory<byte>.Empty, IsRecord: false);
+                    await WriteQuarantineAsync(name, [gone], ct).ConfigureAwait(false);
+                    await parts.WriteAsync(new ParsedObject(name, 0, [], [gone]) { IsLast = true }, ct).ConfigureAwait(false);
+                    return;
+                }
+                using var _ = reader;
                 var quarantined = new List<QuarantinedRecord>();
                 List<QuarantinedRecord> broken = [];
                 while (true)
@@ -165,12 +186,7 @@ public sealed class IngestRunner
                 }
                 if (reader.DecompressionError is { } error) broken.Add(DecompressionFailure(reader.Name, reader.BytesRead, error));
                 quarantined.AddRange(broken);
-                if (quarantined.Count > 0)
-                {
-                    var existed = await QuarantineWriter.ExistsAsync(layout, reader.Name, ct).ConfigureAwait(false);
-                    var written = await QuarantineWriter.WriteAsync(layout, reader.Name, quarantined, ct).ConfigureAwait(false);
-                    if (!existed) createdQuarantine.Add(written);
-                }
+                if (quarantined.Count > 0) await WriteQuarantineAsync(reader.Name, quarantined, ct).ConfigureAwait(false);
                 await parts.WriteAsync(new ParsedObject(reader.Name, reader.BytesRead, [], broken) { IsLast = true }, ct).ConfigureAwait(false);
             },
             async (parsed, ct) =>
@@ -282,6 +298,10 @@ public sealed class IngestRunner
     // kept its fields as strings (UTF-16) and the writer still decoded the JSON to UTF-16. (A factor of 3 fitted a
     // third more rows in a batch for about 30 MB more peak, and was no faster.)
     private static long EstimatedRowBytes(long jsonBytes) => jsonBytes * 4 + 1024;
+
+    // An input that will not become readable by trying again: gone since it was listed, or not ours to read.
+    private static bool IsUnreadable(Exception ex) => ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        || ex is Amazon.S3.AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound };
 
     private static QuarantinedRecord DecompressionFailure(string name, long decompressed, string error) =>
         new(name, $"byte {decompressed} (decompressed)", Kind(RejectionKind.Malformed), null, error, ReadOnlyMemory<byte>.Empty, IsRecord: false);

@@ -21,7 +21,7 @@ public sealed class IngestSummary
     public long Duplicates { get; set; }
     /// <summary>Records quarantined.</summary>
     public long Quarantined { get; set; }
-    /// <summary>Objects whose stream broke (a corrupt or truncated gzip): kept in the quarantine with the fault, not counted as records; the records before the fault were read.</summary>
+    /// <summary>Objects not read to the end (a corrupt or truncated gzip, a whole document too large, gone or not ours to read): the fault is kept in the quarantine, not counted as a record; the records before it were read.</summary>
     public long ObjectsUnreadable { get; set; }
     /// <summary>Quarantined records by kind.</summary>
     public Dictionary<string, long> QuarantinedByKind { get; } = new(StringComparer.Ordinal);
@@ -84,7 +84,7 @@ public sealed class IngestSummary
         var kinds = string.Join(", ", QuarantinedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => string.Create(c, $"{k.Value:N0} {k.Key}")));
         sb.AppendLine(c, $"  quarantined  {Quarantined:N0}{(Quarantined > 0 ? $" ({kinds})" : "")}");
         if (ObjectsUnreadable > 0)
-            sb.AppendLine(c, $"  unreadable   {ObjectsUnreadable:N0} object{(ObjectsUnreadable == 1 ? "" : "s")} whose stream broke (the records before the fault were read; the fault is in the quarantine too)");
+            sb.AppendLine(c, $"  unreadable   {ObjectsUnreadable:N0} object{(ObjectsUnreadable == 1 ? "" : "s")} not read to the end (a broken stream, a document too large, no access; the records before the fault were read, and the fault is in the quarantine)");
         foreach (var q in FirstQuarantined) sb.AppendLine(c, $"               - {Shown(q.SourceObject)}: {q.Position}: {q.Reason}");
         if (Quarantined + ObjectsUnreadable > FirstQuarantined.Count) sb.AppendLine(c, $"               … all of them are in the lake's _quarantine/ folder");
         if (QuarantinedByKind.TryGetValue("unexpected", out var unexpected) && unexpected > 0)

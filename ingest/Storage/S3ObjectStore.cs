@@ -16,10 +16,12 @@ public sealed class S3ObjectStore : IObjectStore
     public const long MultipartThreshold = 16L << 20;
 
     private readonly IAmazonS3 _s3;
+    private readonly Polly.ResiliencePipeline _retry;
 
-    /// <summary>A store over <c>s3://BUCKET/PREFIX</c>.</summary>
-    public S3ObjectStore(IAmazonS3 s3, string bucket, string prefix)
+    /// <summary>A store over <c>s3://BUCKET/PREFIX</c>; every call is retried by <paramref name="retry"/> (default <see cref="S3Resilience.Create"/>).</summary>
+    public S3ObjectStore(IAmazonS3 s3, string bucket, string prefix, Polly.ResiliencePipeline? retry = null)
     {
+        _retry = retry ?? S3Resilience.Create();
         ArgumentNullException.ThrowIfNull(s3);
         ArgumentException.ThrowIfNullOrEmpty(bucket);
         ArgumentNullException.ThrowIfNull(prefix);
@@ -55,7 +57,7 @@ public sealed class S3ObjectStore : IObjectStore
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix + prefix };
         do
         {
-            var page = await _s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            var page = await _retry.ExecuteAsync(async ct => await _s3.ListObjectsV2Async(request, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             foreach (var o in page.S3Objects ?? [])
                 yield return new StoredObject(o.Key[Prefix.Length..], o.Size ?? 0, o.LastModified ?? DateTime.UnixEpoch);
             request.ContinuationToken = page.IsTruncated == true ? page.NextContinuationToken : null;
@@ -72,8 +74,8 @@ public sealed class S3ObjectStore : IObjectStore
         var request = new GetObjectRequest { BucketName = Bucket, Key = Prefix + key, ByteRange = new ByteRange($"bytes={offset}-") };
         try
         {
-            var response = await _s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return new Analytics.Aws.OwningStream(response.ResponseStream, response);
+            var response = await _retry.ExecuteAsync(async ct => await _s3.GetObjectAsync(request, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return new ResumingReadStream(_s3, Bucket, Prefix + key, offset, response, _retry);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -88,14 +90,14 @@ public sealed class S3ObjectStore : IObjectStore
 
     /// <inheritdoc/>
     public Task<Stream> OpenRandomAccessAsync(string key, long size, CancellationToken cancellationToken) =>
-        Task.FromResult<Stream>(new S3RangeStream(_s3, Bucket, Prefix + key, size));
+        Task.FromResult<Stream>(new S3RangeStream(_s3, Bucket, Prefix + key, size, _retry));
 
     /// <inheritdoc/>
     public async Task<long> SizeAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            var head = await _s3.GetObjectMetadataAsync(Bucket, Prefix + key, cancellationToken).ConfigureAwait(false);
+            var head = await _retry.ExecuteAsync(async ct => await _s3.GetObjectMetadataAsync(Bucket, Prefix + key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return head.ContentLength;
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -110,12 +112,18 @@ public sealed class S3ObjectStore : IObjectStore
         ArgumentNullException.ThrowIfNull(content);
         if (content.CanSeek && content.Length - content.Position <= MultipartThreshold)
         {
-            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = Prefix + key, InputStream = content, AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
+            // The same key and the same bytes again: harmless to repeat when an attempt was applied but not answered.
+            var start = content.Position;
+            await _retry.ExecuteAsync(async ct =>
+            {
+                content.Position = start;
+                await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = Prefix + key, InputStream = content, AutoCloseStream = false, UseChunkEncoding = false }, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             return;
         }
         // A multipart upload, part by part from the stream (never the object whole in memory); S3 shows the object only
         // once the upload is completed, and an upload that fails is aborted so no part is left billed.
-        var upload = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = Prefix + key }, cancellationToken).ConfigureAwait(false);
+        var upload = await _retry.ExecuteAsync(async ct => await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = Prefix + key }, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         try
         {
             var parts = new List<PartETag>();
@@ -124,15 +132,19 @@ public sealed class S3ObjectStore : IObjectStore
             {
                 var filled = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 if (filled == 0 && number > 1) break;
-                using var part = new MemoryStream(buffer, 0, filled, writable: false);
-                var uploaded = await _s3.UploadPartAsync(new UploadPartRequest
+                var partNumber = number;
+                var uploaded = await _retry.ExecuteAsync(async ct =>
                 {
-                    BucketName = Bucket, Key = Prefix + key, UploadId = upload.UploadId, PartNumber = number, InputStream = part, PartSize = filled, UseChunkEncoding = false,
+                    using var part = new MemoryStream(buffer, 0, filled, writable: false);
+                    return await _s3.UploadPartAsync(new UploadPartRequest
+                    {
+                        BucketName = Bucket, Key = Prefix + key, UploadId = upload.UploadId, PartNumber = partNumber, InputStream = part, PartSize = filled, UseChunkEncoding = false,
+                    }, ct).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
                 parts.Add(new PartETag(number, uploaded.ETag));
                 if (filled < buffer.Length) break;
             }
-            await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = Prefix + key, UploadId = upload.UploadId, PartETags = parts }, cancellationToken).ConfigureAwait(false);
+            await _retry.ExecuteAsync(async ct => await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = Prefix + key, UploadId = upload.UploadId, PartETags = parts }, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -142,8 +154,8 @@ public sealed class S3ObjectStore : IObjectStore
     }
 
     /// <inheritdoc/>
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
-        _s3.DeleteObjectAsync(Bucket, Prefix + key, cancellationToken);
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        await _retry.ExecuteAsync(async ct => await _s3.DeleteObjectAsync(Bucket, Prefix + key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public async Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
@@ -151,10 +163,10 @@ public sealed class S3ObjectStore : IObjectStore
         ArgumentNullException.ThrowIfNull(keys);
         foreach (var chunk in keys.Chunk(1000))
         {
-            var response = await _s3.DeleteObjectsAsync(new DeleteObjectsRequest
+            var response = await _retry.ExecuteAsync(async ct => await _s3.DeleteObjectsAsync(new DeleteObjectsRequest
             {
                 BucketName = Bucket, Objects = chunk.Select(k => new KeyVersion { Key = Prefix + k }).ToList(), Quiet = true,
-            }, cancellationToken).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             if (response.DeleteErrors is { Count: > 0 } errors)
                 throw new IOException($"Deleting {errors.Count} of {chunk.Length} objects under {NameOf("")} failed: {errors[0].Key}: {errors[0].Code} {errors[0].Message}");
         }
@@ -172,15 +184,39 @@ public sealed class S3ObjectStore : IObjectStore
     /// </summary>
     public async Task<string?> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken)
     {
+        var bytes = content.ToArray();
+        var attempts = 0;
         try
         {
-            using var body = new MemoryStream(content.ToArray(), writable: false);
-            var request = new PutObjectRequest { BucketName = Bucket, Key = Prefix + key, InputStream = body, UseChunkEncoding = false };
-            if (ifMatch is null) request.IfNoneMatch = "*";
-            else request.IfMatch = ifMatch;
-            return (await _s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false)).ETag;
+            return await _retry.ExecuteAsync(async ct =>
+            {
+                attempts++;
+                using var body = new MemoryStream(bytes, writable: false);
+                var request = new PutObjectRequest { BucketName = Bucket, Key = Prefix + key, InputStream = body, UseChunkEncoding = false };
+                if (ifMatch is null) request.IfNoneMatch = "*";
+                else request.IfMatch = ifMatch;
+                return (await _s3.PutObjectAsync(request, ct).ConfigureAwait(false)).ETag;
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict || ifMatch is not null && ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Refused on a retry: the attempt before may have been applied and its answer lost. If the object is now
+            // exactly this write (a single PUT's ETag is the MD5 of its bytes), the write is ours, not a conflict.
+            if (attempts > 1 && await ETagAsync(key, cancellationToken).ConfigureAwait(false) is { } now
+                && now.Trim('"') == Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(bytes)))
+                return now;
+            return null;
+        }
+    }
+
+    // The object's ETag; null when there is none.
+    private async Task<string?> ETagAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _retry.ExecuteAsync(async ct => await _s3.GetObjectMetadataAsync(Bucket, Prefix + key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).ETag;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
@@ -191,10 +227,14 @@ public sealed class S3ObjectStore : IObjectStore
     {
         try
         {
-            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = Prefix + key }, cancellationToken).ConfigureAwait(false);
-            using var content = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(content, cancellationToken).ConfigureAwait(false);
-            return (content.ToArray(), response.ETag);
+            // Read whole in one attempt: a body that breaks is read again from its start.
+            return await _retry.ExecuteAsync(async ct =>
+            {
+                using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = Prefix + key }, ct).ConfigureAwait(false);
+                using var content = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(content, ct).ConfigureAwait(false);
+                return ((byte[] Content, string ETag)?)(content.ToArray(), response.ETag);
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -207,7 +247,7 @@ public sealed class S3ObjectStore : IObjectStore
     {
         try
         {
-            await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = Prefix + key, IfMatch = etag }, cancellationToken).ConfigureAwait(false);
+            await _retry.ExecuteAsync(async ct => await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = Prefix + key, IfMatch = etag }, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict or HttpStatusCode.NotFound)

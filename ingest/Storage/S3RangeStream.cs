@@ -8,7 +8,7 @@ namespace Analytics.Ingest.Storage;
 /// position with a ranged GET of at least <see cref="MinimumRange"/>, so a Parquet reader that reads a footer and then
 /// one column's chunks fetches those, not the whole object.
 /// </summary>
-public sealed class S3RangeStream(IAmazonS3 s3, string bucket, string key, long length) : Stream
+public sealed class S3RangeStream(IAmazonS3 s3, string bucket, string key, long length, Polly.ResiliencePipeline? retry = null) : Stream
 {
     /// <summary>The least a GET fetches: Parquet readers issue many small reads (page headers) in a row.</summary>
     public const int MinimumRange = 1 << 20;
@@ -55,9 +55,13 @@ public sealed class S3RangeStream(IAmazonS3 s3, string bucket, string key, long 
         {
             var fetch = (int)Math.Min(Math.Max(wanted, MinimumRange), length - _position);
             var request = new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(_position, _position + fetch - 1) };
-            using var response = await s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
             var held = new byte[fetch];
-            await response.ResponseStream.ReadExactlyAsync(held, cancellationToken).ConfigureAwait(false);
+            // One range in one attempt: a body that breaks is asked for again, whole (the retry policy of the store).
+            await (retry ?? Polly.ResiliencePipeline.Empty).ExecuteAsync(async ct =>
+            {
+                using var response = await s3.GetObjectAsync(request, ct).ConfigureAwait(false);
+                await response.ResponseStream.ReadExactlyAsync(held, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             (_held, _heldAt) = (held, _position);
             Requests++;
         }

@@ -114,7 +114,7 @@ public class CommandsTests
 
         var listed = output.Split('\n').Count(l => l.StartsWith("               - ", StringComparison.Ordinal));
         Assert.Contains("quarantined  4 (3 malformed, 1 unrecognized)", output, StringComparison.Ordinal);
-        Assert.Contains("unreadable   1 object whose stream broke", output, StringComparison.Ordinal);
+        Assert.Contains("unreadable   1 object not read to the end", output, StringComparison.Ordinal);
         Assert.Equal(4 + 1, listed);
     }
 
