@@ -180,26 +180,19 @@ public sealed class ConditionalS3Proxy : IDisposable
     private async Task RefuseAsync(HttpListenerContext context, int status, string code, string message, string? condition)
     {
         Interlocked.Increment(ref _refused);
-        // Drain the body the client sent, then answer as S3 does.
-        await context.Request.InputStream.CopyToAsync(Stream.Null);
-        var body = System.Text.Encoding.UTF8.GetBytes(
-            $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message>{(condition is null ? "" : $"<Condition>{condition}</Condition>")}<RequestId>conditional-layer</RequestId></Error>");
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/xml";
-        context.Response.ContentLength64 = body.Length;
-        await context.Response.OutputStream.WriteAsync(body);
-        context.Response.Close();
+        await FaultAsync(context, status, code, message, condition);
     }
 
     private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase) { "Host", "Connection", "Content-Length", "Transfer-Encoding", "Expect", "Keep-Alive" };
 
     private int _cutNext;
 
-    // An error as S3 sends it, without touching the store.
-    private static async Task FaultAsync(HttpListenerContext context, int status, string code, string message)
+    // An error as S3 sends it, without touching the store: the body the client sent drained, then S3's XML.
+    private static async Task FaultAsync(HttpListenerContext context, int status, string code, string message, string? condition = null)
     {
         await context.Request.InputStream.CopyToAsync(Stream.Null);
-        var body = System.Text.Encoding.UTF8.GetBytes($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-front</RequestId></Error>");
+        var body = System.Text.Encoding.UTF8.GetBytes(
+            $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message>{(condition is null ? "" : $"<Condition>{condition}</Condition>")}<RequestId>test-layer</RequestId></Error>");
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/xml";
         context.Response.ContentLength64 = body.Length;

@@ -54,6 +54,19 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
     private GeneratorManifest Generate(int days, int seed, int taskEventsPerDay = 3000) =>
         new EventGenerator(new GeneratorOptions { Days = days, TaskEventsPerDay = taskEventsPerDay, TruncatedRecords = 1, Seed = seed }).WriteTo(_temp.Sub("events"));
 
+    // Six writers take the lease at once; each gets its lock or null when it was refused.
+    private static Task<ILakeLock?[]> SixWritersAsync(LakeLayout layout) => Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+    {
+        try
+        {
+            return (ILakeLock?)await LakeLock.AcquireAsync(layout, $"ingest run R{i}", TimeSpan.Zero, TimeProvider.System, lease: TimeSpan.FromSeconds(30));
+        }
+        catch (LakeBusyException)
+        {
+            return null;
+        }
+    })));
+
     [Fact]
     public async Task ConditionalLayer_EnforcesWhatS3rverAloneDoesNot()
     {
@@ -120,17 +133,7 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
         // the object is exactly its own write and holds the lease, instead of reading a conflict.
         _proxy.InjectFaults(0.3, seed: 5);
         var layout = Layout();
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
-        {
-            try
-            {
-                return await LakeLock.AcquireAsync(layout, $"ingest run R{i}", TimeSpan.Zero, TimeProvider.System, lease: TimeSpan.FromSeconds(30));
-            }
-            catch (LakeBusyException)
-            {
-                return null;
-            }
-        })));
+        var attempts = await SixWritersAsync(layout);
         var holder = Assert.Single(attempts, a => a is not null)!;
         await holder.DisposeAsync();
         Assert.DoesNotContain("_lake.lease", await KeysAsync());
@@ -191,17 +194,7 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
     public async Task Lease_TwoWritersAtOnce_ExactlyOneHoldsIt_AndAHolderTakenOverFromLosesIt()
     {
         var layout = Layout();
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
-        {
-            try
-            {
-                return await LakeLock.AcquireAsync(layout, $"ingest run R{i}", TimeSpan.Zero, TimeProvider.System, lease: TimeSpan.FromSeconds(30));
-            }
-            catch (LakeBusyException)
-            {
-                return null;
-            }
-        })));
+        var attempts = await SixWritersAsync(layout);
         var holder = Assert.Single(attempts, a => a is not null)!;
         Assert.False(holder.Lost.IsCancellationRequested);
         await holder.DisposeAsync();
