@@ -365,46 +365,43 @@ public sealed class ObjectReader : IDisposable
         var scan = new RecordEnd();
         long skipped = 0;
         var lines = 0;
+        // The probe byte read past the full window comes next in the object: it is read again as the next byte.
+        var pending = next;
+        void Push()
+        {
+            _buffer[_filled++] = pending!.Value;
+            BytesRead++;
+            if (_stored is not null) _crc.Append(_buffer.AsSpan(_filled - 1, 1));
+            pending = null;
+        }
+        void Skip(int count)
+        {
+            skipped += count;
+            lines += _buffer.AsSpan(0, count).Count((byte)'\n');
+        }
         var found = scan.Find(_buffer.AsSpan(0, _filled));
-        // The probe byte read past the full window is part of what follows: it goes in front of the next read.
-        var pending = next is not null;
         while (found < 0)
         {
-            skipped += _filled;
-            lines += _buffer.AsSpan(0, _filled).Count((byte)'\n');
+            Skip(_filled);
             _filled = 0;
-            if (pending)
-            {
-                _buffer[0] = next!.Value;
-                _filled = 1;
-                BytesRead++;
-                if (_stored is not null) _crc.Append(_buffer.AsSpan(0, 1));
-                pending = false;
-            }
+            if (pending is not null) Push();
             await FillAsync(cancellationToken).ConfigureAwait(false);
             if (_filled == 0) break;
             found = scan.Find(_buffer.AsSpan(0, _filled));
             if (found < 0 && _ended)
             {
-                skipped += _filled;
-                lines += _buffer.AsSpan(0, _filled).Count((byte)'\n');
+                Skip(_filled);
                 _filled = 0;
                 break;
             }
         }
         if (found >= 0)
         {
-            skipped += found;
-            lines += _buffer.AsSpan(0, found).Count((byte)'\n');
+            Skip(found);
             _buffer.AsSpan(found, _filled - found).CopyTo(_buffer);
             _filled -= found;
-            if (pending)
-            {
-                // The record ended inside the window: the probe byte follows what is left of it.
-                _buffer[_filled++] = next!.Value;
-                BytesRead++;
-                if (_stored is not null) _crc.Append(_buffer.AsSpan(_filled - 1, 1));
-            }
+            // The record ended inside the window: the probe byte follows what is left of it.
+            if (pending is not null) Push();
         }
         _consumed = 0;
         _at = new WindowStart(_at.Ordinal + 1, _at.ByteOffset + skipped, _at.Line + lines);

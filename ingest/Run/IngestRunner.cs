@@ -149,7 +149,7 @@ public sealed class IngestRunner
                     // Gone since it was listed, or not ours to read: a fault of the object, kept and reported; the run goes
                     // on (a transient fault, retried and still failing, fails the run instead, so the next one tries again).
                     var name = file.Store.NameOf(file.Object.Key);
-                    QuarantinedRecord gone = new(name, "byte 0", "unreadable", null, $"could not be read: {ex.Message}", ReadOnlyMemory<byte>.Empty, IsRecord: false);
+                    var gone = ObjectFault(name, "byte 0", "unreadable", $"could not be read: {ex.Message}");
                     await WriteQuarantineAsync(name, [gone], ct).ConfigureAwait(false);
                     await parts.WriteAsync(new ParsedObject(name, 0, [], [gone]) { IsLast = true }, ct).ConfigureAwait(false);
                     return;
@@ -168,7 +168,7 @@ public sealed class IngestRunner
                     {
                         // A whole JSON-array document larger than allowed: a fault of the object, kept with its reason;
                         // the run goes on.
-                        broken.Add(new QuarantinedRecord(reader.Name, $"byte {reader.BytesRead} (decompressed)", Kind(RejectionKind.TooLarge), null, ex.Message, ReadOnlyMemory<byte>.Empty, IsRecord: false));
+                        broken.Add(ObjectFault(reader.Name, $"byte {reader.BytesRead} (decompressed)", Kind(RejectionKind.TooLarge), ex.Message));
                         break;
                     }
                     if (window is null) break;
@@ -304,7 +304,11 @@ public sealed class IngestRunner
         || ex is Amazon.S3.AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound };
 
     private static QuarantinedRecord DecompressionFailure(string name, long decompressed, string error) =>
-        new(name, $"byte {decompressed} (decompressed)", Kind(RejectionKind.Malformed), null, error, ReadOnlyMemory<byte>.Empty, IsRecord: false);
+        ObjectFault(name, $"byte {decompressed} (decompressed)", Kind(RejectionKind.Malformed), error);
+
+    // A fault of the object itself (it was not read to the end): kept and reported, not counted as a record.
+    private static QuarantinedRecord ObjectFault(string name, string position, string kind, string reason) =>
+        new(name, position, kind, null, reason, ReadOnlyMemory<byte>.Empty, IsRecord: false);
 
     private static void Count(IngestSummary summary, QuarantinedRecord q)
     {

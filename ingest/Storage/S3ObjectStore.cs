@@ -93,18 +93,9 @@ public sealed class S3ObjectStore : IObjectStore
         Task.FromResult<Stream>(new S3RangeStream(_s3, Bucket, Prefix + key, size, _retry));
 
     /// <inheritdoc/>
-    public async Task<long> SizeAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var head = await _retry.ExecuteAsync(async ct => await _s3.GetObjectMetadataAsync(Bucket, Prefix + key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            return head.ContentLength;
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            throw new FileNotFoundException($"No object '{NameOf(key)}'.", NameOf(key), ex);
-        }
-    }
+    public async Task<long> SizeAsync(string key, CancellationToken cancellationToken) =>
+        (await HeadAsync(key, cancellationToken).ConfigureAwait(false))?.ContentLength
+            ?? throw new FileNotFoundException($"No object '{NameOf(key)}'.", NameOf(key));
 
     /// <inheritdoc/>
     public async Task WriteAsync(string key, Stream content, CancellationToken cancellationToken)
@@ -209,12 +200,15 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
-    // The object's ETag; null when there is none.
-    private async Task<string?> ETagAsync(string key, CancellationToken cancellationToken)
+    private async Task<string?> ETagAsync(string key, CancellationToken cancellationToken) =>
+        (await HeadAsync(key, cancellationToken).ConfigureAwait(false))?.ETag;
+
+    // The object's metadata (HEAD); null when there is none.
+    private async Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            return (await _retry.ExecuteAsync(async ct => await _s3.GetObjectMetadataAsync(Bucket, Prefix + key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).ETag;
+            return await _retry.ExecuteAsync(async ct => await _s3.GetObjectMetadataAsync(Bucket, Prefix + key, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {

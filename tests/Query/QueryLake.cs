@@ -147,7 +147,7 @@ public sealed class QueryLake : IAsyncLifetime
             "TaskFailedToStart" => true,
             // ECS stops the other containers (143 or 137) once an essential one exits: an exit 0 beside only those finished.
             "EssentialContainerExited" when containers.Any(c => Str(c, "reason")?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true) => true,
-            "EssentialContainerExited" => !(ExitCodes(containers).Contains(0) && ExitCodes(containers).All(x => x is 0 or 143 or 137)),
+            "EssentialContainerExited" => ExitCodes(containers) is var exits && !(exits.Contains(0) && exits.All(x => x is 0 or 143 or 137)),
             "ServiceSchedulerInitiated" => reason.Contains("failed ELB health checks", StringComparison.Ordinal) || reason.Contains("failed container health checks", StringComparison.Ordinal),
             _ => false,
         };
