@@ -27,7 +27,7 @@ if (args.Length == 4 && args[0] is "ours" or "duckdb")
     var sw = Stopwatch.StartNew();
     if (args[0] == "ours")
     {
-        var summary = await new IngestRunner(new IngestOptions { Lake = output, Inputs = [input] }, TimeProvider.System).RunAsync(CancellationToken.None);
+        var summary = await new IngestRunner(new IngestOptions { Lake = new() { Location = output }, Inputs = [input] }, TimeProvider.System).RunAsync(CancellationToken.None);
         if (!summary.Balanced) throw new InvalidOperationException("counts do not add up");
     }
     else

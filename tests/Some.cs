@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Analytics.Common.Cli;
 using Analytics.Ingest.Run;
 using DuckDB.NET.Data;
 
@@ -17,7 +19,7 @@ public static class Some
 
     /// <summary>Runs an ingest with default options.</summary>
     public static Task<IngestSummary> IngestAsync(string lake, params string[] inputs) =>
-        new IngestRunner(new IngestOptions { Lake = lake, Inputs = inputs }, TimeProvider.System).RunAsync(CancellationToken.None);
+        new IngestRunner(new IngestOptions { Lake = new() { Location = lake }, Inputs = inputs }, TimeProvider.System).RunAsync(CancellationToken.None);
 
     /// <summary>Asserts that each table of <paramref name="lake"/> holds the rows the generator's <paramref name="manifest"/> expects.</summary>
     public static void AssertRowsAsExpected(string lake, Analytics.Ingest.Sample.GeneratorManifest manifest)
@@ -38,26 +40,26 @@ public static class Some
         return connection;
     }
 
-    /// <summary>Runs a command with the console captured; returns its exit code and what it wrote (tests using it share the "Console" collection).</summary>
-    public static async Task<(int Code, string Out, string Err)> ConsoleAsync(Func<Task<int>> run)
+    /// <summary>
+    /// Runs a program's command line with writers of its own and <paramref name="context"/> (default: <see cref="Context"/>);
+    /// returns its exit code and what it wrote. Nothing global is touched, so such tests run beside each other.
+    /// </summary>
+    public static async Task<(int Code, string Out, string Err)> ProgramAsync(Func<ProgramContext, InvocationConfiguration, Task<int>> run, ProgramContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var (stdout, stderr) = (Console.Out, Console.Error);
         using var @out = new StringWriter();
         using var err = new StringWriter();
-        Console.SetOut(@out);
-        Console.SetError(err);
-        try
-        {
-            var code = await run();
-            return (code, @out.ToString(), err.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
+        var code = await run(context ?? Context(), new InvocationConfiguration { Output = @out, Error = err });
+        return (code, @out.ToString(), err.ToString());
     }
+
+    /// <summary>A program context of a test: only <paramref name="environment"/>, and the credentials of the local S3 server (or <paramref name="credentials"/>).</summary>
+    public static ProgramContext Context(IReadOnlyDictionary<string, string?>? environment = null, Amazon.Runtime.AWSCredentials? credentials = null, TimeProvider? time = null) => new()
+    {
+        Environment = environment ?? new Dictionary<string, string?>(),
+        Credentials = credentials ?? new Amazon.Runtime.BasicAWSCredentials(Analytics.Tests.Aws.S3Server.Key, Analytics.Tests.Aws.S3Server.Key),
+        Time = time ?? TimeProvider.System,
+    };
 
     /// <summary>Runs a statement.</summary>
     public static void Execute(DuckDBConnection connection, string sql)

@@ -5,10 +5,11 @@ using System.Text.Json;
 using Analytics.Aws;
 using Analytics.Aws.Health;
 using Analytics.Aws.Support;
+using Analytics.Common.Aws;
+using Analytics.Common.Settings;
 using Analytics.Ingest.Input;
 using Analytics.Ingest.Run;
 using Analytics.Ingest.Storage;
-using Analytics.Ingest.Worker;
 
 namespace Analytics.Ingest.Collect;
 
@@ -28,10 +29,13 @@ public sealed record CollectResult(string Source, IReadOnlyDictionary<string, in
 /// old checkpoint, and what it gets twice is a counted duplicate. A source that fails (no support plan, access
 /// denied) is reported in one line; the others go on.
 /// </summary>
-public sealed class Collector(CollectOptions options, TimeProvider time, Action<string>? progress = null)
+/// <param name="options">The sources and where a first pass starts.</param>
+/// <param name="lake">The lake the pages and their rows go to.</param>
+/// <param name="aws">The program's AWS clients (Health, Support, STS, and S3 for a lake on S3).</param>
+/// <param name="time">The clock: stamps each page's observation.</param>
+/// <param name="progress">Receives a line per source; null for none.</param>
+public sealed class Collector(CollectOptions options, LakeSettings lake, AwsClients aws, TimeProvider time, Action<string>? progress = null)
 {
-    /// <summary>The sources <c>--sources</c> accepts.</summary>
-    public static IReadOnlyList<string> Sources { get; } = ["health", "health-org", "support", "trusted-advisor"];
 
     /// <summary>How far back a first pass asks when no <c>--since</c> is given: Health keeps events 90 days.</summary>
     public static readonly TimeSpan HealthHistory = TimeSpan.FromDays(90);
@@ -46,11 +50,11 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
     // Trusted Advisor name no account). Not knowing it is said once, and the pages are stored without it.
     private async Task<string?> CallerAccountAsync(CancellationToken cancellationToken)
     {
-        var endpoint = options.StsEndpoint is { } sts ? new Uri(sts) : null;
-        if (endpoint is null && (options.HealthEndpoint is not null || options.SupportEndpoint is not null)) return null;
+        var settings = aws.Settings;
+        if (settings.StsEndpoint is null && (settings.HealthEndpoint is not null || settings.SupportEndpoint is not null)) return null;
         try
         {
-            return await Analytics.Aws.Sts.CallerIdentity.AccountAsync(options.Region ?? AwsEndpoints.ResolveRegion(null) ?? "us-east-1", endpoint, cancellationToken).ConfigureAwait(false);
+            return await aws.CallerAccountAsync(settings.ResolvedRegion ?? "us-east-1", settings.StsEndpoint, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
         {
@@ -62,33 +66,25 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
     /// <summary>Runs one pass of each source in <see cref="CollectOptions.Sources"/>, in order.</summary>
     public async Task<List<CollectResult>> RunAsync(CancellationToken cancellationToken)
     {
-        Amazon.S3.AmazonS3Client? s3 = null;
-        try
-        {
-            var lake = Lake.LakeLayout.Open(options.Lake, () => s3 ??= new IngestOptions { S3Endpoint = options.S3Endpoint }.S3Client(), options.StagingFolder);
-            _account = await CallerAccountAsync(cancellationToken).ConfigureAwait(false);
-            var results = new List<CollectResult>();
-            foreach (var source in options.Sources)
-                results.Add(await PassAsync(lake.Store, source, cancellationToken).ConfigureAwait(false));
-            return results;
-        }
-        finally
-        {
-            s3?.Dispose();
-        }
+        var store = Lake.LakeLayout.Open(lake.Location!, () => aws.StoreS3, lake.StagingFolder).Store;
+        _account = await CallerAccountAsync(cancellationToken).ConfigureAwait(false);
+        var results = new List<CollectResult>();
+        foreach (var source in options.Sources)
+            results.Add(await PassAsync(store, source, cancellationToken).ConfigureAwait(false));
+        return results;
     }
 
-    private async Task<CollectResult> PassAsync(IObjectStore lake, string source, CancellationToken cancellationToken)
+    private async Task<CollectResult> PassAsync(IObjectStore store, string source, CancellationToken cancellationToken)
     {
         var pages = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var checkpoint = await CollectCheckpoint.LoadAsync(lake, source, cancellationToken).ConfigureAwait(false);
+        var checkpoint = await CollectCheckpoint.LoadAsync(store, source, cancellationToken).ConfigureAwait(false);
         string? error = null;
         try
         {
             using var client = await ClientAsync(source).ConfigureAwait(false);
             async Task Store(ApiPage page, JsonElement? check = null)
             {
-                await StorePageAsync(lake, source, page, check, cancellationToken).ConfigureAwait(false);
+                await StorePageAsync(store, source, page, check, cancellationToken).ConfigureAwait(false);
                 pages[page.Operation] = pages.GetValueOrDefault(page.Operation) + 1;
             }
             await (source switch
@@ -113,7 +109,7 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
         }
         // The pages stored, this pass's and any an earlier pass stored before it died, are ingested; the checkpoint moves
         // only when the whole pass was fetched and ingested.
-        var summary = await IngestPagesAsync(lake, source, cancellationToken).ConfigureAwait(false);
+        var summary = await IngestPagesAsync(store, source, cancellationToken).ConfigureAwait(false);
         if (error is null) await checkpoint.SaveAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         progress?.Invoke(error ?? string.Create(CultureInfo.InvariantCulture,
             $"{source}: {pages.Values.Sum()} pages ({string.Join(", ", pages.Select(p => $"{p.Key} {p.Value}"))}), {summary?.RecordsLanded ?? 0} records landed, {summary?.Duplicates ?? 0} duplicates"));
@@ -124,10 +120,10 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
     {
         var health = source.StartsWith("health", StringComparison.Ordinal);
         // Trusted Advisor is served by the Support API.
-        var (service, endpoint) = health ? (AwsService.Health, options.HealthEndpoint) : (AwsService.Support, options.SupportEndpoint);
+        var (service, endpoint) = health ? (AwsService.Health, aws.Settings.HealthEndpoint) : (AwsService.Support, aws.Settings.SupportEndpoint);
         // Health is served from one active region at a time; Support from us-east-1 (aws partition).
-        var region = endpoint is not null ? options.Region ?? service.GlobalRegion! : health ? await HealthClient.ActiveRegionAsync().ConfigureAwait(false) : service.GlobalRegion!;
-        return new AwsJsonClient(service, new AwsClientOptions { Region = region, Endpoint = endpoint is null ? null : new Uri(endpoint) }, time: time);
+        var region = endpoint is not null ? aws.Settings.Region ?? service.GlobalRegion! : health ? await HealthClient.ActiveRegionAsync().ConfigureAwait(false) : service.GlobalRegion!;
+        return aws.Json(service, region, endpoint);
     }
 
     private async Task HealthAsync(HealthClient health, CollectCheckpoint checkpoint, Func<ApiPage, Task> store, CancellationToken cancellationToken)
@@ -240,20 +236,19 @@ public sealed class Collector(CollectOptions options, TimeProvider time, Action<
 
     // The source's stored pages that no pass has ingested yet, ingested in one run; the page checkpoint (as the worker
     // keeps one per source) then knows them.
-    private async Task<IngestSummary?> IngestPagesAsync(IObjectStore lake, string source, CancellationToken cancellationToken)
+    private async Task<IngestSummary?> IngestPagesAsync(IObjectStore store, string source, CancellationToken cancellationToken)
     {
         var prefix = PagesPrefix(source);
-        var name = lake.NameOf(prefix);
+        var name = store.NameOf(prefix);
         var stored = new List<InputObjectRef>();
-        await foreach (var o in lake.ListAsync(prefix, cancellationToken).ConfigureAwait(false)) stored.Add(new InputObjectRef(lake, o));
-        var ingested = await SourceCheckpoint.LoadAsync(lake, name, cancellationToken).ConfigureAwait(false);
+        await foreach (var o in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false)) stored.Add(new InputObjectRef(store, o));
+        var ingested = await SourceCheckpoint.LoadAsync(store, name, cancellationToken).ConfigureAwait(false);
         var fresh = stored.Where(o => !ingested.Contains(o)).ToList();
         if (fresh.Count == 0) return null;
-        return await ingested.IngestAsync(new IngestOptions
-        {
-            Lake = options.Lake, Inputs = [name], S3Endpoint = options.S3Endpoint, StagingFolder = options.StagingFolder,
-            LeaseSeconds = options.LeaseSeconds, WaitForLakeSeconds = options.WaitForLakeSeconds,
-        }, fresh, stored, time, cancellationToken).ConfigureAwait(false);
+        var summary = await new IngestRunner(new IngestOptions { Lake = lake, Inputs = [name], Objects = fresh, S3 = () => aws.StoreS3 }, time).RunAsync(cancellationToken).ConfigureAwait(false);
+        // Only what the run published is checkpointed; a crash in between reads those pages again, as duplicates.
+        await ingested.SaveAsync(fresh, stored, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        return summary;
     }
 
     private const string OrganizationView = " The organization view also needs AWS Organizations with all features, `aws health enable-health-service-access-for-organization` run in the management account, and this identity in it or a delegated administrator; without it, collect health instead.";

@@ -31,7 +31,7 @@ public static class InputObjects
         IAmazonS3? client = null;
         foreach (var input in inputs)
         {
-            if (S3ObjectStore.Parse(input) is var (bucket, prefix))
+            if (Analytics.Common.Settings.Locations.ParseS3(input) is var (bucket, prefix))
             {
                 var store = new S3ObjectStore(client ??= s3(), bucket, prefix);
                 await foreach (var stored in store.ListAsync("", cancellationToken).ConfigureAwait(false))

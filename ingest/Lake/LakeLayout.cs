@@ -42,7 +42,7 @@ public sealed class LakeLayout
     {
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(s3);
-        if (S3ObjectStore.Parse(location) is not var (bucket, prefix)) return new LakeLayout(location);
+        if (Analytics.Common.Settings.Locations.ParseS3(location) is not var (bucket, prefix)) return new LakeLayout(location);
         var store = new S3ObjectStore(s3(), bucket, prefix);
         var name = store.NameOf("");
         stagingFolder ??= Path.Combine(Path.GetTempPath(), "analytics-staging",

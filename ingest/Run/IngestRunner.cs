@@ -36,30 +36,26 @@ public sealed class IngestRunner
     }
 
     /// <summary>Runs the ingest and returns its summary.</summary>
-    /// <exception cref="LakeBusyException">Another ingest or compact holds the lake (after waiting <see cref="IngestOptions.WaitForLakeSeconds"/>); nothing was done.</exception>
+    /// <exception cref="LakeBusyException">Another ingest or compact holds the lake (after waiting <see cref="Analytics.Common.Settings.LakeSettings.WaitSeconds"/>); nothing was done.</exception>
     /// <exception cref="IOException">An input cannot be read or the lake cannot be written; nothing of the run is published.</exception>
     public async Task<IngestSummary> RunAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow().UtcDateTime;
         var runId = started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         // No input object: nothing to do, and no lake is made for it.
-        // An S3 client only when an input is on S3; disposed with the run.
-        Amazon.S3.AmazonS3Client? s3 = null;
+        // The program's S3 client, asked for only when an input or the lake is on S3.
+        var s3 = _options.S3 ?? (() => throw new InvalidOperationException("This run was given no S3 client: a lake or an input on S3 needs the program's."));
         try
         {
             var files = _options.Objects?.ToList()
-                ?? await InputObjects.ListAsync(_options.Inputs, _options.Lake, () => s3 ??= _options.S3Client(), cancellationToken).ConfigureAwait(false);
+                ?? await InputObjects.ListAsync(_options.Inputs, _options.Lake.Location!, s3, cancellationToken).ConfigureAwait(false);
             if (files.Count == 0) return new IngestSummary { RunId = runId };
-            var layout = LakeLayout.Open(_options.Lake, () => s3 ??= _options.S3Client(), _options.StagingFolder);
+            var layout = LakeLayout.Open(_options.Lake.Location!, s3, _options.Lake.StagingFolder);
             return await RunAsync(layout, runId, started, files, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException)
         {
             throw new IOException($"S3 failed: {ex.Message}", ex);
-        }
-        finally
-        {
-            s3?.Dispose();
         }
     }
 
@@ -83,13 +79,13 @@ public sealed class IngestRunner
         Directory.CreateDirectory(layout.StagingRoot);
         // One writer at a time: a run beside another would land every event they share twice. Released last, after the
         // writer below has published or deleted its files.
-        await using var lakeLock = await LakeLock.AcquireAsync(layout, $"ingest run {runId}", TimeSpan.FromSeconds(_options.WaitForLakeSeconds), _time, _progress,
-            cancellationToken, TimeSpan.FromSeconds(_options.LeaseSeconds)).ConfigureAwait(false);
+        await using var lakeLock = await LakeLock.AcquireAsync(layout, $"ingest run {runId}", TimeSpan.FromSeconds(_options.Lake.WaitSeconds), _time, _progress,
+            cancellationToken, TimeSpan.FromSeconds(_options.Lake.LeaseSeconds)).ConfigureAwait(false);
         // An S3 lease lost to another writer (this one stalled past its time) stops the run before it publishes more.
         using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lakeLock.Lost);
         // A compaction that died halfway would leave rows twice (merged and unmerged) for readers; finish it first.
         await new Compactor(layout, _time).RecoverAsync(held.Token).ConfigureAwait(false);
-        foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.StaleTempMinutes))) File.Delete(stale);
+        foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.Settings.StaleTempMinutes))) File.Delete(stale);
         var createdQuarantine = new System.Collections.Concurrent.ConcurrentBag<string>();
         try
         {
@@ -118,9 +114,9 @@ public sealed class IngestRunner
         var startedMs = new DateTime(started.Ticks - started.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
 
         var summary = new IngestSummary { RunId = runId, Inputs = _options.Inputs };
-        await using var writer = new LakeWriter(layout, runId, (long)_options.BatchMegabytes << 20, _options.IndexMaxIds);
+        await using var writer = new LakeWriter(layout, runId, (long)_options.Settings.BatchMegabytes << 20, _options.Settings.IndexMaxIds);
         // An object's rows go to the writer in parts of an eighth of the batch (estimated).
-        var chunkBytes = Math.Max(1L << 20, ((long)_options.BatchMegabytes << 20) / 8);
+        var chunkBytes = Math.Max(1L << 20, ((long)_options.Settings.BatchMegabytes << 20) / 8);
         // Objects are parsed in parallel but their rows reach the writer in the inputs' order, object after object, so
         // rows arrive nearly in time order whatever the parallelism (the writer keeps files sorted by time, and late
         // rows cost it files) and a run's files are the same from one run to the next. Two parts of an object wait for
@@ -132,7 +128,7 @@ public sealed class IngestRunner
             var written = await QuarantineWriter.WriteAsync(layout, name, records, ct).ConfigureAwait(false);
             if (!existed) createdQuarantine.Add(written);
         }
-        await InOrderPipeline.RunAsync<InputObjectRef, ParsedObject>(files, _options.Parallelism, 2 * _options.Parallelism, partsPerItem: 2,
+        await InOrderPipeline.RunAsync<InputObjectRef, ParsedObject>(files, _options.Settings.Parallelism, 2 * _options.Settings.Parallelism, partsPerItem: 2,
             async (file, parts, ct) =>
             {
                 // The object is read a window at a time and its rows go to the writer in parts of about a chunk each, so
@@ -141,8 +137,8 @@ public sealed class IngestRunner
                 ObjectReader reader;
                 try
                 {
-                    reader = await ObjectReader.OpenAsync(file.Store, file.Object, (long)_options.MaxObjectMegabytes << 20,
-                        maxRecordBytes: (long)_options.MaxRecordMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
+                    reader = await ObjectReader.OpenAsync(file.Store, file.Object, (long)_options.Settings.MaxObjectMegabytes << 20,
+                        maxRecordBytes: (long)_options.Settings.MaxRecordMegabytes << 20, cancellationToken: ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsUnreadable(ex))
                 {

@@ -36,17 +36,6 @@ public sealed class S3ObjectStore : IObjectStore
     /// <summary>The prefix keys are under ("" or ending in '/').</summary>
     public string Prefix { get; }
 
-    /// <summary>Parses <c>s3://bucket/prefix/</c>; null when <paramref name="uri"/> is not one.</summary>
-    public static (string Bucket, string Prefix)? Parse(string uri)
-    {
-        ArgumentNullException.ThrowIfNull(uri);
-        if (!uri.StartsWith("s3://", StringComparison.Ordinal)) return null;
-        var path = uri["s3://".Length..];
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        var bucket = slash < 0 ? path : path[..slash];
-        return bucket.Length == 0 ? null : (bucket, slash < 0 ? "" : path[(slash + 1)..]);
-    }
-
     /// <inheritdoc/>
     public string NameOf(string key) => $"s3://{Bucket}/{Prefix}{key}";
 

@@ -1,21 +1,28 @@
+using Analytics.Common.Aws;
+using Analytics.Common.Settings;
 using Analytics.Ingest.Collect;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingest.Worker;
 
 /// <summary>
-/// Collects the worker's API sources (<see cref="WorkerOptions.Collect"/>) on a schedule of their own, Health every
-/// <see cref="WorkerOptions.HealthIntervalSeconds"/>, Support every <see cref="WorkerOptions.SupportIntervalSeconds"/>, Trusted
-/// Advisor every <see cref="WorkerOptions.TrustedAdvisorIntervalSeconds"/>:
+/// Collects the worker's API sources (<see cref="WorkerSettings.Collect"/>) on a schedule of their own, Health every
+/// <see cref="CollectSettings.HealthIntervalSeconds"/>, Support every <see cref="CollectSettings.SupportIntervalSeconds"/>, Trusted
+/// Advisor every <see cref="CollectSettings.TrustedAdvisorIntervalSeconds"/>:
 /// each pass is the one <c>collect</c> makes, incremental from its checkpoint in the lake. A pass that fails is logged
 /// and made again at its next time; told to stop, a pass under way gets the grace period, then stops (its stored pages
 /// are ingested by the next pass).
 /// </summary>
-public sealed partial class CollectWorker(IOptions<WorkerOptions> options, ILogger<CollectWorker> logger, TimeProvider time) : BackgroundService
+/// <param name="options">What the worker collects, and its grace period.</param>
+/// <param name="schedule">How often each source is collected.</param>
+/// <param name="lake">The lake it writes.</param>
+/// <param name="aws">The program's AWS clients.</param>
+/// <param name="logger">Its log.</param>
+/// <param name="time">The clock.</param>
+public sealed partial class CollectWorker(WorkerSettings options, CollectSettings schedule, LakeSettings lake, AwsClients aws, ILogger<CollectWorker> logger, TimeProvider time) : BackgroundService
 {
-    private readonly WorkerOptions _options = options.Value;
+    private readonly WorkerSettings _options = options;
     private DateTimeOffset? _lastSuccess;
     private string? _lastError;
 
@@ -36,12 +43,8 @@ public sealed partial class CollectWorker(IOptions<WorkerOptions> options, ILogg
                 {
                     try
                     {
-                        var result = (await new Collector(new CollectOptions
-                        {
-                            Lake = _options.Lake, Sources = [source], HealthEndpoint = _options.HealthEndpoint, SupportEndpoint = _options.SupportEndpoint, StsEndpoint = _options.StsEndpoint,
-                            Region = _options.Region, S3Endpoint = _options.S3Endpoint, StagingFolder = _options.StagingFolder, LeaseSeconds = _options.LeaseSeconds,
-                            WaitForLakeSeconds = _options.IntervalSeconds,
-                        }, time).RunAsync(pass.Token).ConfigureAwait(false)).Single();
+                        var result = (await new Collector(new CollectOptions { Sources = [source] }, lake.WithWait(_options.IntervalSeconds), aws, time)
+                            .RunAsync(pass.Token).ConfigureAwait(false)).Single();
                         if (result.Error is { } error) Failed(source, error);
                         else
                         {
@@ -58,7 +61,7 @@ public sealed partial class CollectWorker(IOptions<WorkerOptions> options, ILogg
                         return;
                     }
                 }
-                due[source] = time.GetUtcNow() + _options.CollectInterval(source);
+                due[source] = time.GetUtcNow() + schedule.Interval(source);
                 if (WritesHealth) await WorkerHealth.WriteAsync(_options.HealthFile!, new WorkerHealth(time.GetUtcNow(), _lastSuccess, _lastError, 0, _lastSuccess, 0)).ConfigureAwait(false);
             }
             var wait = due.Values.Min() - time.GetUtcNow();

@@ -1,25 +1,32 @@
 using Analytics.Ingest.Input;
 using Analytics.Ingest.Run;
 using Analytics.Ingest.Storage;
+using Analytics.Common.Aws;
+using Analytics.Common.Settings;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingest.Worker;
 
 /// <summary>
 /// Watches the sources and ingests each new object once: every interval it lists each source and queues the objects
-/// its checkpoint does not know (late ones under an older hour included, at most <see cref="WorkerOptions.QueueLimit"/>
-/// waiting). A run ingests queued objects, oldest key first, when they fill a batch (<see cref="WorkerOptions.BatchMaxObjects"/>
-/// or <see cref="WorkerOptions.BatchMaxMegabytes"/>), when the oldest has waited <see cref="WorkerOptions.BufferingSeconds"/>,
+/// its checkpoint does not know (late ones under an older hour included, at most <see cref="WorkerSettings.QueueLimit"/>
+/// waiting). A run ingests queued objects, oldest key first, when they fill a batch (<see cref="WorkerSettings.BatchMaxObjects"/>
+/// or <see cref="WorkerSettings.BatchMaxMegabytes"/>), when the oldest has waited <see cref="WorkerSettings.BufferingSeconds"/>,
 /// or at the first look after start; then the checkpoint is saved. Told to stop (SIGTERM), it lets a run under way
-/// publish and checkpoint for up to <see cref="WorkerOptions.StopGraceSeconds"/>, then exits; objects still queued stay
-/// in their source for the next start. A status line goes out every <see cref="WorkerOptions.StatusSeconds"/>, and the
+/// publish and checkpoint for up to <see cref="WorkerSettings.StopGraceSeconds"/>, then exits; objects still queued stay
+/// in their source for the next start. A status line goes out every <see cref="WorkerSettings.StatusSeconds"/>, and the
 /// health file is rewritten after every look.
 /// </summary>
-public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogger<IngestWorker> logger, TimeProvider time) : BackgroundService
+/// <param name="options">What it watches and how often.</param>
+/// <param name="lake">The lake it writes.</param>
+/// <param name="ingest">How its runs read and write.</param>
+/// <param name="aws">The program's AWS clients (S3 for sources and a lake on S3).</param>
+/// <param name="logger">Its log.</param>
+/// <param name="time">The clock.</param>
+public sealed partial class IngestWorker(WorkerSettings options, LakeSettings lake, IngestSettings ingest, AwsClients aws, ILogger<IngestWorker> logger, TimeProvider time) : BackgroundService
 {
-    private readonly WorkerOptions _options = options.Value;
+    private readonly WorkerSettings _options = options;
     private readonly Dictionary<string, Dictionary<string, (InputObjectRef Object, DateTimeOffset Seen)>> _queued = [];
     private readonly HashSet<string> _looked = [];
     private long _objects;
@@ -38,11 +45,9 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Amazon.S3.AmazonS3Client? s3 = null;
-        var s3Options = new IngestOptions { S3Endpoint = _options.S3Endpoint };
-        var lake = Lake.LakeLayout.Open(_options.Lake, () => s3 ??= s3Options.S3Client(), _options.StagingFolder).Store;
+        var store = Lake.LakeLayout.Open(lake.Location!, () => aws.StoreS3, lake.StagingFolder).Store;
         var lastStatus = time.GetUtcNow();
-        LogStarted(logger, _options.Lake, string.Join(", ", _options.Sources), _options.IntervalSeconds);
+        LogStarted(logger, lake.Location!, string.Join(", ", _options.Sources), _options.IntervalSeconds);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -53,7 +58,7 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
                     if (stoppingToken.IsCancellationRequested) break;
                     try
                     {
-                        await PollAsync(lake, source, () => s3 ??= s3Options.S3Client(), stoppingToken).ConfigureAwait(false);
+                        await PollAsync(store, source, stoppingToken).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
                     {
@@ -92,7 +97,6 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
         }
         finally
         {
-            s3?.Dispose();
             LogStopped(logger, ObjectsIngested, Queued, _checkpointed?.ToString("O") ?? "never");
         }
     }
@@ -117,10 +121,10 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
         await WorkerHealth.WriteAsync(path, health).ConfigureAwait(false);
     }
 
-    private async Task PollAsync(IObjectStore lake, string source, Func<Amazon.S3.IAmazonS3> s3, CancellationToken stoppingToken)
+    private async Task PollAsync(IObjectStore store, string source, CancellationToken stoppingToken)
     {
-        var listed = await InputObjects.ListAsync([source], _options.Lake, s3, stoppingToken).ConfigureAwait(false);
-        var checkpoint = await SourceCheckpoint.LoadAsync(lake, source, stoppingToken).ConfigureAwait(false);
+        var listed = await InputObjects.ListAsync([source], lake.Location, () => aws.StoreS3, stoppingToken).ConfigureAwait(false);
+        var checkpoint = await SourceCheckpoint.LoadAsync(store, source, stoppingToken).ConfigureAwait(false);
         if (!_queued.TryGetValue(source, out var queue)) _queued[source] = queue = new(StringComparer.Ordinal);
         var now = time.GetUtcNow();
         foreach (var fresh in listed.Where(o => !checkpoint.Contains(o)))
@@ -153,11 +157,11 @@ public sealed partial class IngestWorker(IOptions<WorkerOptions> options, ILogge
         // Once told to stop, a run under way still gets the grace period to publish and checkpoint.
         using var run = new CancellationTokenSource();
         await using var onStop = stoppingToken.Register(() => run.CancelAfter(TimeSpan.FromSeconds(_options.StopGraceSeconds)));
-        var summary = await checkpoint.IngestAsync(new IngestOptions
-        {
-            Lake = _options.Lake, Inputs = [source], BatchMegabytes = _options.BatchMegabytes, S3Endpoint = _options.S3Endpoint,
-            WaitForLakeSeconds = _options.IntervalSeconds, StagingFolder = _options.StagingFolder, LeaseSeconds = _options.LeaseSeconds,
-        }, batch, listed, time, run.Token).ConfigureAwait(false);
+        // Another writer holding the lake is waited for up to an interval: the next look would try again anyway.
+        var options = new IngestOptions { Lake = lake.WithWait(_options.IntervalSeconds), Settings = ingest, Inputs = [source], Objects = batch, S3 = () => aws.StoreS3 };
+        var summary = await new IngestRunner(options, time).RunAsync(run.Token).ConfigureAwait(false);
+        // Only what the run published is checkpointed; a crash in between reads the batch again, as duplicates.
+        await checkpoint.SaveAsync(batch, listed, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         _checkpointed = checkpoint.SavedAt;
         Interlocked.Add(ref _objects, batch.Count);
         Interlocked.Add(ref _landed, summary.RecordsLanded);

@@ -1,3 +1,5 @@
+using Analytics.Common.Aws;
+using Analytics.Common.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -5,65 +7,73 @@ using Microsoft.Extensions.Logging;
 
 namespace Analytics.Ingest.Worker;
 
+/// <summary>The worker's settings, as loaded and checked, and the program's AWS clients.</summary>
+/// <param name="Worker">What it watches and collects.</param>
+/// <param name="Lake">The lake.</param>
+/// <param name="Ingest">How its runs read and write.</param>
+/// <param name="Collect">How often each API source is collected.</param>
+/// <param name="Aws">The program's AWS clients.</param>
+public sealed record WorkerServices(WorkerSettings Worker, LakeSettings Lake, IngestSettings Ingest, CollectSettings Collect, AwsClients Aws);
+
 /// <summary>
-/// The worker's host (Microsoft.Extensions.Hosting): configuration from <c>appsettings.json</c> (section <c>Worker</c>),
-/// then <c>ANALYTICS_</c> environment variables (<c>ANALYTICS_Worker__Lake</c>, <c>ANALYTICS_Worker__Sources__0</c>),
-/// then the command line; logs on the console, one line each or JSON for containers; SIGTERM and Ctrl-C stop it.
+/// The worker's composition root (Microsoft.Extensions.Hosting): its settings and AWS clients, made once by the command,
+/// are registered and handed to the hosted services; logs on the console, one line each or JSON for containers;
+/// SIGTERM and Ctrl-C stop it.
 /// </summary>
 public static class WorkerHost
 {
-    /// <summary>The worker's settings from every source, and every problem with them.</summary>
-    public static (WorkerOptions Options, List<string> Errors, IConfiguration Configuration) Configure(IEnumerable<KeyValuePair<string, string?>> commandLine, string? contentRoot = null)
+    /// <summary>The sections of settings the worker reads and checks.</summary>
+    public static IReadOnlyList<Type> Sections { get; } = [typeof(WorkerSettings), typeof(LakeSettings), typeof(IngestSettings), typeof(CollectSettings), typeof(AwsSettings)];
+
+    /// <summary>The worker's own rules across sections: a lake, and something to watch or collect.</summary>
+    public static void Require(LoadedSettings settings)
     {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(contentRoot ?? Directory.GetCurrentDirectory())
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables("ANALYTICS_")
-            .AddInMemoryCollection(commandLine)
-            .Build();
-        var options = new WorkerOptions();
-        configuration.GetSection("Worker").Bind(options);
-        return (options, options.Validate(), configuration);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Check<LakeSettings>().Required(nameof(LakeSettings.Location), settings.Get<LakeSettings>().Location, "the lake folder or s3://bucket/prefix/.");
+        var worker = settings.Get<WorkerSettings>();
+        var check = settings.Check<WorkerSettings>();
+        if (worker.Sources.Count == 0 && worker.FirehoseStream is null && worker.Collect.Count == 0)
+            check.Add($"{check.Name(nameof(WorkerSettings.Sources))}, {check.Name(nameof(WorkerSettings.FirehoseStream))} or {check.Name(nameof(WorkerSettings.Collect))} is required: a folder or s3://bucket/prefix/ to watch (repeat for each), a Firehose stream, or API sources to collect.");
+        if (worker.FirehoseStream is not null && settings.Get<AwsSettings>().ResolvedRegion is null)
+            settings.Check<AwsSettings>().Add($"{settings.NameOf("Aws:Region")} is required with {check.Name(nameof(WorkerSettings.FirehoseStream))}: set it, or AWS_REGION.");
     }
 
     /// <summary>
-    /// Adds the S3 delivery of <see cref="WorkerOptions.FirehoseStream"/> to the sources (DescribeDeliveryStream through
+    /// Adds the S3 delivery of <see cref="WorkerSettings.FirehoseStream"/> to the sources (DescribeDeliveryStream through
     /// the shared AWS client): its objects' prefix and, when separate, its error output prefix.
     /// </summary>
-    public static async Task<Analytics.Aws.Firehose.FirehoseS3Delivery?> ResolveFirehoseAsync(WorkerOptions options, CancellationToken cancellationToken)
+    public static async Task<Analytics.Aws.Firehose.FirehoseS3Delivery?> ResolveFirehoseAsync(WorkerSettings options, AwsClients aws, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(aws);
         if (options.FirehoseStream is null) return null;
-        using var client = new Analytics.Aws.AwsJsonClient(Analytics.Aws.AwsService.Firehose, new Analytics.Aws.AwsClientOptions
-        {
-            Region = Analytics.Aws.AwsEndpoints.ResolveRegion(options.Region)!,
-            Endpoint = options.FirehoseEndpoint is null ? null : new Uri(options.FirehoseEndpoint),
-        });
+        using var client = aws.Json(Analytics.Aws.AwsService.Firehose, aws.Settings.ResolvedRegion!, aws.Settings.FirehoseEndpoint);
         var delivery = await new Analytics.Aws.Firehose.FirehoseClient(client).S3DeliveryAsync(options.FirehoseStream, cancellationToken).ConfigureAwait(false);
         foreach (var source in delivery.Sources) if (!options.Sources.Contains(source)) options.Sources.Add(source);
         return delivery;
     }
 
-    /// <summary>Builds the host that runs <see cref="IngestWorker"/>.</summary>
-    /// <param name="options">The validated settings.</param>
-    /// <param name="configuration">The configuration they came from.</param>
-    /// <param name="jsonLogs">Console logs as JSON lines.</param>
+    /// <summary>Builds the host that runs <see cref="IngestWorker"/> and <see cref="CollectWorker"/>.</summary>
+    /// <param name="services">The checked settings and the AWS clients.</param>
+    /// <param name="configuration">The configuration they came from (its Logging section sets log levels); null for none.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logs">Where logs go instead of the console (tests).</param>
-    public static IHost Build(WorkerOptions options, IConfiguration configuration, bool jsonLogs, TimeProvider? time = null, ILoggerProvider? logs = null)
+    public static IHost Build(WorkerServices services, IConfiguration? configuration = null, TimeProvider? time = null, ILoggerProvider? logs = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.Worker;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddConfiguration(configuration);
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        if (configuration is not null) builder.Configuration.AddConfiguration(configuration);
+        builder.Services.AddSingleton(services.Worker).AddSingleton(services.Lake).AddSingleton(services.Ingest).AddSingleton(services.Collect).AddSingleton(services.Aws);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         if (options.Sources.Count > 0 || options.FirehoseStream is not null) builder.Services.AddHostedService<IngestWorker>();
         if (options.Collect.Count > 0) builder.Services.AddHostedService<CollectWorker>();
         // A run under way gets the grace period to publish and checkpoint, and the host a little more to close.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.StopGraceSeconds + 5));
         builder.Logging.ClearProviders();
+        if (configuration?.GetSection("Logging") is { } logging) builder.Logging.AddConfiguration(logging);
         if (logs is not null) builder.Logging.AddProvider(logs);
-        else if (jsonLogs) builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        else if (options.JsonLogs) builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; });
         builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
         return builder.Build();

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Analytics.Common.Aws;
+using Analytics.Common.Cli;
+using Analytics.Common.Logging;
+using Analytics.Common.Settings;
 using Analytics.Query.Catalog;
 using Analytics.Query.Engines;
 using Analytics.Query.Output;
@@ -10,7 +14,11 @@ using Analytics.Schemas.Ddl;
 
 namespace Analytics.Query.Cli;
 
-/// <summary>The query executable's commands.</summary>
+/// <summary>
+/// The query executable's commands. Each parses its command line, loads its settings (every problem listed at start),
+/// opens its engine from the program's context (<see cref="QueryEngines"/>), runs, and maps the outcome to an exit code;
+/// it prints only to its invocation's writers.
+/// </summary>
 public static class Commands
 {
     /// <summary>Exit code of a query that ran.</summary>
@@ -29,22 +37,25 @@ public static class Commands
     /// Parses and runs a command line: an invalid one gets one line per problem (the option, the value, what is
     /// accepted) and exit code 2, without a help dump.
     /// </summary>
-    public static Task<int> InvokeAsync(string[] args, System.CommandLine.InvocationConfiguration? configuration = null) =>
-        Analytics.Cli.CommandLineErrors.InvokeAsync(Build(), args, Program, configuration);
+    /// <param name="args">The command line.</param>
+    /// <param name="context">The process's environment, clock and credentials; null for this process's own.</param>
+    /// <param name="configuration">The writers the commands print to; null for the console.</param>
+    public static Task<int> InvokeAsync(string[] args, ProgramContext? context = null, InvocationConfiguration? configuration = null) =>
+        CommandLineErrors.InvokeAsync(Build(context ?? ProgramContext.FromProcess()), args, Program, configuration);
 
     /// <summary>Builds the root command.</summary>
-    public static RootCommand Build() =>
+    public static RootCommand Build(ProgramContext context) =>
         new("Analytics query: the catalog of post-incident and trend queries over the lake, in Athena's SQL dialect, run on embedded DuckDB over a local lake (default) or on Amazon Athena (--engine athena).")
         {
-            ListCommand(), RunCommand(), ReviewCommand(), ReportCommand(), AthenaSetupCommand(),
+            ListCommand(), RunCommand(context), ReviewCommand(context), ReportCommand(context), AthenaSetupCommand(context),
         };
 
     private static Command ListCommand()
     {
         var command = new Command("list", "Shows every catalog query with its description and parameters.");
-        command.SetAction(_ =>
+        command.SetAction(parse =>
         {
-            Console.Out.Write(Describe(QueryCatalog.Default));
+            parse.InvocationConfiguration.Output.Write(Describe(QueryCatalog.Default));
             return Ok;
         });
         return command;
@@ -68,10 +79,10 @@ public static class Commands
         return text.ToString();
     }
 
-    private static Command RunCommand()
+    private static Command RunCommand(ProgramContext context)
     {
         var name = new Argument<string>("name") { Description = "Catalog query (see: list)." };
-        var engine = new EngineOptions();
+        var engine = QueryEngines.Options();
         var parameters = new Option<string[]>("--param", "-p") { Description = "A parameter as name=value; repeat for each. Timestamps are ISO 8601 (UTC unless an offset is given); 'to' is exclusive.", AllowMultipleArgumentsPerToken = false };
         var format = new Option<OutputFormat>("--format", "-f") { Description = "table, csv (RFC 4180), json (array of row objects), markdown, arrow (IPC file) or parquet.", DefaultValueFactory = _ => OutputFormat.Table };
         var output = new Option<string?>("--out", "-o") { Description = "Write to this file instead of standard output (required for arrow and parquet on a terminal)." };
@@ -86,7 +97,8 @@ public static class Commands
         foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
-            var (settings, errors) = engine.Resolve(parse);
+            var settings = QueryEngines.Load(parse, engine, context);
+            var errors = settings.Errors;
             CatalogQuery? query = null;
             IReadOnlyDictionary<string, ParameterValue>? values = null;
             try
@@ -98,10 +110,11 @@ public static class Commands
             {
                 errors.Add(ex.Message);
             }
-            if (errors.Count > 0 || query is null || values is null) return await InvalidAsync(errors).ConfigureAwait(false);
-            if (parse.GetValue(output) is null && parse.GetValue(format) is OutputFormat.Arrow or OutputFormat.Parquet && !Console.IsOutputRedirected)
+            if (errors.Count > 0 || query is null || values is null) return await InvalidAsync(parse, errors).ConfigureAwait(false);
+            var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            if (parse.GetValue(output) is null && parse.GetValue(format) is OutputFormat.Arrow or OutputFormat.Parquet && (!context.OutputRedirected || context.StandardOutput is null))
             {
-                await Console.Error.WriteLineAsync($"--format {parse.GetValue(format).ToString().ToLowerInvariant()} is binary: give --out FILE or redirect standard output.").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"--format {parse.GetValue(format).ToString().ToLowerInvariant()} is binary: give --out FILE or redirect standard output.").ConfigureAwait(false);
                 return InvalidArguments;
             }
             var rendered = query.Render(values);
@@ -109,50 +122,58 @@ public static class Commands
             {
                 try
                 {
-                    await Console.Error.WriteLineAsync(ShowSql(rendered)).ConfigureAwait(false);
+                    await stderr.WriteLineAsync(ShowSql(rendered)).ConfigureAwait(false);
                 }
                 catch (ArgumentException ex)
                 {
-                    await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                    await stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
                     return InvalidArguments;
                 }
             }
             if (parse.GetValue(estimate))
             {
-                if (settings.Lake is null)
+                if (settings.Get<LakeSettings>().Location is not { } lake)
                 {
-                    await Console.Error.WriteLineAsync("--estimate reads the lake's Parquet footers: give --lake DIR (the local copy of the lake)").ConfigureAwait(false);
+                    await stderr.WriteLineAsync("--estimate reads the lake's Parquet footers: give --lake DIR (the local copy of the lake)").ConfigureAwait(false);
                     return InvalidArguments;
                 }
-                return await OnEngineAsync(settings with { Engine = "duckdb" }, async engine =>
+                return await OnEngineAsync(parse, settings, context, async engine =>
                 {
-                    var scan = await ScanEstimate.OfAsync((DuckDbEngine)engine, rendered, settings.PricePerTb, ct).ConfigureAwait(false);
-                    await Console.Out.WriteAsync(scan.ToString()).ConfigureAwait(false);
-                }, ct).ConfigureAwait(false);
+                    var scan = await ScanEstimate.OfAsync((DuckDbEngine)engine, rendered, settings.Get<AthenaSettings>().PricePerTb, ct).ConfigureAwait(false);
+                    await stdout.WriteAsync(scan.ToString()).ConfigureAwait(false);
+                }, ct, async _ => await DuckDbEngine.OpenAsync(lake, ct).ConfigureAwait(false)).ConfigureAwait(false);
             }
-            return await OnEngineAsync(settings, async engine =>
+            return await OnEngineAsync(parse, settings, context, async engine =>
             {
                 // A service the lake does not have in the window answers with no rows: say that it is not there.
                 if (values.TryGetValue("service", out var named) && named.Value is string service
                     && values.TryGetValue("from", out var start) && start.Value is DateTime from && values.TryGetValue("to", out var end) && end.Value is DateTime to
                     && await KnownServices.ProblemAsync(engine, from, to, values.TryGetValue("cluster", out var c) ? (string?)c.Value : null, service, ct).ConfigureAwait(false) is { } problem)
-                    await Console.Error.WriteLineAsync("warning: " + problem).ConfigureAwait(false);
+                    await stderr.WriteLineAsync("warning: " + problem).ConfigureAwait(false);
                 var result = await engine.RunAsync(rendered, ct).ConfigureAwait(false);
                 var path = parse.GetValue(output);
-                var stream = path is null ? Console.OpenStandardOutput() : Create(path);
+                if (path is null && context.StandardOutput is null)
+                {
+                    // Text to the invocation's writer (tests, hosts that capture it).
+                    using var text = new MemoryStream();
+                    await ResultWriter.WriteAsync(result, parse.GetValue(format), text, ct).ConfigureAwait(false);
+                    await stdout.WriteAsync(System.Text.Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length)).ConfigureAwait(false);
+                    return;
+                }
+                var stream = path is null ? context.StandardOutput!() : Create(path);
                 await using (stream.ConfigureAwait(false))
                 {
                     var rows = await ResultWriter.WriteAsync(result, parse.GetValue(format), stream, ct).ConfigureAwait(false);
-                    if (path is not null) await Console.Error.WriteLineAsync($"{rows:N0} rows written to {path}").ConfigureAwait(false);
+                    if (path is not null) await stderr.WriteLineAsync($"{rows:N0} rows written to {path}").ConfigureAwait(false);
                 }
             }, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static Command ReviewCommand()
+    private static Command ReviewCommand(ProgramContext context)
     {
-        var engine = new EngineOptions();
+        var engine = QueryEngines.Options();
         var from = new Option<string>("--from") { Description = "Start of the incident window, ISO 8601 (UTC unless an offset is given).", Required = true };
         var to = new Option<string>("--to") { Description = "End of the window (exclusive).", Required = true };
         var cluster = new Option<string?>("--cluster") { Description = "Only this cluster (name)." };
@@ -167,7 +188,8 @@ public static class Commands
         foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
-            var (settings, errors) = engine.Resolve(parse);
+            var settings = QueryEngines.Load(parse, engine, context);
+            var errors = settings.Errors;
             IReadOnlyDictionary<string, ParameterValue>? values = null;
             try
             {
@@ -181,23 +203,23 @@ public static class Commands
             {
                 errors.AddRange(ex.Message.Split('\n').Skip(1).Select(line => AsOptions(line.Trim())));
             }
-            if (errors.Count > 0 || values is null) return await InvalidAsync(errors).ConfigureAwait(false);
-            return await OnEngineAsync(settings, async engine =>
+            if (errors.Count > 0 || values is null) return await InvalidAsync(parse, errors).ConfigureAwait(false);
+            return await OnEngineAsync(parse, settings, context, async engine =>
             {
                 if ((string?)values["service"].Value is { } service
                     && await KnownServices.ProblemAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!, (string?)values["cluster"].Value, service, ct).ConfigureAwait(false) is { } problem)
                     throw new QueryFailedException(problem + " No review written.");
                 var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
                     (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
-                await WriteTextAsync(parse.GetValue(output), review, ct).ConfigureAwait(false);
+                await WriteTextAsync(parse, parse.GetValue(output), review, ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static Command ReportCommand()
+    private static Command ReportCommand(ProgramContext context)
     {
-        var engine = new EngineOptions();
+        var engine = QueryEngines.Options();
         var weeks = new Option<int>("--weeks") { Description = "How many ISO weeks.", DefaultValueFactory = _ => 8 };
         var until = new Option<string?>("--until") { Description = "A day (yyyy-MM-dd) in the last week reported; default today (UTC)." };
         var output = new Option<string>("--out", "-o") { Description = "Folder for weekly-report.md and weekly-report.html (created when missing).", DefaultValueFactory = _ => "report" };
@@ -213,17 +235,18 @@ public static class Commands
         foreach (var option in engine.All) weekly.Options.Add(option);
         weekly.SetAction(async (parse, ct) =>
         {
-            var (settings, errors) = engine.Resolve(parse);
+            var settings = QueryEngines.Load(parse, engine, context);
+            var errors = settings.Errors;
             if (parse.GetValue(weeks) is < 1 or > 260) errors.Add($"--weeks is {parse.GetValue(weeks)}: expected 1 to 260");
-            var day = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+            var day = DateOnly.FromDateTime(context.Time.GetUtcNow().UtcDateTime);
             if (parse.GetValue(until) is { } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
                 errors.Add($"--until is '{text}': expected a date yyyy-MM-dd");
             if (errors.Count > 0)
             {
-                await Console.Error.WriteLineAsync("Cannot report: " + string.Join("; ", errors)).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync("Cannot report: " + string.Join("; ", errors)).ConfigureAwait(false);
                 return InvalidArguments;
             }
-            return await OnEngineAsync(settings, async engine =>
+            return await OnEngineAsync(parse, settings, context, async engine =>
             {
                 var report = await WeeklyReport.BuildAsync(engine, day, parse.GetValue(weeks), ct, parse.GetValue(cluster), parse.GetValue(service)).ConfigureAwait(false);
                 var folder = Path.GetFullPath(parse.GetValue(output)!);
@@ -237,15 +260,15 @@ public static class Commands
                 {
                     throw new IOException($"Cannot write the report into {folder}: {ex.Message} Give -o a folder you can write to (default ./report).", ex);
                 }
-                await Console.Error.WriteLineAsync($"written {Path.Combine(folder, "weekly-report.md")} and weekly-report.html").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"written {Path.Combine(folder, "weekly-report.md")} and weekly-report.html").ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
         });
         return new Command("report", "Periodic reports.") { weekly };
     }
 
-    private static Command AthenaSetupCommand()
+    private static Command AthenaSetupCommand(ProgramContext context)
     {
-        var engine = new EngineOptions();
+        var engine = QueryEngines.Options(withEngineChoice: false);
         var location = new Option<string>("--location") { Description = "S3 root of the lake, e.g. s3://my-bucket/lake/: each table's files are in TABLE/dt=yyyy-MM-dd/ below it.", Required = true };
         var since = new Option<string>("--since") { Description = "First dt partition projection covers (yyyy-MM-dd).", DefaultValueFactory = _ => AthenaDdl.DefaultRangeStart };
         var replaceViews = new Option<bool>("--replace-views") { Description = "Replace the shared views even when their columns are unchanged (after an upgrade changed their SQL)." };
@@ -257,30 +280,33 @@ public static class Commands
 
             Example: dotnet run --project query -- athena-setup --location s3://my-bucket/lake/ --database analytics --region eu-west-1
             """) { location, since, replaceViews };
-        foreach (var option in engine.All.Where(o => o != engine.Engine && o != engine.Lake)) command.Options.Add(option);
+        foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
-            var (settings, errors) = engine.Resolve(parse, "athena");
+            var settings = QueryEngines.Load(parse, engine, context, "athena");
+            var errors = settings.Errors;
             var lakeLocation = parse.GetValue(location)!;
-            errors.AddRange(AthenaDdl.Problems(settings.Database, lakeLocation, parse.GetValue(since)!));
-            if (errors.Count > 0) return await InvalidAsync(errors).ConfigureAwait(false);
-            var runner = settings.AthenaRunner();
+            errors.AddRange(AthenaDdl.Problems(settings.Get<AthenaSettings>().Database, lakeLocation, parse.GetValue(since)!));
+            if (errors.Count > 0) return await InvalidAsync(parse, errors).ConfigureAwait(false);
+            var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            using var aws = new AwsClients(settings.Get<AwsSettings>(), context.Credentials, context.Time, CommandLog.To(stderr));
+            var runner = QueryEngines.AthenaRunner(settings, aws);
             try
             {
                 var setup = new AthenaSetup(runner, lakeLocation, parse.GetValue(since)!, parse.GetValue(replaceViews));
-                var changes = await setup.RunAsync(TableCatalog.All, change => Console.Out.WriteLine(change.ToString()), ct).ConfigureAwait(false);
+                var changes = await setup.RunAsync(TableCatalog.All, change => stdout.WriteLine(change.ToString()), ct).ConfigureAwait(false);
                 var changed = changes.Count(c => c.Action != "unchanged");
-                await Console.Error.WriteLineAsync($"{changes.Count} objects checked, {changed} changed, {setup.Statements.Count} statements sent.").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"{changes.Count} objects checked, {changed} changed, {setup.Statements.Count} statements sent.").ConfigureAwait(false);
                 return Ok;
             }
             catch (Exception ex) when (ex is Analytics.Aws.Athena.AthenaQueryFailedException or Analytics.Aws.AwsServiceException or Analytics.Aws.AwsCredentialsException or HttpRequestException)
             {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                await stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return Failed;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                await Console.Error.WriteLineAsync("Cancelled; the statement under way was stopped. Run again to finish: what is done is kept.").ConfigureAwait(false);
+                await stderr.WriteLineAsync("Cancelled; the statement under way was stopped. Run again to finish: what is done is kept.").ConfigureAwait(false);
                 return Cancelled;
             }
             finally
@@ -293,24 +319,27 @@ public static class Commands
 
     // Opens the engine, does the work, and turns the failures a user can fix (engine error, lake missing or not
     // readable, output not writable, no credentials) into their message and exit code 1; a cancelled run exits 130.
-    private static async Task<int> OnEngineAsync(EngineSettings settings, Func<IQueryEngine, Task> work, CancellationToken cancellationToken)
+    private static async Task<int> OnEngineAsync(ParseResult parse, LoadedSettings settings, ProgramContext context, Func<IQueryEngine, Task> work, CancellationToken cancellationToken,
+        Func<AwsClients, Task<IQueryEngine>>? open = null)
     {
+        var error = parse.InvocationConfiguration.Error;
+        using var aws = new AwsClients(settings.Get<AwsSettings>(), context.Credentials, context.Time, CommandLog.To(error));
         try
         {
-            await using var engine = await settings.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var engine = await (open ?? (a => QueryEngines.OpenAsync(settings, a, error, cancellationToken)))(aws).ConfigureAwait(false);
             if (engine is DuckDbEngine local && !LakePaths.TablesWithData(local.Lake).Any())
-                await Console.Error.WriteLineAsync($"warning: {local.Lake} holds no lake table (TABLE/dt=yyyy-MM-dd/*.parquet), so every answer is empty. Ingest into it first: dotnet run --project ingest -- ingest --lake {local.Lake} INPUT…").ConfigureAwait(false);
+                await error.WriteLineAsync($"warning: {local.Lake} holds no lake table (TABLE/dt=yyyy-MM-dd/*.parquet), so every answer is empty. Ingest into it first: dotnet run --project ingest -- ingest --lake {local.Lake} INPUT…").ConfigureAwait(false);
             await work(engine).ConfigureAwait(false);
             return Ok;
         }
         catch (Exception ex) when (ex is QueryFailedException or IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync(settings.Engine == "athena" ? "Cancelled; the Athena query under way was stopped." : "Cancelled.").ConfigureAwait(false);
+            await error.WriteLineAsync(settings.Get<QuerySettings>().Engine == "athena" ? "Cancelled; the Athena query under way was stopped." : "Cancelled.").ConfigureAwait(false);
             return Cancelled;
         }
     }
@@ -323,9 +352,9 @@ public static class Commands
         return message.Replace(": the window is [from, to)", ": the window is [--from, --to)", StringComparison.Ordinal);
     }
 
-    private static async Task<int> InvalidAsync(IEnumerable<string> errors)
+    private static async Task<int> InvalidAsync(ParseResult parse, IEnumerable<string> errors)
     {
-        foreach (var error in errors) await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+        foreach (var error in errors) await parse.InvocationConfiguration.Error.WriteLineAsync(error).ConfigureAwait(false);
         return InvalidArguments;
     }
 
@@ -343,9 +372,9 @@ public static class Commands
         return query.Sql.TrimEnd() + "\n-- ExecutionParameters: " + parameters;
     }
 
-    private static async Task WriteTextAsync(string? path, string text, CancellationToken cancellationToken)
+    private static async Task WriteTextAsync(ParseResult parse, string? path, string text, CancellationToken cancellationToken)
     {
-        if (path is null) await Console.Out.WriteAsync(text).ConfigureAwait(false);
+        if (path is null) await parse.InvocationConfiguration.Output.WriteAsync(text).ConfigureAwait(false);
         else
         {
             try
@@ -357,7 +386,7 @@ public static class Commands
             {
                 throw new IOException($"Cannot write {Path.GetFullPath(path)}: {ex.Message} Give -o a file you can write to.", ex);
             }
-            await Console.Error.WriteLineAsync($"written to {path}").ConfigureAwait(false);
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"written to {path}").ConfigureAwait(false);
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, A
     Func<string, CancellationToken, Task<Stream>>? openResult = null, IDisposable? owned = null, Action<string>? onWarning = null) : IQueryEngine
 {
     /// <summary>Athena's default price per TB scanned in most regions.</summary>
-    public const decimal DefaultPricePerTb = 5m;
+    public const decimal DefaultPricePerTb = Analytics.Common.Settings.AthenaSettings.DefaultPricePerTb;
 
     private readonly List<AthenaQueryStatistics> _statistics = [];
 

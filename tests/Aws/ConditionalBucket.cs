@@ -14,8 +14,6 @@ public sealed class ConditionalBucket : IDisposable
         Name = name + Guid.NewGuid().ToString("N")[..8];
         Proxy = new ConditionalS3Proxy(server);
         server.Client.PutBucketAsync(new PutBucketRequest { BucketName = Name }).GetAwaiter().GetResult();
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
     }
 
     public S3Server Server { get; }

@@ -29,7 +29,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
 {
     private static readonly MethodInfo CopyColumn = typeof(Compactor).GetMethod(nameof(CopyColumnAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    /// <summary>How long an S3 lease holds without renewal; <see cref="S3Lease.DefaultDuration"/> when null.</summary>
+    /// <summary>How long an S3 lease holds without renewal; <see cref="Analytics.Common.Settings.LakeSettings.DefaultLeaseSeconds"/> when null.</summary>
     public TimeSpan? Lease { get; init; }
 
     /// <summary>How long <see cref="RunAsync"/> waits when another ingest or compact holds the lake; zero to stop at once.</summary>

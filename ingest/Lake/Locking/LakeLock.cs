@@ -50,7 +50,7 @@ public sealed class LakeLock : ILakeLock
     /// <param name="time">The clock the wait is measured on.</param>
     /// <param name="waiting">Told once, with the holder's description, when the lock is taken and the run waits; null for silence.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <param name="lease">How long an S3 lease holds without renewal; <see cref="S3Lease.DefaultDuration"/> when null.</param>
+    /// <param name="lease">How long an S3 lease holds without renewal; <see cref="Analytics.Common.Settings.LakeSettings.DefaultLeaseSeconds"/> when null.</param>
     /// <exception cref="LakeBusyException">Another writer still holds it after <paramref name="wait"/>.</exception>
     /// <exception cref="IOException">The lock file cannot be created (the lake is not writable).</exception>
     public static async Task<ILakeLock> AcquireAsync(LakeLayout layout, string holder, TimeSpan wait, TimeProvider time, Action<string>? waiting = null,
@@ -66,7 +66,7 @@ public sealed class LakeLock : ILakeLock
             ILakeLock? taken;
             string? heldBy = null;
             if (layout.Store is S3ObjectStore s3)
-                (taken, heldBy) = await S3Lease.TryAcquireAsync(s3, $"{holder} (process {Environment.ProcessId} on {Environment.MachineName})", lease ?? S3Lease.DefaultDuration, time, cancellationToken).ConfigureAwait(false);
+                (taken, heldBy) = await S3Lease.TryAcquireAsync(s3, $"{holder} (process {Environment.ProcessId} on {Environment.MachineName})", lease ?? TimeSpan.FromSeconds(Analytics.Common.Settings.LakeSettings.DefaultLeaseSeconds), time, cancellationToken).ConfigureAwait(false);
             else
                 taken = TryAcquire(layout, holder, time.GetUtcNow());
             if (taken is not null) return taken;
@@ -77,10 +77,6 @@ public sealed class LakeLock : ILakeLock
             await Task.Delay(layout.IsLocal ? Poll : S3Poll, time, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Why <paramref name="seconds"/> is not a wait <c>--wait-for-lake</c> accepts (0 to a day); null when it is.</summary>
-    public static string? WaitError(int seconds) =>
-        seconds is >= 0 and <= 86400 ? null : string.Create(CultureInfo.InvariantCulture, $"--wait-for-lake {seconds} must be between 0 and 86400 seconds.");
 
     // Takes the lock when it is free; null when another writer holds it.
     private static LakeLock? TryAcquire(LakeLayout layout, string holder, DateTimeOffset now)

@@ -17,9 +17,6 @@ namespace Analytics.Ingest.Lake.Locking;
 /// </summary>
 public sealed class S3Lease : ILakeLock
 {
-    /// <summary>How long a lease holds without renewal by default: what a killed writer keeps the lake for.</summary>
-    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(60);
-
     private readonly S3ObjectStore _store;
     private readonly TimeProvider _time;
     private readonly TimeSpan _duration;

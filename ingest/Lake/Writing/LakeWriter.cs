@@ -66,8 +66,8 @@ public sealed class LakeWriter : IAsyncDisposable
     /// <summary>Partition files kept open between row groups by default: a footer each, well under a file-handle limit.</summary>
     public const int DefaultMaxOpenFiles = 64;
 
-    /// <summary>Record ids held by the dedupe index before it forgets partitions: about 40 MB.</summary>
-    public const long DefaultMaxIndexIds = 1_000_000;
+    /// <summary>Record ids held by the dedupe index before it forgets partitions: about 40 MB (the setting's default).</summary>
+    public const long DefaultMaxIndexIds = Analytics.Common.Settings.IngestSettings.DefaultIndexMaxIds;
 
     /// <summary>Rows accepted so far, per table.</summary>
     public IReadOnlyDictionary<string, long> RowsWritten => _rowsWritten;

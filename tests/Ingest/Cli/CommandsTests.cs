@@ -3,11 +3,10 @@ using Analytics.Ingest.Cli;
 
 namespace Analytics.Tests.Ingest.Cli;
 
-[Collection("Console")]
 public class CommandsTests
 {
     private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) =>
-        Some.ConsoleAsync(() => Commands.Build().Parse(args).InvokeAsync());
+        Some.ProgramAsync((c, i) => Commands.Build(c).Parse(args).InvokeAsync(i));
 
     [Fact]
     public async Task Ingest_InvalidOptions_ListsEveryErrorAndExits2()
@@ -55,8 +54,8 @@ public class CommandsTests
             await cts.CancelAsync();
         });
 
-        var (code, _, err) = await Some.ConsoleAsync(() => Commands.Build().Parse(["ingest", "--lake", temp.Sub("lake"), "--quiet", "--batch-mb", "2", temp.Sub("events")])
-            .InvokeAsync(cancellationToken: cts.Token).WaitAsync(TimeSpan.FromMinutes(2)));
+        var (code, _, err) = await Some.ProgramAsync((c, i) => Commands.Build(c).Parse(["ingest", "--lake", temp.Sub("lake"), "--quiet", "--batch-mb", "2", temp.Sub("events")])
+            .InvokeAsync(i, cts.Token).WaitAsync(TimeSpan.FromMinutes(2)));
         await done.CancelAsync();
         await watcher;
 
@@ -130,11 +129,11 @@ public class CommandsTests
     }
 
     private static Task<(int Code, string Out, string Err)> InvokeAsync(params string[] args) =>
-        Some.ConsoleAsync(() => Commands.InvokeAsync(args));
+        Some.ProgramAsync((c, i) => Commands.InvokeAsync(args, c, i));
 
     [Theory]
-    [InlineData(new[] { "ingest", "--lake", "x", "--max-object-mb", "abc", "in" }, "--max-object-mb is 'abc': expected a whole number")]
-    [InlineData(new[] { "ingest", "in" }, "--lake is required: Folder of the lake (created when missing) or s3://bucket/prefix/. Tables are TABLE/dt=yyyy-MM-dd/*.parquet; rejected records go to _quarantine/.")]
+    [InlineData(new[] { "ingest", "--lake", "x", "--max-object-mb", "abc", "in" }, "Cannot start: --max-object-mb is 'abc': expected a whole number")]
+    [InlineData(new[] { "ingest", "in" }, "Cannot start: --lake is required: the folder or s3://bucket/prefix/ the lake is written to.")]
     [InlineData(new[] { "generate", "--out", "x", "--days", "0" }, "--days is 0: expected 1 to 3660")]
     [InlineData(new[] { "ddl", "--location", "my-bucket/lake" }, "Cannot generate DDL: Location 'my-bucket/lake' must be an S3 URI: s3://bucket/prefix/.")]
     // An option the command does not have is not read as an input path.

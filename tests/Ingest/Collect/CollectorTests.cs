@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Analytics.Ingest.Cli;
+using Analytics.Common.Aws;
+using Analytics.Common.Settings;
 using Analytics.Ingest.Collect;
 using Analytics.Tests.Aws;
 
@@ -15,7 +17,6 @@ namespace Analytics.Tests.Ingest.Collect;
 /// pages moves no checkpoint and the next one lands exactly what a clean pass lands; a source without a support plan
 /// is one clear line while the other lands.
 /// </summary>
-[Collection("Console")]
 public sealed class CollectorTests : IDisposable
 {
     private static readonly string Api = Path.Combine(Some.Corpus, "health", "api");
@@ -47,8 +48,6 @@ public sealed class CollectorTests : IDisposable
 
     public CollectorTests()
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
         _events = JsonNode.Parse(File.ReadAllText(Path.Combine(Api, "describe-events-response-cli-example1.json")))!["events"]!.AsArray().Select(e => e!.AsObject()).ToList();
         var support = Path.Combine(Some.Corpus, "support", "api");
         _resolvedCase = JsonNode.Parse(File.ReadAllText(Path.Combine(support, "describe-cases-response-cli-example.json")))!["cases"]![0]!.AsObject();
@@ -195,14 +194,16 @@ public sealed class CollectorTests : IDisposable
         public override DateTimeOffset GetUtcNow() => now();
     }
 
+    // The program's AWS clients against the fake endpoint, with the SigV4 suite's example credentials.
+    private static AwsClients Aws(AwsSettings settings) =>
+        new(settings, new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), TimeProvider.System);
+
     private async Task<List<CollectResult>> PassAsync(FakeAwsEndpoint endpoint, string sources = "health,support")
     {
         _now = _now.AddMinutes(15);
-        return await new Collector(new CollectOptions
-        {
-            Lake = _temp.Sub("lake"), Sources = sources.Split(','), HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString(),
-            Since = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        }, new Clock(() => _now)).RunAsync(CancellationToken.None);
+        using var aws = Aws(new AwsSettings { HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString() });
+        return await new Collector(new CollectOptions { Sources = sources.Split(','), Since = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+            new LakeSettings { Location = _temp.Sub("lake") }, aws, new Clock(() => _now)).RunAsync(CancellationToken.None);
     }
 
     private Dictionary<string, long> Rows()
@@ -239,11 +240,9 @@ public sealed class CollectorTests : IDisposable
         using var endpoint = new FakeAwsEndpoint(r => r.Body.Contains("Action=GetCallerIdentity", StringComparison.Ordinal)
             ? new FakeResponse(200, CallerIdentityXml, new Dictionary<string, string> { ["x-amzn-RequestId"] = "01234567-89ab-cdef-0123-456789abcdef" })
             : Answer(r));
-        var results = await new Collector(new CollectOptions
-        {
-            Lake = _temp.Sub("lake"), Sources = ["health", "trusted-advisor"], HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString(),
-            StsEndpoint = endpoint.Url.ToString(), Since = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        }, new Clock(() => _now)).RunAsync(CancellationToken.None);
+        using var aws = Aws(new AwsSettings { HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString(), StsEndpoint = endpoint.Url.ToString() });
+        var results = await new Collector(new CollectOptions { Sources = ["health", "trusted-advisor"], Since = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+            new LakeSettings { Location = _temp.Sub("lake") }, aws, new Clock(() => _now)).RunAsync(CancellationToken.None);
         Assert.All(results, r => Assert.Null(r.Error));
 
         // Every page says whose view it is.
@@ -354,8 +353,8 @@ public sealed class CollectorTests : IDisposable
         using var endpoint = new FakeAwsEndpoint(Answer);
         _noSupportPlan = true;
 
-        var (code, output, _) = await Some.ConsoleAsync(() => Commands.InvokeAsync(
-            ["collect", "--lake", _temp.Sub("lake"), "--health-endpoint", endpoint.Url.ToString(), "--support-endpoint", endpoint.Url.ToString(), "--since", "2020-01-01", "--quiet"]));
+        var (code, output, _) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(
+            ["collect", "--lake", _temp.Sub("lake"), "--health-endpoint", endpoint.Url.ToString(), "--support-endpoint", endpoint.Url.ToString(), "--since", "2020-01-01", "--quiet"], c, i));
 
         Assert.Equal(Commands.Failed, code);
         Assert.Contains("health: 5 pages, 31 records landed, 0 duplicates, 0 quarantined", output, StringComparison.Ordinal);
@@ -368,17 +367,14 @@ public sealed class CollectorTests : IDisposable
     public async Task Worker_CollectsEachSourceOnItsOwnSchedule()
     {
         using var endpoint = new FakeAwsEndpoint(Answer);
-        var options = new Analytics.Ingest.Worker.WorkerOptions
-        {
-            Lake = _temp.Sub("lake"), Collect = ["health", "support"], HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString(),
-            HealthIntervalSeconds = 10, SupportIntervalSeconds = 3600, HealthFile = _temp.Sub("worker.health"),
-        };
-        Assert.Empty(options.Validate());
+        using var aws = Aws(new AwsSettings { HealthEndpoint = endpoint.Url.ToString(), SupportEndpoint = endpoint.Url.ToString() });
+        var services = new Analytics.Ingest.Worker.WorkerServices(new WorkerSettings { Collect = ["health", "support"], HealthFile = _temp.Sub("worker.health") },
+            new LakeSettings { Location = _temp.Sub("lake") }, new IngestSettings(), new CollectSettings { HealthIntervalSeconds = 10, SupportIntervalSeconds = 3600 }, aws);
+        Assert.Empty(SettingsLoader.Problems(services.Worker, services.Lake, services.Collect));
         // The documented events are of 2020: the worker's clock runs at real speed from mid-2020, so its first pass's
         // 90 days back reach them.
         var offset = DateTimeOffset.UtcNow - new DateTimeOffset(2020, 6, 1, 0, 0, 0, TimeSpan.Zero);
-        using var host = Analytics.Ingest.Worker.WorkerHost.Build(options, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), jsonLogs: false,
-            time: new Clock(() => DateTimeOffset.UtcNow - offset), logs: Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance);
+        using var host = Analytics.Ingest.Worker.WorkerHost.Build(services, time: new Clock(() => DateTimeOffset.UtcNow - offset), logs: Microsoft.Extensions.Logging.Abstractions.NullLoggerProvider.Instance);
         await host.StartAsync();
         int Passes(string operation) => endpoint.Received.Count(r => r.Operation == operation && r.Json["nextToken"] is null);
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -85,7 +85,7 @@ public class LakeLockTests
     {
         using var temp = Some.TempFolder();
         var manifest = new EventGenerator(new GeneratorOptions { Days = 2, TaskEventsPerDay = 6000, TruncatedRecords = 0, Seed = 9 }).WriteTo(temp.Sub("events"));
-        IngestRunner Runner() => new(new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], WaitForLakeSeconds = 300 }, TimeProvider.System);
+        IngestRunner Runner() => new(new IngestOptions { Lake = new() { Location = temp.Sub("lake"), WaitSeconds = 300 }, Inputs = [temp.Sub("events")] }, TimeProvider.System);
 
         // Without the lock each run built its dedupe index before the other published, and every row landed twice.
         var runs = await Task.WhenAll(Task.Run(() => Runner().RunAsync(CancellationToken.None)), Task.Run(() => Runner().RunAsync(CancellationToken.None)));
@@ -109,7 +109,7 @@ public class LakeLockTests
 
         await using (await AcquireAsync(temp.Sub("lake"), "compact run C0"))
         {
-            var ingest = new IngestRunner(new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events3")] }, TimeProvider.System);
+            var ingest = new IngestRunner(new IngestOptions { Lake = new() { Location = temp.Sub("lake") }, Inputs = [temp.Sub("events3")] }, TimeProvider.System);
             var refused = await Assert.ThrowsAsync<LakeBusyException>(() => ingest.RunAsync(CancellationToken.None));
             Assert.StartsWith("compact run C0 ", refused.Holder, StringComparison.Ordinal);
             await Assert.ThrowsAsync<LakeBusyException>(() => new Compactor(new LakeLayout(temp.Sub("lake")), TimeProvider.System).RunAsync([], 128L << 20, CancellationToken.None));

@@ -15,23 +15,26 @@ namespace Analytics.Tests.Ingest.Lake;
 /// mid-way and run again, and again, leaves exactly one row per event; the lease refuses a second writer, names its
 /// holder, frees itself when its holder dies, and is lost by a holder that another writer took it over from.
 /// </summary>
-[Collection("Console")]
 public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
 {
     private readonly S3Server _s3;
     private readonly ConditionalBucket _bucket;
     private readonly ConditionalS3Proxy _proxy;
     private readonly TempFolder _temp = Some.TempFolder();
+    private readonly Analytics.Common.Aws.AwsClients _aws;
 
     public S3LakeTests(S3Server s3)
     {
         _s3 = s3;
         _bucket = new ConditionalBucket(s3, "lake");
         _proxy = _bucket.Proxy;
+        _aws = new(new Analytics.Common.Settings.AwsSettings { S3Endpoint = _proxy.Url.ToString(), Region = "us-east-1" },
+            new Amazon.Runtime.BasicAWSCredentials(S3Server.Key, S3Server.Key), TimeProvider.System);
     }
 
     public void Dispose()
     {
+        _aws.Dispose();
         _bucket.Dispose();
         _temp.Dispose();
     }
@@ -40,10 +43,11 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
 
     private IngestOptions Options(string input, int waitSeconds = 0) => new()
     {
-        Lake = Lake, Inputs = [input], S3Endpoint = _proxy.Url.ToString(), StagingFolder = _temp.Sub("staging"), BatchMegabytes = 2, LeaseSeconds = 5, WaitForLakeSeconds = waitSeconds,
+        Lake = new() { Location = Lake, StagingFolder = _temp.Sub("staging"), LeaseSeconds = 5, WaitSeconds = waitSeconds },
+        Settings = new() { BatchMegabytes = 2 }, Inputs = [input], S3 = () => _aws.StoreS3,
     };
 
-    private LakeLayout Layout() => LakeLayout.Open(Lake, () => Analytics.Aws.S3Clients.Create(_proxy.Url, "us-east-1", new Amazon.Runtime.BasicAWSCredentials(S3Server.Key, S3Server.Key), sdkRetries: false), _temp.Sub("staging"));
+    private LakeLayout Layout() => LakeLayout.Open(Lake, () => _aws.StoreS3, _temp.Sub("staging"));
 
     /// <summary>The keys under the lake that start with <paramref name="prefix"/>, relative to the lake.</summary>
     private async Task<List<string>> KeysAsync(string prefix = "") => [.. (await _bucket.KeysAsync("ops/" + prefix)).Select(k => prefix + k)];
@@ -226,8 +230,8 @@ public sealed class S3LakeTests : IClassFixture<S3Server>, IDisposable
         var before = (await KeysAsync("ecs_task_events/")).Count;
         Assert.True(before > 5, $"{before} files");
 
-        var (code, output, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(
-            ["compact", "--lake", Lake, "--s3-endpoint", _proxy.Url.ToString(), "--staging", _temp.Sub("staging"), "--quiet"]));
+        var (code, output, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(
+            ["compact", "--lake", Lake, "--s3-endpoint", _proxy.Url.ToString(), "--staging", _temp.Sub("staging"), "--quiet"], c, i));
         Assert.True(code == Commands.Ok, err);
         Assert.Contains("merged", output, StringComparison.Ordinal);
         var after = await KeysAsync("ecs_task_events/");

@@ -49,7 +49,7 @@ public class IngestRunnerTests
         var big = temp.Sub("big/all.json");
         Directory.CreateDirectory(temp.Sub("big"));
         File.WriteAllText(big, "{\"broken\": \n" + string.Join("\n", records) + "\n{\"also\": broken}\n");
-        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [big], BatchMegabytes = 1 };
+        var options = new IngestOptions { Lake = new() { Location = temp.Sub("lake") }, Settings = new() { BatchMegabytes = 1 }, Inputs = [big] };
 
         // With a 1 MB batch the object's rows go to the writer in parts of 1 MiB (estimated), not all at once.
         using (var input = Analytics.Ingest.Input.InputObject.FromBytes(big, File.ReadAllBytes(big), DateTime.UnixEpoch))
@@ -86,7 +86,7 @@ public class IngestRunnerTests
         await using (var gzip = new System.IO.Compression.GZipStream(File.Create(temp.Sub("events/big.json.gz")), System.IO.Compression.CompressionLevel.Fastest))
             await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Events("gzip")));
         Assert.True(new FileInfo(temp.Sub("events/big.json")).Length > 1 << 20);
-        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], MaxObjectMegabytes = 1 };
+        var options = new IngestOptions { Lake = new() { Location = temp.Sub("lake") }, Settings = new() { MaxObjectMegabytes = 1 }, Inputs = [temp.Sub("events")] };
 
         var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
 
@@ -103,7 +103,7 @@ public class IngestRunnerTests
         // event is that large (EventBridge's are at most 1 MB), so it is quarantined as too large; the rest lands.
         using var temp = Some.TempFolder();
         var samples = Path.Combine(Some.RepoRoot, "samples");
-        var alone = await new IngestRunner(new IngestOptions { Lake = temp.Sub("alone"), Inputs = [samples] }, TimeProvider.System).RunAsync(CancellationToken.None);
+        var alone = await new IngestRunner(new IngestOptions { Lake = new() { Location = temp.Sub("alone") }, Inputs = [samples] }, TimeProvider.System).RunAsync(CancellationToken.None);
         var sample = File.ReadAllText(Path.Combine(Some.Corpus, "ecs", "task-state-change-running-fargate.json"));
         Directory.CreateDirectory(temp.Sub("poison"));
         await using (var gzip = new System.IO.Compression.GZipStream(File.Create(temp.Sub("poison/huge.gz")), System.IO.Compression.CompressionLevel.Optimal))
@@ -114,7 +114,7 @@ public class IngestRunnerTests
             await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes("\"}\n" + sample.Replace("3317b2af-7005-947d-b652-f55e762e571a", "after", StringComparison.Ordinal)));
         }
         Assert.True(new FileInfo(temp.Sub("poison/huge.gz")).Length < 1 << 20);
-        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [samples, temp.Sub("poison")], MaxRecordMegabytes = 4 };
+        var options = new IngestOptions { Lake = new() { Location = temp.Sub("lake") }, Settings = new() { MaxRecordMegabytes = 4 }, Inputs = [samples, temp.Sub("poison")] };
 
         var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
 
@@ -198,7 +198,7 @@ public class IngestRunnerTests
         await deadRun.CompleteWritesAsync();
         Assert.NotEmpty(Directory.GetFiles(lake, ".part-*.tmp", SearchOption.AllDirectories));
 
-        var rerun = await new IngestRunner(new IngestOptions { Lake = lake, Inputs = [temp.Sub("events")], StaleTempMinutes = 0 }, TimeProvider.System).RunAsync(CancellationToken.None);
+        var rerun = await new IngestRunner(new IngestOptions { Lake = new() { Location = lake }, Settings = new() { StaleTempMinutes = 0 }, Inputs = [temp.Sub("events")] }, TimeProvider.System).RunAsync(CancellationToken.None);
 
         Assert.Empty(Directory.GetFiles(lake, ".part-*.tmp", SearchOption.AllDirectories));
         Some.AssertRowsAsExpected(lake, manifest);
@@ -235,7 +235,7 @@ public class IngestRunnerTests
         {
             // The Firehose objects: the collector's pages beside them (collected/, read after them) are days older than the
             // newest Firehose rows by then, and each day's would start a file of its own.
-            var options = new IngestOptions { Lake = lake, Inputs = [Path.Combine(temp.Sub("events"), "2026")], BatchMegabytes = 2, Parallelism = parallelism };
+            var options = new IngestOptions { Lake = new() { Location = lake }, Settings = new() { BatchMegabytes = 2, Parallelism = parallelism }, Inputs = [Path.Combine(temp.Sub("events"), "2026")] };
             var summary = await new IngestRunner(options, TimeProvider.System).RunAsync(CancellationToken.None);
             using var db = Some.DuckDb(lake);
             var layout = Some.Query(db, $"""
@@ -264,7 +264,7 @@ public class IngestRunnerTests
     [Fact]
     public void Options_Invalid_ListsEveryError()
     {
-        var errors = new IngestOptions { Lake = "", Inputs = ["/no/such/input"], BatchMegabytes = 0, Parallelism = 0 }.Validate();
+        var errors = new IngestOptions { Lake = new() { Location = "" }, Settings = new() { BatchMegabytes = 0, Parallelism = 0 }, Inputs = ["/no/such/input"] }.Validate();
         Assert.Equal(
         [
             "--lake is required: the folder or s3://bucket/prefix/ the lake is written to.",
@@ -272,7 +272,7 @@ public class IngestRunnerTests
             "--batch-mb 0 must be between 1 and 4096.",
             "--parallelism 0 must be between 1 and 64.",
         ], errors);
-        var ex = Assert.Throws<ArgumentException>(() => new IngestRunner(new IngestOptions(), TimeProvider.System));
+        var ex = Assert.Throws<ArgumentException>(() => new IngestRunner(new IngestOptions { Lake = new() }, TimeProvider.System));
         Assert.Contains("--lake is required", ex.Message, StringComparison.Ordinal);
         Assert.Contains("at least one input", ex.Message, StringComparison.Ordinal);
     }
@@ -280,13 +280,13 @@ public class IngestRunnerTests
     [Fact]
     public void Options_Defaults_ArePinned()
     {
-        var options = new IngestOptions();
-        Assert.Equal(24, options.BatchMegabytes);
-        Assert.Equal(512, options.MaxObjectMegabytes);
-        Assert.Equal(Environment.ProcessorCount, options.Parallelism);
-        Assert.Equal(60, options.StaleTempMinutes);
-        Assert.Equal(1_000_000, options.IndexMaxIds);
-        Assert.Equal(0, options.WaitForLakeSeconds);
+        var options = new IngestOptions { Lake = new() };
+        Assert.Equal(24, options.Settings.BatchMegabytes);
+        Assert.Equal(512, options.Settings.MaxObjectMegabytes);
+        Assert.Equal(Environment.ProcessorCount, options.Settings.Parallelism);
+        Assert.Equal(60, options.Settings.StaleTempMinutes);
+        Assert.Equal(1_000_000, options.Settings.IndexMaxIds);
+        Assert.Equal(0, options.Lake.WaitSeconds);
     }
 
     [Fact]
@@ -297,7 +297,7 @@ public class IngestRunnerTests
         // A limit far below one partition's ids and a tiny batch: partitions are forgotten once written and read back
         // (published files and this run's hidden files) when a redelivery or a later event touches them.
         // One object at a time, so the order (and whether a forgotten partition is touched again) is the files' order.
-        var options = new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], IndexMaxIds = 50, BatchMegabytes = 1, Parallelism = 1 };
+        var options = new IngestOptions { Lake = new() { Location = temp.Sub("lake") }, Settings = new() { IndexMaxIds = 50, BatchMegabytes = 1, Parallelism = 1 }, Inputs = [temp.Sub("events")] };
         // The first object delivered again at the end (it sorts last): days later, when its partitions are long written and forgotten.
         var first = Directory.GetFiles(temp.Sub("events"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
         File.Copy(first, temp.Sub("events/zz-redelivered"));
@@ -362,7 +362,7 @@ public class IngestRunnerTests
         using var temp = Some.TempFolder();
         Generate(temp.Sub("events"), days: 2, truncated: 0);
         // A 1 MiB batch: each partition's file gets a row group per flush.
-        Task<IngestSummary> IngestAsync() => new IngestRunner(new IngestOptions { Lake = temp.Sub("lake"), Inputs = [temp.Sub("events")], BatchMegabytes = 1 }, TimeProvider.System).RunAsync(CancellationToken.None);
+        Task<IngestSummary> IngestAsync() => new IngestRunner(new IngestOptions { Lake = new() { Location = temp.Sub("lake") }, Settings = new() { BatchMegabytes = 1 }, Inputs = [temp.Sub("events")] }, TimeProvider.System).RunAsync(CancellationToken.None);
         var first = await IngestAsync();
         using (var db = Some.DuckDb(temp.Sub("lake")))
             Assert.True(Some.Scalar<long>(db, $"SELECT max(row_group_id) FROM parquet_metadata('{temp.Sub("lake")}/ecs_task_events/*/*.parquet')") >= 3);

@@ -8,7 +8,6 @@ namespace Analytics.Tests.Ingest.Run;
 /// Ingest reading Firehose-style objects from S3 (s3rver on 127.0.0.1): the same rows as from the same objects in a
 /// folder, gzip trailers checked through ranged GETs, hidden keys skipped, sources named by their s3:// URI.
 /// </summary>
-[Collection("Console")]
 public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
 {
     [Fact]
@@ -24,12 +23,10 @@ public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
         }
         await s3.PutAsync("raw", "firehose/_manifests/skip-me.json", "{not input");
         await s3.PutAsync("raw", "firehose/2026/11/02/.partial", "{not input either");
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
 
-        var (code, fromS3, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("s3-lake"), "--quiet", "--s3-endpoint", s3.Url.ToString(), "s3://raw/firehose/"]));
+        var (code, fromS3, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("s3-lake"), "--quiet", "--s3-endpoint", s3.Url.ToString(), "s3://raw/firehose/"], c, i));
         Assert.True(code == Commands.Ok, err);
-        (code, var fromFolder, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("local-lake"), "--quiet", generated]));
+        (code, var fromFolder, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("local-lake"), "--quiet", generated], c, i));
         Assert.True(code == Commands.Ok, err);
 
         // The same records read, landed, duplicated and quarantined, and the same rows per table.
@@ -40,7 +37,7 @@ public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
         Assert.Equal(0L, Some.Scalar<long>(db, "SELECT count(*) FROM ecs_task_events WHERE NOT starts_with(source_object, 's3://raw/firehose/2026/')"));
 
         // Again: every record a duplicate.
-        (code, var again, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("s3-lake"), "--quiet", "--s3-endpoint", s3.Url.ToString(), "s3://raw/firehose/"]));
+        (code, var again, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("s3-lake"), "--quiet", "--s3-endpoint", s3.Url.ToString(), "s3://raw/firehose/"], c, i));
         Assert.True(code == Commands.Ok, err);
         Assert.Contains("landed       0 records", again, StringComparison.Ordinal);
     }
@@ -58,10 +55,10 @@ public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
             await s3.Client.PutObjectAsync(new PutObjectRequest { BucketName = bucket.Name, Key = "firehose/" + Path.GetRelativePath(generated, file).Replace(Path.DirectorySeparatorChar, '/'), FilePath = file, UseChunkEncoding = false });
         bucket.Proxy.CutBodies(10);
 
-        var (code, fromS3, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("s3-lake"), "--quiet", "--s3-endpoint", bucket.Proxy.Url.ToString(), $"s3://{bucket.Name}/firehose/"]));
+        var (code, fromS3, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("s3-lake"), "--quiet", "--s3-endpoint", bucket.Proxy.Url.ToString(), $"s3://{bucket.Name}/firehose/"], c, i));
         Assert.True(code == Commands.Ok, err);
         Assert.Equal(10, bucket.Proxy.BodiesCut);
-        (code, var fromFolder, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("local-lake"), "--quiet", generated]));
+        (code, var fromFolder, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("local-lake"), "--quiet", generated], c, i));
         Assert.True(code == Commands.Ok, err);
         static string Counts(string summary) => string.Join('\n', summary.Split('\n').Where(l => !l.Contains("Ingest run", StringComparison.Ordinal) && !l.Contains("took", StringComparison.Ordinal) && !l.Contains("written", StringComparison.Ordinal) && !l.TrimStart().StartsWith("- ", StringComparison.Ordinal)));
         Assert.Equal(Counts(fromFolder), Counts(fromS3));
@@ -73,7 +70,7 @@ public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
         using var bucket = new ConditionalBucket(s3, "swap");
         var first = new string('a', 50_000);
         await s3.PutAsync(bucket.Name, "o.json", first);
-        using var client = Analytics.Aws.S3Clients.Create(bucket.Proxy.Url, "us-east-1");
+        using var client = Analytics.Aws.S3Clients.Create(bucket.Proxy.Url, "us-east-1", new Amazon.Runtime.BasicAWSCredentials(S3Server.Key, S3Server.Key));
         var store = new Analytics.Ingest.Storage.S3ObjectStore(client, bucket.Name, "");
         bucket.Proxy.CutBodies(1, every: 1);
         await using var stream = await store.OpenReadAsync("o.json", 0, CancellationToken.None);
@@ -98,7 +95,7 @@ public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
         await s3.PutAsync(bucket.Name, "in/secret.json", capture.Replace("\"version\"", "\"versionx\"", StringComparison.Ordinal));
         bucket.Proxy.ForbidReads("/in/secret.json");
 
-        var (code, output, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("lake"), "--s3-endpoint", bucket.Proxy.Url.ToString(), $"s3://{bucket.Name}/in/"]));
+        var (code, output, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("lake"), "--s3-endpoint", bucket.Proxy.Url.ToString(), $"s3://{bucket.Name}/in/"], c, i));
 
         Assert.True(code == Commands.Ok, err);
         Assert.Contains("landed       1 records", output, StringComparison.Ordinal);
@@ -107,21 +104,19 @@ public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
     }
 
     [Fact]
-    public async Task Ingest_S3EndpointFromTheSettingsFileTheQueryProgramReads()
+    public async Task Ingest_S3EndpointFromTheSettingsFileBothProgramsRead()
     {
         using var temp = Some.TempFolder();
         await s3.Client.PutBucketAsync(new PutBucketRequest { BucketName = "settings" });
         await s3.PutAsync("settings", "in/one.json", File.ReadAllText(Path.Combine(Some.Corpus, "ecs", "captured", "task-state-change-stopped-ec2-exit137-servicescheduler-captured.json")));
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
-        // Query's keys sit beside it and are left alone.
-        File.WriteAllText(temp.Sub("settings.json"), $$"""{"engine": "duckdb", "athena_database": "ops", "s3_endpoint": "{{s3.Url}}"}""");
+        // The query program's sections sit beside it and are left alone.
+        File.WriteAllText(temp.Sub("settings.json"), $$$"""{"Query": {"Engine": "duckdb"}, "Athena": {"Database": "ops"}, "Aws": {"S3Endpoint": "{{{s3.Url}}}"}}""");
 
-        var (code, output, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("lake"), "--quiet", "--settings", temp.Sub("settings.json"), "s3://settings/in/"]));
+        var (code, output, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("lake"), "--quiet", "--settings", temp.Sub("settings.json"), "s3://settings/in/"], c, i));
 
         Assert.True(code == Commands.Ok, err);
         Assert.Contains("landed       1 records", output, StringComparison.Ordinal);
-        (code, _, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("lake"), "--settings", temp.Sub("missing.json"), "s3://settings/in/"]));
+        (code, _, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", temp.Sub("lake"), "--settings", temp.Sub("missing.json"), "s3://settings/in/"], c, i));
         Assert.Equal(Commands.InvalidOptions, code);
         Assert.Contains($"--settings: file '{temp.Sub("missing.json")}' does not exist.", err, StringComparison.Ordinal);
     }
@@ -129,7 +124,7 @@ public sealed class S3InputTests(S3Server s3) : IClassFixture<S3Server>
     [Fact]
     public async Task Ingest_S3InputsValidated()
     {
-        var (code, _, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["ingest", "--lake", "x", "--s3-endpoint", "not a url", "s3://"]));
+        var (code, _, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["ingest", "--lake", "x", "--s3-endpoint", "not a url", "s3://"], c, i));
         Assert.Equal(Commands.InvalidOptions, code);
         Assert.Contains("input 's3://' is not an S3 location: expected s3://bucket/prefix/.", err, StringComparison.Ordinal);
         Assert.Contains("--s3-endpoint 'not a url' must be an http(s) URL.", err, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Analytics.Common.Aws;
+using Analytics.Common.Settings;
 using Analytics.Ingest.Worker;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace Analytics.Tests.Ingest.Worker;
@@ -15,7 +16,11 @@ public sealed class IngestWorkerTests : IDisposable
     private readonly TempFolder _temp = Some.TempFolder();
     private static readonly string Generated = Path.Combine(Some.RepoRoot, "samples", "generated");
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _aws.Dispose();
+        _temp.Dispose();
+    }
 
     private static List<string> Objects() => Directory.GetFiles(Generated, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
@@ -42,12 +47,14 @@ public sealed class IngestWorkerTests : IDisposable
     }
 
     private readonly Logs _logs = new();
+    private readonly AwsClients _aws = new(new AwsSettings(), null, TimeProvider.System);
 
     private IHost Start()
     {
-        var options = new WorkerOptions { Lake = _temp.Sub("lake"), Sources = [_temp.Sub("raw")], IntervalSeconds = 1, StatusSeconds = 1, StopGraceSeconds = 20 };
-        Assert.Empty(options.Validate());
-        var host = WorkerHost.Build(options, new ConfigurationBuilder().Build(), jsonLogs: false, logs: _logs);
+        var services = new WorkerServices(new WorkerSettings { Sources = [_temp.Sub("raw")], IntervalSeconds = 1, StatusSeconds = 1, StopGraceSeconds = 20 },
+            new LakeSettings { Location = _temp.Sub("lake") }, new IngestSettings(), new CollectSettings(), _aws);
+        Assert.Empty(SettingsLoader.Problems(services.Worker, services.Lake));
+        var host = WorkerHost.Build(services, logs: _logs);
         host.Start();
         return host;
     }
@@ -193,11 +200,11 @@ public sealed class IngestWorkerTests : IDisposable
                 },
             },
         }));
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", Analytics.Tests.Aws.S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", Analytics.Tests.Aws.S3Server.Key);
-        var options = new WorkerOptions { Lake = _temp.Sub("lake"), FirehoseStream = "ops-events", FirehoseEndpoint = endpoint.Url.ToString(), Region = "eu-west-1" };
+        var options = new WorkerSettings { FirehoseStream = "ops-events" };
+        using var aws = new AwsClients(new AwsSettings { FirehoseEndpoint = endpoint.Url.ToString(), Region = "eu-west-1" },
+            new Amazon.Runtime.BasicAWSCredentials(Analytics.Tests.Aws.S3Server.Key, Analytics.Tests.Aws.S3Server.Key), TimeProvider.System);
 
-        var delivery = await WorkerHost.ResolveFirehoseAsync(options, CancellationToken.None);
+        var delivery = await WorkerHost.ResolveFirehoseAsync(options, aws, CancellationToken.None);
 
         Assert.Equal(("raw-ops", "events/", "errors/", "GZIP"), (delivery!.Bucket, delivery.Prefix, delivery.ErrorPrefix, delivery.Compression));
         Assert.Equal(["s3://raw-ops/events/", "s3://raw-ops/errors/"], options.Sources);
@@ -226,13 +233,15 @@ public sealed class IngestWorkerTests : IDisposable
     [Fact]
     public void Options_Invalid_EveryProblemListed()
     {
-        var (_, errors, _) = WorkerHost.Configure([new("Worker:Sources:0", "/no/such/folder"), new("Worker:IntervalSeconds", "0"), new("Worker:Sources:1", "s3://")]);
+        var settings = SettingsLoader.Load(null, new Dictionary<string, string?>(),
+            [("Worker:Sources:0", "/no/such/folder", "--source"), ("Worker:IntervalSeconds", "0", "--interval-seconds"), ("Worker:Sources:1", "s3://", "--source")], WorkerHost.Sections);
+        WorkerHost.Require(settings);
         Assert.Equal(
         [
-            "--lake (Worker:Lake) is required: the lake folder or s3://bucket/prefix/.",
             "source '/no/such/folder' is not a folder.",
             "source 's3://' is not an S3 location: expected s3://bucket/prefix/.",
             "--interval-seconds 0 must be between 1 and 86400.",
-        ], errors);
+            "--lake is required: the lake folder or s3://bucket/prefix/.",
+        ], settings.Errors);
     }
 }

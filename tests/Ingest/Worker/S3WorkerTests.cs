@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Analytics.Common.Aws;
+using Analytics.Common.Settings;
 using Analytics.Ingest.Cli;
 using Analytics.Ingest.Worker;
 using Analytics.Tests.Aws;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace Analytics.Tests.Ingest.Worker;
@@ -14,7 +15,6 @@ namespace Analytics.Tests.Ingest.Worker;
 /// on S3 too. Each object is ingested once, the error record's event is recovered, it stops on SIGTERM with everything
 /// checkpointed, its health file says it is healthy; and its batches follow their size and age limits.
 /// </summary>
-[Collection("Console")]
 public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
 {
     private static readonly string Generated = Path.Combine(Some.RepoRoot, "samples", "generated");
@@ -32,22 +32,24 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
 
     private Task DeliverAsync(string file) => _bucket.UploadAsync(Generated, "raw/", [file]);
 
-    private WorkerOptions Options(int batchMaxObjects = 1000, int bufferingSeconds = 0) => new()
-    {
-        Lake = $"s3://{_bucket.Name}/ops/", Sources = [$"s3://{_bucket.Name}/raw/", $"s3://{_bucket.Name}/errors/"], S3Endpoint = _bucket.Proxy.Url.ToString(),
-        IntervalSeconds = 1, StatusSeconds = 1, StagingFolder = _temp.Sub("staging"), HealthFile = _temp.Sub("worker.health"),
-        BatchMaxObjects = batchMaxObjects, QueueLimit = Math.Max(batchMaxObjects, 100), BufferingSeconds = bufferingSeconds,
-    };
+    private WorkerServices Options(int batchMaxObjects = 1000, int bufferingSeconds = 0) => new(
+        new WorkerSettings
+        {
+            Sources = [$"s3://{_bucket.Name}/raw/", $"s3://{_bucket.Name}/errors/"], IntervalSeconds = 1, StatusSeconds = 1, HealthFile = _temp.Sub("worker.health"),
+            BatchMaxObjects = batchMaxObjects, QueueLimit = Math.Max(batchMaxObjects, 100), BufferingSeconds = bufferingSeconds,
+        },
+        new LakeSettings { Location = $"s3://{_bucket.Name}/ops/", StagingFolder = _temp.Sub("staging") }, new IngestSettings(), new CollectSettings(),
+        new AwsClients(new AwsSettings { S3Endpoint = _bucket.Proxy.Url.ToString() }, new Amazon.Runtime.BasicAWSCredentials(S3Server.Key, S3Server.Key), TimeProvider.System));
 
     private List<string> Logs()
     {
         lock (_logs) return [.. _logs];
     }
 
-    private IHost Start(WorkerOptions options)
+    private IHost Start(WorkerServices services)
     {
-        Assert.Empty(options.Validate());
-        var host = WorkerHost.Build(options, new ConfigurationBuilder().Build(), jsonLogs: false, logs: new ListLogs(_logs));
+        Assert.Empty(SettingsLoader.Problems(services.Worker, services.Lake, services.Aws.Settings));
+        var host = WorkerHost.Build(services, logs: new ListLogs(_logs));
         host.Start();
         return host;
     }
@@ -111,7 +113,7 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
             await host.StopAsync(CancellationToken.None);
         }
         Assert.Contains(Logs(), l => l.StartsWith($"Worker stopped: {objects.Count + 1} objects ingested since start, 0 waiting", StringComparison.Ordinal));
-        var (code, output, _) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["health", "--file", _temp.Sub("worker.health")]));
+        var (code, output, _) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["health", "--file", _temp.Sub("worker.health")], c, i));
         Assert.Equal((Commands.Ok, "Healthy."), (code, output.Trim()));
 
         // Exactly the rows one ingest of the folder and the stranded event land.

@@ -15,7 +15,6 @@ namespace Analytics.Tests.Query.Cli;
 /// (every value a string, types in ResultSetMetadata, 1,000 rows a page, the header row first). So every output of
 /// run, review and report must be the DuckDB engine's, byte for byte.
 /// </summary>
-[Collection("Console")]
 public sealed class AthenaCliTests : IAsyncLifetime
 {
     private const string AccessKey = S3Server.Key;
@@ -30,9 +29,6 @@ public sealed class AthenaCliTests : IAsyncLifetime
         await Some.IngestAsync(Lake, Path.Combine(Some.RepoRoot, "samples"));
         _duck = await DuckDbEngine.OpenAsync(Lake, CancellationToken.None);
         _athena = new FakeAthena { Execute = (sql, parameters) => ExecuteOnDuckDb(_duck, sql, parameters) };
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
     }
 
     public async Task DisposeAsync()
@@ -45,7 +41,7 @@ public sealed class AthenaCliTests : IAsyncLifetime
     private string[] Athena => ["--engine", "athena", "--athena-endpoint", _athena!.Url.ToString(), "--region", "eu-west-1", "--database", "ops", "--reuse-minutes", "0"];
 
     private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) =>
-        Some.ConsoleAsync(() => Commands.Build().Parse(args).InvokeAsync());
+        Some.ProgramAsync((c, i) => Commands.Build(c).Parse(args).InvokeAsync(i));
 
     [Fact]
     public async Task Run_EveryFormat_AthenaPrintsWhatDuckDbPrints()
@@ -139,12 +135,12 @@ public sealed class AthenaCliTests : IAsyncLifetime
         Assert.Equal(Commands.InvalidArguments, code);
         Assert.Equal(
         [
+            "--price-per-tb is 'free': expected a number",
+            "--region is 'Europe': expected a region name such as us-east-1",
+            "--athena-endpoint 'not a url' must be an http(s) URL.",
             "--database is 'Ops-DB': expected a Glue database name of lowercase letters, digits and _",
             "--output-location is 'my-bucket/results': expected s3://bucket/prefix/",
-            "--athena-endpoint is 'not a url': expected an http(s) URL such as https://vpce-….athena.us-east-1.vpce.amazonaws.com",
             "--reuse-minutes is '20000': expected 0 (no reuse) to 10080 (7 days)",
-            "--price-per-tb is 'free': expected dollars per TB scanned, such as 5 or 6.75",
-            "--region is 'Europe': expected a region name such as us-east-1",
         ], err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         (code, _, err) = await RunAsync("run", "oom-kills", "--engine", "presto");
@@ -159,25 +155,21 @@ public sealed class AthenaCliTests : IAsyncLifetime
     public async Task Run_SettingsFileAndEnvironment_CommandLineWinsThenEnvironmentThenFile()
     {
         var file = _temp.Sub("analytics.json");
-        await File.WriteAllTextAsync(file, $$"""{ "engine": "athena", "athena_database": "from_file", "athena_endpoint": "{{_athena!.Url}}", "region": "eu-west-1", "athena_workgroup": "file-wg" }""");
-        Environment.SetEnvironmentVariable("ANALYTICS_ATHENA_WORKGROUP", "env-wg");
-        try
-        {
-            var (code, _, err) = await RunAsync("run", "oom-kills", "--settings", file, "--database", "from_cli", "-p", "from=2026-11-02", "-p", "to=2026-11-03");
-            Assert.True(code == Commands.Ok, err);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("ANALYTICS_ATHENA_WORKGROUP", null);
-        }
+        await File.WriteAllTextAsync(file, $$"""
+            { "Query": { "Engine": "athena" }, "Athena": { "Database": "from_file", "Workgroup": "file-wg" },
+              "Aws": { "AthenaEndpoint": "{{_athena!.Url}}", "Region": "eu-west-1" } }
+            """);
+        var environment = Some.Context(new Dictionary<string, string?> { ["ANALYTICS__Athena__Workgroup"] = "env-wg" });
+        var (code, _, err) = await Some.ProgramAsync((c, i) => Commands.Build(c).Parse(["run", "oom-kills", "--settings", file, "--database", "from_cli", "-p", "from=2026-11-02", "-p", "to=2026-11-03"]).InvokeAsync(i), environment);
+        Assert.True(code == Commands.Ok, err);
         var start = _athena.Received.Last(r => r.Operation == "StartQueryExecution").Json;
         Assert.Equal("from_cli", (string)start["QueryExecutionContext"]!["Database"]!);
         Assert.Equal("env-wg", (string)start["WorkGroup"]!);
 
-        await File.WriteAllTextAsync(file, """{ "engine": "athena", "databse": "typo" }""");
+        await File.WriteAllTextAsync(file, """{ "Query": { "Engine": "athena" }, "Athena": { "Databse": "typo" } }""");
         var (code2, _, err2) = await RunAsync("run", "oom-kills", "--settings", file, "--region", "eu-west-1", "-p", "from=2026-11-02", "-p", "to=2026-11-03");
         Assert.Equal(Commands.InvalidArguments, code2);
-        Assert.Contains($"--settings: unknown setting 'databse' in '{file}'", err2, StringComparison.Ordinal);
+        Assert.Contains($"--settings: unknown setting 'Athena:Databse' in '{file}'; Athena's settings are Database, Workgroup,", err2, StringComparison.Ordinal);
     }
 
     // Runs what Athena received on DuckDB: each ? (outside strings and comments) replaced by its literal, in order.

@@ -10,7 +10,6 @@ namespace Analytics.Tests.Query.Cli;
 /// athena-setup against a local Athena whose catalog applies the DDL it receives (one statement per call, as Athena
 /// runs them): from an empty account, again with nothing to do, and after the contract grew or the catalog drifted.
 /// </summary>
-[Collection("Console")]
 public sealed class AthenaSetupTests : IDisposable
 {
     private readonly FakeAthena _athena = new();
@@ -18,15 +17,13 @@ public sealed class AthenaSetupTests : IDisposable
     public AthenaSetupTests()
     {
         _athena.ViewColumnsOf = name => SharedViews.All.Single(v => v.Name == name).Columns;
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
     }
 
     public void Dispose() => _athena.Dispose();
 
     private Task<(int Code, string Out, string Err)> SetupAsync(params string[] more) =>
-        Some.ConsoleAsync(() => Commands.Build().Parse(["athena-setup", "--location", "s3://lake-bucket/ops/", "--database", "ops", "--region", "eu-west-1",
-            "--athena-endpoint", _athena.Url.ToString(), .. more]).InvokeAsync());
+        Some.ProgramAsync((c, i) => Commands.Build(c).Parse(["athena-setup", "--location", "s3://lake-bucket/ops/", "--database", "ops", "--region", "eu-west-1",
+            "--athena-endpoint", _athena.Url.ToString(), .. more]).InvokeAsync(i));
 
     private List<string> Statements => _athena.Received.Where(r => r.Operation == "StartQueryExecution").Select(r => (string)r.Json["QueryString"]!).ToList();
 
@@ -135,7 +132,7 @@ public sealed class AthenaSetupTests : IDisposable
     [Fact]
     public async Task Setup_LocationNotS3_Exits2()
     {
-        var (code, _, err) = await Some.ConsoleAsync(() => Commands.Build().Parse(["athena-setup", "--location", "my-bucket/lake", "--region", "eu-west-1"]).InvokeAsync());
+        var (code, _, err) = await Some.ProgramAsync((c, i) => Commands.Build(c).Parse(["athena-setup", "--location", "my-bucket/lake", "--region", "eu-west-1"]).InvokeAsync(i));
         Assert.Equal(Commands.InvalidArguments, code);
         Assert.Contains("Location 'my-bucket/lake' must be an S3 URI: s3://bucket/prefix/.", err, StringComparison.Ordinal);
         Assert.Empty(_athena.Received);

@@ -4,7 +4,6 @@ using Analytics.Query.Cli;
 
 namespace Analytics.Tests.Query.Cli;
 
-[Collection("Console")]
 public sealed class QueryCommandsTests : IAsyncLifetime
 {
     private readonly TempFolder _temp = Some.TempFolder();
@@ -20,7 +19,7 @@ public sealed class QueryCommandsTests : IAsyncLifetime
     }
 
     private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) =>
-        Some.ConsoleAsync(() => Commands.Build().Parse(args).InvokeAsync());
+        Some.ProgramAsync((c, i) => Commands.Build(c).Parse(args).InvokeAsync(i));
 
     [Fact]
     public async Task List_ShowsEveryQueryWithItsParameters()
@@ -103,7 +102,7 @@ public sealed class QueryCommandsTests : IAsyncLifetime
         var file = Directory.GetFiles(Path.Combine(lake, "ecs_task_events"), "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
         await using (var stream = File.OpenWrite(file)) stream.SetLength(5000);
 
-        var (code, output, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(["review", "--lake", lake, "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z"]));
+        var (code, output, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(["review", "--lake", lake, "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z"], c, i));
 
         Assert.Equal(Commands.Failed, code);
         Assert.Empty(output);
@@ -119,7 +118,7 @@ public sealed class QueryCommandsTests : IAsyncLifetime
     [InlineData(new[] { "run", "oom-kills", "--engine", "athena2", "-p", "from=2026-11-02", "-p", "to=2026-11-03" }, "--engine is 'athena2': expected duckdb or athena")]
     public async Task CommandLine_Rough_OneClearLine(string[] args, string expected)
     {
-        var (code, _, err) = await Some.ConsoleAsync(() => Commands.InvokeAsync(args));
+        var (code, _, err) = await Some.ProgramAsync((c, i) => Commands.InvokeAsync(args, c, i));
         Assert.Equal(Commands.InvalidArguments, code);
         Assert.Equal(expected, err.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]);
         Assert.DoesNotContain("--region is missing", err, StringComparison.Ordinal);
@@ -183,7 +182,7 @@ public sealed class QueryCommandsTests : IAsyncLifetime
     }
 
     private static Task<(int Code, string Out, string Err)> InvokeAsync(params string[] args) =>
-        Some.ConsoleAsync(() => Commands.InvokeAsync(args));
+        Some.ProgramAsync((c, i) => Commands.InvokeAsync(args, c, i));
 
     [Theory]
     [InlineData(new[] { "run", "oom-kills", "--lake", "x", "-f", "xml" }, "--format is 'xml': expected table, csv, json, markdown, arrow or parquet")]

@@ -11,7 +11,6 @@ namespace Analytics.Tests.Query.Engines;
 /// A result longer than one page read as the CSV Athena wrote to its output location, from a real S3-compatible server
 /// (s3rver on 127.0.0.1), against the same rows read page by page.
 /// </summary>
-[Collection("Console")]
 public sealed class AthenaS3ResultsTests(S3Server s3) : IClassFixture<S3Server>
 {
     // 2,500 rows of every kind of value Athena's CSV holds: quotes, commas, line breaks, empty strings and nulls.
@@ -83,16 +82,14 @@ public sealed class AthenaS3ResultsTests(S3Server s3) : IClassFixture<S3Server>
     {
         using var athena = Athena();
         await s3.PutAsync("results", "athena/q-1.csv", Csv(athena));
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3Server.Key);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3Server.Key);
         using var temp = Some.TempFolder();
         string[] common = ["run", "oom-kills", "-p", "from=2026-11-02", "-p", "to=2026-11-03", "--engine", "athena", "--athena-endpoint", athena.Url.ToString(),
             "--region", "us-east-1", "--s3-endpoint", s3.Url.ToString(), "-f", "csv"];
 
-        var (code, _, err) = await Some.ConsoleAsync(() => Commands.Build().Parse([.. common, "-o", temp.Sub("s3.csv")]).InvokeAsync());
+        var (code, _, err) = await Some.ProgramAsync((c, i) => Commands.Build(c).Parse([.. common, "-o", temp.Sub("s3.csv")]).InvokeAsync(i));
         Assert.True(code == Commands.Ok, err);
         Assert.Equal(1, athena.Operations.Count(o => o == "GetQueryResults"));
-        (code, _, err) = await Some.ConsoleAsync(() => Commands.Build().Parse([.. common, "--results", "api", "-o", temp.Sub("api.csv")]).InvokeAsync());
+        (code, _, err) = await Some.ProgramAsync((c, i) => Commands.Build(c).Parse([.. common, "--results", "api", "-o", temp.Sub("api.csv")]).InvokeAsync(i));
         Assert.True(code == Commands.Ok, err);
 
         Assert.Equal(await File.ReadAllTextAsync(temp.Sub("api.csv")), await File.ReadAllTextAsync(temp.Sub("s3.csv")));

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Analytics.Ingest.Input;
 using Analytics.Ingest.Storage;
 
-namespace Analytics.Ingest.Worker;
+namespace Analytics.Ingest.Input;
 
 /// <summary>
 /// Which objects of a source the worker has ingested, kept in the lake (<c>_checkpoints/NAME-HASH.json</c>, written
@@ -57,22 +57,6 @@ public sealed class SourceCheckpoint
     {
         ArgumentNullException.ThrowIfNull(input);
         return _seen.TryGetValue(input.Name, out var size) && size == input.Object.Size;
-    }
-
-    /// <summary>
-    /// Ingests <paramref name="fresh"/> objects of the source in one run (<paramref name="options"/> with them as its
-    /// objects), then records them: only what a run published is checkpointed, and a crash in between reads them again
-    /// as duplicates.
-    /// </summary>
-    public async Task<Run.IngestSummary> IngestAsync(Run.IngestOptions options, IReadOnlyList<InputObjectRef> fresh, IEnumerable<InputObjectRef> listed,
-        TimeProvider time, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(time);
-        options.Objects = fresh;
-        var summary = await new Run.IngestRunner(options, time).RunAsync(cancellationToken).ConfigureAwait(false);
-        await SaveAsync(fresh, listed, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        return summary;
     }
 
     /// <summary>

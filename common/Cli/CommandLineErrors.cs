@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
-namespace Analytics.Cli;
+namespace Analytics.Common.Cli;
 
 /// <summary>
 /// Turns System.CommandLine's parse errors into one line each that names the option, the value given and what is
-/// accepted (no .NET type names, no help dump), for exit code 2. Compiled into both executables (internal to each;
-/// each program's <c>Commands.InvokeAsync</c> runs it).
+/// accepted (no .NET type names, no help dump), for exit code 2. Shared by both executables
+/// (each program's <c>InvokeAsync</c> runs it); lines go to the invocation's error writer.
 /// </summary>
-internal static partial class CommandLineErrors
+public static partial class CommandLineErrors
 {
     /// <summary>Exit code of an invalid command line.</summary>
     public const int InvalidArguments = 2;
@@ -27,9 +27,9 @@ internal static partial class CommandLineErrors
         var verbose = new Option<bool>("--verbose") { Description = "On a failure, print the .NET exception with its stack trace (for a bug report).", Recursive = true };
         root.Options.Add(verbose);
         var parse = root.Parse(args);
+        configuration ??= new InvocationConfiguration();
         if (parse.Errors.Count == 0)
         {
-            configuration ??= new InvocationConfiguration();
             configuration.EnableDefaultExceptionHandler = false;
             try
             {
@@ -37,17 +37,16 @@ internal static partial class CommandLineErrors
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var error = configuration.Error ?? Console.Error;
-                await error.WriteLineAsync(parse.GetValue(verbose)
+                await configuration.Error.WriteLineAsync(parse.GetValue(verbose)
                     ? ex.ToString()
                     : $"error: {(ex is AggregateException { InnerException: { } inner } ? inner.Message : ex.Message)} (run again with --verbose for the details)").ConfigureAwait(false);
                 return Failed;
             }
         }
-        foreach (var line in Lines(parse).Distinct(StringComparer.Ordinal)) await Console.Error.WriteLineAsync(line).ConfigureAwait(false);
+        foreach (var line in Lines(parse).Distinct(StringComparer.Ordinal)) await configuration.Error.WriteLineAsync(line).ConfigureAwait(false);
         var command = parse.CommandResult.Command;
         var path = command is RootCommand ? "" : " " + string.Join(' ', Ancestry(parse.CommandResult));
-        await Console.Error.WriteLineAsync($"See: {program}{path} --help").ConfigureAwait(false);
+        await configuration.Error.WriteLineAsync($"See: {program}{path} --help").ConfigureAwait(false);
         return InvalidArguments;
     }
 
