@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Analytics.Ingest.Run;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 using DuckDB.NET.Data;
 
 // Ingest benchmark: our ingest and DuckDB convert the same raw objects to partitioned Parquet, each in its

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Analytics.Ingest.Run;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 using Analytics.Query.Catalog;
 using Analytics.Query.Engines;
 using Analytics.Schemas;

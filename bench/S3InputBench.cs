@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3.Model;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 
 namespace Analytics.Bench;
 

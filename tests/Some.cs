@@ -22,7 +22,7 @@ public static class Some
         new IngestRunner(new IngestOptions { Lake = new() { Location = lake }, Inputs = inputs }, TimeProvider.System).RunAsync(CancellationToken.None);
 
     /// <summary>Asserts that each table of <paramref name="lake"/> holds the rows the generator's <paramref name="manifest"/> expects.</summary>
-    public static void AssertRowsAsExpected(string lake, Analytics.Ingest.Sample.GeneratorManifest manifest)
+    public static void AssertRowsAsExpected(string lake, Analytics.Generator.GeneratorManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         using var db = DuckDb(lake);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Analytics.Ingest.Input;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 using Analytics.Query.Catalog;
 using Analytics.Query.Engines;
 using Analytics.Query.Output;

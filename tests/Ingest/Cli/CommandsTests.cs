@@ -36,7 +36,7 @@ public class CommandsTests
     public async Task Ingest_CancelledWhileWriting_Exits130WithNothingPublishedNorLeftBehind()
     {
         using var temp = Some.TempFolder();
-        new Analytics.Ingest.Sample.EventGenerator(new Analytics.Ingest.Sample.GeneratorOptions { Days = 4, TaskEventsPerDay = 15000, TruncatedRecords = 0, Seed = 5 }).WriteTo(temp.Sub("events"));
+        new Analytics.Generator.EventGenerator(new Analytics.Generator.GeneratorOptions { Days = 4, TaskEventsPerDay = 15000, TruncatedRecords = 0, Seed = 5 }).WriteTo(temp.Sub("events"));
         // Two bad objects read first: one an earlier run already quarantined (its file must stay), one new.
         Directory.CreateDirectory(temp.Sub("events/0000"));
         await File.WriteAllTextAsync(temp.Sub("events/0000/earlier.json"), "{not json");
@@ -134,7 +134,6 @@ public class CommandsTests
     [Theory]
     [InlineData(new[] { "ingest", "--lake", "x", "--max-object-mb", "abc", "in" }, "Cannot start: --max-object-mb is 'abc': expected a whole number")]
     [InlineData(new[] { "ingest", "in" }, "Cannot start: --lake is required: the folder or s3://bucket/prefix/ the lake is written to.")]
-    [InlineData(new[] { "generate", "--out", "x", "--days", "0" }, "--days is 0: expected 1 to 3660")]
     [InlineData(new[] { "ddl", "--location", "my-bucket/lake" }, "Cannot generate DDL: Location 'my-bucket/lake' must be an S3 URI: s3://bucket/prefix/.")]
     // An option the command does not have is not read as an input path.
     [InlineData(new[] { "ingest", "--lake", "x", "--bogus" }, "Cannot start: '--bogus' is not an option of this command (see --help); a file of that name is given as ./--bogus.")]
@@ -150,7 +149,7 @@ public class CommandsTests
     [Fact]
     public async Task Help_NamesTheCommandsAsTheReadmeRunsThem()
     {
-        foreach (var command in new[] { "ingest", "compact", "generate" })
+        foreach (var command in new[] { "ingest", "compact" })
         {
             var (_, output, _) = await InvokeAsync(command, "--help");
             Assert.Contains("Example: dotnet run --project ingest -- " + command, output, StringComparison.Ordinal);

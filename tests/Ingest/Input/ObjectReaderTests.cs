@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Analytics.Ingest.Input;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 
 namespace Analytics.Tests.Ingest.Input;
 

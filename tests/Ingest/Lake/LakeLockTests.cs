@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Analytics.Ingest.Lake;
 using Analytics.Ingest.Run;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 
 namespace Analytics.Tests.Ingest.Lake;
 

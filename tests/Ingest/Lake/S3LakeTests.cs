@@ -3,7 +3,7 @@ using Amazon.S3.Model;
 using Analytics.Ingest.Cli;
 using Analytics.Ingest.Lake;
 using Analytics.Ingest.Run;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 using Analytics.Ingest.Storage;
 using Analytics.Tests.Aws;
 

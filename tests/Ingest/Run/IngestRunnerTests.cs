@@ -1,6 +1,6 @@
 using Analytics.Ingest.Lake;
 using Analytics.Ingest.Run;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 
 namespace Analytics.Tests.Ingest.Run;
 

@@ -11,7 +11,7 @@ public sealed class ThirtyDayLake : IDisposable
 
     public ThirtyDayLake()
     {
-        new Analytics.Ingest.Sample.EventGenerator(new Analytics.Ingest.Sample.GeneratorOptions { Days = 30, TaskEventsPerDay = 1500, TruncatedRecords = 0, Seed = 5 }).WriteTo(_temp.Sub("events"));
+        new Analytics.Generator.EventGenerator(new Analytics.Generator.GeneratorOptions { Days = 30, TaskEventsPerDay = 1500, TruncatedRecords = 0, Seed = 5 }).WriteTo(_temp.Sub("events"));
         Some.IngestAsync(Lake, _temp.Sub("events")).GetAwaiter().GetResult();
     }
 

@@ -1,4 +1,4 @@
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 using Analytics.Query.Engines;
 using Analytics.Query.Reports;
 

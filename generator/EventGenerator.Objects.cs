@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 
-namespace Analytics.Ingest.Sample;
+namespace Analytics.Generator;
 
 public sealed partial class EventGenerator
 {

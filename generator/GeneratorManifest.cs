@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Analytics.Ingest.Sample;
+namespace Analytics.Generator;
 
 /// <summary>What a generator wrote: the truth a test or a benchmark checks the lake against.</summary>
 public sealed class GeneratorManifest

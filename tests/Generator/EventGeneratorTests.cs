@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Analytics.Ingest.Input;
-using Analytics.Ingest.Sample;
+using Analytics.Generator;
 
-namespace Analytics.Tests.Ingest.Sample;
+namespace Analytics.Tests.Generator;
 
 /// <summary>Generated sample data that does not lie: periods generated apart never share a case or a Health event, and each task names its deployment.</summary>
 public sealed class EventGeneratorTests

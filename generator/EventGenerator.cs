@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 
-namespace Analytics.Ingest.Sample;
+namespace Analytics.Generator;
 
 /// <summary>
 /// Writes a realistic, deterministic stream of EventBridge events as Firehose delivers them to S3: one

@@ -1,4 +1,4 @@
-namespace Analytics.Ingest.Sample;
+namespace Analytics.Generator;
 
 /// <summary>What <see cref="EventGenerator"/> produces.</summary>
 public sealed class GeneratorOptions

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Analytics.Ingest.Collect;
 
-namespace Analytics.Ingest.Sample;
+namespace Analytics.Generator;
 
 public sealed partial class EventGenerator
 {

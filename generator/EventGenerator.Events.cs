@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Analytics.Ingest.Sample;
+namespace Analytics.Generator;
 
 public sealed partial class EventGenerator
 {

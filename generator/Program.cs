@@ -1,0 +1,3 @@
+using Analytics.Generator;
+
+return await GeneratorCommand.InvokeAsync(args).ConfigureAwait(false);
