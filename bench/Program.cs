@@ -85,7 +85,7 @@ Console.WriteLine(string.Create(inv, $"Input: {records:N0} records, {jsonBytes /
     if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
     var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
     foreach (var a in new[] { mode, work, inputDir, output }) start.ArgumentList.Add(a);
-    if (Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal)) start.ArgumentList.Insert(0, typeof(Program).Assembly.Location);
+    if (Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal)) start.ArgumentList.Insert(0, System.Reflection.Assembly.GetEntryAssembly()!.Location);
     using var process = Process.Start(start)!;
     var text = process.StandardOutput.ReadToEnd();
     process.WaitForExit();

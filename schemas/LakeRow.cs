@@ -11,13 +11,19 @@ namespace Analytics.Schemas;
 /// <remarks>Parquet.Net writes base-class columns after the derived ones, so these come last in every file.</remarks>
 public abstract class LakeRow
 {
+    /// <summary>The column identifying each row, unique in its table.</summary>
+    public const string RecordIdColumn = "record_id";
+
+    /// <summary>The column holding a record's original JSON.</summary>
+    public const string RawEventColumn = "raw_event";
+
     /// <summary>When the fact happened, UTC, millisecond precision. Its UTC date is the partition <c>dt</c>.</summary>
     [JsonPropertyName("event_time"), ParquetTimestamp(ParquetTimestampResolution.Milliseconds, true, true)]
     [Column("When the fact happened (UTC); dt is its date")]
     public DateTime EventTime { get; set; }
 
     /// <summary>The row's identity: a redelivered or re-observed record has the same value, so it never lands twice.</summary>
-    [JsonPropertyName("record_id"), Column("Identity of the row; a redelivered or re-observed record has the same record_id")]
+    [JsonPropertyName(RecordIdColumn), Column("Identity of the row; a redelivered or re-observed record has the same record_id")]
     public string RecordId { get; set; } = "";
 
     /// <summary>The EventBridge envelope <c>id</c> of the event this row came from; null for API observations.</summary>
@@ -49,7 +55,7 @@ public abstract class RawLakeRow : LakeRow
     private byte[]? _utf8;
 
     /// <summary>The record's original JSON text, verbatim (decoded on each read when it was set as UTF-8).</summary>
-    [JsonPropertyName("raw_event"), Column("The record's original JSON, verbatim")]
+    [JsonPropertyName(RawEventColumn), Column("The record's original JSON, verbatim")]
     public string RawEvent
     {
         get => _text ?? (_utf8 is null ? "" : Encoding.UTF8.GetString(_utf8));

@@ -18,7 +18,7 @@ public static class Some
     public static TempFolder TempFolder() => new();
 
     /// <summary>Runs an ingest with default options.</summary>
-    public static Task<IngestSummary> IngestAsync(string lake, params string[] inputs) =>
+    internal static Task<IngestSummary> IngestAsync(string lake, params string[] inputs) =>
         new IngestRunner(new IngestOptions { Lake = new() { Location = lake }, Inputs = inputs }, TimeProvider.System).RunAsync(CancellationToken.None);
 
     /// <summary>Asserts that each table of <paramref name="lake"/> holds the rows the generator's <paramref name="manifest"/> expects.</summary>

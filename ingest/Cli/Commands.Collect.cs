@@ -7,7 +7,7 @@ using Analytics.Ingest.Collect;
 
 namespace Analytics.Ingest.Cli;
 
-public static partial class Commands
+internal static partial class Commands
 {
     private static Command CollectCommand(ProgramContext context)
     {

@@ -6,7 +6,7 @@ using Analytics.Schemas;
 
 namespace Analytics.Ingest.Cli;
 
-public static partial class Commands
+internal static partial class Commands
 {
     private static Command CompactCommand(ProgramContext context)
     {

@@ -7,7 +7,7 @@ using Analytics.Ingest.Run;
 
 namespace Analytics.Ingest.Cli;
 
-public static partial class Commands
+internal static partial class Commands
 {
     private static Command IngestCommand(ProgramContext context)
     {

@@ -5,7 +5,7 @@ using Analytics.Schemas.Ddl;
 
 namespace Analytics.Ingest.Cli;
 
-public static partial class Commands
+internal static partial class Commands
 {
     private static Command HealthCommand(ProgramContext context)
     {

@@ -6,7 +6,7 @@ using Analytics.Ingest.Worker;
 
 namespace Analytics.Ingest.Cli;
 
-public static partial class Commands
+internal static partial class Commands
 {
     private static Command WorkerCommand(ProgramContext context)
     {

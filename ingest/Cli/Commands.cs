@@ -10,7 +10,7 @@ namespace Analytics.Ingest.Cli;
 /// every problem listed at start), builds what it runs from the program's context, runs it, and maps the outcome to an
 /// exit code; it prints only to its invocation's writers.
 /// </summary>
-public static partial class Commands
+internal static partial class Commands
 {
     /// <summary>Exit code of a run that completed (quarantined records included).</summary>
     public const int Ok = 0;

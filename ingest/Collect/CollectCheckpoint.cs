@@ -8,7 +8,7 @@ namespace Analytics.Ingest.Collect;
 /// Health's newest <c>lastUpdatedTime</c> seen; each Support case's state (a hash of what DescribeCases said) and its
 /// newest communication's time. Saved only after a pass's pages were all fetched and ingested.
 /// </summary>
-public sealed class CollectCheckpoint
+internal sealed class CollectCheckpoint
 {
     private readonly IObjectStore _lake;
     private readonly string _key;

@@ -4,7 +4,7 @@ using Analytics.Common.Settings;
 namespace Analytics.Ingest.Collect;
 
 /// <summary>What one <c>collect</c> pass asks: which sources, and from when when no checkpoint says.</summary>
-public sealed class CollectOptions
+internal sealed class CollectOptions
 {
     /// <summary>The sources, in order: health, health-org, support, trusted-advisor.</summary>
     public IReadOnlyList<string> Sources { get; init; } = CollectSettings.Sources;

@@ -8,7 +8,7 @@ namespace Analytics.Ingest.Collect;
 /// <c>{"collected": {source, operation, observed_at, account?, request, check?}, "response": …}</c>, under
 /// <c>SOURCE/yyyy/MM/dd/HH/TIME-SEQ-OPERATION.json</c>. The generator writes its pages with it too.
 /// </summary>
-public static class CollectedPage
+internal static class CollectedPage
 {
     /// <summary>The page's key below the folder of collected pages.</summary>
     public static string Key(string source, DateTime observed, int sequence, string operation) =>

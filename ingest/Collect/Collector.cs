@@ -18,7 +18,7 @@ namespace Analytics.Ingest.Collect;
 /// <param name="Pages">Response pages fetched, by operation.</param>
 /// <param name="Ingest">The ingest of the source's new pages; null when it failed before.</param>
 /// <param name="Error">One line: the call that failed and what to do; null when the pass completed.</param>
-public sealed record CollectResult(string Source, IReadOnlyDictionary<string, int> Pages, IngestSummary? Ingest, string? Error);
+internal sealed record CollectResult(string Source, IReadOnlyDictionary<string, int> Pages, IngestSummary? Ingest, string? Error);
 
 /// <summary>
 /// One collection pass per source, incremental from the source's checkpoint in the lake: every response page is stored
@@ -34,7 +34,7 @@ public sealed record CollectResult(string Source, IReadOnlyDictionary<string, in
 /// <param name="aws">The program's AWS clients (Health, Support, STS, and S3 for a lake on S3).</param>
 /// <param name="time">The clock: stamps each page's observation.</param>
 /// <param name="progress">Receives a line per source; null for none.</param>
-public sealed class Collector(CollectOptions options, LakeSettings lake, AwsClients aws, TimeProvider time, Action<string>? progress = null)
+internal sealed class Collector(CollectOptions options, LakeSettings lake, AwsClients aws, TimeProvider time, Action<string>? progress = null)
 {
 
     /// <summary>How far back a first pass asks when no <c>--since</c> is given: Health keeps events 90 days.</summary>

@@ -5,7 +5,7 @@ namespace Analytics.Ingest.Input;
 /// for callers that want it whole; ingest reads objects a window at a time. Dispose it: the buffer goes back
 /// to the pool.
 /// </summary>
-public sealed class InputObject : IDisposable
+internal sealed class InputObject : IDisposable
 {
     private readonly byte[] _buffer;
     private readonly int _length;

@@ -7,7 +7,7 @@ namespace Analytics.Ingest.Input;
 /// <summary>One input object and the store it is read from.</summary>
 /// <param name="Store">The store.</param>
 /// <param name="Object">The object.</param>
-public sealed record InputObjectRef(IObjectStore Store, StoredObject Object)
+internal sealed record InputObjectRef(IObjectStore Store, StoredObject Object)
 {
     /// <summary>How it reads in messages and in <c>source_object</c>: its path or <c>s3://</c> URI.</summary>
     public string Name => Store.NameOf(Object.Key);
@@ -19,7 +19,7 @@ public sealed record InputObjectRef(IObjectStore Store, StoredObject Object)
 /// is anything inside the lake (a lake kept in the folder ingested is output, not input). The order is stable:
 /// ordinal by name.
 /// </summary>
-public static class InputObjects
+internal static class InputObjects
 {
     /// <summary>Every input object.</summary>
     /// <exception cref="FileNotFoundException">A local path is neither a file nor a folder.</exception>

@@ -1,7 +1,7 @@
 namespace Analytics.Ingest.Input;
 
 /// <summary>A whole JSON document (read whole) larger than the largest allowed: a fault of its object, not of the run.</summary>
-public sealed class InputTooLargeException : IOException
+internal sealed class InputTooLargeException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public InputTooLargeException() { }

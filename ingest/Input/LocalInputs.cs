@@ -1,7 +1,7 @@
 namespace Analytics.Ingest.Input;
 
 /// <summary>Finds input files: each path is a file, or a folder searched recursively.</summary>
-public static class LocalInputs
+internal static class LocalInputs
 {
     /// <summary>
     /// Every file under <paramref name="paths"/>, in a stable (ordinal) order, hidden files and folders skipped,

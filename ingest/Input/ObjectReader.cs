@@ -8,7 +8,7 @@ namespace Analytics.Ingest.Input;
 /// <summary>One window of an object: whole records, in order.</summary>
 /// <param name="Data">The window's bytes; valid until the next window is read.</param>
 /// <param name="Segments">Its records; <see cref="RecordSegment.Start"/> indexes <paramref name="Data"/>, positions count from the object's start.</param>
-public sealed record ObjectWindow(ReadOnlyMemory<byte> Data, List<RecordSegment> Segments);
+internal sealed record ObjectWindow(ReadOnlyMemory<byte> Data, List<RecordSegment> Segments);
 
 /// <summary>
 /// Reads an input object (a file, an S3 object: any <see cref="Storage.IObjectStore"/>) as a sequence of windows of whole records, so memory
@@ -20,7 +20,7 @@ public sealed record ObjectWindow(ReadOnlyMemory<byte> Data, List<RecordSegment>
 /// Records, positions and errors are those of the whole object (tests compare them, for every place a window can
 /// end): a window is split knowing more follows, so a record it cuts is carried whole to the next one.
 /// </summary>
-public sealed class ObjectReader : IDisposable
+internal sealed class ObjectReader : IDisposable
 {
     /// <summary>The window's size unless a record needs more.</summary>
     public const int DefaultWindowBytes = 4 << 20;

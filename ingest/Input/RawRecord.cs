@@ -4,7 +4,7 @@ namespace Analytics.Ingest.Input;
 /// <param name="Ordinal">1-based index of the record in the object.</param>
 /// <param name="ByteOffset">Offset of the record's first byte in the (decompressed) object.</param>
 /// <param name="Line">1-based line the record starts on.</param>
-public readonly record struct RecordPosition(int Ordinal, long ByteOffset, int Line)
+internal readonly record struct RecordPosition(int Ordinal, long ByteOffset, int Line)
 {
     /// <inheritdoc/>
     public override string ToString() => $"record {Ordinal} (line {Line}, byte {ByteOffset})";
@@ -15,7 +15,7 @@ public readonly record struct RecordPosition(int Ordinal, long ByteOffset, int L
 /// <param name="Start">Offset of the first byte.</param>
 /// <param name="Length">Number of bytes.</param>
 /// <param name="Error">Null for a well-formed JSON value; otherwise why the bytes are not one.</param>
-public readonly record struct RecordSegment(RecordPosition Position, int Start, int Length, string? Error)
+internal readonly record struct RecordSegment(RecordPosition Position, int Start, int Length, string? Error)
 {
     /// <summary>True when the segment is a complete, well-formed JSON value.</summary>
     public bool IsWellFormed => Error is null;
@@ -31,4 +31,4 @@ public readonly record struct RecordSegment(RecordPosition Position, int Start, 
 /// <param name="Ordinal">Records (segments) before the window.</param>
 /// <param name="ByteOffset">Offset of the window's first byte in the (decompressed) object.</param>
 /// <param name="Line">1-based line of the window's first byte.</param>
-public readonly record struct WindowStart(int Ordinal, long ByteOffset, int Line);
+internal readonly record struct WindowStart(int Ordinal, long ByteOffset, int Line);

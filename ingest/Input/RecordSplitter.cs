@@ -7,7 +7,7 @@ namespace Analytics.Ingest.Input;
 /// no delimiter at all (Firehose's default). A malformed record becomes one error segment and splitting
 /// resumes at the next record, so one bad record never costs the rest of the object.
 /// </summary>
-public static class RecordSplitter
+internal static class RecordSplitter
 {
     /// <summary>How deeply a record may nest; deeper is malformed. The router parses records with the same limit.</summary>
     public const int MaxDepth = 128;

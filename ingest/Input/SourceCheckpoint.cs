@@ -12,7 +12,7 @@ namespace Analytics.Ingest.Input;
 /// rewritten with other content is read again. Saved after the run that ingested them published: a crash in between
 /// reads them again, and every record is then a counted duplicate, never a second row.
 /// </summary>
-public sealed class SourceCheckpoint
+internal sealed class SourceCheckpoint
 {
     private readonly IObjectStore _lake;
     private readonly string _key;

@@ -11,7 +11,7 @@ namespace Analytics.Ingest.Lake;
 /// renaming it into place; a lake on S3 (which has no rename) stages under a local folder and publishes a file by
 /// uploading it under its final key, one PUT or a multipart upload, which S3 shows whole or not at all.
 /// </summary>
-public sealed class LakeLayout
+internal sealed class LakeLayout
 {
     /// <summary>A local lake: the folder is both the store and the staging area.</summary>
     /// <param name="root">The lake's root folder.</param>

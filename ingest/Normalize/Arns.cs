@@ -1,7 +1,7 @@
 namespace Analytics.Ingest.Normalize;
 
 /// <summary>Pieces of ECS ARNs.</summary>
-public static class Arns
+internal static class Arns
 {
     /// <summary>The text after the last '/' (a cluster, task or container instance name or id).</summary>
     public static string? LastSegment(string? arn)

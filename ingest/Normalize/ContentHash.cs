@@ -7,7 +7,7 @@ namespace Analytics.Ingest.Normalize;
 /// A short hash of JSON text that ignores insignificant whitespace, so the same value pretty-printed or
 /// compact hashes the same.
 /// </summary>
-public static class ContentHash
+internal static class ContentHash
 {
     private static readonly SearchValues<byte> OutsideStops = SearchValues.Create("\" \n\r\t"u8);
     private static readonly SearchValues<byte> StringStops = SearchValues.Create("\"\\"u8);

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Analytics.Ingest.Normalize;
 
 /// <summary>The EventBridge envelope of an event: the fields every event has, read and checked once.</summary>
-public sealed class Envelope
+internal sealed class Envelope
 {
     private Envelope(Fields root)
     {

@@ -7,7 +7,7 @@ namespace Analytics.Ingest.Normalize;
 /// Typed access to a record's fields. Every getter names the field's JSON path, so a record with a
 /// missing or mistyped field is rejected with a message that says which field and what was expected.
 /// </summary>
-public readonly struct Fields
+internal readonly struct Fields
 {
     // An array element's path ("detail.containers[2]") is only spelled out for an error message.
     private readonly string _path;

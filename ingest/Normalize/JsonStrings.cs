@@ -11,7 +11,7 @@ namespace Analytics.Ingest.Normalize;
 /// and timestamps are parsed from the UTF-8 bytes. Every row stays a set of immutable strings, so sharing one
 /// between rows changes nothing but memory; the batch's rows then hold far less.
 /// </summary>
-public static class JsonStrings
+internal static class JsonStrings
 {
     private const int Slots = 4096;
     private const int MaxCachedBytes = 128;

@@ -9,7 +9,7 @@ namespace Analytics.Ingest.Normalize;
 /// the object's file or S3 time: a copied or backfilled file would make every case look changed "now".
 /// </param>
 /// <param name="IngestedAt">When the run started (UTC); becomes <c>ingested_at</c>.</param>
-public sealed record RecordContext(string SourceObject, DateTime? ObservedAt, DateTime IngestedAt)
+internal sealed record RecordContext(string SourceObject, DateTime? ObservedAt, DateTime IngestedAt)
 {
     /// <summary>A Trusted Advisor check's definition stored with its result's page (its pillar and column names); null otherwise.</summary>
     public TrustedAdvisor.TrustedAdvisorCheckDefinition? Check { get; init; }
@@ -36,7 +36,7 @@ public sealed record RecordContext(string SourceObject, DateTime? ObservedAt, Da
 /// What one input record became: a primary row (which decides whether the record counts as new or as a
 /// duplicate) and rows derived from it in other tables, or a rejection.
 /// </summary>
-public sealed class NormalizedRecord
+internal sealed class NormalizedRecord
 {
     private NormalizedRecord(string position, LakeRow? primary, List<LakeRow> derived, RecordRejectedException? rejection, string? rawText)
     {
@@ -72,7 +72,7 @@ public sealed class NormalizedRecord
 }
 
 /// <summary>Helpers for rows that keep their record's JSON.</summary>
-public static class RawRows
+internal static class RawRows
 {
     /// <summary>Sets the row's <c>raw_event</c> from the record's UTF-8 bytes (see <see cref="RawLakeRow.SetRawEventUtf8"/>) and returns the row.</summary>
     public static T WithRaw<T>(this T row, byte[] utf8) where T : RawLakeRow

@@ -1,7 +1,7 @@
 namespace Analytics.Ingest.Normalize;
 
 /// <summary>Why a record cannot become a row: it is quarantined with this reason, and the rest of its input still lands.</summary>
-public sealed class RecordRejectedException : Exception
+internal sealed class RecordRejectedException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="kind">The kind of rejection (<see cref="RejectionKind"/>).</param>
@@ -44,7 +44,7 @@ public sealed class RecordRejectedException : Exception
 }
 
 /// <summary>Why a record was quarantined.</summary>
-public enum RejectionKind
+internal enum RejectionKind
 {
     /// <summary>The bytes are not a JSON object.</summary>
     Malformed,

@@ -14,7 +14,7 @@ namespace Analytics.Ingest.Normalize;
 /// (ECS, Health, Support, or any other well-formed one), or a Health or Support API response, whose
 /// items each count as a record. Anything else is rejected as unrecognized, with what it lacked.
 /// </summary>
-public static partial class RecordRouter
+internal static partial class RecordRouter
 {
     /// <summary>Normalizes the record <paramref name="utf8"/> found at <paramref name="position"/>.</summary>
     public static List<NormalizedRecord> Route(ReadOnlyMemory<byte> utf8, string position, RecordContext context)

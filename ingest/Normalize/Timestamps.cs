@@ -9,7 +9,7 @@ namespace Analytics.Ingest.Normalize;
 /// Support), RFC 1123 with or without its weekday and with GMT, UT, UTC, Z or a numeric offset (Health via
 /// EventBridge, HTTP) and epoch seconds with fractions (Health API).
 /// </summary>
-public static class Timestamps
+internal static class Timestamps
 {
     private static readonly string[] Rfc1123Formats = ["d MMM yyyy HH:mm:ss", "d MMM yyyy HH:mm"];
 

@@ -10,7 +10,7 @@ namespace Analytics.Ingest.Run;
 /// channel of <c>partsPerItem</c>, and a producer starts an item only while fewer than <c>itemsAhead</c> items are
 /// started and not yet consumed (so a slow item cannot let the others be produced ahead without end).
 /// </summary>
-public static class InOrderPipeline
+internal static class InOrderPipeline
 {
     /// <summary>Runs the pipeline to the end.</summary>
     /// <param name="items">The items, in the order their parts are consumed.</param>

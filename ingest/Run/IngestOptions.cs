@@ -4,7 +4,7 @@ using Analytics.Ingest.Input;
 namespace Analytics.Ingest.Run;
 
 /// <summary>What one ingest run reads and where it writes: the lake's and the ingest's settings, and the run's inputs.</summary>
-public sealed class IngestOptions
+internal sealed class IngestOptions
 {
     /// <summary>The lake and how the run holds it.</summary>
     public required LakeSettings Lake { get; init; }

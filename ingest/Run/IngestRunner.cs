@@ -11,7 +11,7 @@ namespace Analytics.Ingest.Run;
 /// deduplicates and writes the rows; the run ends by publishing its files. Every record ends as a row,
 /// a counted duplicate, or a quarantined record.
 /// </summary>
-public sealed class IngestRunner
+internal sealed class IngestRunner
 {
     // A derived row (container state, affected entity, communication) repeats a dozen short strings of its parent.
     private const int DerivedRowBytes = 1536;
@@ -333,14 +333,14 @@ public sealed class IngestRunner
 /// <summary>One record that became rows, with its estimated in-memory size.</summary>
 /// <param name="Record">The rows.</param>
 /// <param name="Size">Estimated bytes in memory.</param>
-public sealed record ParsedRecord(NormalizedRecord Record, long Size);
+internal sealed record ParsedRecord(NormalizedRecord Record, long Size);
 
 /// <summary>An input object, or a part of one, split and normalized.</summary>
 /// <param name="Name">The object's name.</param>
 /// <param name="Bytes">Its decompressed size, given with its last part.</param>
 /// <param name="Records">The records that became rows.</param>
 /// <param name="Quarantined">The records that did not.</param>
-public sealed record ParsedObject(string Name, long Bytes, List<ParsedRecord> Records, List<QuarantinedRecord> Quarantined)
+internal sealed record ParsedObject(string Name, long Bytes, List<ParsedRecord> Records, List<QuarantinedRecord> Quarantined)
 {
     /// <summary>True for the object's last part (the only one when it was parsed whole): the object is done.</summary>
     public bool IsLast { get; init; }

@@ -5,7 +5,7 @@ using Analytics.Ingest.Lake;
 namespace Analytics.Ingest.Run;
 
 /// <summary>What a run did. Every record read is exactly one of: new row, duplicate, quarantined.</summary>
-public sealed class IngestSummary
+internal sealed class IngestSummary
 {
     /// <summary>The run's id, which names its files.</summary>
     public string RunId { get; init; } = "";

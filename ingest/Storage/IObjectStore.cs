@@ -4,13 +4,13 @@ namespace Analytics.Ingest.Storage;
 /// <param name="Key">The key.</param>
 /// <param name="Size">Bytes stored.</param>
 /// <param name="LastModified">When it was written.</param>
-public sealed record StoredObject(string Key, long Size, DateTimeOffset LastModified);
+internal sealed record StoredObject(string Key, long Size, DateTimeOffset LastModified);
 
 /// <summary>
 /// Where inputs are read and the lake is written: a local folder or an S3 prefix, behind the few operations ingest
 /// needs. Keys are relative to the store's root and '/'-separated on every store.
 /// </summary>
-public interface IObjectStore
+internal interface IObjectStore
 {
     /// <summary>How a key reads in messages and in the lake's <c>source_object</c>: a path, or <c>s3://bucket/key</c>.</summary>
     string NameOf(string key);
@@ -46,7 +46,7 @@ public interface IObjectStore
 }
 
 /// <summary>What every store can answer through <see cref="IObjectStore"/>.</summary>
-public static class ObjectStores
+internal static class ObjectStores
 {
     /// <summary>Whether there is an object under <paramref name="key"/>.</summary>
     public static async Task<bool> ExistsAsync(this IObjectStore store, string key, CancellationToken cancellationToken)

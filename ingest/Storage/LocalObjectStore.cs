@@ -4,7 +4,7 @@ namespace Analytics.Ingest.Storage;
 
 /// <summary>A folder as an object store: a key is a path under the root; a whole write is a hidden file renamed into place.</summary>
 /// <param name="root">The folder.</param>
-public sealed class LocalObjectStore(string root) : IObjectStore
+internal sealed class LocalObjectStore(string root) : IObjectStore
 {
     /// <summary>The folder, absolute.</summary>
     public string Root { get; } = Path.GetFullPath(root);

@@ -10,7 +10,7 @@ namespace Analytics.Ingest.Storage;
 /// from an offset), written whole (one PUT, or a multipart upload of <see cref="MultipartThreshold"/> parts, which S3
 /// shows only once complete), created conditionally with <c>If-None-Match: *</c>.
 /// </summary>
-public sealed class S3ObjectStore : IObjectStore
+internal sealed class S3ObjectStore : IObjectStore
 {
     /// <summary>Objects larger than this are uploaded in parts.</summary>
     public const long MultipartThreshold = 16L << 20;

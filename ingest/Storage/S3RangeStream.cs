@@ -8,7 +8,7 @@ namespace Analytics.Ingest.Storage;
 /// position with a ranged GET of at least <see cref="MinimumRange"/>, so a Parquet reader that reads a footer and then
 /// one column's chunks fetches those, not the whole object.
 /// </summary>
-public sealed class S3RangeStream(IAmazonS3 s3, string bucket, string key, long length, Polly.ResiliencePipeline? retry = null) : Stream
+internal sealed class S3RangeStream(IAmazonS3 s3, string bucket, string key, long length, Polly.ResiliencePipeline? retry = null) : Stream
 {
     /// <summary>The least a GET fetches: Parquet readers issue many small reads (page headers) in a row.</summary>
     public const int MinimumRange = 1 << 20;

@@ -12,7 +12,7 @@ namespace Analytics.Ingest.Storage;
 /// retries are turned off for these clients (<see cref="Analytics.Aws.S3Clients.Config"/> with no SDK retries), so
 /// the two never multiply.
 /// </summary>
-public static class S3Resilience
+internal static class S3Resilience
 {
     /// <summary>Retries of one call after its first attempt.</summary>
     /// <value>The default value is 8 retries: with 200 ms doubling up to 10 s, about 40 s of S3 under strain are ridden out.</value>

@@ -20,7 +20,7 @@ namespace Analytics.Ingest.Worker;
 /// <param name="aws">The program's AWS clients.</param>
 /// <param name="logger">Its log.</param>
 /// <param name="time">The clock.</param>
-public sealed partial class CollectWorker(WorkerSettings options, CollectSettings schedule, LakeSettings lake, AwsClients aws, ILogger<CollectWorker> logger, TimeProvider time) : BackgroundService
+internal sealed partial class CollectWorker(WorkerSettings options, CollectSettings schedule, LakeSettings lake, AwsClients aws, ILogger<CollectWorker> logger, TimeProvider time) : BackgroundService
 {
     private readonly WorkerSettings _options = options;
     private DateTimeOffset? _lastSuccess;

@@ -24,7 +24,7 @@ namespace Analytics.Ingest.Worker;
 /// <param name="aws">The program's AWS clients (S3 for sources and a lake on S3).</param>
 /// <param name="logger">Its log.</param>
 /// <param name="time">The clock.</param>
-public sealed partial class IngestWorker(WorkerSettings options, LakeSettings lake, IngestSettings ingest, AwsClients aws, ILogger<IngestWorker> logger, TimeProvider time) : BackgroundService
+internal sealed partial class IngestWorker(WorkerSettings options, LakeSettings lake, IngestSettings ingest, AwsClients aws, ILogger<IngestWorker> logger, TimeProvider time) : BackgroundService
 {
     private readonly WorkerSettings _options = options;
     private readonly Dictionary<string, Dictionary<string, (InputObjectRef Object, DateTimeOffset Seen)>> _queued = [];

@@ -13,7 +13,7 @@ namespace Analytics.Ingest.Worker;
 /// <param name="Queued">New objects waiting for a run.</param>
 /// <param name="Checkpointed">When a checkpoint was last saved.</param>
 /// <param name="ObjectsIngested">Objects ingested since start.</param>
-public sealed record WorkerHealth(DateTimeOffset At, DateTimeOffset? LastSuccess, string? LastError, int Queued, DateTimeOffset? Checkpointed, long ObjectsIngested)
+internal sealed record WorkerHealth(DateTimeOffset At, DateTimeOffset? LastSuccess, string? LastError, int Queued, DateTimeOffset? Checkpointed, long ObjectsIngested)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 

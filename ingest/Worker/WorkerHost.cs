@@ -13,14 +13,14 @@ namespace Analytics.Ingest.Worker;
 /// <param name="Ingest">How its runs read and write.</param>
 /// <param name="Collect">How often each API source is collected.</param>
 /// <param name="Aws">The program's AWS clients.</param>
-public sealed record WorkerServices(WorkerSettings Worker, LakeSettings Lake, IngestSettings Ingest, CollectSettings Collect, AwsClients Aws);
+internal sealed record WorkerServices(WorkerSettings Worker, LakeSettings Lake, IngestSettings Ingest, CollectSettings Collect, AwsClients Aws);
 
 /// <summary>
 /// The worker's composition root (Microsoft.Extensions.Hosting): its settings and AWS clients, made once by the command,
 /// are registered and handed to the hosted services; logs on the console, one line each or JSON for containers;
 /// SIGTERM and Ctrl-C stop it.
 /// </summary>
-public static class WorkerHost
+internal static class WorkerHost
 {
     /// <summary>The sections of settings the worker reads and checks.</summary>
     public static IReadOnlyList<Type> Sections { get; } = [typeof(WorkerSettings), typeof(LakeSettings), typeof(IngestSettings), typeof(CollectSettings), typeof(AwsSettings)];

@@ -15,7 +15,7 @@ namespace Analytics.Query.Catalog;
 /// -- @param unit     enum(day|week)   default week Bucket size
 /// </code>
 /// </summary>
-public sealed partial class CatalogQuery
+internal sealed partial class CatalogQuery
 {
     private CatalogQuery(string name, string description, IReadOnlyList<QueryParameter> parameters, string sql, SqlTemplate template)
     {

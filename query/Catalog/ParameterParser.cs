@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Analytics.Query.Catalog;
 
 /// <summary>Turns the <c>name=value</c> texts a user gives into validated, typed values for one query.</summary>
-public static class ParameterParser
+internal static class ParameterParser
 {
     /// <summary>Longest string value accepted: far above any ARN or name, far below anything that hurts.</summary>
     public const int MaxStringLength = 4096;

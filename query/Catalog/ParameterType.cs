@@ -1,7 +1,7 @@
 namespace Analytics.Query.Catalog;
 
 /// <summary>The type of a catalog query parameter; decides how a value is validated, bound and rendered.</summary>
-public enum ParameterKind
+internal enum ParameterKind
 {
     /// <summary>An instant, ISO 8601 (<c>2026-11-02T14:00:00Z</c>; no offset means UTC; a bare date means its midnight).</summary>
     Timestamp,

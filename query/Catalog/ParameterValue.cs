@@ -9,7 +9,7 @@ namespace Analytics.Query.Catalog;
 /// </summary>
 /// <param name="Parameter">The parameter.</param>
 /// <param name="Value">The typed value, or null.</param>
-public sealed record ParameterValue(QueryParameter Parameter, object? Value)
+internal sealed record ParameterValue(QueryParameter Parameter, object? Value)
 {
     /// <summary>The value as it reads in messages and documents (ISO 8601 for instants).</summary>
     public override string ToString() => Value switch

@@ -1,7 +1,7 @@
 namespace Analytics.Query.Catalog;
 
 /// <summary>The named queries: the <c>query/catalog/*.sql</c> files, embedded in the executable.</summary>
-public sealed class QueryCatalog
+internal sealed class QueryCatalog
 {
     private readonly Dictionary<string, CatalogQuery> _queries;
 

@@ -11,7 +11,7 @@ namespace Analytics.Query.Catalog;
 /// <param name="Choices">The allowed words of an enum; empty otherwise.</param>
 /// <param name="Min">An integer's smallest value, when declared (<c>integer(1..100)</c>).</param>
 /// <param name="Max">An integer's largest value, when declared.</param>
-public sealed record QueryParameter(string Name, ParameterKind Kind, bool Required, string? Default, string Description, IReadOnlyList<string> Choices,
+internal sealed record QueryParameter(string Name, ParameterKind Kind, bool Required, string? Default, string Description, IReadOnlyList<string> Choices,
     long? Min = null, long? Max = null)
 {
     /// <summary>The type as the header spells it, e.g. <c>timestamp</c>, <c>enum(day|week)</c> or <c>integer(1..100)</c>.</summary>

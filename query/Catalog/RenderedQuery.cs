@@ -4,7 +4,7 @@ namespace Analytics.Query.Catalog;
 /// <param name="Name">The catalog name.</param>
 /// <param name="Sql">The SQL text; the same for both engines.</param>
 /// <param name="Bound">The values of the <c>?</c> markers, in order.</param>
-public sealed record RenderedQuery(string Name, string Sql, IReadOnlyList<ParameterValue> Bound)
+internal sealed record RenderedQuery(string Name, string Sql, IReadOnlyList<ParameterValue> Bound)
 {
     /// <summary>Athena's limit on one execution parameter (the service model's <c>ExecutionParameter</c> max).</summary>
     public const int AthenaParameterMaxLength = 1024;

@@ -4,7 +4,7 @@ using System.Text;
 namespace Analytics.Query.Catalog;
 
 /// <summary>Writes typed values as Trino SQL literals, the only way a value ever becomes SQL text.</summary>
-public static class SqlLiteral
+internal static class SqlLiteral
 {
     /// <summary>
     /// The literal for <paramref name="value"/>: <c>NULL</c>, <c>TIMESTAMP '…'</c> (UTC, milliseconds),

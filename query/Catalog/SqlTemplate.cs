@@ -9,7 +9,7 @@ namespace Analytics.Query.Catalog;
 /// bound value cannot go (Athena binds only in WHERE); only validated timestamps, dates, integers and enum
 /// words may be, never free text. Markers inside string literals, quoted identifiers and comments are text.
 /// </summary>
-public sealed class SqlTemplate
+internal sealed class SqlTemplate
 {
     private SqlTemplate(IReadOnlyList<Segment> segments) => Segments = segments;
 

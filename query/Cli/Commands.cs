@@ -19,7 +19,7 @@ namespace Analytics.Query.Cli;
 /// opens its engine from the program's context (<see cref="QueryEngines"/>), runs, and maps the outcome to an exit code;
 /// it prints only to its invocation's writers.
 /// </summary>
-public static class Commands
+internal static class Commands
 {
     /// <summary>Exit code of a query that ran.</summary>
     public const int Ok = 0;

@@ -12,7 +12,7 @@ namespace Analytics.Query.Cli;
 /// The query program's composition root: which settings its commands take, and the engine (embedded DuckDB over a local
 /// lake, or Athena with the AWS clients made once) they open from them.
 /// </summary>
-public static class QueryEngines
+internal static class QueryEngines
 {
     /// <summary>The sections of settings the engine is made from.</summary>
     public static IReadOnlyList<Type> Sections { get; } = [typeof(QuerySettings), typeof(LakeSettings), typeof(AwsSettings)];

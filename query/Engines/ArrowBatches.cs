@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using Analytics.Query.Output;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 
@@ -14,7 +13,7 @@ namespace Analytics.Query.Engines;
 /// to int64 (int32 stays int32), 128-bit integers to int64 when they fit, decimals and floats to double,
 /// timestamps to timestamp[ms, UTC], dates to date32, lists to list&lt;utf8&gt;, anything else to its text.
 /// </summary>
-public static class ArrowBatches
+internal static class ArrowBatches
 {
     /// <summary>Rows per batch.</summary>
     public const int BatchRows = 8192;

@@ -9,7 +9,7 @@ namespace Analytics.Query.Engines;
 /// quotes (quotes doubled inside), a null as an empty field without quotes. Streams it into the record batches
 /// <see cref="AthenaResults"/> builds from API pages, so a large result is read in one GET instead of 1,000-row pages.
 /// </summary>
-public static class AthenaCsv
+internal static class AthenaCsv
 {
     /// <summary>The rows of <paramref name="csv"/> after its header, <see cref="ArrowBatches.BatchRows"/> per batch.</summary>
     public static async IAsyncEnumerable<RecordBatch> ReadAsync(Stream csv, Schema schema, [EnumeratorCancellation] CancellationToken cancellationToken)

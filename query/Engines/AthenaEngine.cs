@@ -15,7 +15,7 @@ namespace Analytics.Query.Engines;
 /// <param name="QueueMillis">Time queued.</param>
 /// <param name="Reused">Whether a previous result was reused (nothing scanned, nothing billed).</param>
 /// <param name="CostUsd">The scan's price: bytes rounded up to a whole MB, at least 10 MB, at the price per TB.</param>
-public sealed record AthenaQueryStatistics(string Query, string ExecutionId, long DataScannedBytes, long EngineMillis, long QueueMillis, bool Reused, decimal CostUsd)
+internal sealed record AthenaQueryStatistics(string Query, string ExecutionId, long DataScannedBytes, long EngineMillis, long QueueMillis, bool Reused, decimal CostUsd)
 {
     /// <summary>One line for stderr.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
@@ -56,7 +56,7 @@ public sealed record AthenaQueryStatistics(string Query, string ExecutionId, lon
 /// that file cannot be read (access denied, no such bucket, the network), the query succeeded all the same: its rows
 /// are paged through GetQueryResults, with one warning through <paramref name="onWarning"/>.
 /// </remarks>
-public sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, Action<AthenaQueryStatistics>? onStatistics = null,
+internal sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, Action<AthenaQueryStatistics>? onStatistics = null,
     Func<string, CancellationToken, Task<Stream>>? openResult = null, IDisposable? owned = null, Action<string>? onWarning = null) : IQueryEngine
 {
     /// <summary>Athena's default price per TB scanned in most regions.</summary>

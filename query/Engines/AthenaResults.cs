@@ -13,7 +13,7 @@ namespace Analytics.Query.Engines;
 /// (Athena prints them <c>[a, b]</c>, so an element that itself holds ", " cannot be told apart); maps, rows, json
 /// and anything else as their text.
 /// </summary>
-public static class AthenaResults
+internal static class AthenaResults
 {
     /// <summary>The Arrow schema of the result's columns.</summary>
     public static Schema SchemaOf(ResultSetMetadata metadata)

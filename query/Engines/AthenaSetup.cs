@@ -9,7 +9,7 @@ namespace Analytics.Query.Engines;
 /// <param name="Name">The database or table.</param>
 /// <param name="Action">created, unchanged, columns added, properties updated, replaced.</param>
 /// <param name="Detail">What differed, for a change.</param>
-public sealed record SetupChange(string Name, string Action, string? Detail = null)
+internal sealed record SetupChange(string Name, string Action, string? Detail = null)
 {
     /// <summary>One line for the terminal.</summary>
     public override string ToString() => Detail is null ? $"{Name}: {Action}" : $"{Name}: {Action} ({Detail})";
@@ -29,7 +29,7 @@ public sealed record SetupChange(string Name, string Action, string? Detail = nu
 /// columns differ; Athena keeps a view's text encoded, so a view whose body changed but not its columns is replaced only
 /// when <paramref name="replaceViews"/> asks.
 /// </remarks>
-public sealed class AthenaSetup(AthenaQueryRunner runner, string location, string rangeStart = AthenaDdl.DefaultRangeStart, bool replaceViews = false)
+internal sealed class AthenaSetup(AthenaQueryRunner runner, string location, string rangeStart = AthenaDdl.DefaultRangeStart, bool replaceViews = false)
 {
     /// <summary>Every statement sent, in order.</summary>
     public List<string> Statements { get; } = [];

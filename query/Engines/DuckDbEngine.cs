@@ -13,7 +13,7 @@ namespace Analytics.Query.Engines;
 /// Trino functions DuckDB lacks are macros (<see cref="TrinoMacros"/>), so one SQL text runs on both.
 /// One connection: run one query at a time and read its result before starting the next.
 /// </summary>
-public sealed partial class DuckDbEngine : IQueryEngine
+internal sealed partial class DuckDbEngine : IQueryEngine
 {
     private readonly DuckDBConnection _connection;
 

@@ -6,7 +6,7 @@ namespace Analytics.Query.Engines;
 /// Runs catalog queries over the lake. DuckDB over a local folder is the embedded default; Athena follows
 /// behind the same interface.
 /// </summary>
-public interface IQueryEngine : IAsyncDisposable
+internal interface IQueryEngine : IAsyncDisposable
 {
     /// <summary>The engine's name, for messages.</summary>
     string Name { get; }

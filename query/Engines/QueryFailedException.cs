@@ -1,7 +1,7 @@
 namespace Analytics.Query.Engines;
 
 /// <summary>An engine rejected or failed a query; the message names the query and says why.</summary>
-public sealed class QueryFailedException : Exception
+internal sealed class QueryFailedException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public QueryFailedException(string message, Exception? inner = null) : base(message, inner) { }

@@ -8,7 +8,7 @@ namespace Analytics.Query.Engines;
 /// </summary>
 /// <param name="Schema">Column names and types.</param>
 /// <param name="Batches">The rows; enumerate once.</param>
-public sealed record QueryResult(Schema Schema, IAsyncEnumerable<RecordBatch> Batches)
+internal sealed record QueryResult(Schema Schema, IAsyncEnumerable<RecordBatch> Batches)
 {
     /// <summary>Reads every batch into memory (small results: reviews, reports, tests).</summary>
     public async Task<List<RecordBatch>> ToListAsync(CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Analytics.Query.Catalog;
-using Analytics.Query.Output;
 using Analytics.Schemas;
 
 namespace Analytics.Query.Engines;
@@ -14,7 +13,7 @@ namespace Analytics.Query.Engines;
 /// <param name="RowGroupsInTable">Row groups of the table.</param>
 /// <param name="Bytes">Compressed bytes of the named columns' chunks in those row groups.</param>
 /// <param name="TableBytes">Compressed bytes of the whole table.</param>
-public sealed record TableScan(string Table, IReadOnlyList<string> Columns, int RowGroups, int RowGroupsInTable, long Bytes, long TableBytes);
+internal sealed record TableScan(string Table, IReadOnlyList<string> Columns, int RowGroups, int RowGroupsInTable, long Bytes, long TableBytes);
 
 /// <summary>
 /// What Athena would scan for a catalog query, without running it, from the lake's Parquet footers: for each table the
@@ -25,7 +24,7 @@ public sealed record TableScan(string Table, IReadOnlyList<string> Columns, int 
 /// Parquet the same way (partition projection, then row-group statistics, then only the columns used), so this is
 /// what it bills, give or take the footers it reads and the columns a query names but does not use.
 /// </summary>
-public sealed partial record ScanEstimate(string Query, IReadOnlyList<TableScan> Tables, DateTime? From, DateTime? To, decimal PricePerTb)
+internal sealed partial record ScanEstimate(string Query, IReadOnlyList<TableScan> Tables, DateTime? From, DateTime? To, decimal PricePerTb)
 {
     /// <summary>Bytes scanned.</summary>
     public long Bytes => Tables.Sum(t => t.Bytes);

@@ -1,7 +1,7 @@
 namespace Analytics.Query.Output;
 
 /// <summary>How a result is written.</summary>
-public enum OutputFormat
+internal enum OutputFormat
 {
     /// <summary>Aligned columns for a terminal.</summary>
     Table,

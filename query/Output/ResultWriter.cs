@@ -10,7 +10,7 @@ using Parquet.Schema;
 namespace Analytics.Query.Output;
 
 /// <summary>Writes a query result in each output format, always from its Arrow batches.</summary>
-public static class ResultWriter
+internal static class ResultWriter
 {
     /// <summary>Writes <paramref name="result"/> to <paramref name="output"/> as <paramref name="format"/>; returns the rows written.</summary>
     public static async Task<long> WriteAsync(QueryResult result, OutputFormat format, Stream output, CancellationToken cancellationToken)

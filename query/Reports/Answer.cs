@@ -6,7 +6,7 @@ using Apache.Arrow;
 namespace Analytics.Query.Reports;
 
 /// <summary>A catalog query's whole result, held in memory for a document that reads it more than once.</summary>
-public sealed class Answer
+internal sealed class Answer
 {
     private Answer(Schema schema, List<RecordBatch> batches)
     {

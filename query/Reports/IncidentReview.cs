@@ -14,7 +14,7 @@ namespace Analytics.Query.Reports;
 /// findings, Support cases, and the questions the review should answer. Every figure comes
 /// from the catalog queries, so the document says what <c>run</c> would.
 /// </summary>
-public static class IncidentReview
+internal static class IncidentReview
 {
     /// <summary>Writes the review of [<paramref name="from"/>, <paramref name="to"/>).</summary>
     /// <exception cref="ArgumentException">The window or a filter is invalid; names the parameter.</exception>

@@ -15,7 +15,7 @@ namespace Analytics.Query.Reports;
 /// <param name="MitigatedWhat">What it was.</param>
 /// <param name="Recovered">When the last affected service was back to steady state after its last failure; null if one was not.</param>
 /// <param name="RecoveredWhat">What it was, or why there is none.</param>
-public sealed record KeyTimes(
+internal sealed record KeyTimes(
     DateTime? FirstSignal, string? FirstSignalWhat,
     DateTime? Detected, string? DetectedWhat,
     DateTime? Mitigated, string? MitigatedWhat,

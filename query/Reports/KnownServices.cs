@@ -7,7 +7,7 @@ namespace Analytics.Query.Reports;
 /// Whether the lake knows a service in a window (the <c>services</c> query), so that a misspelt <c>--service</c> is
 /// said to be one, with the names the lake has, the closest first, instead of answering "nothing happened".
 /// </summary>
-public static class KnownServices
+internal static class KnownServices
 {
     /// <summary>
     /// Null when the lake has <paramref name="service"/> between <paramref name="from"/> and <paramref name="to"/>

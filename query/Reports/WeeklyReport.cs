@@ -12,7 +12,7 @@ namespace Analytics.Query.Reports;
 /// estimated savings, and AWS Health across the organization by account, as Markdown and as a self-contained
 /// HTML page whose charts are inline SVG (no script, no network: its content security policy forbids both).
 /// </summary>
-public sealed class WeeklyReport
+internal sealed class WeeklyReport
 {
     /// <summary>
     /// The measures, in report order: column name, label and unit. Charts of one unit share one scale, so a bar of

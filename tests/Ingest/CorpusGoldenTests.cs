@@ -20,7 +20,7 @@ public sealed class CorpusLake : IDisposable
     }
 
     public string Lake => _folder.Sub("lake");
-    public IngestSummary Summary { get; }
+    internal IngestSummary Summary { get; }
     public DuckDBConnection Db { get; }
     public List<JsonElement> Quarantine { get; }
 

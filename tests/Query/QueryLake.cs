@@ -35,13 +35,13 @@ public sealed class QueryLake : IAsyncLifetime
     public List<JsonElement> Pages { get; } = [];
 
     /// <summary>The engine over the lake.</summary>
-    public DuckDbEngine Engine { get; private set; } = null!;
+    internal DuckDbEngine Engine { get; private set; } = null!;
 
     /// <summary>
     /// The engine over a second lake built from the same events delivered twice: first every object again with
     /// its records in reverse order (so later versions arrive before earlier ones), then the originals.
     /// </summary>
-    public DuckDbEngine Redelivered { get; private set; } = null!;
+    internal DuckDbEngine Redelivered { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -186,7 +186,7 @@ public sealed class QueryLake : IAsyncLifetime
         RunOnAsync(Engine, name, parameters);
 
     /// <summary>Runs a catalog query on <paramref name="engine"/>.</summary>
-    public static async Task<List<Dictionary<string, object?>>> RunOnAsync(IQueryEngine engine, string name, params (string Name, string Value)[] parameters)
+    internal static async Task<List<Dictionary<string, object?>>> RunOnAsync(IQueryEngine engine, string name, params (string Name, string Value)[] parameters)
     {
         var query = QueryCatalog.Default.Get(name);
         var values = ParameterParser.Parse(query, parameters.Select(p => KeyValuePair.Create(p.Name, p.Value)));
@@ -197,7 +197,7 @@ public sealed class QueryLake : IAsyncLifetime
     public static (string, string)[] WholeRange => [("from", "2026-11-02T00:00:00Z"), ("to", "2026-11-16T00:00:00Z")];
 
     /// <summary>A result's rows as dictionaries keyed by column name.</summary>
-    public static async Task<List<Dictionary<string, object?>>> Rows(QueryResult result)
+    internal static async Task<List<Dictionary<string, object?>>> Rows(QueryResult result)
     {
         var rows = new List<Dictionary<string, object?>>();
         await foreach (var batch in result.Batches)

@@ -25,7 +25,7 @@ namespace Analytics.Ingest.Lake.Compaction;
 /// none stays duplicated. Between the publish and the deletion of the inputs a reader can briefly see both;
 /// deleting first would make it see neither, which is worse.
 /// </summary>
-public sealed class Compactor(LakeLayout layout, TimeProvider time)
+internal sealed class Compactor(LakeLayout layout, TimeProvider time)
 {
     private static readonly MethodInfo CopyColumn = typeof(Compactor).GetMethod(nameof(CopyColumnAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
@@ -447,7 +447,7 @@ public sealed class Compactor(LakeLayout layout, TimeProvider time)
 }
 
 /// <summary>What a compaction did.</summary>
-public sealed class CompactionSummary
+internal sealed class CompactionSummary
 {
     /// <summary>Merges a dead run left half-done, finished or undone at start.</summary>
     public int Recovered { get; set; }

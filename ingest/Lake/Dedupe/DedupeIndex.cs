@@ -17,7 +17,7 @@ namespace Analytics.Ingest.Lake.Dedupe;
 /// <param name="layout">The lake.</param>
 /// <param name="runId">This run: its hidden files hold the rows it has flushed but not yet published.</param>
 /// <param name="maxIds">Ids held before the least recently used partitions are forgotten.</param>
-public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
+internal sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
 {
     private readonly Dictionary<(string Table, string Dt), Partition> _partitions = [];
     private long _held;
@@ -88,8 +88,8 @@ public sealed class DedupeIndex(LakeLayout layout, string runId, long maxIds)
         {
             await using var stream = await open().ConfigureAwait(false);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToList() is [ParquetSettings.RecordIdColumn])
-                ?? throw new InvalidDataException($"'{file}' has no {ParquetSettings.RecordIdColumn} column: it is not a file of this lake.");
+            var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToList() is [Analytics.Schemas.LakeRow.RecordIdColumn])
+                ?? throw new InvalidDataException($"'{file}' has no {Analytics.Schemas.LakeRow.RecordIdColumn} column: it is not a file of this lake.");
             for (var g = 0; g < reader.RowGroupCount; g++)
             {
                 using var group = reader.OpenRowGroupReader(g);

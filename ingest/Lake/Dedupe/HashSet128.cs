@@ -6,7 +6,7 @@ namespace Analytics.Ingest.Lake.Dedupe;
 /// takes about 77 (a 32-byte entry, a bucket, and room to grow): the dedupe index's million ids were 87 MB of
 /// a run's heap. The values are uniform hashes already, so their low bits pick the slot.
 /// </summary>
-public sealed class HashSet128
+internal sealed class HashSet128
 {
     private UInt128[] _slots = new UInt128[16];
     private int _count; // values in _slots; zero, which marks an empty slot, is held apart

@@ -5,7 +5,7 @@ using System.Globalization;
 namespace Analytics.Ingest.Lake.Locking;
 
 /// <summary>A lake's writer lock, held until disposed.</summary>
-public interface ILakeLock : IAsyncDisposable
+internal interface ILakeLock : IAsyncDisposable
 {
     /// <summary>Cancelled when the lock is lost while held (an S3 lease taken over); a local lock is never lost.</summary>
     CancellationToken Lost { get; }
@@ -24,7 +24,7 @@ public interface ILakeLock : IAsyncDisposable
 /// is held with an <see cref="S3Lease"/> instead.
 /// </para>
 /// </summary>
-public sealed class LakeLock : ILakeLock
+internal sealed class LakeLock : ILakeLock
 {
     private const string LockName = LakePaths.LockFile;
     private const string HolderName = LakePaths.HolderFile;
@@ -153,7 +153,7 @@ public sealed class LakeLock : ILakeLock
 }
 
 /// <summary>Another ingest or compact holds the lake (see <see cref="LakeLock"/>); nothing was done.</summary>
-public sealed class LakeBusyException : IOException
+internal sealed class LakeBusyException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public LakeBusyException(string lake, string holder, TimeSpan waited)

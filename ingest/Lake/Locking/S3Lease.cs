@@ -15,7 +15,7 @@ namespace Analytics.Ingest.Lake.Locking;
 /// its time runs out has lost the lake: <see cref="Lost"/> is cancelled and its run stops before publishing anything
 /// more. The times are the holders' own clocks: keep them in sync (NTP) to well under the duration.
 /// </summary>
-public sealed class S3Lease : ILakeLock
+internal sealed class S3Lease : ILakeLock
 {
     private readonly S3ObjectStore _store;
     private readonly TimeProvider _time;

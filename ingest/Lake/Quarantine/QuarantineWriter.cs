@@ -13,7 +13,7 @@ namespace Analytics.Ingest.Lake.Quarantine;
 /// <param name="Reason">What was expected and what was found.</param>
 /// <param name="Raw">The record's bytes (a too-large record's first bytes).</param>
 /// <param name="IsRecord">False for a problem of the object itself (a broken gzip stream): kept and reported, but not counted as a record.</param>
-public sealed record QuarantinedRecord(string SourceObject, string Position, string Kind, string? Field, string Reason, ReadOnlyMemory<byte> Raw, bool IsRecord = true)
+internal sealed record QuarantinedRecord(string SourceObject, string Position, string Kind, string? Field, string Reason, ReadOnlyMemory<byte> Raw, bool IsRecord = true)
 {
     /// <summary>One line for a person: object, position and reason.</summary>
     public override string ToString() => $"{SourceObject}: {Position}: {Reason}";
@@ -24,7 +24,7 @@ public sealed record QuarantinedRecord(string SourceObject, string Position, str
 /// line each (source, position, kind, field, reason, and the raw record as text or base64). The file is
 /// named after the object and replaced whole, so ingesting the same object again leaves the same file.
 /// </summary>
-public static class QuarantineWriter
+internal static class QuarantineWriter
 {
     /// <summary>Writes (or replaces) the object's quarantine file; returns its key in the lake.</summary>
     public static async Task<string> WriteAsync(LakeLayout layout, string sourceObject, IReadOnlyList<QuarantinedRecord> records, CancellationToken cancellationToken)

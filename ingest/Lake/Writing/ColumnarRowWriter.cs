@@ -16,7 +16,7 @@ namespace Analytics.Ingest.Lake.Writing;
 /// values and levels; tests compare them).
 /// </summary>
 /// <typeparam name="TRow">The row class.</typeparam>
-public static class ColumnarRowWriter<TRow> where TRow : LakeRow
+internal static class ColumnarRowWriter<TRow> where TRow : LakeRow
 {
     private static readonly ParquetSchema Schema = TableCatalog.ForRowType(typeof(TRow)).ParquetSchema;
     private static readonly Column[]? Columns = Build();

@@ -16,7 +16,7 @@ namespace Analytics.Ingest.Lake.Writing;
 /// publishing is completed by a rerun, which skips the rows already published. Not thread-safe: one
 /// consumer feeds it.
 /// </summary>
-public sealed class LakeWriter : IAsyncDisposable
+internal sealed class LakeWriter : IAsyncDisposable
 {
     private readonly LakeLayout _layout;
     private readonly string _runId;

@@ -5,7 +5,7 @@ using Parquet.Schema;
 namespace Analytics.Ingest.Lake.Writing;
 
 /// <summary>How the lake's Parquet files are written.</summary>
-public static class ParquetSettings
+internal static class ParquetSettings
 {
     /// <summary>
     /// ZSTD at <see cref="CompressionLevel.Fastest"/>: Parquet.Net's default level (SmallestSize) runs at about
@@ -37,14 +37,8 @@ public static class ParquetSettings
         foreach (var field in schema?.GetDataFields() ?? [])
         {
             if (field.ClrType == typeof(ReadOnlyMemory<char>) || field.ClrType == typeof(string))
-                if (field.Path.ToList() is not ([RawEventColumn] or [RecordIdColumn])) options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.Dictionary;
+                if (field.Path.ToList() is not ([Analytics.Schemas.LakeRow.RawEventColumn] or [Analytics.Schemas.LakeRow.RecordIdColumn])) options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.Dictionary;
         }
         return options;
     }
-
-    /// <summary>The column holding each record's original JSON.</summary>
-    public const string RawEventColumn = "raw_event";
-
-    /// <summary>The column identifying each row, unique in its table.</summary>
-    public const string RecordIdColumn = "record_id";
 }

@@ -4,7 +4,7 @@ using Parquet;
 namespace Analytics.Ingest.Lake.Writing;
 
 /// <summary>The rows of one table waiting to be written, grouped by partition.</summary>
-public abstract class TableBuffer
+internal abstract class TableBuffer
 {
     /// <summary>The table.</summary>
     public required TableDefinition Table { get; init; }
@@ -52,7 +52,7 @@ public abstract class TableBuffer
 }
 
 /// <summary>A <see cref="TableBuffer"/> of rows of type <typeparamref name="TRow"/>.</summary>
-public sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
+internal sealed class TableBuffer<TRow> : TableBuffer where TRow : LakeRow
 {
     private readonly Dictionary<string, List<TRow>> _partitions = new(StringComparer.Ordinal);
 

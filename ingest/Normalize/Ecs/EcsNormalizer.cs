@@ -5,7 +5,7 @@ using Analytics.Schemas.Tables.Ecs;
 namespace Analytics.Ingest.Normalize.Ecs;
 
 /// <summary>Turns <c>aws.ecs</c> events into rows of the ECS tables.</summary>
-public static class EcsNormalizer
+internal static class EcsNormalizer
 {
     /// <summary>True when this normalizer knows the detail type.</summary>
     public static bool Handles(string detailType) => detailType is

@@ -15,7 +15,7 @@ namespace Analytics.Ingest.Normalize.Health;
 /// <c>lastUpdatedTime</c> is told apart by what changes with each publication (communication, status, end,
 /// description, entities).
 /// </summary>
-public static class HealthNormalizer
+internal static class HealthNormalizer
 {
     /// <summary>Normalizes an <c>aws.health</c> EventBridge event.</summary>
     public static NormalizedRecord FromEventBridge(Envelope e, byte[] raw, RecordContext context, string position)

@@ -10,7 +10,7 @@ namespace Analytics.Ingest.Normalize.Support;
 /// <c>support_cases</c> and <c>support_communications</c> rows. An observation of a case is identified by
 /// its state, so the same page ingested twice lands once.
 /// </summary>
-public static class SupportNormalizer
+internal static class SupportNormalizer
 {
     /// <summary>Normalizes an <c>aws.support</c> Support Case Update event.</summary>
     public static SupportCaseEvent FromEventBridge(Envelope e, byte[] raw, RecordContext context)

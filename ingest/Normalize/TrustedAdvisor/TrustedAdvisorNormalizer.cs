@@ -10,7 +10,7 @@ namespace Analytics.Ingest.Normalize.TrustedAdvisor;
 /// <summary>A check's definition, as the collector stores it with the check's result page: its pillar and its column names.</summary>
 /// <param name="Category">cost_optimizing, security, fault_tolerance, performance, service_limits.</param>
 /// <param name="MetadataColumns">The names of its metadata columns, in order.</param>
-public sealed record TrustedAdvisorCheckDefinition(string? Category, IReadOnlyList<string> MetadataColumns);
+internal sealed record TrustedAdvisorCheckDefinition(string? Category, IReadOnlyList<string> MetadataColumns);
 
 /// <summary>
 /// Normalizes Trusted Advisor responses (through the Support API): a check of DescribeTrustedAdvisorChecks, a result of
@@ -19,7 +19,7 @@ public sealed record TrustedAdvisorCheckDefinition(string? Category, IReadOnlyLi
 /// keyed by its check's column names, which the collector stores with the result's page; without them (a result read
 /// on its own) the keys are the positions, <c>column_1</c>, <c>column_2</c>….
 /// </summary>
-public static class TrustedAdvisorNormalizer
+internal static class TrustedAdvisorNormalizer
 {
     /// <summary>One check of DescribeTrustedAdvisorChecks.</summary>
     public static TrustedAdvisorCheck FromCheck(Fields item, string raw, RecordContext context)

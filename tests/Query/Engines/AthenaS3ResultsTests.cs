@@ -101,7 +101,7 @@ public sealed class AthenaS3ResultsTests(S3Server s3) : IClassFixture<S3Server>
         var rows = new List<string[]>();
         foreach (var batch in await result.ToListAsync(CancellationToken.None))
             for (var r = 0; r < batch.Length; r++)
-                rows.Add(Enumerable.Range(0, batch.ColumnCount).Select(c => Analytics.Query.Output.Cells.Value(batch.Column(c), r) is { } v ? Analytics.Query.Output.Cells.Text(v) : "(null)").ToArray());
+                rows.Add(Enumerable.Range(0, batch.ColumnCount).Select(c => Analytics.Query.Engines.Cells.Value(batch.Column(c), r) is { } v ? Analytics.Query.Engines.Cells.Text(v) : "(null)").ToArray());
         return rows;
     }
 }

@@ -47,7 +47,7 @@ public sealed class CatalogAnswersTests(QueryLake lake)
         }
 
         static List<string> Text(List<Dictionary<string, object?>> rows) =>
-            rows.Select(r => string.Join("|", r.Select(c => $"{c.Key}={Analytics.Query.Output.Cells.Text(c.Value)}"))).Order(StringComparer.Ordinal).ToList();
+            rows.Select(r => string.Join("|", r.Select(c => $"{c.Key}={Analytics.Query.Engines.Cells.Text(c.Value)}"))).Order(StringComparer.Ordinal).ToList();
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class Scenario : IAsyncDisposable
     public static readonly DateTime Day = new(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>The engine over the lake, once <see cref="BuildAsync"/> ran.</summary>
-    public DuckDbEngine Engine { get; private set; } = null!;
+    internal DuckDbEngine Engine { get; private set; } = null!;
 
     /// <summary><paramref name="hours"/> and <paramref name="minutes"/> into <see cref="Day"/>.</summary>
     public static DateTime At(int hours, int minutes = 0, int seconds = 0) => Day.AddHours(hours).AddMinutes(minutes).AddSeconds(seconds);
@@ -187,7 +187,7 @@ public sealed class Scenario : IAsyncDisposable
     }
 
     /// <summary>What the ingest of the events said, once <see cref="BuildAsync"/> ran.</summary>
-    public Analytics.Ingest.Run.IngestSummary Ingested { get; private set; } = null!;
+    internal Analytics.Ingest.Run.IngestSummary Ingested { get; private set; } = null!;
 
     /// <summary>Writes the events, ingests them and opens the engine.</summary>
     public async Task<Scenario> BuildAsync()

@@ -2,10 +2,10 @@ using System.Collections;
 using System.Globalization;
 using Apache.Arrow;
 
-namespace Analytics.Query.Output;
+namespace Analytics.Query.Engines;
 
 /// <summary>Reads values out of Arrow arrays as CLR values and as text.</summary>
-public static class Cells
+internal static class Cells
 {
     /// <summary>
     /// The value at <paramref name="index"/>: null, string, bool, int, long, double, <see cref="DateTime"/>
