@@ -20,7 +20,7 @@ internal sealed class QueryCatalog
         _queries.TryGetValue(name, out var query) ? query
         : throw new KeyNotFoundException($"No query '{name}' in the catalog. Queries: {string.Join(", ", _queries.Keys.Order(StringComparer.Ordinal))}.");
 
-    /// <summary>Builds a catalog from (name, SQL text) pairs; every invalid query is reported.</summary>
+    /// <summary>Builds a catalog from (name, SQL text) pairs, their <c>@{fragment}</c> markers expanded; every invalid query is reported.</summary>
     /// <exception cref="FormatException">One or more queries are invalid.</exception>
     public static QueryCatalog From(IEnumerable<(string Name, string Sql)> files)
     {
@@ -29,7 +29,14 @@ internal sealed class QueryCatalog
         var errors = new List<string>();
         foreach (var (name, sql) in files)
         {
-            try { queries.Add(CatalogQuery.Parse(name, sql)); }
+            string expanded;
+            try { expanded = Analytics.Schemas.Semantics.SqlFragments.Expand(sql); }
+            catch (FormatException ex)
+            {
+                errors.Add($"{name}: {ex.Message}");
+                continue;
+            }
+            try { queries.Add(CatalogQuery.Parse(name, expanded)); }
             catch (FormatException ex) { errors.Add(ex.Message); }
         }
         if (errors.Count > 0) throw new FormatException(string.Join("\n", errors));

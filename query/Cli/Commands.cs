@@ -9,6 +9,7 @@ using Analytics.Query.Catalog;
 using Analytics.Query.Engines;
 using Analytics.Query.Output;
 using Analytics.Query.Reports;
+using Analytics.Query.Reports.Weekly;
 using Analytics.Schemas;
 using Analytics.Schemas.Ddl;
 
@@ -248,13 +249,13 @@ internal static class Commands
             }
             return await OnEngineAsync(parse, settings, context, async engine =>
             {
-                var report = await WeeklyReport.BuildAsync(engine, day, parse.GetValue(weeks), ct, parse.GetValue(cluster), parse.GetValue(service)).ConfigureAwait(false);
+                var report = await WeeklyReportQuery.BuildAsync(engine, day, parse.GetValue(weeks), ct, parse.GetValue(cluster), parse.GetValue(service)).ConfigureAwait(false);
                 var folder = Path.GetFullPath(parse.GetValue(output)!);
                 try
                 {
                     Directory.CreateDirectory(folder);
-                    await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.md"), report.ToMarkdown(), ct).ConfigureAwait(false);
-                    await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.html"), report.ToHtml(), ct).ConfigureAwait(false);
+                    await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.md"), WeeklyMarkdown.Write(report), ct).ConfigureAwait(false);
+                    await File.WriteAllTextAsync(Path.Combine(folder, "weekly-report.html"), WeeklyHtml.Write(report), ct).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
                 {

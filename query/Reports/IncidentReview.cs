@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Analytics.Query.Engines;
 using Analytics.Query.Output;
+using Analytics.Query.Reports.Rows;
 using Analytics.Schemas.Semantics;
 
 namespace Analytics.Query.Reports;
@@ -25,20 +26,20 @@ internal static class IncidentReview
         {
             ["from"] = Iso(from), ["to"] = Iso(to), ["cluster"] = cluster, ["service"] = service,
         };
-        Task<Answer> Run(string name) => Answer.RunAsync(engine, name, given, cancellationToken);
-        var timeline = await Run("incident-timeline").ConfigureAwait(false);
-        var stops = await Run("task-stop-reasons").ConfigureAwait(false);
-        var ooms = await Run("oom-kills").ConfigureAwait(false);
-        var loops = await Run("crash-loops").ConfigureAwait(false);
-        var deployments = await Run("deployment-outcomes").ConfigureAwait(false);
-        var placements = await Run("placement-failures").ConfigureAwait(false);
-        var health = await Run("health-impact").ConfigureAwait(false);
-        var cases = await Run("support-cases").ConfigureAwait(false);
-        var recovery = await Run("service-recovery").ConfigureAwait(false);
-        var state = await Run("service-state").ConfigureAwait(false);
+        Task<Answer<T>> Run<T>() where T : class => Answer<T>.RunAsync(engine, given, cancellationToken);
+        var timeline = await Run<TimelineRow>().ConfigureAwait(false);
+        var stops = await Run<StopReasonRow>().ConfigureAwait(false);
+        var ooms = await Run<OomKillRow>().ConfigureAwait(false);
+        var loops = await Run<CrashLoopRow>().ConfigureAwait(false);
+        var deployments = await Run<DeploymentRow>().ConfigureAwait(false);
+        var placements = await Run<PlacementFailureRow>().ConfigureAwait(false);
+        var health = await Run<HealthImpactRow>().ConfigureAwait(false);
+        var cases = await Run<SupportCaseRow>().ConfigureAwait(false);
+        var recovery = await Run<ServiceRecoveryRow>().ConfigureAwait(false);
+        var state = await Run<ServiceStateRow>().ConfigureAwait(false);
         // Trusted Advisor's findings that bear on an outage: fault tolerance naming these services, and service limits.
-        var advisor = await Run("trusted-advisor-findings").ConfigureAwait(false);
-        bool Resilience(Dictionary<string, object?> r) => r["category"] is "fault_tolerance" or "service_limits";
+        var advisor = await Run<AdvisorFindingRow>().ConfigureAwait(false);
+        static bool Resilience(AdvisorFindingRow r) => r.Category is "fault_tolerance" or "service_limits";
 
         var md = new StringBuilder();
         var scope = string.Join(", ", new[] { cluster is null ? null : $"cluster {cluster}", service is null ? null : $"service {service}" }.OfType<string>());
@@ -71,7 +72,7 @@ internal static class IncidentReview
         md.Append('\n');
 
         md.Append("## Timeline\n\n");
-        bool Notable(Dictionary<string, object?> r) => !((string?)r["source"] == "ecs_task" && (string?)r["severity"] == "info");
+        static bool Notable(TimelineRow r) => !(r.Source == "ecs_task" && r.Severity == "info");
         var routine = timeline.Rows.Count(r => !Notable(r));
         if (routine > 0)
             md.Append(CultureInfo.InvariantCulture, $"{routine:N0} routine task stops (scheduler replacements, scale-in) are left out; `run incident-timeline` lists them.\n\n");
@@ -104,133 +105,135 @@ internal static class IncidentReview
         return md.ToString();
     }
 
-    private static IEnumerable<string> StateAtStart(Answer state, Answer deployments, Answer health, Answer cases, DateTime from)
+    private static IEnumerable<string> StateAtStart(Answer<ServiceStateRow> state, Answer<DeploymentRow> deployments, Answer<HealthImpactRow> health, Answer<SupportCaseRow> cases, DateTime from)
     {
         foreach (var service in state.Rows)
-            yield return $"{service["service_name"]}: {service["running_at_start"]:N0} tasks running{Revisions(service["revisions_at_start"])}; at the window's end "
-                + $"{service["running_at_end"]:N0}{Revisions(service["revisions_at_end"])}, after {service["started_in_window"]:N0} started and {service["stopped_in_window"]:N0} stopped "
-                + $"({service["failed_in_window"]:N0} of them failures).";
+            yield return $"{service.ServiceName}: {service.RunningAtStart:N0} tasks running{Revisions(service.RevisionsAtStart)}; at the window's end "
+                + $"{service.RunningAtEnd:N0}{Revisions(service.RevisionsAtEnd)}, after {service.StartedInWindow:N0} started and {service.StoppedInWindow:N0} stopped "
+                + $"({service.FailedInWindow:N0} of them failures).";
         var any = false;
-        foreach (var h in health.Rows.Where(h => h["status_at_start"] is "open" or "upcoming"))
+        foreach (var h in health.Rows.Where(h => h.StatusAtStart is "open" or "upcoming"))
         {
             any = true;
-            yield return $"AWS Health {h["event_type_code"]} was already {h["status_at_start"]} (since {Display(h["start_time"])}){(h["named_ecs"] is string named ? $", naming {named}" : "")}; at the window's end: {h["status_code"]}.";
+            yield return $"AWS Health {h.EventTypeCode} was already {h.StatusAtStart} (since {Display(h.StartTime)}){(h.NamedEcs is string named ? $", naming {named}" : "")}; at the window's end: {h.StatusCode}.";
         }
-        foreach (var d in deployments.Rows.Where(d => d["started_at"] is DateTime started && started < from))
+        foreach (var d in deployments.Rows.Where(d => d.StartedAt is DateTime started && started < from))
         {
             any = true;
-            yield return $"Deployment {d["deployment_id"]} of {d["service_name"]} was under way (started {Display(d["started_at"])}{Revisions(d["task_revisions"], ", ")}); it {Outcome(d)}.";
+            yield return $"Deployment {d.DeploymentId} of {d.ServiceName} was under way (started {Display(d.StartedAt)}{Revisions(d.TaskRevisions, ", ")}); it {Outcome(d)}.";
         }
         // Open at the start: opened before it, and not resolved before it (a resolution of unknown time counts as not before).
-        foreach (var c in cases.Rows.Where(c => c["time_created"] is DateTime t && t < from && (c["resolved_at"] is not DateTime r || r >= from)))
+        foreach (var c in cases.Rows.Where(c => c.TimeCreated is DateTime t && t < from && (c.ResolvedAt is not DateTime r || r >= from)))
         {
             any = true;
-            yield return $"Support case {c["display_id"] ?? c["case_id"]} was open (since {Display(c["time_created"])}); at the window's end: {c["status"]}.";
+            yield return $"Support case {c.DisplayId ?? c.CaseId} was open (since {Display(c.TimeCreated)}); at the window's end: {c.Status}.";
         }
         if (!any) yield return "Nothing else was already under way: no Health event open, no deployment in progress, no Support case open.";
     }
 
-    private static IEnumerable<string> Impact(Answer stops, Answer ooms, Answer loops, Answer deployments, Answer placements, Answer health, Answer cases, Answer recovery, DateTime from, DateTime to)
+    private static IEnumerable<string> Impact(Answer<StopReasonRow> stops, Answer<OomKillRow> ooms, Answer<CrashLoopRow> loops, Answer<DeploymentRow> deployments, Answer<PlacementFailureRow> placements,
+        Answer<HealthImpactRow> health, Answer<SupportCaseRow> cases, Answer<ServiceRecoveryRow> recovery, DateTime from, DateTime to)
     {
-        var abnormal = stops.Rows.Where(r => StopClass.IsAbnormal((string?)r["stop_class"])).ToList();
-        var byClass = abnormal.GroupBy(r => (string)r["stop_class"]!).OrderBy(g => StopClass.All.ToList().IndexOf(g.Key))
-            .Select(g => $"{g.Sum(r => (long)r["tasks"]!):N0} {g.Key}").ToList();
-        var services = abnormal.Select(r => (string?)r["service_name"]).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        var abnormal = stops.Rows.Where(r => StopClass.IsAbnormal(r.StopClass)).ToList();
+        var byClass = abnormal.GroupBy(r => r.StopClass!).OrderBy(g => StopClass.All.ToList().IndexOf(g.Key))
+            .Select(g => $"{g.Sum(r => r.Tasks):N0} {g.Key}").ToList();
+        var services = abnormal.Select(r => r.ServiceName).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         yield return abnormal.Count == 0
             ? "No task stopped abnormally."
-            : $"{abnormal.Sum(r => (long)r["tasks"]!):N0} tasks stopped abnormally ({string.Join(", ", byClass)}) in {string.Join(", ", services)}.";
-        var oomKills = ooms.Rows.Sum(r => (long)r["oom_kills"]!);
+            : $"{abnormal.Sum(r => r.Tasks):N0} tasks stopped abnormally ({string.Join(", ", byClass)}) in {string.Join(", ", services)}.";
+        var oomKills = ooms.Rows.Sum(r => r.OomKills);
         if (oomKills > 0) yield return $"{oomKills:N0} containers were killed for running out of memory.";
         foreach (var loop in loops.Rows)
-            yield return $"Crash loop: {loop["failures"]:N0} tasks of {loop["service_name"]} (task definition revision {loop["task_revision"]}) failed ({loop["stop_classes"]}) from {Display(loop["first_failure_at"])} to {Display(loop["last_failure_at"])}{((long)loop["never_started"]! > 0 ? $"; {loop["never_started"]:N0} never started" : "")}.";
-        var own = deployments.Rows.Where(d => d["is_rollback"] is not true).ToList();
-        var outcomes = own.GroupBy(r => (string)r["outcome"]!).Select(g => $"{g.Count()} {g.Key.Replace('_', ' ')}").ToList();
-        var rollbacks = deployments.Rows.Count(d => d["is_rollback"] is true);
+            yield return $"Crash loop: {loop.Failures:N0} tasks of {loop.ServiceName} (task definition revision {loop.TaskRevision}) failed ({loop.StopClasses}) from {Display(loop.FirstFailureAt)} to {Display(loop.LastFailureAt)}{(loop.NeverStarted > 0 ? $"; {loop.NeverStarted:N0} never started" : "")}.";
+        var own = deployments.Rows.Where(d => d.IsRollback is not true).ToList();
+        var outcomes = own.GroupBy(r => r.Outcome!).Select(g => $"{g.Count()} {g.Key.Replace('_', ' ')}").ToList();
+        var rollbacks = deployments.Rows.Count(d => d.IsRollback is true);
         if (outcomes.Count > 0) yield return $"Deployments: {string.Join(", ", outcomes)}{(rollbacks > 0 ? $"; {rollbacks} rolled back by the circuit breaker" : "")}.";
-        foreach (var failed in own.Where(r => (string?)r["outcome"] == "failed"))
+        foreach (var failed in own.Where(r => r.Outcome == "failed"))
         {
-            var rollback = deployments.Rows.FirstOrDefault(d => d["is_rollback"] is true && (string?)d["rolls_back"] == (string?)failed["deployment_id"]);
-            yield return $"Deployment {failed["deployment_id"]} of {failed["service_name"]}{Revisions(failed["task_revisions"])} failed at {Display(failed["ended_at"])}: {failed["last_reason"]}"
-                + $" {failed["failed_tasks"]:N0} of its tasks failed in the window."
-                + (rollback is null ? "" : $" Rolled back to {rollback["returns_to"]}, {Outcome(rollback)}.");
+            var rollback = deployments.Rows.FirstOrDefault(d => d.IsRollback is true && d.RollsBack == failed.DeploymentId);
+            yield return $"Deployment {failed.DeploymentId} of {failed.ServiceName}{Revisions(failed.TaskRevisions)} failed at {Display(failed.EndedAt)}: {failed.LastReason}"
+                + $" {failed.FailedTasks:N0} of its tasks failed in the window."
+                + (rollback is null ? "" : $" Rolled back to {rollback.ReturnsTo}, {Outcome(rollback)}.");
         }
-        var placementEvents = placements.Rows.Sum(r => (long)r["events"]!);
+        var placementEvents = placements.Rows.Sum(r => r.Events);
         if (placementEvents > 0) yield return $"{placementEvents:N0} task placement failures or start impairments.";
         if (health.Rows.Count > 0)
-            yield return $"{Count(health.Rows.Count, "AWS Health event")} active: {string.Join("; ", health.Rows.Select(h => $"{h["event_type_code"]} ({h["status_at_start"] ?? "not yet published"} at the start, {h["status_code"]} at the end, {h["overlapping_task_failures"]} overlapping task failures)"))}.";
-        var opened = cases.Rows.Count(c => c["time_created"] is DateTime t && t >= from && t < to);
-        if (cases.Rows.Count > 0) yield return $"{Count(opened, "Support case")} opened in the window; {cases.Rows.Count(c => (bool?)c["is_open"] == true)} open at its end.";
+            yield return $"{Count(health.Rows.Count, "AWS Health event")} active: {string.Join("; ", health.Rows.Select(h => $"{h.EventTypeCode} ({h.StatusAtStart ?? "not yet published"} at the start, {h.StatusCode} at the end, {h.OverlappingTaskFailures} overlapping task failures)"))}.";
+        var opened = cases.Rows.Count(c => c.TimeCreated is DateTime t && t >= from && t < to);
+        if (cases.Rows.Count > 0) yield return $"{Count(opened, "Support case")} opened in the window; {cases.Rows.Count(c => c.IsOpen == true)} open at its end.";
         foreach (var r in recovery.Rows)
-            yield return r["steady_state_at"] is DateTime steady
-                ? $"{r["service_name"]} reached steady state at {Display(steady)}, {r["minutes_to_recover"]} minutes after its first failure ({Display(r["first_failure_at"])})."
-                : $"{r["service_name"]} did not reach steady state after its last failure ({Display(r["last_failure_at"])}) within the window.";
+            yield return r.SteadyStateAt is DateTime steady
+                ? $"{r.ServiceName} reached steady state at {Display(steady)}, {r.MinutesToRecover} minutes after its first failure ({Display(r.FirstFailureAt)})."
+                : $"{r.ServiceName} did not reach steady state after its last failure ({Display(r.LastFailureAt)}) within the window.";
     }
 
-    private static IEnumerable<string> Changes(Answer deployments, DateTime firstSignal)
+    private static IEnumerable<string> Changes(Answer<DeploymentRow> deployments, DateTime firstSignal)
     {
-        var before = deployments.Rows.Where(d => d["is_rollback"] is not true && d["started_at"] is DateTime t && t <= firstSignal)
-            .OrderByDescending(d => (DateTime)d["started_at"]!).ToList();
+        var before = deployments.Rows.Where(d => d.IsRollback is not true && d.StartedAt is DateTime t && t <= firstSignal)
+            .OrderByDescending(d => d.StartedAt!.Value).ToList();
         if (before.Count == 0)
         {
             yield return $"No deployment started before the first signal ({Display(firstSignal)}) within the look-back.";
             yield break;
         }
         foreach (var d in before)
-            yield return $"{Display(d["started_at"])}: deployment {d["deployment_id"]} of {d["service_name"]}{Revisions(d["task_revisions"])}, {(firstSignal - (DateTime)d["started_at"]!).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}."
-                + (d["images"] is string images && images.Length > 0 ? $" Images: {images.Replace(",", ", ", StringComparison.Ordinal)}." : "");
+            yield return $"{Display(d.StartedAt)}: deployment {d.DeploymentId} of {d.ServiceName}{Revisions(d.TaskRevisions)}, {(firstSignal - d.StartedAt!.Value).TotalMinutes:N0} minutes before the first signal; it {Outcome(d)}."
+                + (d.Images is string images && images.Length > 0 ? $" Images: {images.Replace(",", ", ", StringComparison.Ordinal)}." : "");
     }
 
-    private static IEnumerable<string> Factors(Answer health, List<Dictionary<string, object?>> advisor, string? service)
+    private static IEnumerable<string> Factors(Answer<HealthImpactRow> health, List<AdvisorFindingRow> advisor, string? service)
     {
-        var named = health.Rows.Where(h => h["named_ecs"] is string n && (service is null || n.Split(',').Any(x => x.EndsWith("/" + service, StringComparison.Ordinal)))).ToList();
+        var named = health.Rows.Where(h => h.NamedEcs is string n && (service is null || n.Split(',').Any(x => x.EndsWith("/" + service, StringComparison.Ordinal)))).ToList();
         foreach (var h in named)
-            yield return $"AWS Health {h["event_type_code"]} names {h["named_ecs"]} ({Display(h["start_time"])} to {(h["end_time"] is null ? "still open" : Display(h["end_time"]))}); {h["overlapping_task_failures"]} task failures of those overlap it. Affected entities: {h["entities"]}.";
-        foreach (var h in health.Rows.Except(named).Where(h => (long)h["overlapping_task_failures"]! > 0))
-            yield return $"AWS Health {h["event_type_code"]} in {h["event_region"]} ({h["overlap_basis"]}-wide match) overlaps {h["overlapping_task_failures"]} task failures.";
-        if (named.Count == 0 && !health.Rows.Any(h => (long)h["overlapping_task_failures"]! > 0))
+            yield return $"AWS Health {h.EventTypeCode} names {h.NamedEcs} ({Display(h.StartTime)} to {(h.EndTime is null ? "still open" : Display(h.EndTime))}); {h.OverlappingTaskFailures} task failures of those overlap it. Affected entities: {h.Entities}.";
+        foreach (var h in health.Rows.Except(named).Where(h => h.OverlappingTaskFailures > 0))
+            yield return $"AWS Health {h.EventTypeCode} in {h.EventRegion} ({h.OverlapBasis}-wide match) overlaps {h.OverlappingTaskFailures} task failures.";
+        if (named.Count == 0 && !health.Rows.Any(h => h.OverlappingTaskFailures > 0))
             yield return "No AWS Health event names these services or overlaps their failures.";
         // Flagged while the window opened, or flagged during it: a known weakness the incident may have found.
-        foreach (var f in advisor.Where(f => f["status_at_start"] is not null || f["status_at_end"] is not null))
-            yield return $"Trusted Advisor {f["check_name"]} ({((string?)f["category"])?.Replace('_', ' ')}) {(f["status_at_start"] is null ? "newly flagged" : FlaggedSince(f))}: {f["metadata"]}"
-                + ((string?)f["change"] switch
+        foreach (var f in advisor.Where(f => f.StatusAtStart is not null || f.StatusAtEnd is not null))
+            yield return $"Trusted Advisor {f.CheckName} ({(f.Category)?.Replace('_', ' ')}) {(f.StatusAtStart is null ? "newly flagged" : FlaggedSince(f))}: {f.Metadata}"
+                + (f.Change switch
                 {
-                    _ when f["status_at_end"] is not null => $"; {f["status_at_end"]} at the window's end",
-                    "suppressed" => $"; suppressed by the user at {Display(f["suppressed_at"])} (ignored, not fixed)",
-                    _ => $"; resolved at {Display(f["resolved_at"])}",
+                    _ when f.StatusAtEnd is not null => $"; {f.StatusAtEnd} at the window's end",
+                    "suppressed" => $"; suppressed by the user at {Display(f.SuppressedAt)} (ignored, not fixed)",
+                    _ => $"; resolved at {Display(f.ResolvedAt)}",
                 })
-                + (f["check_status"] is "not_available" ? "; the check was not available at its last refresh, so this is its last known state." : ".");
+                + (f.CheckStatus is "not_available" ? "; the check was not available at its last refresh, so this is its last known state." : ".");
     }
 
     private static string Count(long n, string thing) => $"{n:N0} {thing}{(n == 1 ? "" : "s")}";
 
     // The start of the current flagged streak; "at least since" when the look-back began inside it.
-    private static string FlaggedSince(Dictionary<string, object?> finding) =>
-        $"flagged {(finding["flagged_since_known"] is false ? "at least " : "")}since {Display(finding["first_flagged_at"])}";
+    private static string FlaggedSince(AdvisorFindingRow finding) =>
+        $"flagged {(finding.FlaggedSinceKnown is false ? "at least " : "")}since {Display(finding.FirstFlaggedAt)}";
 
     private static string Revisions(object? revisions, string? separator = null) =>
         revisions is string r && r.Length > 0 ? separator is null ? $" (task definition revision {r})" : $"{separator}task definition revision {r}" : "";
 
-    private static string Outcome(Dictionary<string, object?> deployment) => (string?)deployment["outcome"] switch
+    private static string Outcome(DeploymentRow deployment) => deployment.Outcome switch
     {
-        "failed" => $"failed at {Display(deployment["ended_at"])}",
-        "completed" => $"completed at {Display(deployment["ended_at"])}",
+        "failed" => $"failed at {Display(deployment.EndedAt)}",
+        "completed" => $"completed at {Display(deployment.EndedAt)}",
         _ => "was still in progress at the window's end",
     };
 
-    private static IEnumerable<string> Questions(Answer stops, Answer loops, Answer deployments, Answer health, Answer cases, Answer recovery, List<Dictionary<string, object?>> advisor)
+    private static IEnumerable<string> Questions(Answer<StopReasonRow> stops, Answer<CrashLoopRow> loops, Answer<DeploymentRow> deployments, Answer<HealthImpactRow> health,
+        Answer<SupportCaseRow> cases, Answer<ServiceRecoveryRow> recovery, List<AdvisorFindingRow> advisor)
     {
         yield return "When was the first signal, and when did a person notice it? How could detection have come sooner?";
-        foreach (var failed in deployments.Rows.Where(r => (string?)r["outcome"] == "failed"))
-            yield return $"Why did deployment {failed["deployment_id"]} of {failed["service_name"]} fail, and why did it pass review and pre-production?";
+        foreach (var failed in deployments.Rows.Where(r => r.Outcome == "failed"))
+            yield return $"Why did deployment {failed.DeploymentId} of {failed.ServiceName} fail, and why did it pass review and pre-production?";
         foreach (var loop in loops.Rows)
-            yield return $"Why did the tasks of {loop["service_name"]} exit right after starting (last reason: {loop["last_stopped_reason"]})? What do the container logs say?";
-        if (stops.Rows.Any(r => (string?)r["stop_code"] == "EssentialContainerExited" && r["exit_code"] is 137))
+            yield return $"Why did the tasks of {loop.ServiceName} exit right after starting (last reason: {loop.LastStoppedReason})? What do the container logs say?";
+        if (stops.Rows.Any(r => r.StopCode == "EssentialContainerExited" && r.ExitCode is 137))
             yield return "Exit code 137 is any SIGKILL: which of these were out-of-memory kills, and are the memory limits right?";
         if (health.Rows.Count > 0) yield return "Did the AWS Health event cause the failures, or only coincide with them?";
         if (cases.Rows.Count > 0) yield return "Did the Support case get the right severity, and what did it change?";
-        foreach (var check in advisor.Where(f => f["status_at_start"] is not null).Select(f => (string?)f["check_name"]).Distinct())
+        foreach (var check in advisor.Where(f => f.StatusAtStart is not null).Select(f => f.CheckName).Distinct())
             yield return $"Trusted Advisor's {check} was flagged before the incident: was it known, did it matter here, and who fixes it?";
-        if (recovery.Rows.Any(r => r["steady_state_at"] is null)) yield return "Which services have not recovered, and who owns the follow-up?";
+        if (recovery.Rows.Any(r => r.SteadyStateAt is null)) yield return "Which services have not recovered, and who owns the follow-up?";
         yield return "What would have limited the blast radius (circuit breaker, alarms on task stops, deployment pacing)?";
         yield return "Which action items come out of this, with owners and dates?";
     }

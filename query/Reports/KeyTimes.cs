@@ -1,3 +1,4 @@
+using Analytics.Query.Reports.Rows;
 using Analytics.Schemas.Semantics;
 
 namespace Analytics.Query.Reports;
@@ -22,44 +23,44 @@ internal sealed record KeyTimes(
     DateTime? Recovered, string? RecoveredWhat)
 {
     /// <summary>Works the key times out of the review's answers.</summary>
-    public static KeyTimes From(Answer timeline, Answer deployments, Answer cases, Answer recovery)
+    public static KeyTimes From(Answer<TimelineRow> timeline, Answer<DeploymentRow> deployments, Answer<SupportCaseRow> cases, Answer<ServiceRecoveryRow> recovery)
     {
         ArgumentNullException.ThrowIfNull(timeline);
         ArgumentNullException.ThrowIfNull(deployments);
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(recovery);
         var signals = timeline.Rows
-            .Where(r => ((string?)r["source"])?.StartsWith("ecs", StringComparison.Ordinal) == true && Severity.Rank((string?)r["severity"]) >= Severity.Rank(Severity.Warning))
-            .Select(r => (At: (DateTime)r["event_time"]!, What: $"{r["summary"]}"))
+            .Where(r => (r.Source)?.StartsWith("ecs", StringComparison.Ordinal) == true && Severity.Rank(r.Severity) >= Severity.Rank(Severity.Warning))
+            .Select(r => (At: r.EventTime!.Value, What: $"{r.Summary}"))
             .OrderBy(s => s.At).ToList();
         if (signals.Count == 0) return new KeyTimes(null, null, null, null, null, null, null, null);
         var first = signals[0];
 
-        var human = cases.Rows.Where(c => c["time_created"] is DateTime t && t >= first.At)
-                .Select(c => (At: (DateTime)c["time_created"]!, What: $"Support case {c["display_id"] ?? c["case_id"]} opened ({c["severity_code"] ?? "severity unknown"})"))
-            .Concat(deployments.Rows.Where(d => d["is_rollback"] is not true && d["started_at"] is DateTime t && t >= first.At)
-                .Select(d => (At: (DateTime)d["started_at"]!, What: $"deployment {d["deployment_id"]} of {d["service_name"]} started")))
+        var human = cases.Rows.Where(c => c.TimeCreated is DateTime t && t >= first.At)
+                .Select(c => (At: c.TimeCreated!.Value, What: $"Support case {c.DisplayId ?? c.CaseId} opened ({c.SeverityCode ?? "severity unknown"})"))
+            .Concat(deployments.Rows.Where(d => d.IsRollback is not true && d.StartedAt is DateTime t && t >= first.At)
+                .Select(d => (At: d.StartedAt!.Value, What: $"deployment {d.DeploymentId} of {d.ServiceName} started")))
             // Each stop by a user on its own: an earlier one of the same service must not hide one after the first signal.
-            .Concat(timeline.Rows.Where(s => (string?)s["source"] == "ecs_task" && (string?)s["kind"] == StopClass.UserStopped && s["event_time"] is DateTime t && t >= first.At)
-                .Select(s => (At: (DateTime)s["event_time"]!, What: $"a task of {s["service_name"]} stopped by someone")))
+            .Concat(timeline.Rows.Where(s => s.Source == "ecs_task" && s.Kind == StopClass.UserStopped && s.EventTime is DateTime t && t >= first.At)
+                .Select(s => (At: s.EventTime!.Value, What: $"a task of {s.ServiceName} stopped by someone")))
             .OrderBy(h => h.At).FirstOrDefault();
 
-        var mitigation = deployments.Rows.Where(d => d["started_at"] is DateTime t && t >= first.At)
-            .Select(d => (At: (DateTime)d["started_at"]!, What: d["is_rollback"] is true
-                ? $"rollback of {d["service_name"]} to {d["returns_to"]} started{(d["rolls_back"] is string undone ? $", undoing failed deployment {undone}" : "")}"
-                : $"deployment {d["deployment_id"]} of {d["service_name"]} started"))
+        var mitigation = deployments.Rows.Where(d => d.StartedAt is DateTime t && t >= first.At)
+            .Select(d => (At: d.StartedAt!.Value, What: d.IsRollback is true
+                ? $"rollback of {d.ServiceName} to {d.ReturnsTo} started{(d.RollsBack is string undone ? $", undoing failed deployment {undone}" : "")}"
+                : $"deployment {d.DeploymentId} of {d.ServiceName} started"))
             .OrderBy(m => m.At).FirstOrDefault();
 
         DateTime? recovered = null;
         string? recoveredWhat;
         if (recovery.Rows.Count == 0) recoveredWhat = "no service failed in the window";
-        else if (recovery.Rows.Any(r => r["steady_state_at"] is null))
-            recoveredWhat = $"{string.Join(", ", recovery.Rows.Where(r => r["steady_state_at"] is null).Select(r => r["service_name"]))} not back to steady state within the window";
+        else if (recovery.Rows.Any(r => r.SteadyStateAt is null))
+            recoveredWhat = $"{string.Join(", ", recovery.Rows.Where(r => r.SteadyStateAt is null).Select(r => r.ServiceName))} not back to steady state within the window";
         else
         {
-            var last = recovery.Rows.MaxBy(r => (DateTime)r["steady_state_at"]!)!;
-            recovered = (DateTime)last["steady_state_at"]!;
-            recoveredWhat = $"{last["service_name"]} back to steady state";
+            var last = recovery.Rows.MaxBy(r => r.SteadyStateAt!.Value)!;
+            recovered = last.SteadyStateAt!.Value;
+            recoveredWhat = $"{last.ServiceName} back to steady state";
         }
         return new KeyTimes(first.At, first.What,
             human == default ? null : human.At, human == default ? null : human.What,

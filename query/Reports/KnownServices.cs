@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Query.Reports.Rows;
 using Analytics.Query.Engines;
 
 namespace Analytics.Query.Reports;
@@ -22,8 +23,8 @@ internal static class KnownServices
             ["to"] = to.ToString("O", CultureInfo.InvariantCulture),
             ["cluster"] = cluster,
         };
-        var answer = await Answer.RunAsync(engine, "services", given, cancellationToken).ConfigureAwait(false);
-        var names = answer.Rows.Select(r => (string?)r["service_name"]).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var answer = await Answer<ServiceRow>.RunAsync(engine, given, cancellationToken).ConfigureAwait(false);
+        var names = answer.Rows.Select(r => r.ServiceName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (names.Contains(service, StringComparer.Ordinal)) return null;
         var where = $"{(cluster is null ? "" : $"in cluster {cluster} ")}between {IncidentReview.Display(from)} and {IncidentReview.Display(to)} UTC";
         if (names.Count == 0) return $"The lake has no ECS service {where}, so nothing about '{service}': check the window and the lake.";

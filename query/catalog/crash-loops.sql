@@ -22,7 +22,7 @@ WITH latest AS (
 failures AS (
     SELECT * FROM latest
     WHERE rn = 1 AND last_status = 'STOPPED'
-      AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')
+      AND stop_class IN (@{failure_classes})
 )
 SELECT cluster_name, service_name, task_revision,
        count(*) AS failures,

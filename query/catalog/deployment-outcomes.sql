@@ -81,7 +81,7 @@ task_lives AS (
 per_life AS (
     SELECT cluster_name, service_name, deployment_id, life,
            array_join(array_agg(DISTINCT CAST(task_revision AS varchar) ORDER BY CAST(task_revision AS varchar)), ',') AS task_revisions,
-           count_if(last_status = 'STOPPED' AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')) AS failed_tasks
+           count_if(last_status = 'STOPPED' AND stop_class IN (@{failure_classes})) AS failed_tasks
     FROM task_lives
     GROUP BY cluster_name, service_name, deployment_id, life
 ),

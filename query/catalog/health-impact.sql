@@ -136,8 +136,7 @@ failures AS (
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
       AND last_status = 'STOPPED'
-      AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start',
-                         'infrastructure', 'spot_interruption', 'other')
+      AND stop_class IN (@{abnormal_classes})
     GROUP BY account_id, region, cluster_name, service_name, container_instance_arn, task_arn
 ),
 -- Qualified by the account (ACCOUNT:CLUSTER/SERVICE) when the event affects more than one.

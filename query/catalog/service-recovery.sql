@@ -16,7 +16,7 @@ WITH failures AS (
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
       AND service_name IS NOT NULL AND last_status = 'STOPPED'
-      AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')
+      AND stop_class IN (@{failure_classes})
     UNION ALL
     SELECT cluster_name, service_name, deployment_id, event_time
     FROM ecs_deployment_events

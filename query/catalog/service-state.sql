@@ -40,7 +40,7 @@ SELECT cluster_name, service_name,
        count_if(started_at >= ${from}) AS started_in_window,
        count_if(stopped_at >= ${from} AND status_at_end = 'STOPPED') AS stopped_in_window,
        count_if(stopped_at >= ${from} AND status_at_end = 'STOPPED'
-                AND stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')) AS failed_in_window
+                AND stop_class IN (@{failure_classes})) AS failed_in_window
 FROM tasks
 GROUP BY cluster_name, service_name
 HAVING count_if(status_at_start = 'RUNNING') > 0 OR count_if(status_at_end = 'RUNNING') > 0 OR count_if(started_at >= ${from}) > 0

@@ -24,41 +24,8 @@ event_rows AS (
     WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
       AND event_time < :to
 ),
-observations AS (
-    SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
-    FROM case_rows c
-),
-events AS (
-    SELECT case_id,
-           max(display_id) AS display_id,
-           min(CASE WHEN event_name = 'CreateCase' THEN event_time END) AS created_at
-    FROM event_rows
-    GROUP BY case_id
-),
--- Each sign of a case's status, with its time: DescribeCases observations, and ResolveCase and ReopenCase events.
--- A reopened case is open again until its next resolution.
-signals AS (
-    SELECT case_id, coalesce(observed_at, event_time) AS signal_at, status, status = 'resolved' AS resolved, observed_at IS NOT NULL AS timed
-    FROM case_rows
-    UNION ALL
-    SELECT case_id, event_time, CASE WHEN event_name = 'ResolveCase' THEN 'resolved' ELSE 'reopened' END, event_name = 'ResolveCase', true
-    FROM event_rows
-    WHERE event_name IN ('ResolveCase', 'ReopenCase')
-),
-states AS (
-    SELECT case_id, max_by(status, signal_at) AS status, max_by(resolved, signal_at) AS resolved, max(signal_at) FILTER (WHERE NOT resolved) AS last_unresolved_at
-    FROM signals
-    GROUP BY case_id
-),
--- Resolved at the first timed resolution after the case was last unresolved: a ResolveCase event, or an observation
--- whose time was recorded (one in a document without an observation time says nothing of when).
-resolutions AS (
-    SELECT s.case_id, min(g.signal_at) AS resolved_at
-    FROM states s
-    JOIN signals g ON g.case_id = s.case_id AND g.resolved AND g.timed AND (s.last_unresolved_at IS NULL OR g.signal_at > s.last_unresolved_at)
-    WHERE s.resolved
-    GROUP BY s.case_id
-),
+-- Each case's status and resolution, from the rows above (the rule: SqlFragments.support_case_status).
+@{support_case_status},
 cases AS (
     SELECT coalesce(o.case_id, e.case_id) AS case_id,
            coalesce(o.display_id, e.display_id) AS display_id,

@@ -19,13 +19,7 @@
 -- @param cluster        string     optional    Only findings naming this cluster (name), and service limits
 -- @param service        string     optional    Only findings naming this service (name), and service limits
 -- @param lookback_days  integer(0..366) default 30  Days before the window read to find each check's last refresh before it
-WITH checks AS (
-    SELECT check_id, max_by(name, event_time) AS check_name, max_by(category, event_time) AS category
-    FROM trusted_advisor_checks
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
-    GROUP BY check_id
-),
+WITH @{advisor_checks},
 results AS (
     SELECT check_id, coalesce(account_id, '') AS account, event_time AS refreshed_at, max(status) AS status, max(resources_flagged) AS resources_flagged
     FROM trusted_advisor_check_results

@@ -12,13 +12,7 @@
 -- @param unit           enum(day|week) default day  Day or ISO week (Monday to Sunday, UTC)
 -- @param category       string     optional    Only this pillar: cost_optimizing, security, fault_tolerance, performance, service_limits, or one Trusted Advisor adds later
 -- @param lookback_days  integer(0..366) default 30  Days before the window read to find each check's last refresh before it
-WITH checks AS (
-    SELECT check_id, max_by(name, event_time) AS check_name, max_by(category, event_time) AS category
-    FROM trusted_advisor_checks
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
-    GROUP BY check_id
-),
+WITH @{advisor_checks},
 results AS (
     SELECT check_id, coalesce(account_id, '') AS account, event_time AS refreshed_at, status, resources_flagged, estimated_monthly_savings, category
     FROM trusted_advisor_check_results

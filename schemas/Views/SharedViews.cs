@@ -36,37 +36,7 @@ public static class SharedViews
     public static ViewDefinition SupportCaseResolution { get; } = new("support_case_resolution",
         "Each Support case as known now: its latest status (observation, ResolveCase or ReopenCase), when it was created and resolved (the first resolution after it was last reopened or seen unresolved) and hours to resolve.",
         ["case_id", "display_id", "severity_code", "service_code", "status", "time_created", "resolved_at", "hours_to_resolve", "is_open"],
-        """
-        WITH observations AS (
-            SELECT case_id, display_id, severity_code, service_code, status, time_created,
-                   row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
-            FROM support_cases
-        ),
-        events AS (
-            SELECT case_id, max(display_id) AS display_id, min(CASE WHEN event_name = 'CreateCase' THEN event_time END) AS created_at
-            FROM support_case_events
-            GROUP BY case_id
-        ),
-        signals AS (
-            SELECT case_id, coalesce(observed_at, event_time) AS signal_at, status, status = 'resolved' AS resolved, observed_at IS NOT NULL AS timed
-            FROM support_cases
-            UNION ALL
-            SELECT case_id, event_time, CASE WHEN event_name = 'ResolveCase' THEN 'resolved' ELSE 'reopened' END, event_name = 'ResolveCase', true
-            FROM support_case_events
-            WHERE event_name IN ('ResolveCase', 'ReopenCase')
-        ),
-        states AS (
-            SELECT case_id, max_by(status, signal_at) AS status, max_by(resolved, signal_at) AS resolved, max(signal_at) FILTER (WHERE NOT resolved) AS last_unresolved_at
-            FROM signals
-            GROUP BY case_id
-        ),
-        resolutions AS (
-            SELECT s.case_id, min(g.signal_at) AS resolved_at
-            FROM states s
-            JOIN signals g ON g.case_id = s.case_id AND g.resolved AND g.timed AND (s.last_unresolved_at IS NULL OR g.signal_at > s.last_unresolved_at)
-            WHERE s.resolved
-            GROUP BY s.case_id
-        ),
+        "WITH case_rows AS (SELECT * FROM support_cases),\nevent_rows AS (SELECT * FROM support_case_events),\n" + Semantics.SqlFragments.All["support_case_status"] + ",\n" + """
         cases AS (
             SELECT coalesce(o.case_id, e.case_id) AS case_id,
                    coalesce(o.display_id, e.display_id) AS display_id,

@@ -1,3 +1,4 @@
+using Analytics.Query.Reports.Weekly;
 using Analytics.Generator;
 using Analytics.Query.Engines;
 using Analytics.Query.Reports;
@@ -30,7 +31,7 @@ public sealed class MoreInputWeekTests
         Assert.Contains($"undoing failed deployment {failed})", review, StringComparison.Ordinal);
         Assert.DoesNotContain("Time to mitigate: unknown", review, StringComparison.Ordinal);
 
-        var report = await WeeklyReport.BuildAsync(engine, new DateOnly(2026, 11, 15), weeks: 2, CancellationToken.None);
+        var report = await WeeklyReportQuery.BuildAsync(engine, new DateOnly(2026, 11, 15), weeks: 2, CancellationToken.None);
         Assert.Equal(1L, report.Weeks[0].Values["failed_deployments"]);
         Assert.Equal(1L, report.Weeks[1].Values["failed_deployments"]);
         Assert.Equal(2, Assert.Single(report.Services, s => s.Service == "payments").FailedDeployments); // one a week

@@ -1,3 +1,4 @@
+using Analytics.Query.Reports.Weekly;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -10,7 +11,7 @@ namespace Analytics.Tests.Query.Reports;
 public sealed class WeeklyReportTests(QueryLake lake)
 {
     // Three ISO weeks ending with the generated fortnight's last week: W44 (before any event), W45, W46.
-    private Task<WeeklyReport> BuildAsync() => WeeklyReport.BuildAsync(lake.Engine, new DateOnly(2026, 11, 15), weeks: 3, CancellationToken.None);
+    private Task<WeeklyReport> BuildAsync() => WeeklyReportQuery.BuildAsync(lake.Engine, new DateOnly(2026, 11, 15), weeks: 3, CancellationToken.None);
 
 
     private Dictionary<DateOnly, long> ExpectedSupportCases() =>
@@ -38,7 +39,7 @@ public sealed class WeeklyReportTests(QueryLake lake)
     public async Task Build_ServiceFilter_NarrowsTheEcsFiguresOnly()
     {
         var all = await BuildAsync();
-        var payments = await WeeklyReport.BuildAsync(lake.Engine, new DateOnly(2026, 11, 15), 3, CancellationToken.None, service: "payments");
+        var payments = await WeeklyReportQuery.BuildAsync(lake.Engine, new DateOnly(2026, 11, 15), 3, CancellationToken.None, service: "payments");
         // OOM kills happen to the batch worker only, which is no service; Health events are account-wide.
         Assert.True(all.Weeks[1].Values["oom_kills"] > 0);
         Assert.All(payments.Weeks, w => Assert.Equal(0, w.Values["oom_kills"]));
@@ -53,7 +54,7 @@ public sealed class WeeklyReportTests(QueryLake lake)
     public async Task Markdown_ShowsEachWeekWithItsChange()
     {
         var report = await BuildAsync();
-        var md = report.ToMarkdown();
+        var md = WeeklyMarkdown.Write(report);
         var (w45, w46) = (report.Weeks[1].Values["oom_kills"], report.Weeks[2].Values["oom_kills"]);
         var change = w46 - w45;
         Assert.Contains($"- OOM kills: {w46:N0} in 2026-W46 ({(change > 0 ? "+" : "")}{change:N0} on 2026-W45); {w45 + w46:N0} over 3 weeks.", md, StringComparison.Ordinal);
@@ -86,7 +87,7 @@ public sealed class WeeklyReportTests(QueryLake lake)
         var healthChecks = stopped.Count(t => QueryLake.Str(t, "stoppedReason")?.StartsWith("Task failed ELB health checks", StringComparison.Ordinal) == true);
         Assert.Contains(("health_check_failed", (long)healthChecks), report.StopClasses);
         Assert.DoesNotContain(report.StopClasses, c => c.Class == "replaced");
-        var md = report.ToMarkdown();
+        var md = WeeklyMarkdown.Write(report);
         Assert.Contains($"| payments | {payments.Failures:N0} | ", md, StringComparison.Ordinal);
         Assert.Contains("## Top stop classes", md, StringComparison.Ordinal);
     }
@@ -97,7 +98,7 @@ public sealed class WeeklyReportTests(QueryLake lake)
         var report = await BuildAsync();
         using var temp = Some.TempFolder();
         var path = temp.Sub("weekly-report.html");
-        await File.WriteAllTextAsync(path, report.ToHtml());
+        await File.WriteAllTextAsync(path, WeeklyHtml.Write(report));
 
         var dom = Chromium.DumpDom(path);
 
@@ -177,8 +178,8 @@ public sealed class WeeklyReportTests(QueryLake lake)
         Assert.True(report.Advisor[1].New > 0 && report.Advisor[2].Resolved > 0);
         Assert.Contains(report.Advisor, a => a.Suppressed > 0);
         var w45 = report.Advisor[1];
-        Assert.Contains($"| 2026-W45 | {string.Join(" | ", WeeklyReport.Pillars.Select(p => w45.Findings[p]))} | {w45.New} | {w45.Resolved} |", report.ToMarkdown(), StringComparison.Ordinal);
-        Assert.Contains(report.Highlights(), h => h.StartsWith("Trusted Advisor: ", StringComparison.Ordinal));
+        Assert.Contains($"| 2026-W45 | {string.Join(" | ", WeeklyReport.Pillars.Select(p => w45.Findings[p]))} | {w45.New} | {w45.Resolved} |", WeeklyMarkdown.Write(report), StringComparison.Ordinal);
+        Assert.Contains(WeeklyText.Highlights(report), h => h.StartsWith("Trusted Advisor: ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -195,7 +196,7 @@ public sealed class WeeklyReportTests(QueryLake lake)
         {
             Assert.Equal((long)events.Count, account.Events);
             Assert.Equal((long)events.Count, account.Issues);
-            Assert.Contains($"| {account.Account} | {account.Events} | {account.Issues} |", report.ToMarkdown(), StringComparison.Ordinal);
+            Assert.Contains($"| {account.Account} | {account.Events} | {account.Issues} |", WeeklyMarkdown.Write(report), StringComparison.Ordinal);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Analytics.Query.Reports.Weekly;
 using Analytics.Query.Reports;
 using static Analytics.Tests.Query.Scenarios.Scenario;
 
@@ -256,11 +257,11 @@ public sealed class IncidentScenarioTests
     {
         // api's first health-check kill at 14:04, its last at 14:16, steady again at 14:40: 36 minutes; the week before, nothing.
         await using var s = await HealthCheckOutage().BuildAsync();
-        var report = await WeeklyReport.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 2, CancellationToken.None);
+        var report = await WeeklyReportQuery.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 2, CancellationToken.None);
         Assert.Empty(report.Weeks[0].MinutesToRecover);
         Assert.Equal([36L], report.Weeks[1].MinutesToRecover);
-        Assert.Contains("| 36 / 36 |", report.ToMarkdown(), StringComparison.Ordinal);
-        Assert.Contains("Time to recover: median 36 minutes, longest 36, over 1 recoveries.", report.ToMarkdown(), StringComparison.Ordinal);
+        Assert.Contains("| 36 / 36 |", WeeklyMarkdown.Write(report), StringComparison.Ordinal);
+        Assert.Contains("Time to recover: median 36 minutes, longest 36, over 1 recoveries.", WeeklyMarkdown.Write(report), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Analytics.Query.Reports.Weekly;
 using Analytics.Query.Reports;
 using static Analytics.Tests.Query.Scenarios.Scenario;
 
@@ -102,7 +103,7 @@ public sealed class RollbackScenarioTests
         Assert.Equal(2L, week["deployments"]);
         Assert.Equal(1L, week["failed_deployments"]);
         Assert.Equal(0.5, week["change_failure_rate"]);
-        var report = await WeeklyReport.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
+        var report = await WeeklyReportQuery.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
         var payments = Assert.Single(report.Services, f => f.Service == "payments");
         Assert.Equal(2, payments.Deployments);
         Assert.Equal(1, payments.FailedDeployments);

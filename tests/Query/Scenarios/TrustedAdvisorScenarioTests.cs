@@ -1,3 +1,4 @@
+using Analytics.Query.Reports.Weekly;
 using static Analytics.Tests.Query.Scenarios.Scenario;
 
 namespace Analytics.Tests.Query.Scenarios;
@@ -298,10 +299,10 @@ public sealed class TrustedAdvisorScenarioTests
         var finding = Assert.Single(await s.RunAsync("trusted-advisor-findings", At(8), At(20), ("category", "operational_excellence")));
         Assert.Equal(("operational_excellence", "new"), ((string?)finding["category"], (string?)finding["change"]));
         Assert.Equal("operational_excellence", Assert.Single(await s.RunAsync("trusted-advisor-trends", Day, Day.AddDays(1)))["category"]);
-        var report = await Analytics.Query.Reports.WeeklyReport.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
-        Assert.Equal([.. Analytics.Query.Reports.WeeklyReport.Pillars, "operational_excellence"], report.AdvisorPillars);
+        var report = await Analytics.Query.Reports.Weekly.WeeklyReportQuery.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
+        Assert.Equal([.. Analytics.Query.Reports.Weekly.WeeklyReport.Pillars, "operational_excellence"], report.AdvisorPillars);
         Assert.Equal(1L, report.Advisor[0].Findings["operational_excellence"]);
-        Assert.Contains("| performance | cost optimizing | operational excellence | new |", report.ToMarkdown(), StringComparison.Ordinal);
+        Assert.Contains("| performance | cost optimizing | operational excellence | new |", WeeklyMarkdown.Write(report), StringComparison.Ordinal);
     }
 
     private static (string?, string?, string?, DateTime?) Change(Dictionary<string, object?> row) =>

@@ -1,3 +1,4 @@
+using Analytics.Query.Reports.Weekly;
 using Analytics.Query.Reports;
 using static Analytics.Tests.Query.Scenarios.Scenario;
 
@@ -34,12 +35,12 @@ public sealed class WeeklyScenarioTests
         Assert.Equal([20L, 40L, 6L], episodes.Select(e => (long)e["minutes_to_recover"]!));
         Assert.Equal([2L, 2L, 1L], episodes.Select(e => (long)e["failures"]!));
 
-        var report = await WeeklyReport.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
+        var report = await WeeklyReportQuery.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
         var week = Assert.Single(report.Weeks);
         Assert.Equal(20L, week.MedianMinutesToRecover);
         Assert.Equal(40L, week.MinutesToRecover.Max());
         Assert.Equal(0, week.Unrecovered);
-        Assert.Contains("| 20 / 40 |", report.ToMarkdown(), StringComparison.Ordinal);
+        Assert.Contains("| 20 / 40 |", WeeklyMarkdown.Write(report), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class WeeklyScenarioTests
         await using var s = await new Scenario()
             .StoppedTask("api", On(6, 22), On(6, 23), "EssentialContainerExited", Exited)
             .BuildAsync();
-        var report = await WeeklyReport.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
+        var report = await WeeklyReportQuery.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(6)), weeks: 1, CancellationToken.None);
         Assert.Equal(1, Assert.Single(report.Weeks).Unrecovered);
         Assert.Empty(report.Weeks[0].MinutesToRecover);
     }
@@ -85,8 +86,8 @@ public sealed class WeeklyScenarioTests
         foreach (var column in second.Keys.Where(k => !k.EndsWith("_change", StringComparison.Ordinal)))
             Assert.True(Equals(second[column], oneWeek[column]), $"{column}: {second[column]} in the two-week report, {oneWeek[column]} in the one-week report");
 
-        var longReport = await WeeklyReport.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(13)), weeks: 2, CancellationToken.None);
-        var shortReport = await WeeklyReport.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(13)), weeks: 1, CancellationToken.None);
+        var longReport = await WeeklyReportQuery.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(13)), weeks: 2, CancellationToken.None);
+        var shortReport = await WeeklyReportQuery.BuildAsync(s.Engine, DateOnly.FromDateTime(Day.AddDays(13)), weeks: 1, CancellationToken.None);
         // The Sunday-night episode belongs to the week it began in, in both reports.
         Assert.Equal([30L], longReport.Weeks[0].MinutesToRecover);
         Assert.Empty(longReport.Weeks[1].MinutesToRecover);

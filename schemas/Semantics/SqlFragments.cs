@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+
+namespace Analytics.Schemas.Semantics;
+
+/// <summary>
+/// The analytic rules the catalog's SQL and the shared views share, each written once here and placed where a query
+/// says <c>@{name}</c> (before its parameters are read, so a fragment may use them). Athena runs no function of ours, so
+/// a rule shared by queries is shared as SQL text; the stop-class lists come from <see cref="StopClass"/>, the one
+/// definition of the classes.
+/// </summary>
+public static partial class SqlFragments
+{
+    /// <summary>Every fragment, by name.</summary>
+    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        // The stop classes that are failures of the service (StopClass.Failures), as a SQL list.
+        ["failure_classes"] = List(StopClass.Failures),
+        // The stop classes that are abnormal (StopClass.Abnormal), as a SQL list.
+        ["abnormal_classes"] = List(StopClass.Abnormal),
+        // A Support case's status and resolution, from case_rows (DescribeCases observations) and event_rows (Support Case
+        // Update events), which the query defines over its window: observations (the latest first), events (display id,
+        // creation), signals (each sign of the status, a reopened case open again until its next resolution), states (the
+        // latest status, the last time it was unresolved) and resolutions (the first timed resolution after that: a
+        // ResolveCase event, or an observation whose time was recorded; one without an observation time says nothing of when).
+        ["support_case_status"] = """
+            observations AS (
+                SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
+                FROM case_rows c
+            ),
+            events AS (
+                SELECT case_id,
+                       max(display_id) AS display_id,
+                       min(CASE WHEN event_name = 'CreateCase' THEN event_time END) AS created_at
+                FROM event_rows
+                GROUP BY case_id
+            ),
+            signals AS (
+                SELECT case_id, coalesce(observed_at, event_time) AS signal_at, status, status = 'resolved' AS resolved, observed_at IS NOT NULL AS timed
+                FROM case_rows
+                UNION ALL
+                SELECT case_id, event_time, CASE WHEN event_name = 'ResolveCase' THEN 'resolved' ELSE 'reopened' END, event_name = 'ResolveCase', true
+                FROM event_rows
+                WHERE event_name IN ('ResolveCase', 'ReopenCase')
+            ),
+            states AS (
+                SELECT case_id, max_by(status, signal_at) AS status, max_by(resolved, signal_at) AS resolved, max(signal_at) FILTER (WHERE NOT resolved) AS last_unresolved_at
+                FROM signals
+                GROUP BY case_id
+            ),
+            resolutions AS (
+                SELECT s.case_id, min(g.signal_at) AS resolved_at
+                FROM states s
+                JOIN signals g ON g.case_id = s.case_id AND g.resolved AND g.timed AND (s.last_unresolved_at IS NULL OR g.signal_at > s.last_unresolved_at)
+                WHERE s.resolved
+                GROUP BY s.case_id
+            )
+            """,
+        // Each Trusted Advisor check's name and pillar as last observed before the window's end (checks AS …), read from
+        // lookback_days before it.
+        ["advisor_checks"] = """
+            checks AS (
+                SELECT check_id, max_by(name, event_time) AS check_name, max_by(category, event_time) AS category
+                FROM trusted_advisor_checks
+                WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+                  AND event_time < :to
+                GROUP BY check_id
+            )
+            """,
+    };
+
+    /// <summary>
+    /// <paramref name="sql"/> with each <c>@{name}</c> replaced by its fragment, indented as the marker is.
+    /// </summary>
+    /// <exception cref="FormatException">A marker names no fragment; the message lists them.</exception>
+    public static string Expand(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return Marker().Replace(sql, m =>
+        {
+            if (!All.TryGetValue(m.Groups["name"].Value, out var fragment))
+                throw new FormatException($"@{{{m.Groups["name"].Value}}} is no SQL fragment; fragments: {string.Join(", ", All.Keys)}");
+            var indent = m.Groups["indent"].Value;
+            return indent + fragment.TrimEnd().ReplaceLineEndings("\n").Replace("\n", "\n" + indent, StringComparison.Ordinal);
+        });
+    }
+
+    private static string List(IEnumerable<string> values) => string.Join(", ", values.Select(v => $"'{v}'"));
+
+    [GeneratedRegex(@"(?<indent>^[ \t]*)?@\{(?<name>[a-z_]+)\}", RegexOptions.Multiline)]
+    private static partial Regex Marker();
+}
