@@ -37,7 +37,7 @@ public static class QueryBench
             Console.Error.WriteLine($"Generating {taskEvents:N0} task events over {Days} days into {input} …");
             new EventGenerator(new GeneratorOptions { Days = Days, TaskEventsPerDay = taskEvents / Days * 21 / 20, TruncatedRecords = 0, Seed = 3 }).WriteTo(input);
             Console.Error.WriteLine($"Ingesting into {lake} …");
-            var summary = await new IngestRunner(new IngestOptions { Lake = new() { Location = lake }, Inputs = [input] }, TimeProvider.System, Console.Error.WriteLine).RunAsync(CancellationToken.None);
+            var summary = await new IngestRunner(new IngestOptions { Lake = new() { Location = lake }, Inputs = [input] }, TimeProvider.System, new Analytics.Common.Logging.WriterLoggerProvider(Console.Error, Microsoft.Extensions.Logging.LogLevel.Information).CreateLogger("bench")).RunAsync(CancellationToken.None);
             Console.Error.Write(summary.ToText());
             Directory.Delete(input, recursive: true);
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Analytics.Common.Aws;
 using Analytics.Common.Cli;
 using Analytics.Common.Settings;
+using Microsoft.Extensions.Logging;
 using Analytics.Ingest.Collect;
 
 namespace Analytics.Ingest.Cli;
@@ -56,7 +57,8 @@ internal static partial class Commands
             var output = parse.InvocationConfiguration.Output;
             return await WritingAsync(parse, new("Collect", "", "the pages stored are ingested by the next pass, which asks again from the checkpoint."), ct, async () =>
             {
-                var results = await new Collector(options, loaded.Get<LakeSettings>(), aws, context.Time, Progress(parse, quiet)).RunAsync(ct).ConfigureAwait(false);
+                using var logs = Logs(parse, quiet);
+                var results = await new Collector(options, loaded.Get<LakeSettings>(), aws, context.Time, logs.CreateLogger<Collector>()).RunAsync(ct).ConfigureAwait(false);
                 foreach (var result in results)
                     await output.WriteLineAsync(result.Error is { } error ? $"{result.Source}: FAILED: {error}" : string.Create(CultureInfo.InvariantCulture,
                         $"{result.Source}: {result.Pages.Values.Sum()} pages, {result.Ingest?.RecordsLanded ?? 0} records landed, {result.Ingest?.Duplicates ?? 0} duplicates, {result.Ingest?.Quarantined ?? 0} quarantined")).ConfigureAwait(false);

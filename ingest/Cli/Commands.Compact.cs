@@ -2,6 +2,7 @@ using System.CommandLine;
 using Analytics.Common.Aws;
 using Analytics.Common.Cli;
 using Analytics.Common.Settings;
+using Microsoft.Extensions.Logging;
 using Analytics.Schemas;
 
 namespace Analytics.Ingest.Cli;
@@ -48,11 +49,12 @@ internal static partial class Commands
             return await WritingAsync(parse, new("Compaction", "", "the merges done are published, the one under way is undone; run it again to go on.",
                 $"Compaction stopped: it lost its lease on {settingsOfLake.Location} to another writer (it could not renew it in time); the merges done are published, run it again to go on."), ct, async () =>
             {
+                using var logs = Logs(parse, quiet);
                 var compactor = new Compactor(Lake.LakeLayout.Open(settingsOfLake.Location!, () => aws.StoreS3, settingsOfLake.StagingFolder), context.Time)
                 {
                     WaitForLake = TimeSpan.FromSeconds(settingsOfLake.WaitSeconds),
                     Lease = TimeSpan.FromSeconds(settingsOfLake.LeaseSeconds),
-                    Progress = Progress(parse, quiet),
+                    Logger = logs.CreateLogger<Compactor>(),
                 };
                 var summary = await compactor.RunAsync(names, (long)parse.GetValue(target) << 20, ct).ConfigureAwait(false);
                 await parse.InvocationConfiguration.Output.WriteAsync(summary.ToText()).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Analytics.Common.Aws;
 using Analytics.Common.Cli;
 using Analytics.Common.Settings;
+using Microsoft.Extensions.Logging;
 using Analytics.Ingest.Run;
 
 namespace Analytics.Ingest.Cli;
@@ -50,7 +51,8 @@ internal static partial class Commands
             var options = new IngestOptions { Lake = loaded.Get<LakeSettings>(), Settings = loaded.Get<IngestSettings>(), Inputs = given, S3 = () => aws.StoreS3 };
             return await WritingAsync(parse, new("Ingest", ", nothing of this run was published", "nothing of this run was published, and its hidden files are deleted; run it again to land everything."), ct, async () =>
             {
-                var summary = await new IngestRunner(options, context.Time, Progress(parse, quiet)).RunAsync(ct).ConfigureAwait(false);
+                using var logs = Logs(parse, quiet);
+                var summary = await new IngestRunner(options, context.Time, logs.CreateLogger<IngestRunner>()).RunAsync(ct).ConfigureAwait(false);
                 if (summary.ObjectsRead == 0)
                 {
                     await error.WriteLineAsync($"Nothing to ingest: no input object in {string.Join(", ", options.Inputs)} (no lake was created or changed).").ConfigureAwait(false);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Analytics.Common.Cli;
+using Analytics.Common.Logging;
+using Microsoft.Extensions.Logging;
 using Analytics.Common.Settings;
 
 namespace Analytics.Ingest.Cli;
@@ -57,12 +59,9 @@ internal static partial class Commands
         return null;
     }
 
-    // The progress lines of a long command on the error writer, unless --quiet.
-    private static Action<string>? Progress(ParseResult parse, Option<bool> quiet)
-    {
-        var error = parse.InvocationConfiguration.Error;
-        return parse.GetValue(quiet) ? null : line => error.WriteLine(line);
-    }
+    // The command's log on its error writer: progress lines, unless --quiet, and warnings.
+    private static ILoggerFactory Logs(ParseResult parse, Option<bool> quiet) =>
+        LoggerFactory.Create(builder => builder.AddProvider(new WriterLoggerProvider(parse.InvocationConfiguration.Error, parse.GetValue(quiet) ? LogLevel.Warning : LogLevel.Information)));
 
     /// <summary>
     /// Runs a command that writes to the lake and maps how it ended to an exit code and one line: the lake held by

@@ -10,6 +10,8 @@ using Analytics.Common.Settings;
 using Analytics.Ingest.Input;
 using Analytics.Ingest.Run;
 using Analytics.Ingest.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Ingest.Collect;
 
@@ -33,9 +35,11 @@ internal sealed record CollectResult(string Source, IReadOnlyDictionary<string, 
 /// <param name="lake">The lake the pages and their rows go to.</param>
 /// <param name="aws">The program's AWS clients (Health, Support, STS, and S3 for a lake on S3).</param>
 /// <param name="time">The clock: stamps each page's observation.</param>
-/// <param name="progress">Receives a line per source; null for none.</param>
-internal sealed class Collector(CollectOptions options, LakeSettings lake, AwsClients aws, TimeProvider time, Action<string>? progress = null)
+/// <param name="logger">Hears a line per source; null for none.</param>
+internal sealed class Collector(CollectOptions options, LakeSettings lake, AwsClients aws, TimeProvider time, ILogger? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
 
     /// <summary>How far back a first pass asks when no <c>--since</c> is given: Health keeps events 90 days.</summary>
     public static readonly TimeSpan HealthHistory = TimeSpan.FromDays(90);
@@ -58,7 +62,7 @@ internal sealed class Collector(CollectOptions options, LakeSettings lake, AwsCl
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
         {
-            progress?.Invoke($"sts: could not tell which account the credentials belong to (GetCallerIdentity: {ex.Message}); pages are stored without their account.");
+            Log.NoCallerAccount(_logger, ex.Message);
             return null;
         }
     }
@@ -111,8 +115,8 @@ internal sealed class Collector(CollectOptions options, LakeSettings lake, AwsCl
         // only when the whole pass was fetched and ingested.
         var summary = await IngestPagesAsync(store, source, cancellationToken).ConfigureAwait(false);
         if (error is null) await checkpoint.SaveAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        progress?.Invoke(error ?? string.Create(CultureInfo.InvariantCulture,
-            $"{source}: {pages.Values.Sum()} pages ({string.Join(", ", pages.Select(p => $"{p.Key} {p.Value}"))}), {summary?.RecordsLanded ?? 0} records landed, {summary?.Duplicates ?? 0} duplicates"));
+        if (error is not null) Log.SourceFailed(_logger, error);
+        else Log.SourceCollected(_logger, source, pages.Values.Sum(), string.Join(", ", pages.Select(p => $"{p.Key} {p.Value}")), summary?.RecordsLanded ?? 0, summary?.Duplicates ?? 0);
         return new CollectResult(source, pages, summary, error);
     }
 

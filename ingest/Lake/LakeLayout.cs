@@ -60,7 +60,7 @@ internal sealed class LakeLayout
     public string StagingRoot { get; }
 
     /// <summary>Whether the lake is a local folder (files are published by renaming them).</summary>
-    public bool IsLocal => Store is LocalObjectStore;
+    public bool IsLocal => Store.IsLocal;
 
     /// <summary>The key of a partition's folder, ending in '/'.</summary>
     public static string PartitionKey(string table, string dt) => $"{table}/{LakePaths.PartitionFolder(dt)}/";
@@ -123,14 +123,7 @@ internal sealed class LakeLayout
     public async Task<long> PublishAsync(string tempFile, string key, CancellationToken cancellationToken)
     {
         var size = new FileInfo(tempFile).Length;
-        if (Store is LocalObjectStore local)
-        {
-            File.Move(tempFile, local.NameOf(key), overwrite: false);
-            return size;
-        }
-        await using (var file = new FileStream(tempFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
-            await Store.WriteAsync(key, file, cancellationToken).ConfigureAwait(false);
-        File.Delete(tempFile);
+        await Store.PublishAsync(tempFile, key, cancellationToken).ConfigureAwait(false);
         return size;
     }
 

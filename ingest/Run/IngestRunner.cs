@@ -3,6 +3,8 @@ using System.Globalization;
 using Analytics.Ingest.Input;
 using Analytics.Ingest.Lake;
 using Analytics.Ingest.Normalize;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Ingest.Run;
 
@@ -18,21 +20,21 @@ internal sealed class IngestRunner
 
     private readonly IngestOptions _options;
     private readonly TimeProvider _time;
-    private readonly Action<string>? _progress;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="options">Validated options.</param>
     /// <param name="time">The clock: stamps <c>ingested_at</c> and names the run.</param>
-    /// <param name="progress">Receives a progress line every few seconds; null for none.</param>
+    /// <param name="logger">Hears a progress line every few seconds, and a wait for the lake; null for none.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
-    public IngestRunner(IngestOptions options, TimeProvider time, Action<string>? progress = null)
+    public IngestRunner(IngestOptions options, TimeProvider time, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException("Invalid ingest options:\n  " + string.Join("\n  ", errors), nameof(options));
         _options = options;
         _time = time ?? throw new ArgumentNullException(nameof(time));
-        _progress = progress;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Runs the ingest and returns its summary.</summary>
@@ -76,32 +78,25 @@ internal sealed class IngestRunner
 
     private async Task<IngestSummary> RunAsync(LakeLayout layout, string runId, DateTime started, List<InputObjectRef> files, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(layout.StagingRoot);
-        // One writer at a time: a run beside another would land every event they share twice. Released last, after the
-        // writer below has published or deleted its files.
-        await using var lakeLock = await LakeLock.AcquireAsync(layout, $"ingest run {runId}", TimeSpan.FromSeconds(_options.Lake.WaitSeconds), _time, _progress,
-            cancellationToken, TimeSpan.FromSeconds(_options.Lake.LeaseSeconds)).ConfigureAwait(false);
-        // An S3 lease lost to another writer (this one stalled past its time) stops the run before it publishes more.
-        using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lakeLock.Lost);
-        // A compaction that died halfway would leave rows twice (merged and unmerged) for readers; finish it first.
-        await new Compactor(layout, _time).RecoverAsync(held.Token).ConfigureAwait(false);
-        foreach (var stale in layout.StaleTempFiles(started.AddMinutes(-_options.Settings.StaleTempMinutes))) File.Delete(stale);
+        // One writer at a time: a run beside another would land every event they share twice.
+        await using var session = await LakeSession.OpenAsync(layout, $"ingest run {runId}", _options.Lake, started.AddMinutes(-_options.Settings.StaleTempMinutes),
+            _time, _logger, cancellationToken).ConfigureAwait(false);
         var createdQuarantine = new System.Collections.Concurrent.ConcurrentBag<string>();
         try
         {
-            return await WriteAsync(layout, runId, started, files, createdQuarantine, held.Token).ConfigureAwait(false);
+            return await WriteAsync(layout, runId, started, files, createdQuarantine, session.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
         {
             // Nothing of the run was published and the writer has deleted its hidden files. Still holding the lake, this
             // deletes the quarantine files the run created (the rerun quarantines the same records again; a file an
             // earlier run wrote is kept) and the partition and table folders left empty.
-            if (!lakeLock.Lost.IsCancellationRequested)
+            if (!session.Lost)
             {
                 await layout.Store.DeleteAsync([.. createdQuarantine], CancellationToken.None).ConfigureAwait(false);
                 RemoveEmptyFolders(layout);
             }
-            if (ex is OperationCanceledException && lakeLock.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            if (ex is OperationCanceledException && session.Lost && !cancellationToken.IsCancellationRequested)
                 throw new IOException($"The run lost its lease on {layout.Root} to another writer (it could not renew it in time) and stopped; files it had published stay, and a rerun lands the rest.", ex);
             throw;
         }
@@ -200,11 +195,10 @@ internal sealed class IngestRunner
                     else summary.Duplicates++;
                     foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, DerivedRowBytes, ct).ConfigureAwait(false);
                 }
-                if (_progress is not null && stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
+                if (stopwatch.Elapsed - lastProgress > TimeSpan.FromSeconds(3))
                 {
                     lastProgress = stopwatch.Elapsed;
-                    _progress(string.Create(CultureInfo.InvariantCulture,
-                        $"… {summary.ObjectsRead:N0}/{files.Count:N0} objects, {summary.RecordsRead:N0} records, {summary.BytesRead / 1e6 / stopwatch.Elapsed.TotalSeconds:N1} MB/s"));
+                    Log.IngestProgress(_logger, summary.ObjectsRead, files.Count, summary.RecordsRead, summary.BytesRead / 1e6 / stopwatch.Elapsed.TotalSeconds);
                 }
             }, cancellationToken).ConfigureAwait(false);
 

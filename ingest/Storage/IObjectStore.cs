@@ -43,6 +43,37 @@ internal interface IObjectStore
 
     /// <summary>Creates the object only when there is none under its key; false, and nothing written, when there is.</summary>
     Task<bool> CreateIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the local file <paramref name="localFile"/> in as the object <paramref name="key"/>, whole: renamed into place
+    /// in a folder (never over an existing file), uploaded and then deleted locally elsewhere.
+    /// </summary>
+    Task PublishAsync(string localFile, string key, CancellationToken cancellationToken);
+
+    /// <summary>Whether the store is a local folder: writes are renames, and the operating system locks its files.</summary>
+    bool IsLocal { get; }
+
+    /// <summary>
+    /// The store's writes conditional on an object's ETag, with which a store the operating system cannot lock is leased;
+    /// null for a local folder.
+    /// </summary>
+    IConditionalStore? Conditional { get; }
+}
+
+/// <summary>Writes and deletes that hold only while an object is as the caller last saw it (S3's conditional requests).</summary>
+internal interface IConditionalStore
+{
+    /// <summary>
+    /// Writes the object only when it is absent (<paramref name="ifMatch"/> null) or when its ETag is
+    /// <paramref name="ifMatch"/>; returns the new ETag, or null when the condition failed.
+    /// </summary>
+    Task<string?> PutIfAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>The object's bytes and ETag; null when there is none.</summary>
+    Task<(byte[] Content, string ETag)?> ReadWithETagAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the object only while its ETag is <paramref name="etag"/>; false when it is another (or gone).</summary>
+    Task<bool> DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken);
 }
 
 /// <summary>What every store can answer through <see cref="IObjectStore"/>.</summary>

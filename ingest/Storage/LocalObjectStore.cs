@@ -15,6 +15,19 @@ internal sealed class LocalObjectStore(string root) : IObjectStore
     public string NameOf(string key) => PathOf(key);
 
     /// <inheritdoc/>
+    public bool IsLocal => true;
+
+    /// <inheritdoc/>
+    public IConditionalStore? Conditional => null;
+
+    /// <inheritdoc/>
+    public Task PublishAsync(string localFile, string key, CancellationToken cancellationToken)
+    {
+        File.Move(localFile, PathOf(key), overwrite: false);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);

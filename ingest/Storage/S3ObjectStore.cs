@@ -10,7 +10,7 @@ namespace Analytics.Ingest.Storage;
 /// from an offset), written whole (one PUT, or a multipart upload of <see cref="MultipartThreshold"/> parts, which S3
 /// shows only once complete), created conditionally with <c>If-None-Match: *</c>.
 /// </summary>
-internal sealed class S3ObjectStore : IObjectStore
+internal sealed class S3ObjectStore : IObjectStore, IConditionalStore
 {
     /// <summary>Objects larger than this are uploaded in parts.</summary>
     public const long MultipartThreshold = 16L << 20;
@@ -150,6 +150,20 @@ internal sealed class S3ObjectStore : IObjectStore
             if (response.DeleteErrors is { Count: > 0 } errors)
                 throw new IOException($"Deleting {errors.Count} of {chunk.Length} objects under {NameOf("")} failed: {errors[0].Key}: {errors[0].Code} {errors[0].Message}");
         }
+    }
+
+    /// <inheritdoc/>
+    public bool IsLocal => false;
+
+    /// <inheritdoc/>
+    public IConditionalStore Conditional => this;
+
+    /// <inheritdoc/>
+    public async Task PublishAsync(string localFile, string key, CancellationToken cancellationToken)
+    {
+        await using (var file = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+            await WriteAsync(key, file, cancellationToken).ConfigureAwait(false);
+        File.Delete(localFile);
     }
 
     /// <inheritdoc/>

@@ -20,7 +20,7 @@ namespace Analytics.Ingest.Worker;
 /// <param name="aws">The program's AWS clients.</param>
 /// <param name="logger">Its log.</param>
 /// <param name="time">The clock.</param>
-internal sealed partial class CollectWorker(WorkerSettings options, CollectSettings schedule, LakeSettings lake, AwsClients aws, ILogger<CollectWorker> logger, TimeProvider time) : BackgroundService
+internal sealed class CollectWorker(WorkerSettings options, CollectSettings schedule, LakeSettings lake, AwsClients aws, ILogger<CollectWorker> logger, TimeProvider time) : BackgroundService
 {
     private readonly WorkerSettings _options = options;
     private DateTimeOffset? _lastSuccess;
@@ -49,7 +49,7 @@ internal sealed partial class CollectWorker(WorkerSettings options, CollectSetti
                         else
                         {
                             _lastSuccess = time.GetUtcNow();
-                            LogCollected(logger, source, result.Pages.Values.Sum(), result.Ingest?.RecordsLanded ?? 0, result.Ingest?.Duplicates ?? 0);
+                            Log.WorkerCollected(logger, source, result.Pages.Values.Sum(), result.Ingest?.RecordsLanded ?? 0, result.Ingest?.Duplicates ?? 0);
                         }
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
@@ -78,12 +78,6 @@ internal sealed partial class CollectWorker(WorkerSettings options, CollectSetti
     private void Failed(string source, string error)
     {
         _lastError = $"{time.GetUtcNow():O} {source}: {error}";
-        LogFailed(logger, source, error);
+        Log.WorkerCollectFailed(logger, source, error);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Collected {Source}: {Pages} pages, {Landed} records landed, {Duplicates} duplicates")]
-    private static partial void LogCollected(ILogger logger, string source, int pages, long landed, long duplicates);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Collecting {Source} failed, tried again at its next time: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string source, string reason);
 }

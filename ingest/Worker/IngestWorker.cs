@@ -24,7 +24,7 @@ namespace Analytics.Ingest.Worker;
 /// <param name="aws">The program's AWS clients (S3 for sources and a lake on S3).</param>
 /// <param name="logger">Its log.</param>
 /// <param name="time">The clock.</param>
-internal sealed partial class IngestWorker(WorkerSettings options, LakeSettings lake, IngestSettings ingest, AwsClients aws, ILogger<IngestWorker> logger, TimeProvider time) : BackgroundService
+internal sealed class IngestWorker(WorkerSettings options, LakeSettings lake, IngestSettings ingest, AwsClients aws, ILogger<IngestWorker> logger, TimeProvider time) : BackgroundService
 {
     private readonly WorkerSettings _options = options;
     private readonly Dictionary<string, Dictionary<string, (InputObjectRef Object, DateTimeOffset Seen)>> _queued = [];
@@ -47,7 +47,7 @@ internal sealed partial class IngestWorker(WorkerSettings options, LakeSettings 
     {
         var store = Lake.LakeLayout.Open(lake.Location!, () => aws.StoreS3, lake.StagingFolder).Store;
         var lastStatus = time.GetUtcNow();
-        LogStarted(logger, lake.Location!, string.Join(", ", _options.Sources), _options.IntervalSeconds);
+        Log.WorkerStarted(logger, lake.Location!, string.Join(", ", _options.Sources), _options.IntervalSeconds);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -64,7 +64,7 @@ internal sealed partial class IngestWorker(WorkerSettings options, LakeSettings 
                     {
                         // The one switch: what may work at the next look (a source or the lake unreadable for now, the lake
                         // held by another writer, S3 failing) is logged and tried again then; anything else stops the host.
-                        LogPollFailed(logger, source, ex.Message);
+                        Log.PollFailed(logger, source, ex.Message);
                         _lastError = $"{time.GetUtcNow():O} {source}: {ex.Message}";
                         failed = true;
                     }
@@ -82,7 +82,7 @@ internal sealed partial class IngestWorker(WorkerSettings options, LakeSettings 
                 if (time.GetUtcNow() - lastStatus >= TimeSpan.FromSeconds(_options.StatusSeconds))
                 {
                     lastStatus = time.GetUtcNow();
-                    LogStatus(logger, ObjectsIngested, Interlocked.Read(ref _landed), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _quarantined),
+                    Log.WorkerStatus(logger, ObjectsIngested, Interlocked.Read(ref _landed), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _quarantined),
                         _rows.Count == 0 ? "none" : string.Join(", ", _rows.Select(r => $"{r.Key} {r.Value}")), Queued, Lag(),
                         _newest is { } newest ? $"{(long)(time.GetUtcNow() - newest).TotalSeconds} s old" : "none yet", _checkpointed?.ToString("O") ?? "never");
                 }
@@ -97,7 +97,7 @@ internal sealed partial class IngestWorker(WorkerSettings options, LakeSettings 
         }
         finally
         {
-            LogStopped(logger, ObjectsIngested, Queued, _checkpointed?.ToString("O") ?? "never");
+            Log.WorkerStopped(logger, ObjectsIngested, Queued, _checkpointed?.ToString("O") ?? "never");
         }
     }
 
@@ -168,21 +168,6 @@ internal sealed partial class IngestWorker(WorkerSettings options, LakeSettings 
         Interlocked.Add(ref _duplicates, summary.Duplicates);
         Interlocked.Add(ref _quarantined, summary.Quarantined);
         foreach (var (table, rows) in summary.RowsPerTable) _rows[table] = _rows.GetValueOrDefault(table) + rows;
-        LogIngested(logger, batch.Count, source, summary.RecordsLanded, summary.Duplicates, summary.Quarantined, checkpoint.Count);
+        Log.Ingested(logger, batch.Count, source, summary.RecordsLanded, summary.Duplicates, summary.Quarantined, checkpoint.Count);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Worker started: lake {Lake}, sources {Sources}, every {IntervalSeconds} s")]
-    private static partial void LogStarted(ILogger logger, string lake, string sources, int intervalSeconds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Objects} new objects of {Source}: {Landed} records landed, {Duplicates} duplicates, {Quarantined} quarantined; checkpoint holds {Known} objects")]
-    private static partial void LogIngested(ILogger logger, int objects, string source, long landed, long duplicates, long quarantined, int known);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Source} failed, tried again at the next look: {Reason}")]
-    private static partial void LogPollFailed(ILogger logger, string source, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Status: {Objects} objects ingested since start, {Landed} records landed, {Duplicates} duplicates, {Quarantined} quarantined; rows per table: {Rows}; {Queued} objects waiting, lag behind the sources {Lag}; newest object ingested: {Newest}; last checkpoint {Checkpoint}")]
-    private static partial void LogStatus(ILogger logger, long objects, long landed, long duplicates, long quarantined, string rows, int queued, string lag, string newest, string checkpoint);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Worker stopped: {Objects} objects ingested since start, {Queued} waiting left in their sources for the next start; last checkpoint {Checkpoint}")]
-    private static partial void LogStopped(ILogger logger, long objects, int queued, string checkpoint);
 }

@@ -62,7 +62,7 @@ internal static class QueryEngines
         var runner = AthenaRunner(settings, aws);
         void Statistics(AthenaQueryStatistics statistics) => error.WriteLine(statistics.ToString());
         if (athena.Results == "api") return new AthenaEngine(runner, athena.PricePerTb, Statistics, owned: runner.Athena.Client);
-        return new AthenaEngine(runner, athena.PricePerTb, Statistics, (location, ct) => OpenS3Async(aws, location, ct), runner.Athena.Client, warning => error.WriteLine(warning));
+        return new AthenaEngine(runner, athena.PricePerTb, Statistics, (location, ct) => OpenS3Async(aws, location, ct), runner.Athena.Client, aws.Logs.CreateLogger<AthenaEngine>());
     }
 
     /// <summary>A runner of statements on Athena with these settings; its client's warnings go to the AWS clients' log. The caller disposes its client.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Analytics.Aws;
@@ -54,10 +55,10 @@ internal sealed record AthenaQueryStatistics(string Query, string ExecutionId, l
 /// A result longer than one page is read, when <paramref name="openResult"/> is given, as the CSV file Athena wrote to
 /// the output location, in one streamed GET (see docs/athena.md for the measurement), instead of page after page. When
 /// that file cannot be read (access denied, no such bucket, the network), the query succeeded all the same: its rows
-/// are paged through GetQueryResults, with one warning through <paramref name="onWarning"/>.
+/// are paged through GetQueryResults, with one warning to <paramref name="logger"/>.
 /// </remarks>
 internal sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, Action<AthenaQueryStatistics>? onStatistics = null,
-    Func<string, CancellationToken, Task<Stream>>? openResult = null, IDisposable? owned = null, Action<string>? onWarning = null) : IQueryEngine
+    Func<string, CancellationToken, Task<Stream>>? openResult = null, IDisposable? owned = null, ILogger? logger = null) : IQueryEngine
 {
     /// <summary>Athena's default price per TB scanned in most regions.</summary>
     public const decimal DefaultPricePerTb = Analytics.Common.Settings.AthenaSettings.DefaultPricePerTb;
@@ -138,8 +139,7 @@ internal sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb,
                 }
             }
         }
-        onWarning?.Invoke($"warning: Athena query '{name}' ({id}) succeeded but its result {location} could not be read ({unreadable!.Message}); "
-            + "reading its rows through GetQueryResults instead, 1,000 a call.");
+        if (logger is not null) Log.ResultFileUnreadable(logger, name, id, location, unreadable!.Message);
         await foreach (var batch in pages.ConfigureAwait(false)) yield return batch;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
@@ -35,10 +37,11 @@ internal sealed class Compactor(LakeLayout layout, TimeProvider time)
     /// <summary>How long <see cref="RunAsync"/> waits when another ingest or compact holds the lake; zero to stop at once.</summary>
     public TimeSpan WaitForLake { get; init; }
 
-    /// <summary>Told when <see cref="RunAsync"/> waits for the lake, and every <see cref="ProgressEvery"/> how far it got; null for silence.</summary>
-    public Action<string>? Progress { get; init; }
+    /// <summary>Told when <see cref="RunAsync"/> waits for the lake, and every <see cref="ProgressEvery"/> how far it got.</summary>
+    /// <value>The default is silence.</value>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
-    /// <summary>How often <see cref="Progress"/> hears how far the compaction got.</summary>
+    /// <summary>How often <see cref="Logger"/> hears how far the compaction got.</summary>
     /// <value>The default value is 3 seconds.</value>
     public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -51,7 +54,7 @@ internal sealed class Compactor(LakeLayout layout, TimeProvider time)
         var stopwatch = Stopwatch.StartNew();
         var runId = "compacted-" + time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         // One writer at a time: two compactions would merge the same files, and an ingest reads files to dedupe against.
-        await using var lakeLock = await LakeLock.AcquireAsync(layout, $"compact run {runId}", WaitForLake, time, Progress, cancellationToken, Lease).ConfigureAwait(false);
+        await using var lakeLock = await LakeLock.AcquireAsync(layout, $"compact run {runId}", WaitForLake, time, Logger, cancellationToken, Lease).ConfigureAwait(false);
         // A lease lost to another writer stops the compaction before its next merge is published.
         using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lakeLock.Lost);
         cancellationToken = held.Token;
@@ -84,11 +87,10 @@ internal sealed class Compactor(LakeLayout layout, TimeProvider time)
                     summary.Rows += found.Sum(f => f.Rows);
                 }
             }
-            if (Progress is not null && stopwatch.Elapsed - lastProgress >= ProgressEvery)
+            if (stopwatch.Elapsed - lastProgress >= ProgressEvery)
             {
                 lastProgress = stopwatch.Elapsed;
-                Progress(string.Create(CultureInfo.InvariantCulture,
-                    $"… {summary.PartitionsExamined:N0}/{partitions.Count:N0} partitions (at {table.Name}/{Partitioning.Column}={dt}), {summary.FilesMerged:N0} files merged into {summary.FilesWritten:N0}, {stopwatch.Elapsed.TotalSeconds:N0} s"));
+                Log.CompactionProgress(Logger, summary.PartitionsExamined, partitions.Count, $"{table.Name}/{Partitioning.Column}={dt}", summary.FilesMerged, summary.FilesWritten, stopwatch.Elapsed.TotalSeconds);
             }
         }
         summary.Elapsed = stopwatch.Elapsed;

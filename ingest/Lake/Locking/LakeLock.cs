@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Analytics.Schemas;
 using Analytics.Ingest.Storage;
 using System.Globalization;
@@ -48,12 +49,12 @@ internal sealed class LakeLock : ILakeLock
     /// <param name="holder">Who takes it, for the message another run prints: e.g. "ingest run 20261126T101500Z-1a2b3c4d".</param>
     /// <param name="wait">How long to wait for the holder to finish; zero to fail at once.</param>
     /// <param name="time">The clock the wait is measured on.</param>
-    /// <param name="waiting">Told once, with the holder's description, when the lock is taken and the run waits; null for silence.</param>
+    /// <param name="logger">Told once, with the holder's description, when the lock is taken and the run waits; null for silence.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <param name="lease">How long an S3 lease holds without renewal; <see cref="Analytics.Common.Settings.LakeSettings.DefaultLeaseSeconds"/> when null.</param>
     /// <exception cref="LakeBusyException">Another writer still holds it after <paramref name="wait"/>.</exception>
     /// <exception cref="IOException">The lock file cannot be created (the lake is not writable).</exception>
-    public static async Task<ILakeLock> AcquireAsync(LakeLayout layout, string holder, TimeSpan wait, TimeProvider time, Action<string>? waiting = null,
+    public static async Task<ILakeLock> AcquireAsync(LakeLayout layout, string holder, TimeSpan wait, TimeProvider time, ILogger? logger = null,
         CancellationToken cancellationToken = default, TimeSpan? lease = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -65,14 +66,14 @@ internal sealed class LakeLock : ILakeLock
         {
             ILakeLock? taken;
             string? heldBy = null;
-            if (layout.Store is S3ObjectStore s3)
-                (taken, heldBy) = await S3Lease.TryAcquireAsync(s3, $"{holder} (process {Environment.ProcessId} on {Environment.MachineName})", lease ?? TimeSpan.FromSeconds(Analytics.Common.Settings.LakeSettings.DefaultLeaseSeconds), time, cancellationToken).ConfigureAwait(false);
+            if (layout.Store.Conditional is { } conditional)
+                (taken, heldBy) = await S3Lease.TryAcquireAsync(conditional, $"{holder} (process {Environment.ProcessId} on {Environment.MachineName})", lease ?? TimeSpan.FromSeconds(Analytics.Common.Settings.LakeSettings.DefaultLeaseSeconds), time, cancellationToken).ConfigureAwait(false);
             else
                 taken = TryAcquire(layout, holder, time.GetUtcNow());
             if (taken is not null) return taken;
             heldBy ??= layout.IsLocal ? Holder(layout) : "another process";
             if (time.GetElapsedTime(started) >= wait) throw new LakeBusyException(layout.Root, heldBy, wait);
-            if (!told) waiting?.Invoke(string.Create(CultureInfo.InvariantCulture, $"The lake {layout.Root} is in use by {heldBy}; waiting up to {wait.TotalSeconds:N0} s for it to finish…"));
+            if (!told && logger is not null) Log.WaitingForLake(logger, layout.Root, heldBy, wait.TotalSeconds);
             told = true;
             await Task.Delay(layout.IsLocal ? Poll : S3Poll, time, cancellationToken).ConfigureAwait(false);
         }

@@ -17,7 +17,7 @@ namespace Analytics.Ingest.Lake.Locking;
 /// </summary>
 internal sealed class S3Lease : ILakeLock
 {
-    private readonly S3ObjectStore _store;
+    private readonly IConditionalStore _store;
     private readonly TimeProvider _time;
     private readonly TimeSpan _duration;
     private readonly CancellationTokenSource _lost = new();
@@ -27,7 +27,7 @@ internal sealed class S3Lease : ILakeLock
     private string _etag;
     private DateTimeOffset _expires;
 
-    private S3Lease(S3ObjectStore store, Lease lease, string etag, TimeSpan duration, TimeProvider time)
+    private S3Lease(IConditionalStore store, Lease lease, string etag, TimeSpan duration, TimeProvider time)
     {
         (_store, _lease, _etag, _duration, _time, _expires) = (store, lease, etag, duration, time, lease.Expires);
         _renewing = Task.Run(RenewAsync);
@@ -43,7 +43,7 @@ internal sealed class S3Lease : ILakeLock
     /// Takes the lease when it is free or its holder's time has passed; otherwise returns null and what the holder
     /// said of itself.
     /// </summary>
-    internal static async Task<(S3Lease? Taken, string? Holder)> TryAcquireAsync(S3ObjectStore store, string description, TimeSpan duration, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<(S3Lease? Taken, string? Holder)> TryAcquireAsync(IConditionalStore store, string description, TimeSpan duration, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var lease = new Lease(description, now, now + duration);

@@ -53,9 +53,10 @@ public sealed class CompactorTests
         CopyTable(lake, temp.Sub("before"));
         var filesBefore = Directory.GetFiles(lake, "*.parquet", SearchOption.AllDirectories).Length;
 
-        var progress = new List<string>();
-        var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System) { Progress = progress.Add, ProgressEvery = TimeSpan.Zero }
+        var log = new ListLogger();
+        var summary = await new Compactor(new LakeLayout(lake), TimeProvider.System) { Logger = log, ProgressEvery = TimeSpan.Zero }
             .RunAsync([], 128L << 20, CancellationToken.None);
+        var progress = log.Lines;
 
         var partitions = Directory.GetDirectories(lake, "dt=*", SearchOption.AllDirectories);
         Assert.All(partitions, p => Assert.Single(Directory.GetFiles(p, "*.parquet")));

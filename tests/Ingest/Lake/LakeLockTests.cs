@@ -7,7 +7,7 @@ namespace Analytics.Tests.Ingest.Lake;
 
 public class LakeLockTests
 {
-    private static Task<ILakeLock> AcquireAsync(string lake, string holder, double waitSeconds = 0, Action<string>? waiting = null) =>
+    private static Task<ILakeLock> AcquireAsync(string lake, string holder, double waitSeconds = 0, Microsoft.Extensions.Logging.ILogger? waiting = null) =>
         LakeLock.AcquireAsync(new LakeLayout(lake), holder, TimeSpan.FromSeconds(waitSeconds), TimeProvider.System, waiting);
 
     private static string[] DataAndHiddenFiles(string lake) =>
@@ -38,9 +38,10 @@ public class LakeLockTests
         Directory.CreateDirectory(temp.Sub("lake"));
         var first = await AcquireAsync(temp.Sub("lake"), "ingest run R1");
 
-        var told = new List<string>();
+        var log = new ListLogger();
         var stopwatch = Stopwatch.StartNew();
-        var busy = await Assert.ThrowsAsync<LakeBusyException>(() => AcquireAsync(temp.Sub("lake"), "ingest run R2", waitSeconds: 1, told.Add));
+        var busy = await Assert.ThrowsAsync<LakeBusyException>(() => AcquireAsync(temp.Sub("lake"), "ingest run R2", waitSeconds: 1, log));
+        var told = log.Lines;
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(1), $"gave up after {stopwatch.Elapsed}");
         Assert.Contains("still after waiting 1 s", busy.Message, StringComparison.Ordinal);
         Assert.Single(told);

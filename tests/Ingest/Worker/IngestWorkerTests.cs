@@ -34,19 +34,7 @@ public sealed class IngestWorkerTests : IDisposable
         File.Move(aside, target);
     }
 
-    // The worker's log lines, kept (the console belongs to the tests that capture it).
-    private sealed class Logs : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
-        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Enqueue(formatter(state, exception));
-        public void Dispose() { }
-    }
-
-    private readonly Logs _logs = new();
+    private readonly ListLogger _logs = new();
     private readonly AwsClients _aws = new(new AwsSettings(), null, TimeProvider.System);
 
     private IHost Start()

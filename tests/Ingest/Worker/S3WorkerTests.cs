@@ -20,7 +20,7 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
     private static readonly string Generated = Path.Combine(Some.RepoRoot, "samples", "generated");
     private readonly ConditionalBucket _bucket;
     private readonly TempFolder _temp = Some.TempFolder();
-    private readonly List<string> _logs = [];
+    private readonly ListLogger _logs = new();
 
     public S3WorkerTests(S3Server s3) => _bucket = new ConditionalBucket(s3, "worker");
 
@@ -41,15 +41,12 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
         new LakeSettings { Location = $"s3://{_bucket.Name}/ops/", StagingFolder = _temp.Sub("staging") }, new IngestSettings(), new CollectSettings(),
         new AwsClients(new AwsSettings { S3Endpoint = _bucket.Proxy.Url.ToString() }, new Amazon.Runtime.BasicAWSCredentials(S3Server.Key, S3Server.Key), TimeProvider.System));
 
-    private List<string> Logs()
-    {
-        lock (_logs) return [.. _logs];
-    }
+    private List<string> Logs() => _logs.Lines;
 
     private IHost Start(WorkerServices services)
     {
         Assert.Empty(SettingsLoader.Problems(services.Worker, services.Lake, services.Aws.Settings));
-        var host = WorkerHost.Build(services, logs: new ListLogs(_logs));
+        var host = WorkerHost.Build(services, logs: _logs);
         host.Start();
         return host;
     }
@@ -179,17 +176,5 @@ public sealed class S3WorkerTests : IClassFixture<S3Server>, IDisposable
         await Until(async () => await CheckpointedAsync() == 5, "the buffering time");
         Assert.True(DateTime.UtcNow - alone >= TimeSpan.FromSeconds(7.5), $"ingested after {DateTime.UtcNow - alone}");
         await host.StopAsync(CancellationToken.None);
-    }
-
-    private sealed class ListLogs(List<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
-    {
-        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (lines) lines.Add(formatter(state, exception));
-        }
-        public void Dispose() { }
     }
 }

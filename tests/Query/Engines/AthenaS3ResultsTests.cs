@@ -62,18 +62,18 @@ public sealed class AthenaS3ResultsTests(S3Server s3) : IClassFixture<S3Server>
     {
         using var athena = Athena();
         var query = new RenderedQuery("long", "SELECT …", []);
-        var warnings = new List<string>();
+        var log = new ListLogger();
         // No such object (as for a bucket the reader may not read): the query itself succeeded.
         await using var engine = new AthenaEngine(AthenaRequestReferenceTests.Runner(athena.Url), 5m, null,
-            async (location, ct) => (await s3.Client.GetObjectAsync("results", "athena/missing.csv", ct)).ResponseStream, onWarning: warnings.Add);
+            async (location, ct) => (await s3.Client.GetObjectAsync("results", "athena/missing.csv", ct)).ResponseStream, logger: log);
 
         var rows = await Rows(await engine.RunAsync(query, CancellationToken.None));
 
         Assert.Equal(2500, rows.Count);
         Assert.Equal(["task-2", "2026-11-02T14:00:02.000Z", "2", "said \"no\", then\nleft"], rows[2]);
         Assert.Equal(1 + 2, athena.Operations.Count(o => o == "GetQueryResults"));
-        var warning = Assert.Single(warnings);
-        Assert.StartsWith("warning: Athena query 'long' (q-1) succeeded but its result s3://results/athena/q-1.csv could not be read (", warning, StringComparison.Ordinal);
+        var warning = Assert.Single(log.Lines);
+        Assert.StartsWith("Athena query 'long' (q-1) succeeded but its result s3://results/athena/q-1.csv could not be read (", warning, StringComparison.Ordinal);
         Assert.EndsWith("reading its rows through GetQueryResults instead, 1,000 a call.", warning, StringComparison.Ordinal);
     }
 
