@@ -7,30 +7,12 @@
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
 -- @param lookback_days  integer(0..366) default 30  Days before the window read to know each case's state
-WITH case_rows AS (
-    SELECT case_id, display_id, subject, severity_code, service_code, category_code, status, time_created, observed_at, event_time
-    FROM support_cases
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
-),
-event_rows AS (
-    SELECT case_id, display_id, event_name, event_time
-    FROM support_case_events
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
-),
--- Each case's status and resolution, from the rows above (the rule: SqlFragments.support_case_status).
+WITH @{support_case_rows},
+-- Each case's status and resolution (the rule: SqlFragments.support_case_status).
 @{support_case_status},
-cases AS (
-    SELECT coalesce(o.severity_code, 'unknown') AS severity_code,
-           coalesce(o.service_code, 'unknown') AS service_code,
-           coalesce(st.status, 'opened') AS status,
-           coalesce(o.time_created, e.created_at) AS time_created,
-           r.resolved_at
-    FROM (SELECT * FROM observations WHERE rn = 1) o
-    FULL OUTER JOIN events e ON e.case_id = o.case_id
-    LEFT JOIN states st ON st.case_id = coalesce(o.case_id, e.case_id)
-    LEFT JOIN resolutions r ON r.case_id = coalesce(o.case_id, e.case_id)
+totals AS (
+    SELECT coalesce(severity_code, 'unknown') AS severity_code, coalesce(service_code, 'unknown') AS service_code, status, time_created, resolved_at
+    FROM cases
 )
 -- The window's bounds are written as literals here: Athena binds parameters only in WHERE.
 SELECT severity_code, service_code,
@@ -41,6 +23,6 @@ SELECT severity_code, service_code,
                                     THEN CAST(date_diff('second', time_created, resolved_at) AS double) / 3600 END, 0.5), 1) AS median_hours_to_resolve,
        round(max(CASE WHEN resolved_at >= ${from} AND resolved_at < ${to}
                       THEN CAST(date_diff('second', time_created, resolved_at) AS double) / 3600 END), 1) AS max_hours_to_resolve
-FROM cases
+FROM totals
 GROUP BY severity_code, service_code
 ORDER BY opened DESC, severity_code, service_code

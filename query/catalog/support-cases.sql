@@ -12,32 +12,9 @@
 -- @param from           timestamp  required    Start of the window (UTC, inclusive)
 -- @param to             timestamp  required    End of the window (UTC, exclusive)
 -- @param lookback_days  integer(0..366) default 30  Days before the window read to know each case's state
-WITH case_rows AS (
-    SELECT case_id, display_id, subject, severity_code, service_code, category_code, status, time_created, observed_at, event_time
-    FROM support_cases
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
-),
-event_rows AS (
-    SELECT case_id, display_id, event_name, event_time
-    FROM support_case_events
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
-),
--- Each case's status and resolution, from the rows above (the rule: SqlFragments.support_case_status).
-@{support_case_status},
-cases AS (
-    SELECT coalesce(o.case_id, e.case_id) AS case_id,
-           coalesce(o.display_id, e.display_id) AS display_id,
-           o.subject, o.severity_code, o.service_code, o.category_code,
-           coalesce(st.status, 'opened') AS status,
-           coalesce(o.time_created, e.created_at) AS time_created,
-           r.resolved_at
-    FROM (SELECT * FROM observations WHERE rn = 1) o
-    FULL OUTER JOIN events e ON e.case_id = o.case_id
-    LEFT JOIN states st ON st.case_id = coalesce(o.case_id, e.case_id)
-    LEFT JOIN resolutions r ON r.case_id = coalesce(o.case_id, e.case_id)
-)
+WITH @{support_case_rows},
+-- Each case's status and resolution (the rule: SqlFragments.support_case_status).
+@{support_case_status}
 SELECT case_id, display_id, subject, severity_code, service_code, category_code, status, time_created, resolved_at,
        round(CAST(date_diff('second', time_created, resolved_at) AS double) / 3600, 1) AS hours_to_resolve,
        status <> 'resolved' AS is_open

@@ -17,11 +17,27 @@ public static partial class SqlFragments
         ["failure_classes"] = List(StopClass.Failures),
         // The stop classes that are abnormal (StopClass.Abnormal), as a SQL list.
         ["abnormal_classes"] = List(StopClass.Abnormal),
-        // A Support case's status and resolution, from case_rows (DescribeCases observations) and event_rows (Support Case
-        // Update events), which the query defines over its window: observations (the latest first), events (display id,
-        // creation), signals (each sign of the status, a reopened case open again until its next resolution), states (the
-        // latest status, the last time it was unresolved) and resolutions (the first timed resolution after that: a
-        // ResolveCase event, or an observation whose time was recorded; one without an observation time says nothing of when).
+        // The Support case rows a query over a window reads (case_rows: DescribeCases observations; event_rows: Support Case
+        // Update events), from lookback_days before the window to its end, never after it.
+        ["support_case_rows"] = """
+            case_rows AS (
+                SELECT case_id, display_id, subject, severity_code, service_code, category_code, status, time_created, observed_at, event_time
+                FROM support_cases
+                WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+                  AND event_time < :to
+            ),
+            event_rows AS (
+                SELECT case_id, display_id, event_name, event_time
+                FROM support_case_events
+                WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+                  AND event_time < :to
+            )
+            """,
+        // Each Support case as case_rows and event_rows tell it (cases AS …: case_id, display_id, subject, severity_code,
+        // service_code, category_code, status, time_created, resolved_at): its details at its latest observation, its status
+        // at its latest sign (an observation, a ResolveCase or ReopenCase event; a reopened case is open again until its next
+        // resolution), and resolved at the first timed resolution after it was last unresolved (a ResolveCase event, or an
+        // observation whose time was recorded; one without an observation time says nothing of when).
         ["support_case_status"] = """
             observations AS (
                 SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY coalesce(observed_at, event_time) DESC, event_time DESC) AS rn
@@ -53,6 +69,18 @@ public static partial class SqlFragments
                 JOIN signals g ON g.case_id = s.case_id AND g.resolved AND g.timed AND (s.last_unresolved_at IS NULL OR g.signal_at > s.last_unresolved_at)
                 WHERE s.resolved
                 GROUP BY s.case_id
+            ),
+            cases AS (
+                SELECT coalesce(o.case_id, e.case_id) AS case_id,
+                       coalesce(o.display_id, e.display_id) AS display_id,
+                       o.subject, o.severity_code, o.service_code, o.category_code,
+                       coalesce(st.status, 'opened') AS status,
+                       coalesce(o.time_created, e.created_at) AS time_created,
+                       r.resolved_at
+                FROM (SELECT * FROM observations WHERE rn = 1) o
+                FULL OUTER JOIN events e ON e.case_id = o.case_id
+                LEFT JOIN states st ON st.case_id = coalesce(o.case_id, e.case_id)
+                LEFT JOIN resolutions r ON r.case_id = coalesce(o.case_id, e.case_id)
             )
             """,
         // Each Trusted Advisor check's name and pillar as last observed before the window's end (checks AS …), read from

@@ -36,19 +36,7 @@ public static class SharedViews
     public static ViewDefinition SupportCaseResolution { get; } = new("support_case_resolution",
         "Each Support case as known now: its latest status (observation, ResolveCase or ReopenCase), when it was created and resolved (the first resolution after it was last reopened or seen unresolved) and hours to resolve.",
         ["case_id", "display_id", "severity_code", "service_code", "status", "time_created", "resolved_at", "hours_to_resolve", "is_open"],
-        "WITH case_rows AS (SELECT * FROM support_cases),\nevent_rows AS (SELECT * FROM support_case_events),\n" + Semantics.SqlFragments.All["support_case_status"] + ",\n" + """
-        cases AS (
-            SELECT coalesce(o.case_id, e.case_id) AS case_id,
-                   coalesce(o.display_id, e.display_id) AS display_id,
-                   o.severity_code, o.service_code,
-                   coalesce(st.status, 'opened') AS status,
-                   coalesce(o.time_created, e.created_at) AS time_created,
-                   r.resolved_at
-            FROM (SELECT * FROM observations WHERE rn = 1) o
-            FULL OUTER JOIN events e ON e.case_id = o.case_id
-            LEFT JOIN states st ON st.case_id = coalesce(o.case_id, e.case_id)
-            LEFT JOIN resolutions r ON r.case_id = coalesce(o.case_id, e.case_id)
-        )
+        "WITH case_rows AS (SELECT * FROM support_cases),\nevent_rows AS (SELECT * FROM support_case_events),\n" + Semantics.SqlFragments.All["support_case_status"] + "\n" + """
         SELECT case_id, display_id, severity_code, service_code, status, time_created, resolved_at,
                round(CAST(date_diff('second', time_created, resolved_at) AS double) / 3600, 1) AS hours_to_resolve,
                status <> 'resolved' AS is_open
