@@ -12,12 +12,9 @@
 WITH latest AS (
     SELECT cluster_name, coalesce(service_name, task_group) AS service_name, task_arn, task_revision,
            last_status, stop_class, stopped_reason, started_at, coalesce(stopped_at, event_time) AS stopped_at,
-           row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
+           @{latest_task_state_first} AS rn
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
 ),
 failures AS (
     SELECT * FROM latest

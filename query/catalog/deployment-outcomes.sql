@@ -23,8 +23,7 @@ WITH events AS (
            sum(CASE WHEN event_name = 'SERVICE_DEPLOYMENT_IN_PROGRESS' THEN 1 ELSE 0 END)
                OVER (PARTITION BY cluster_name, service_name, deployment_id ORDER BY event_time, event_name ROWS UNBOUNDED PRECEDING) AS life
     FROM ecs_deployment_events
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
 ),
@@ -63,10 +62,7 @@ tasks AS (
     SELECT started_by, task_arn, min(event_time) AS first_seen, max(task_revision) AS task_revision,
            max_by(stop_class, task_version) AS stop_class, max_by(last_status, task_version) AS last_status
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND started_by LIKE 'ecs-svc/%'
     GROUP BY started_by, task_arn
 ),
@@ -90,8 +86,7 @@ images AS (
     FROM (
         SELECT DISTINCT task_arn, image
         FROM ecs_container_states
-        WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-          AND event_time >= :from AND event_time < :to
+        @{in_window}
           AND image IS NOT NULL
     ) c
     JOIN task_lives t ON t.task_arn = c.task_arn

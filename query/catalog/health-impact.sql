@@ -23,8 +23,7 @@
 WITH versions AS (
     SELECT h.*, coalesce(last_updated_time, event_time) AS version_time
     FROM health_events h
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
 ),
 -- Each event's latest version, its rows merged: the pages of one publication, and the DescribeEvents and
 -- DescribeEventDetails observations of one version, each carry part of it (only the details have the description).
@@ -67,8 +66,7 @@ entity_versions AS (
     SELECT event_arn, entity_value, entity_status, event_time, coalesce(last_updated_time, event_time) AS version_time,
            CASE WHEN event_arn IN (SELECT event_arn FROM public_events) THEN NULL ELSE coalesce(affected_account, account_id) END AS affected_account
     FROM health_affected_entities
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
 ),
 entity_state AS (
     SELECT event_arn, entity_value, affected_account,
@@ -109,8 +107,7 @@ instance_targets AS (
     JOIN (
         SELECT DISTINCT container_instance_arn, ec2_instance_id
         FROM ecs_container_instance_events
-        WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-          AND event_time < :to
+        @{lookback_to_window_end}
     ) i ON i.ec2_instance_id = e.ec2_instance_id
 ),
 -- The accounts an event affects (the organization view names them; an EventBridge event is its account's): it overlaps
@@ -131,10 +128,7 @@ account_counts AS (
 failures AS (
     SELECT account_id, region, cluster_name, service_name, container_instance_arn, task_arn, min(coalesce(stopped_at, event_time)) AS stopped_at
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND last_status = 'STOPPED'
       AND stop_class IN (@{abnormal_classes})
     GROUP BY account_id, region, cluster_name, service_name, container_instance_arn, task_arn

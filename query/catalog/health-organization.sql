@@ -12,8 +12,7 @@
 WITH versions AS (
     SELECT h.*, coalesce(last_updated_time, event_time) AS version_time
     FROM health_events h
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
 ),
 events AS (
     SELECT event_arn,
@@ -39,8 +38,7 @@ entity_versions AS (
     SELECT event_arn, entity_value, coalesce(affected_account, account_id) AS affected_account, entity_status,
            coalesce(last_updated_time, event_time) AS version_time
     FROM health_affected_entities
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
 ),
 entities AS (
     SELECT event_arn, entity_value, affected_account, max_by(entity_status, version_time) AS status_at_end

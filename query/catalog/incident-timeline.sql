@@ -15,10 +15,7 @@
 WITH stops AS (
     SELECT t.*, row_number() OVER (PARTITION BY task_arn ORDER BY task_version, event_time) AS rn
     FROM ecs_task_events t
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND last_status = 'STOPPED'
 ),
 exit_codes AS (
@@ -26,8 +23,7 @@ exit_codes AS (
            array_join(array_agg(container_name || '=' || CAST(exit_code AS varchar) ORDER BY container_name), ', ') AS exits,
            count_if(oom_killed) AS oom
     FROM ecs_container_states
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
+    @{in_window}
       AND exit_code IS NOT NULL
     GROUP BY task_arn, task_version
 ),
@@ -35,8 +31,7 @@ health AS (
     SELECT event_arn, service, event_type_code, severity, status_code, event_region, last_updated_time,
            max(event_time) AS event_time
     FROM health_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
+    @{in_window}
     GROUP BY event_arn, service, event_type_code, severity, status_code, event_region, last_updated_time
 )
 SELECT * FROM (
@@ -55,18 +50,12 @@ SELECT * FROM (
     SELECT event_time, 'ecs_deployment', severity, cluster_name, service_name,
            event_name || ' ' || deployment_id || coalesce(': ' || reason, ''), deployment_id, event_name
     FROM ecs_deployment_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
     UNION ALL
     SELECT event_time, 'ecs_service', severity, cluster_name, service_name,
            event_name || coalesce(': ' || reason, ''), service_arn, event_name
     FROM ecs_service_actions
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
     UNION ALL
     SELECT event_time, 'ecs_container_instance', severity,
            cluster_name, CAST(NULL AS varchar),
@@ -74,8 +63,7 @@ SELECT * FROM (
                || CASE WHEN agent_connected = false THEN ', agent disconnected' ELSE '' END,
            container_instance_arn, status
     FROM ecs_container_instance_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
+    @{in_window}
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND :service IS NULL
     UNION ALL
@@ -89,8 +77,7 @@ SELECT * FROM (
     SELECT event_time, 'support', 'info', CAST(NULL AS varchar), CAST(NULL AS varchar),
            'Support case ' || coalesce(display_id, case_id) || ': ' || event_name, case_id, event_name
     FROM support_case_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
+    @{in_window}
 ) timeline
 WHERE CASE severity WHEN 'error' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END
    >= CASE :min_severity WHEN 'error' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END

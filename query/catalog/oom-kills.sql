@@ -11,10 +11,7 @@ WITH kills AS (
            max(memory_mib) AS memory_mib, max(memory_reservation_mib) AS memory_reservation_mib,
            min(event_time) AS killed_at
     FROM ecs_container_states
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND oom_killed
     GROUP BY cluster_name, service_name, task_arn, task_revision, container_name
 )

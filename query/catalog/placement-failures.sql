@@ -8,10 +8,7 @@
 SELECT cluster_name, service_name, event_name, coalesce(reason, '') AS reason,
        count(*) AS events, min(event_time) AS first_at, max(event_time) AS last_at
 FROM ecs_service_actions
-WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-  AND event_time >= :from AND event_time < :to
-  AND (:cluster IS NULL OR cluster_name = :cluster)
-  AND (:service IS NULL OR service_name = :service)
+@{in_window_and_scope}
   AND event_name IN ('SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_TASK_START_IMPAIRED')
 GROUP BY cluster_name, service_name, event_name, coalesce(reason, '')
 ORDER BY events DESC, cluster_name, service_name, event_name, reason

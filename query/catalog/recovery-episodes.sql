@@ -14,8 +14,7 @@
 WITH actions AS (
     SELECT cluster_name, service_name, event_name, event_time
     FROM ecs_service_actions
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
       AND event_name IN ('SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_STEADY_STATE')
@@ -23,8 +22,7 @@ WITH actions AS (
 failures AS (
     SELECT cluster_name, service_name, task_arn AS failure_id, coalesce(stopped_at, event_time) AS failed_at
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
       AND service_name IS NOT NULL AND last_status = 'STOPPED'
@@ -32,8 +30,7 @@ failures AS (
     UNION ALL
     SELECT cluster_name, service_name, deployment_id, event_time
     FROM ecs_deployment_events
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
       AND event_name = 'SERVICE_DEPLOYMENT_FAILED'

@@ -11,27 +11,18 @@
 WITH failures AS (
     SELECT cluster_name, service_name, task_arn AS failure_id, coalesce(stopped_at, event_time) AS failed_at
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND service_name IS NOT NULL AND last_status = 'STOPPED'
       AND stop_class IN (@{failure_classes})
     UNION ALL
     SELECT cluster_name, service_name, deployment_id, event_time
     FROM ecs_deployment_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND event_name = 'SERVICE_DEPLOYMENT_FAILED'
     UNION ALL
     SELECT cluster_name, service_name, record_id, event_time
     FROM ecs_service_actions
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND event_name = 'SERVICE_TASK_PLACEMENT_FAILURE'
 ),
 per_service AS (
@@ -42,8 +33,7 @@ per_service AS (
 steady AS (
     SELECT cluster_name, service_name, event_time
     FROM ecs_service_actions
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
+    @{in_window}
       AND event_name = 'SERVICE_STEADY_STATE'
 )
 SELECT p.cluster_name, p.service_name, p.failures, p.first_failure_at, p.last_failure_at,

@@ -13,8 +13,7 @@ WITH versions AS (
     SELECT cluster_name, coalesce(service_name, task_group) AS service_name, task_arn, task_revision, task_version,
            last_status, stop_class, event_time, started_at, stopped_at
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
       AND (:cluster IS NULL OR cluster_name = :cluster)
       AND (:service IS NULL OR service_name = :service)
 ),

@@ -8,26 +8,17 @@
 WITH seen AS (
     SELECT cluster_name, service_name, 'task' AS kind, event_time
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND service_name IS NOT NULL
     UNION ALL
     SELECT cluster_name, service_name, 'deployment', event_time
     FROM ecs_deployment_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND service_name IS NOT NULL
     UNION ALL
     SELECT cluster_name, service_name, 'action', event_time
     FROM ecs_service_actions
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
       AND service_name IS NOT NULL
 )
 SELECT cluster_name, service_name,

@@ -8,12 +8,9 @@
 WITH latest AS (
     SELECT cluster_name, coalesce(service_name, task_group) AS service_name, availability_zone, capacity_provider_name,
            last_status, stop_code, stopped_at,
-           row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
+           @{latest_task_state_first} AS rn
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
 )
 SELECT cluster_name, service_name, availability_zone, capacity_provider_name,
        count(*) AS interruptions, min(stopped_at) AS first_stopped_at, max(stopped_at) AS last_stopped_at

@@ -9,18 +9,14 @@
 -- @param cluster  string     optional  Only this cluster (name)
 -- @param service  string     optional  Only this service (name)
 WITH latest AS (
-    SELECT t.*, row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
+    SELECT t.*, @{latest_task_state_first} AS rn
     FROM ecs_task_events t
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
 ),
 exit_codes AS (
     SELECT task_arn, task_version, max(exit_code) AS exit_code
     FROM ecs_container_states
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
+    @{in_window}
     GROUP BY task_arn, task_version
 )
 SELECT

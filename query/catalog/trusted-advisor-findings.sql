@@ -23,15 +23,13 @@ WITH @{advisor_checks},
 results AS (
     SELECT check_id, coalesce(account_id, '') AS account, event_time AS refreshed_at, max(status) AS status, max(resources_flagged) AS resources_flagged
     FROM trusted_advisor_check_results
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
     GROUP BY check_id, coalesce(account_id, ''), event_time
 ),
 listed AS (
     SELECT check_id, coalesce(account_id, '') AS account, resource_id, event_time, status, resource_region, metadata, coalesce(is_suppressed, false) AS is_suppressed
     FROM trusted_advisor_flagged_resources
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
 ),
 -- The refreshes whose resources are known: those that listed some, and those that flagged none; never a not_available one.
 refreshes AS (

@@ -16,16 +16,14 @@ WITH @{advisor_checks},
 results AS (
     SELECT check_id, coalesce(account_id, '') AS account, event_time AS refreshed_at, status, resources_flagged, estimated_monthly_savings, category
     FROM trusted_advisor_check_results
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
 ),
 listed AS (
     SELECT check_id, coalesce(account_id, '') AS account, event_time AS refreshed_at,
            count_if(status IN ('warning', 'error') AND NOT coalesce(is_suppressed, false)) AS findings,
            count_if(status = 'error' AND NOT coalesce(is_suppressed, false)) AS errors
     FROM trusted_advisor_flagged_resources
-    WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time < :to
+    @{lookback_to_window_end}
     GROUP BY check_id, coalesce(account_id, ''), event_time
 ),
 -- Each refresh whose resources are known, with its findings: those that listed resources, and those that flagged none;

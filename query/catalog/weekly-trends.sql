@@ -16,20 +16,14 @@
 -- @param lookback_days  integer(0..366) default 90  Days before the first week read to tell a Health event first published in the window from an update of an older one
 WITH latest AS (
     SELECT task_arn, last_status, stop_class, coalesce(stopped_at, event_time) AS stopped_at,
-           row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
+           @{latest_task_state_first} AS rn
     FROM ecs_task_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
 ),
 deployment_events AS (
     SELECT cluster_name, service_name, deployment_id, event_name, event_time, reason
     FROM ecs_deployment_events
-    WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-      AND event_time >= :from AND event_time < :to
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+    @{in_window_and_scope}
 ),
 starts AS (
     -- Each start (SERVICE_DEPLOYMENT_IN_PROGRESS) of an id begins a deployment of its own: a circuit-breaker rollback
@@ -76,8 +70,7 @@ facts AS (
     FROM (
         SELECT case_id, time_created AS opened_at
         FROM support_cases
-        WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-          AND event_time >= :from AND event_time < :to
+        @{in_window}
           AND time_created >= :from AND time_created < :to
         UNION ALL
         SELECT case_id, event_time

@@ -13,6 +13,26 @@ public static partial class SqlFragments
     /// <summary>Every fragment, by name.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        // The rows of the window [from, to): its dt partitions (pruned first), then its event times, end exclusive.
+        ["in_window"] = """
+            WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+              AND event_time >= :from AND event_time < :to
+            """,
+        // The rows of the window [from, to) of the cluster and the service asked for (all of them when not asked).
+        ["in_window_and_scope"] = """
+            WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+              AND event_time >= :from AND event_time < :to
+              AND (:cluster IS NULL OR cluster_name = :cluster)
+              AND (:service IS NULL OR service_name = :service)
+            """,
+        // The rows from lookback_days before the window to its end, never after it: what was already under way at its start.
+        ["lookback_to_window_end"] = """
+            WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
+              AND event_time < :to
+            """,
+        // A task's states numbered latest first: its highest task_version (ECS increments it with every change), the latest
+        // event among redeliveries of one version; row 1 is the task's state.
+        ["latest_task_state_first"] = "row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC)",
         // The stop classes that are failures of the service (StopClass.Failures), as a SQL list.
         ["failure_classes"] = List(StopClass.Failures),
         // The stop classes that are abnormal (StopClass.Abnormal), as a SQL list.
@@ -23,14 +43,12 @@ public static partial class SqlFragments
             case_rows AS (
                 SELECT case_id, display_id, subject, severity_code, service_code, category_code, status, time_created, observed_at, event_time
                 FROM support_cases
-                WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-                  AND event_time < :to
+                @{lookback_to_window_end}
             ),
             event_rows AS (
                 SELECT case_id, display_id, event_name, event_time
                 FROM support_case_events
-                WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-                  AND event_time < :to
+                @{lookback_to_window_end}
             )
             """,
         // Each Support case as case_rows and event_rows tell it (cases AS …: case_id, display_id, subject, severity_code,
@@ -89,15 +107,15 @@ public static partial class SqlFragments
             checks AS (
                 SELECT check_id, max_by(name, event_time) AS check_name, max_by(category, event_time) AS category
                 FROM trusted_advisor_checks
-                WHERE dt BETWEEN CAST(CAST(date_add('day', -${lookback_days}, :from) AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-                  AND event_time < :to
+                @{lookback_to_window_end}
                 GROUP BY check_id
             )
             """,
     };
 
     /// <summary>
-    /// <paramref name="sql"/> with each <c>@{name}</c> replaced by its fragment, indented as the marker is.
+    /// <paramref name="sql"/> with each <c>@{name}</c> replaced by its fragment, indented as the marker is; a fragment's own
+    /// markers are expanded too.
     /// </summary>
     /// <exception cref="FormatException">A marker names no fragment; the message lists them.</exception>
     public static string Expand(string sql)
@@ -108,7 +126,7 @@ public static partial class SqlFragments
             if (!All.TryGetValue(m.Groups["name"].Value, out var fragment))
                 throw new FormatException($"@{{{m.Groups["name"].Value}}} is no SQL fragment; fragments: {string.Join(", ", All.Keys)}");
             var indent = m.Groups["indent"].Value;
-            return indent + fragment.TrimEnd().ReplaceLineEndings("\n").Replace("\n", "\n" + indent, StringComparison.Ordinal);
+            return indent + Expand(fragment).TrimEnd().ReplaceLineEndings("\n").Replace("\n", "\n" + indent, StringComparison.Ordinal);
         });
     }
 

@@ -18,15 +18,15 @@ public static class SharedViews
     public static ViewDefinition TaskLatestState { get; } = new("task_latest_state",
         "Each ECS task's latest state: its event with the highest task_version (redeliveries and out-of-order arrivals do not matter).",
         ["cluster_name", "service_name", "task_arn", "task_revision", "last_status", "desired_status", "stop_class", "stop_code", "stopped_reason", "started_at", "stopped_at", "task_version", "event_time"],
-        """
+        Semantics.SqlFragments.Expand("""
         SELECT cluster_name, service_name, task_arn, task_revision, last_status, desired_status, stop_class, stop_code, stopped_reason,
                started_at, stopped_at, task_version, event_time
         FROM (
-            SELECT t.*, row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC) AS rn
+            SELECT t.*, @{latest_task_state_first} AS rn
             FROM ecs_task_events t
         ) latest
         WHERE rn = 1
-        """);
+        """));
 
     /// <summary>
     /// Each Support case's resolution as known now: its status is its latest sign (an observation, a ResolveCase or

@@ -34,6 +34,7 @@ public sealed partial class SharedRulesTests
             Assert.DoesNotMatch(@"stop_class\s+IN\s*\(\s*'", sql);
             Assert.DoesNotContain("signals AS (", sql, StringComparison.Ordinal);
             Assert.DoesNotContain("FROM trusted_advisor_checks", sql, StringComparison.Ordinal);
+            Assert.DoesNotContain("ORDER BY task_version DESC, event_time DESC", sql, StringComparison.Ordinal);
         }
         var views = string.Concat(Analytics.Schemas.Views.SharedViews.All.Select(v => v.Sql));
         Assert.Contains(SqlFragments.All["support_case_status"], views, StringComparison.Ordinal);
@@ -46,7 +47,7 @@ public sealed partial class SharedRulesTests
         Assert.EndsWith("WHERE stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')", sql, StringComparison.Ordinal);
         Assert.Contains("\n    observations AS (\n        SELECT c.*,", sql, StringComparison.Ordinal);
         var ex = Assert.Throws<FormatException>(() => SqlFragments.Expand("SELECT @{nope}"));
-        Assert.StartsWith("@{nope} is no SQL fragment; fragments: failure_classes, abnormal_classes,", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("@{nope} is no SQL fragment; fragments: in_window, in_window_and_scope, lookback_to_window_end,", ex.Message, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"stop_class\s+IN\s*\(([^)]*)\)")]
