@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Analytics.Ingest.Input;
 using Analytics.Ingest.Storage;
 
 namespace Analytics.Ingest.Input;

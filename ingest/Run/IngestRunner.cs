@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Analytics.Ingest.Input;
-using Analytics.Ingest.Lake;
 using Analytics.Ingest.Normalize;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

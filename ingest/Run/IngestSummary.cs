@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Analytics.Ingest.Lake;
 
 namespace Analytics.Ingest.Run;
 

@@ -1,17 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using Analytics.Common.Aws;
 using Analytics.Common.Cli;
-using Analytics.Common.Logging;
-using Analytics.Common.Settings;
 using Analytics.Query.Catalog;
 using Analytics.Query.Engines;
-using Analytics.Query.Output;
 using Analytics.Query.Reports;
 using Analytics.Query.Reports.Weekly;
-using Analytics.Schemas;
-using Analytics.Schemas.Ddl;
 
 namespace Analytics.Query.Cli;
 

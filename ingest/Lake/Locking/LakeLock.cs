@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Analytics.Schemas;
-using Analytics.Ingest.Storage;
 using System.Globalization;
 
 namespace Analytics.Ingest.Lake.Locking;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Analytics.Query.Reports.Rows;
 
 namespace Analytics.Query.Reports.Weekly;

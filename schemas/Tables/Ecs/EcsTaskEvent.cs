@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Parquet.Serialization.Attributes;
 
 namespace Analytics.Schemas.Tables.Ecs;
 
