@@ -24,8 +24,7 @@ WITH events AS (
                OVER (PARTITION BY cluster_name, service_name, deployment_id ORDER BY event_time, event_name ROWS UNBOUNDED PRECEDING) AS life
     FROM ecs_deployment_events
     @{lookback_to_window_end}
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+      @{in_scope}
 ),
 lives AS (
     SELECT cluster_name, service_name, deployment_id, life,

@@ -15,24 +15,21 @@ WITH actions AS (
     SELECT cluster_name, service_name, event_name, event_time
     FROM ecs_service_actions
     @{lookback_to_window_end}
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+      @{in_scope}
       AND event_name IN ('SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_STEADY_STATE')
 ),
 failures AS (
     SELECT cluster_name, service_name, task_arn AS failure_id, coalesce(stopped_at, event_time) AS failed_at
     FROM ecs_task_events
     @{lookback_to_window_end}
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+      @{in_scope}
       AND service_name IS NOT NULL AND last_status = 'STOPPED'
       AND stop_class IN (@{failure_classes})
     UNION ALL
     SELECT cluster_name, service_name, deployment_id, event_time
     FROM ecs_deployment_events
     @{lookback_to_window_end}
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+      @{in_scope}
       AND event_name = 'SERVICE_DEPLOYMENT_FAILED'
     UNION ALL
     -- A placement failure is told apart by its time (naming record_id would read that column of every table here).

@@ -14,8 +14,7 @@ WITH versions AS (
            last_status, stop_class, event_time, started_at, stopped_at
     FROM ecs_task_events
     @{lookback_to_window_end}
-      AND (:cluster IS NULL OR cluster_name = :cluster)
-      AND (:service IS NULL OR service_name = :service)
+      @{in_scope}
 ),
 tasks AS (
     SELECT cluster_name, service_name, task_arn,

@@ -18,12 +18,15 @@ public static partial class SqlFragments
             WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
               AND event_time >= :from AND event_time < :to
             """,
-        // The rows of the window [from, to) of the cluster and the service asked for (all of them when not asked).
+        // The rows of the cluster and the service asked for (all of them when not asked), after a WHERE.
+        ["in_scope"] = """
+            AND (:cluster IS NULL OR cluster_name = :cluster)
+            AND (:service IS NULL OR service_name = :service)
+            """,
+        // The rows of the window [from, to) of the cluster and the service asked for.
         ["in_window_and_scope"] = """
-            WHERE dt BETWEEN CAST(CAST(:from AS date) AS varchar) AND CAST(CAST(:to AS date) AS varchar)
-              AND event_time >= :from AND event_time < :to
-              AND (:cluster IS NULL OR cluster_name = :cluster)
-              AND (:service IS NULL OR service_name = :service)
+            @{in_window}
+              @{in_scope}
             """,
         // The rows from lookback_days before the window to its end, never after it: what was already under way at its start.
         ["lookback_to_window_end"] = """

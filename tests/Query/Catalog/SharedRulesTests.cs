@@ -47,7 +47,7 @@ public sealed partial class SharedRulesTests
         Assert.EndsWith("WHERE stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')", sql, StringComparison.Ordinal);
         Assert.Contains("\n    observations AS (\n        SELECT c.*,", sql, StringComparison.Ordinal);
         var ex = Assert.Throws<FormatException>(() => SqlFragments.Expand("SELECT @{nope}"));
-        Assert.StartsWith("@{nope} is no SQL fragment; fragments: in_window, in_window_and_scope, lookback_to_window_end,", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("@{nope} is no SQL fragment; fragments: in_window, in_scope, in_window_and_scope,", ex.Message, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"stop_class\s+IN\s*\(([^)]*)\)")]
