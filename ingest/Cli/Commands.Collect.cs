@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Analytics.Common.Aws;
 using Analytics.Common.Cli;
 using Analytics.Common.Settings;
-using Microsoft.Extensions.Logging;
 using Analytics.Ingest.Collect;
 
 namespace Analytics.Ingest.Cli;
@@ -53,12 +51,11 @@ internal static partial class Commands
                 }
             }, typeof(LakeSettings), typeof(AwsSettings)).ConfigureAwait(false);
             if (loaded is null || options is null) return InvalidOptions;
-            using var aws = new AwsClients(loaded.Get<AwsSettings>(), context.Credentials, context.Time);
+            using var services = IngestServices.Create(loaded, context, parse.InvocationConfiguration.Error, parse.GetValue(quiet));
             var output = parse.InvocationConfiguration.Output;
             return await WritingAsync(parse, new("Collect", "", "the pages stored are ingested by the next pass, which asks again from the checkpoint."), ct, async () =>
             {
-                using var logs = Logs(parse, quiet);
-                var results = await new Collector(options, loaded.Get<LakeSettings>(), aws, context.Time, logs.CreateLogger<Collector>()).RunAsync(ct).ConfigureAwait(false);
+                var results = await services.Collector(options).RunAsync(ct).ConfigureAwait(false);
                 foreach (var result in results)
                     await output.WriteLineAsync(result.Error is { } error ? $"{result.Source}: FAILED: {error}" : string.Create(CultureInfo.InvariantCulture,
                         $"{result.Source}: {result.Pages.Values.Sum()} pages, {result.Ingest?.RecordsLanded ?? 0} records landed, {result.Ingest?.Duplicates ?? 0} duplicates, {result.Ingest?.Quarantined ?? 0} quarantined")).ConfigureAwait(false);

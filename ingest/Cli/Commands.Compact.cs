@@ -1,8 +1,6 @@
 using System.CommandLine;
-using Analytics.Common.Aws;
 using Analytics.Common.Cli;
 using Analytics.Common.Settings;
-using Microsoft.Extensions.Logging;
 using Analytics.Schemas;
 
 namespace Analytics.Ingest.Cli;
@@ -44,19 +42,11 @@ internal static partial class Commands
                     s.Errors.Add($"--table '{name}' is not a table of the lake: {string.Join(", ", TableCatalog.All.Select(t => t.Name))}.");
             }, typeof(LakeSettings), typeof(AwsSettings)).ConfigureAwait(false);
             if (loaded is null) return InvalidOptions;
-            var settingsOfLake = loaded.Get<LakeSettings>();
-            using var aws = new AwsClients(loaded.Get<AwsSettings>(), context.Credentials, context.Time);
+            using var services = IngestServices.Create(loaded, context, parse.InvocationConfiguration.Error, parse.GetValue(quiet));
             return await WritingAsync(parse, new("Compaction", "", "the merges done are published, the one under way is undone; run it again to go on.",
-                $"Compaction stopped: it lost its lease on {settingsOfLake.Location} to another writer (it could not renew it in time); the merges done are published, run it again to go on."), ct, async () =>
+                $"Compaction stopped: it lost its lease on {services.Lake.Location} to another writer (it could not renew it in time); the merges done are published, run it again to go on."), ct, async () =>
             {
-                using var logs = Logs(parse, quiet);
-                var compactor = new Compactor(Lake.LakeLayout.Open(settingsOfLake.Location!, () => aws.StoreS3, settingsOfLake.StagingFolder), context.Time)
-                {
-                    WaitForLake = TimeSpan.FromSeconds(settingsOfLake.WaitSeconds),
-                    Lease = TimeSpan.FromSeconds(settingsOfLake.LeaseSeconds),
-                    Logger = logs.CreateLogger<Compactor>(),
-                };
-                var summary = await compactor.RunAsync(names, (long)parse.GetValue(target) << 20, ct).ConfigureAwait(false);
+                var summary = await services.Compactor().RunAsync(names, (long)parse.GetValue(target) << 20, ct).ConfigureAwait(false);
                 await parse.InvocationConfiguration.Output.WriteAsync(summary.ToText()).ConfigureAwait(false);
                 return Ok;
             }).ConfigureAwait(false);

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Analytics.Common.Aws;
 using Analytics.Common.Cli;
 using Analytics.Common.Settings;
-using Microsoft.Extensions.Logging;
 using Analytics.Ingest.Run;
 
 namespace Analytics.Ingest.Cli;
@@ -47,15 +45,13 @@ internal static partial class Commands
             }, typeof(LakeSettings), typeof(IngestSettings), typeof(AwsSettings)).ConfigureAwait(false);
             if (loaded is null) return InvalidOptions;
             var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
-            using var aws = new AwsClients(loaded.Get<AwsSettings>(), context.Credentials, context.Time);
-            var options = new IngestOptions { Lake = loaded.Get<LakeSettings>(), Settings = loaded.Get<IngestSettings>(), Inputs = given, S3 = () => aws.StoreS3 };
+            using var services = IngestServices.Create(loaded, context, error, parse.GetValue(quiet));
             return await WritingAsync(parse, new("Ingest", ", nothing of this run was published", "nothing of this run was published, and its hidden files are deleted; run it again to land everything."), ct, async () =>
             {
-                using var logs = Logs(parse, quiet);
-                var summary = await new IngestRunner(options, context.Time, logs.CreateLogger<IngestRunner>()).RunAsync(ct).ConfigureAwait(false);
+                var summary = await services.Runner(given).RunAsync(ct).ConfigureAwait(false);
                 if (summary.ObjectsRead == 0)
                 {
-                    await error.WriteLineAsync($"Nothing to ingest: no input object in {string.Join(", ", options.Inputs)} (no lake was created or changed).").ConfigureAwait(false);
+                    await error.WriteLineAsync($"Nothing to ingest: no input object in {string.Join(", ", given)} (no lake was created or changed).").ConfigureAwait(false);
                     return Ok;
                 }
                 await output.WriteAsync(summary.ToText()).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Analytics.Common.Aws;
 using Analytics.Common.Cli;
 using Analytics.Common.Settings;
 using Analytics.Ingest.Worker;
@@ -35,12 +34,13 @@ internal static partial class Commands
         {
             var loaded = await LoadAsync(parse, settings, context, WorkerHost.Require, [.. WorkerHost.Sections]).ConfigureAwait(false);
             if (loaded is null) return InvalidOptions;
-            using var aws = new AwsClients(loaded.Get<AwsSettings>(), context.Credentials, context.Time);
-            var services = new WorkerServices(loaded.Get<WorkerSettings>(), loaded.Get<LakeSettings>(), loaded.Get<IngestSettings>(), loaded.Get<CollectSettings>(), aws);
+            // The worker logs through its host's console logger; the program's own log is for what happens before it starts.
+            using var program = IngestServices.Create(loaded, context, parse.InvocationConfiguration.Error, quiet: false);
+            var services = program.Worker();
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                if (await WorkerHost.ResolveFirehoseAsync(services.Worker, aws, ct).ConfigureAwait(false) is { } delivery)
+                if (await WorkerHost.ResolveFirehoseAsync(services.Worker, services.Aws, ct).ConfigureAwait(false) is { } delivery)
                     await error.WriteLineAsync($"Firehose stream {services.Worker.FirehoseStream}: watching {string.Join(", ", delivery.Sources)} ({delivery.Compression})").ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is Analytics.Aws.AwsServiceException or Analytics.Aws.AwsCredentialsException or HttpRequestException or InvalidOperationException)

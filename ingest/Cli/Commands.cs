@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Analytics.Common.Cli;
-using Analytics.Common.Logging;
-using Microsoft.Extensions.Logging;
 using Analytics.Common.Settings;
 
 namespace Analytics.Ingest.Cli;
@@ -58,10 +56,6 @@ internal static partial class Commands
         await parse.InvocationConfiguration.Error.WriteLineAsync("Cannot start: " + string.Join("\n  ", ["", .. settings.Errors]).TrimStart()).ConfigureAwait(false);
         return null;
     }
-
-    // The command's log on its error writer: progress lines, unless --quiet, and warnings.
-    private static ILoggerFactory Logs(ParseResult parse, Option<bool> quiet) =>
-        LoggerFactory.Create(builder => builder.AddProvider(new WriterLoggerProvider(parse.InvocationConfiguration.Error, parse.GetValue(quiet) ? LogLevel.Warning : LogLevel.Information)));
 
     /// <summary>
     /// Runs a command that writes to the lake and maps how it ended to an exit code and one line: the lake held by
