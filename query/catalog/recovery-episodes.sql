@@ -11,36 +11,13 @@
 -- @param cluster        string     optional   Only this cluster (name)
 -- @param service        string     optional   Only this service (name)
 -- @param lookback_days  integer(0..366) default 7  Days before the window read for episodes already under way at its start
-WITH actions AS (
-    SELECT cluster_name, service_name, event_name, event_time
+WITH @{service_failures(lookback_to_window_end)},
+steady AS (
+    SELECT cluster_name, service_name, event_time
     FROM ecs_service_actions
     @{lookback_to_window_end}
       @{in_scope}
-      AND event_name IN ('SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_STEADY_STATE')
-),
-failures AS (
-    SELECT cluster_name, service_name, task_arn AS failure_id, coalesce(stopped_at, event_time) AS failed_at
-    FROM ecs_task_events
-    @{lookback_to_window_end}
-      @{in_scope}
-      AND service_name IS NOT NULL AND last_status = 'STOPPED'
-      AND stop_class IN (@{failure_classes})
-    UNION ALL
-    SELECT cluster_name, service_name, deployment_id, event_time
-    FROM ecs_deployment_events
-    @{lookback_to_window_end}
-      @{in_scope}
-      AND event_name = 'SERVICE_DEPLOYMENT_FAILED'
-    UNION ALL
-    -- A placement failure is told apart by its time (naming record_id would read that column of every table here).
-    SELECT cluster_name, service_name, 'placement ' || CAST(event_time AS varchar), event_time
-    FROM actions
-    WHERE event_name = 'SERVICE_TASK_PLACEMENT_FAILURE'
-),
-steady AS (
-    SELECT cluster_name, service_name, event_time
-    FROM actions
-    WHERE event_name = 'SERVICE_STEADY_STATE'
+      AND event_name = 'SERVICE_STEADY_STATE'
 ),
 ended_by AS (
     -- Each failure belongs to the episode the next steady state ends (none yet: the open episode).

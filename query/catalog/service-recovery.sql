@@ -1,6 +1,6 @@
 -- Per service, for the incident window: the first and last failure (a task stopped for a failure class:
 -- health_check_failed, out_of_memory, essential_container_exited or failed_to_start; a failed deployment; a
--- placement failure), the first SERVICE_STEADY_STATE after the last failure, and the minutes from the first
+-- placement failure, told apart by its time), the first SERVICE_STEADY_STATE after the last failure, and the minutes from the first
 -- failure to it. A service with no steady state after its last failure has not recovered in the window
 -- (null). A stopped task counts once however many of its versions say STOPPED.
 --
@@ -8,23 +8,7 @@
 -- @param to       timestamp  required  End of the window (UTC, exclusive)
 -- @param cluster  string     optional  Only this cluster (name)
 -- @param service  string     optional  Only this service (name)
-WITH failures AS (
-    SELECT cluster_name, service_name, task_arn AS failure_id, coalesce(stopped_at, event_time) AS failed_at
-    FROM ecs_task_events
-    @{in_window_and_scope}
-      AND service_name IS NOT NULL AND last_status = 'STOPPED'
-      AND stop_class IN (@{failure_classes})
-    UNION ALL
-    SELECT cluster_name, service_name, deployment_id, event_time
-    FROM ecs_deployment_events
-    @{in_window_and_scope}
-      AND event_name = 'SERVICE_DEPLOYMENT_FAILED'
-    UNION ALL
-    SELECT cluster_name, service_name, record_id, event_time
-    FROM ecs_service_actions
-    @{in_window_and_scope}
-      AND event_name = 'SERVICE_TASK_PLACEMENT_FAILURE'
-),
+WITH @{service_failures(in_window)},
 per_service AS (
     SELECT cluster_name, service_name, count(DISTINCT failure_id) AS failures, min(failed_at) AS first_failure_at, max(failed_at) AS last_failure_at
     FROM failures

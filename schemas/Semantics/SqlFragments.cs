@@ -36,6 +36,32 @@ public static partial class SqlFragments
         // A task's states numbered latest first: its highest task_version (ECS increments it with every change), the latest
         // event among redeliveries of one version; row 1 is the task's state.
         ["latest_task_state_first"] = "row_number() OVER (PARTITION BY task_arn ORDER BY task_version DESC, event_time DESC)",
+        // Each failure of a service (failures AS …: cluster_name, service_name, failure_id, failed_at): a task stopped for a
+        // failure class (once, however many of its versions say STOPPED), a failed deployment, a placement failure (told
+        // apart by its time). Placed as @{service_failures(ROWS)}, ROWS the fragment that picks the rows read: in_window,
+        // or lookback_to_window_end for episodes already under way at the window's start.
+        ["service_failures"] = """
+            failures AS (
+                SELECT cluster_name, service_name, task_arn AS failure_id, coalesce(stopped_at, event_time) AS failed_at
+                FROM ecs_task_events
+                @{rows}
+                  @{in_scope}
+                  AND service_name IS NOT NULL AND last_status = 'STOPPED'
+                  AND stop_class IN (@{failure_classes})
+                UNION ALL
+                SELECT cluster_name, service_name, deployment_id, event_time
+                FROM ecs_deployment_events
+                @{rows}
+                  @{in_scope}
+                  AND event_name = 'SERVICE_DEPLOYMENT_FAILED'
+                UNION ALL
+                SELECT cluster_name, service_name, 'placement ' || CAST(event_time AS varchar), event_time
+                FROM ecs_service_actions
+                @{rows}
+                  @{in_scope}
+                  AND event_name = 'SERVICE_TASK_PLACEMENT_FAILURE'
+            )
+            """,
         // The stop classes that are failures of the service (StopClass.Failures), as a SQL list.
         ["failure_classes"] = List(StopClass.Failures),
         // The stop classes that are abnormal (StopClass.Abnormal), as a SQL list.
@@ -118,7 +144,7 @@ public static partial class SqlFragments
 
     /// <summary>
     /// <paramref name="sql"/> with each <c>@{name}</c> replaced by its fragment, indented as the marker is; a fragment's own
-    /// markers are expanded too.
+    /// markers are expanded too, and in <c>@{name(other)}</c> the fragment's <c>@{rows}</c> is <c>@{other}</c>.
     /// </summary>
     /// <exception cref="FormatException">A marker names no fragment; the message lists them.</exception>
     public static string Expand(string sql)
@@ -126,8 +152,9 @@ public static partial class SqlFragments
         ArgumentNullException.ThrowIfNull(sql);
         return Marker().Replace(sql, m =>
         {
-            if (!All.TryGetValue(m.Groups["name"].Value, out var fragment))
-                throw new FormatException($"@{{{m.Groups["name"].Value}}} is no SQL fragment; fragments: {string.Join(", ", All.Keys)}");
+            if (!All.TryGetValue(m.Groups["name"].Value, out var fragment) || m.Groups["rows"].Success && !All.ContainsKey(m.Groups["rows"].Value))
+                throw new FormatException($"{m.Value.Trim()} is no SQL fragment; fragments: {string.Join(", ", All.Keys)}");
+            if (m.Groups["rows"].Success) fragment = fragment.Replace("@{rows}", $"@{{{m.Groups["rows"].Value}}}", StringComparison.Ordinal);
             var indent = m.Groups["indent"].Value;
             return indent + Expand(fragment).TrimEnd().ReplaceLineEndings("\n").Replace("\n", "\n" + indent, StringComparison.Ordinal);
         });
@@ -135,6 +162,6 @@ public static partial class SqlFragments
 
     private static string List(IEnumerable<string> values) => string.Join(", ", values.Select(v => $"'{v}'"));
 
-    [GeneratedRegex(@"(?<indent>^[ \t]*)?@\{(?<name>[a-z_]+)\}", RegexOptions.Multiline)]
+    [GeneratedRegex(@"(?<indent>^[ \t]*)?@\{(?<name>[a-z_]+)(\((?<rows>[a-z_]+)\))?\}", RegexOptions.Multiline)]
     private static partial Regex Marker();
 }

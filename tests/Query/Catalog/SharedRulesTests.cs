@@ -46,6 +46,11 @@ public sealed partial class SharedRulesTests
         var sql = SqlFragments.Expand("WITH x AS (SELECT 1),\n    @{support_case_status}\nSELECT * FROM t WHERE stop_class IN (@{failure_classes})");
         Assert.EndsWith("WHERE stop_class IN ('health_check_failed', 'out_of_memory', 'essential_container_exited', 'failed_to_start')", sql, StringComparison.Ordinal);
         Assert.Contains("\n    observations AS (\n        SELECT c.*,", sql, StringComparison.Ordinal);
+        // A fragment given the rows it reads: service failures over the window, or from the look-back.
+        var failures = SqlFragments.Expand("WITH @{service_failures(in_window)}\nSELECT 1");
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(failures, "AND event_time >= :from AND event_time < :to").Count);
+        Assert.DoesNotContain("@{", failures, StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => SqlFragments.Expand("WITH @{service_failures(nope)}"));
         var ex = Assert.Throws<FormatException>(() => SqlFragments.Expand("SELECT @{nope}"));
         Assert.StartsWith("@{nope} is no SQL fragment; fragments: in_window, in_scope, in_window_and_scope,", ex.Message, StringComparison.Ordinal);
     }
