@@ -44,6 +44,15 @@ public sealed partial class AthenaSettings : ISettings
     [Setting("--results", "How a result longer than one page (1,000 rows) is read: s3 (its CSV in the output location, one streamed GET) or api (GetQueryResults pages).")]
     public string Results { get; set; } = "s3";
 
+    /// <summary>
+    /// Queries one command runs on Athena at once (the review's and the report's are independent). Athena counts running
+    /// and queued queries of the account and Region against its active DML query quota (20 to 25 by default, lower in
+    /// some Regions); a StartQueryExecution over it is refused with TooManyRequestsException, which is retried with backoff.
+    /// </summary>
+    /// <value>The default value is 10: half the default quota, room left for the account's other users.</value>
+    [Setting("--max-concurrent-queries", "Queries one command (review, report) runs on Athena at once; Athena counts running and queued queries against the account's active DML quota (20 to 25 by default), and one refused (TooManyRequestsException) is retried with backoff.")]
+    public int MaxConcurrentQueries { get; set; } = 10;
+
     /// <inheritdoc/>
     public void Validate(SettingsCheck check)
     {
@@ -54,6 +63,7 @@ public sealed partial class AthenaSettings : ISettings
         if (ReuseMinutes is < 0 or > AthenaQueryOptions.MaxReuseMinutes)
             check.Add($"{check.Name(nameof(ReuseMinutes))} is '{ReuseMinutes}': expected 0 (no reuse) to {AthenaQueryOptions.MaxReuseMinutes} (7 days)");
         if (PricePerTb <= 0) check.Add($"{check.Name(nameof(PricePerTb))} is '{PricePerTb}': expected dollars per TB scanned, such as 5 or 6.75");
+        check.Range(nameof(MaxConcurrentQueries), MaxConcurrentQueries, 1, 100);
         Results = Results.ToLowerInvariant();
         if (Results is not ("s3" or "api")) check.Add($"{check.Name(nameof(Results))} is '{Results}': expected s3 (read a long result's CSV from the output location) or api (GetQueryResults pages)");
     }

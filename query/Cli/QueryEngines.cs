@@ -25,7 +25,7 @@ internal static class QueryEngines
         if (withEngineChoice) options.Add<QuerySettings>(nameof(QuerySettings.Engine)).Add<LakeSettings>(nameof(LakeSettings.Location));
         return options
             .Add<AthenaSettings>(nameof(AthenaSettings.Database), nameof(AthenaSettings.Workgroup), nameof(AthenaSettings.OutputLocation), nameof(AthenaSettings.Fips),
-                nameof(AthenaSettings.ReuseMinutes), nameof(AthenaSettings.PricePerTb), nameof(AthenaSettings.Results))
+                nameof(AthenaSettings.ReuseMinutes), nameof(AthenaSettings.PricePerTb), nameof(AthenaSettings.Results), nameof(AthenaSettings.MaxConcurrentQueries))
             .Add<AwsSettings>(nameof(AwsSettings.Region), nameof(AwsSettings.AthenaEndpoint), nameof(AwsSettings.S3Endpoint));
     }
 
@@ -61,8 +61,11 @@ internal static class QueryEngines
         var athena = settings.Get<AthenaSettings>();
         var runner = AthenaRunner(settings, aws);
         void Statistics(AthenaQueryStatistics statistics) => error.WriteLine(statistics.ToString());
-        if (athena.Results == "api") return new AthenaEngine(runner, athena.PricePerTb, Statistics, owned: runner.Athena.Client);
-        return new AthenaEngine(runner, athena.PricePerTb, Statistics, (location, ct) => OpenS3Async(aws, location, ct), runner.Athena.Client, aws.Logs.CreateLogger<AthenaEngine>());
+        if (athena.Results == "api") return new AthenaEngine(runner, athena.PricePerTb, Statistics, owned: runner.Athena.Client) { MaxConcurrentQueries = athena.MaxConcurrentQueries };
+        return new AthenaEngine(runner, athena.PricePerTb, Statistics, (location, ct) => OpenS3Async(aws, location, ct), runner.Athena.Client, aws.Logs.CreateLogger<AthenaEngine>())
+        {
+            MaxConcurrentQueries = athena.MaxConcurrentQueries,
+        };
     }
 
     /// <summary>A runner of statements on Athena with these settings; its client's warnings go to the AWS clients' log. The caller disposes its client.</summary>

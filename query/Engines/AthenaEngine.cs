@@ -69,7 +69,14 @@ internal sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb,
     public string Name => "athena";
 
     /// <summary>The statistics of every query run so far.</summary>
-    public IReadOnlyList<AthenaQueryStatistics> Statistics => _statistics;
+    public IReadOnlyList<AthenaQueryStatistics> Statistics
+    {
+        get { lock (_statistics) return [.. _statistics]; }
+    }
+
+    /// <inheritdoc/>
+    /// <value>The default value is 1; the program sets <c>Athena:MaxConcurrentQueries</c>.</value>
+    public int MaxConcurrentQueries { get; init; } = 1;
 
     /// <inheritdoc/>
     public async Task<QueryResult> RunAsync(RenderedQuery query, CancellationToken cancellationToken)
@@ -180,8 +187,12 @@ internal sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb,
         var scanned = s?.DataScannedInBytes ?? 0;
         var statistics = new AthenaQueryStatistics(name, execution.QueryExecutionId, scanned, s?.EngineExecutionTimeInMillis ?? 0, s?.QueryQueueTimeInMillis ?? 0,
             reused, reused ? 0m : AthenaQueryStatistics.Cost(scanned, pricePerTb));
-        _statistics.Add(statistics);
-        onStatistics?.Invoke(statistics);
+        // Queries of one command run at once: their statistics arrive from several threads.
+        lock (_statistics)
+        {
+            _statistics.Add(statistics);
+            onStatistics?.Invoke(statistics);
+        }
     }
 
     /// <inheritdoc/>

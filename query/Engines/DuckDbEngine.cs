@@ -26,6 +26,9 @@ internal sealed partial class DuckDbEngine : IQueryEngine
     /// <inheritdoc/>
     public string Name => "duckdb";
 
+    /// <inheritdoc/>
+    public int MaxConcurrentQueries => 1;
+
     /// <summary>The lake folder.</summary>
     public string Lake { get; }
 

@@ -26,19 +26,23 @@ internal static class IncidentReview
         {
             ["from"] = Iso(from), ["to"] = Iso(to), ["cluster"] = cluster, ["service"] = service,
         };
-        Task<Answer<T>> Run<T>() where T : class => Answer<T>.RunAsync(engine, given, cancellationToken);
-        var timeline = await Run<TimelineRow>().ConfigureAwait(false);
-        var stops = await Run<StopReasonRow>().ConfigureAwait(false);
-        var ooms = await Run<OomKillRow>().ConfigureAwait(false);
-        var loops = await Run<CrashLoopRow>().ConfigureAwait(false);
-        var deployments = await Run<DeploymentRow>().ConfigureAwait(false);
-        var placements = await Run<PlacementFailureRow>().ConfigureAwait(false);
-        var health = await Run<HealthImpactRow>().ConfigureAwait(false);
-        var cases = await Run<SupportCaseRow>().ConfigureAwait(false);
-        var recovery = await Run<ServiceRecoveryRow>().ConfigureAwait(false);
-        var state = await Run<ServiceStateRow>().ConfigureAwait(false);
+        // Every query starts at once; the engine says how many run together.
+        using var queries = new ReportQueries(engine, given, cancellationToken);
+        var timelineQuery = queries.RunAsync<TimelineRow>();
+        var stopsQuery = queries.RunAsync<StopReasonRow>();
+        var oomsQuery = queries.RunAsync<OomKillRow>();
+        var loopsQuery = queries.RunAsync<CrashLoopRow>();
+        var deploymentsQuery = queries.RunAsync<DeploymentRow>();
+        var placementsQuery = queries.RunAsync<PlacementFailureRow>();
+        var healthQuery = queries.RunAsync<HealthImpactRow>();
+        var casesQuery = queries.RunAsync<SupportCaseRow>();
+        var recoveryQuery = queries.RunAsync<ServiceRecoveryRow>();
+        var stateQuery = queries.RunAsync<ServiceStateRow>();
         // Trusted Advisor's findings that bear on an outage: fault tolerance naming these services, and service limits.
-        var advisor = await Run<AdvisorFindingRow>().ConfigureAwait(false);
+        var advisorQuery = queries.RunAsync<AdvisorFindingRow>();
+        await Task.WhenAll(timelineQuery, stopsQuery, oomsQuery, loopsQuery, deploymentsQuery, placementsQuery, healthQuery, casesQuery, recoveryQuery, stateQuery, advisorQuery).ConfigureAwait(false);
+        var (timeline, stops, ooms, loops, deployments) = (timelineQuery.Result, stopsQuery.Result, oomsQuery.Result, loopsQuery.Result, deploymentsQuery.Result);
+        var (placements, health, cases, recovery, state, advisor) = (placementsQuery.Result, healthQuery.Result, casesQuery.Result, recoveryQuery.Result, stateQuery.Result, advisorQuery.Result);
         static bool Resilience(AdvisorFindingRow r) => r.Category is "fault_tolerance" or "service_limits";
 
         var md = new StringBuilder();

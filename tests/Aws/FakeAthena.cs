@@ -16,7 +16,17 @@ public sealed partial class FakeAthena : IDisposable
     private readonly ConcurrentDictionary<string, int> _runOf = new();
     private int _runs;
 
+    private readonly ConcurrentDictionary<string, DateTime> _startedAt = new();
+    private int _inFlight;
+    private int _maxInFlight;
+
     public FakeAthena() => Endpoint = new FakeAwsEndpoint(Handle);
+
+    /// <summary>How long a query runs: GetQueryExecution says RUNNING until this long after its start, then follows its script.</summary>
+    public TimeSpan QueryLatency { get; set; }
+
+    /// <summary>The most queries started and not yet read to their last result page at any one time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public FakeAwsEndpoint Endpoint { get; }
 
@@ -154,6 +164,9 @@ public sealed partial class FakeAthena : IDisposable
                 var run = Interlocked.Increment(ref _runs);
                 var id = IdOf(run);
                 _runOf[id] = run;
+                _startedAt[id] = DateTime.UtcNow;
+                var inFlight = Interlocked.Increment(ref _inFlight);
+                if (inFlight > _maxInFlight) _maxInFlight = inFlight;
                 _states[id] = new Queue<string>(Scripts[Math.Min(run, Scripts.Count) - 1]);
                 var ddl = (string)body["QueryString"]!;
                 if (ddl.StartsWith("CREATE ", StringComparison.Ordinal) || ddl.StartsWith("ALTER ", StringComparison.Ordinal) || ddl.StartsWith("DROP ", StringComparison.Ordinal))
@@ -173,7 +186,9 @@ public sealed partial class FakeAthena : IDisposable
             {
                 var id = (string)body["QueryExecutionId"]!;
                 var states = _states[id];
-                var state = _stopped.ContainsKey(id) ? "CANCELLED" : states.Count > 1 ? states.Dequeue() : states.Peek();
+                var state = _stopped.ContainsKey(id) ? "CANCELLED"
+                    : DateTime.UtcNow - _startedAt.GetValueOrDefault(id) < QueryLatency ? "RUNNING"
+                    : states.Count > 1 ? states.Dequeue() : states.Peek();
                 var run = _runOf[id];
                 return FakeResponse.Ok(new
                 {
@@ -212,6 +227,7 @@ public sealed partial class FakeAthena : IDisposable
                 all.AddRange(data);
                 var rows = all.Skip((page - 1) * max).Take(max).ToList();
                 var next = page * max < all.Count ? $"page-{page + 1}" : null;
+                if (next is null && _startedAt.TryRemove((string)body["QueryExecutionId"]!, out _)) Interlocked.Decrement(ref _inFlight);
                 return FakeResponse.Ok(new
                 {
                     UpdateCount = 0,

@@ -26,24 +26,37 @@ internal static class WeeklyReportQuery
             ["cluster"] = cluster,
             ["service"] = service,
         };
-        var answer = await Answer<WeeklyTrendRow>.RunAsync(engine, given, cancellationToken).ConfigureAwait(false);
-        var byWeek = answer.Rows.ToDictionary(r => DateOnly.ParseExact(r.WeekStart!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        // Every query starts at once; the engine says how many run together.
+        using var queries = new ReportQueries(engine, given, cancellationToken);
+        var trendsQuery = queries.RunAsync<WeeklyTrendRow>();
         // Time to recover, per failure episode, in the week the episode began.
-        var episodes = await Answer<RecoveryEpisodeRow>.RunAsync(engine, given, cancellationToken).ConfigureAwait(false);
+        var episodesQuery = queries.RunAsync<RecoveryEpisodeRow>();
+        var mondays = Enumerable.Range(0, weeks).Select(i => start.AddDays(7 * i)).ToList();
+        // Trusted Advisor is account-wide in the report, as its findings at each week's end are (trends takes no service).
+        var findingsQueries = mondays.Select(monday => queries.RunAsync<AdvisorFindingRow>(new Dictionary<string, string?>(given, StringComparer.Ordinal)
+        {
+            ["from"] = monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["to"] = monday.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["cluster"] = null,
+            ["service"] = null,
+        })).ToList();
+        var stopsQuery = queries.RunAsync<StopReasonRow>();
+        var deploymentsQuery = queries.RunAsync<DeploymentRow>();
+        // Trusted Advisor at each week's end, and Health by account over the period.
+        var advisorTrendsQuery = queries.RunAsync<AdvisorTrendRow>(new Dictionary<string, string?>(given) { ["unit"] = "week" });
+        var healthQuery = queries.RunAsync<AccountHealthRow>();
+        await Task.WhenAll([trendsQuery, episodesQuery, stopsQuery, deploymentsQuery, advisorTrendsQuery, healthQuery, .. findingsQueries]).ConfigureAwait(false);
+
+        var byWeek = trendsQuery.Result.Rows.ToDictionary(r => DateOnly.ParseExact(r.WeekStart!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var episodes = episodesQuery.Result;
         var rows = new List<Week>();
         var advisor = new List<(long New, long Resolved, long Suppressed)>();
-        foreach (var monday in Enumerable.Range(0, weeks).Select(i => start.AddDays(7 * i)))
+        foreach (var (monday, findingsQuery) in mondays.Zip(findingsQueries))
         {
             var row = byWeek.GetValueOrDefault(monday);
             var date = monday.ToDateTime(TimeOnly.MinValue);
-            var week = new Dictionary<string, string?>(given, StringComparer.Ordinal)
-            {
-                ["from"] = monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                ["to"] = monday.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            };
             var began = episodes.Rows.Where(e => DateOnly.FromDateTime(e.FirstFailureAt!.Value) is var d && d >= monday && d < monday.AddDays(7)).ToList();
-            // Trusted Advisor is account-wide in the report, as its findings at each week's end are (trends takes no service).
-            var findings = await Answer<AdvisorFindingRow>.RunAsync(engine, new Dictionary<string, string?>(week) { ["cluster"] = null, ["service"] = null }, cancellationToken).ConfigureAwait(false);
+            var findings = findingsQuery.Result;
             advisor.Add((findings.Rows.Count(r => r.StatusAtStart is null), findings.Rows.Count(r => r.Change is "resolved" or "transient"),
                 findings.Rows.Count(r => r.Change == "suppressed")));
             rows.Add(new Week(monday, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):D2}",
@@ -52,8 +65,7 @@ internal static class WeeklyReportQuery
                 began.Count(r => r.SteadyStateAt is null)));
         }
 
-        var stops = await Answer<StopReasonRow>.RunAsync(engine, given, cancellationToken).ConfigureAwait(false);
-        var deployments = await Answer<DeploymentRow>.RunAsync(engine, given, cancellationToken).ConfigureAwait(false);
+        var (stops, deployments) = (stopsQuery.Result, deploymentsQuery.Result);
         var periodStart = start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         // Deployments started in the period (deployment-outcomes also lists those under way at its start).
         var started = deployments.Rows.Where(d => d.IsRollback is not true && d.StartedAt is DateTime t && t >= periodStart).ToList();
@@ -73,8 +85,7 @@ internal static class WeeklyReportQuery
             .OrderByDescending(f => f.Failures).ThenByDescending(f => f.Abnormal).ThenBy(f => f.Service, StringComparer.Ordinal).ToList();
         var classes = stops.Rows.Where(r => StopClass.IsAbnormal(r.StopClass)).GroupBy(r => r.StopClass!)
             .Select(g => (Class: g.Key, Tasks: g.Sum(r => r.Tasks))).OrderByDescending(g => g.Tasks).ThenBy(g => g.Class, StringComparer.Ordinal).ToList();
-        // Trusted Advisor at each week's end, and Health by account over the period.
-        var trends = await Answer<AdvisorTrendRow>.RunAsync(engine, new Dictionary<string, string?>(given) { ["unit"] = "week" }, cancellationToken).ConfigureAwait(false);
+        var trends = advisorTrendsQuery.Result;
         var pillars = Pillars.Concat(trends.Rows.Select(r => r.Category).OfType<string>().Where(c => !Pillars.Contains(c)).Distinct().Order(StringComparer.Ordinal)).ToList();
         var advisorWeeks = rows.Select((w, i) =>
         {
@@ -84,7 +95,7 @@ internal static class WeeklyReportQuery
                 advisor[i].New, advisor[i].Resolved, advisor[i].Suppressed,
                 own.Where(r => r.Category == "cost_optimizing").Sum(r => r.EstimatedMonthlySavings ?? 0));
         }).ToList();
-        var health = await Answer<AccountHealthRow>.RunAsync(engine, given, cancellationToken).ConfigureAwait(false);
+        var health = healthQuery.Result;
         var accounts = health.Rows.Select(r => new AccountHealth(r.AffectedAccount!, r.Events, r.Issues, r.ScheduledChanges,
             r.AccountNotifications, r.OpenAtEnd, r.ImpairedEntities)).ToList();
         return new WeeklyReport(start, weeks, rows, services, classes) { Advisor = advisorWeeks, AdvisorPillars = pillars, Accounts = accounts };

@@ -37,7 +37,7 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal((300, 900, 3600), (collect.HealthIntervalSeconds, collect.SupportIntervalSeconds, collect.TrustedAdvisorIntervalSeconds));
         Assert.Equal("duckdb", new QuerySettings().Engine);
         var athena = new AthenaSettings();
-        Assert.Equal(("analytics", "primary", null, false, 60, 5m, "s3"), (athena.Database, athena.Workgroup, athena.OutputLocation, athena.Fips, athena.ReuseMinutes, athena.PricePerTb, athena.Results));
+        Assert.Equal(("analytics", "primary", null, false, 60, 5m, "s3", 10), (athena.Database, athena.Workgroup, athena.OutputLocation, athena.Fips, athena.ReuseMinutes, athena.PricePerTb, athena.Results, athena.MaxConcurrentQueries));
         var aws = new AwsSettings();
         Assert.All(new[] { aws.Region, aws.S3Endpoint, aws.StsEndpoint, aws.HealthEndpoint, aws.SupportEndpoint, aws.FirehoseEndpoint, aws.AthenaEndpoint }, Assert.Null);
     }

@@ -79,6 +79,23 @@ public sealed class AthenaCliTests : IAsyncLifetime
         Assert.Null(start.Json["ResultReuseConfiguration"]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Review_OnAthena_RunsItsQueriesAtOnce_NeverMoreThanAllowed(int allowed)
+    {
+        // Each query runs 300 ms in Athena: the review's eleven start together (after the one that checks the service
+        // exists), at most `allowed` of them at a time.
+        using var athena = new FakeAthena { Execute = (sql, parameters) => ExecuteOnDuckDb(_duck!, sql, parameters), QueryLatency = TimeSpan.FromMilliseconds(300) };
+        var (code, output, err) = await RunAsync("review", "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z", "--service", "payments", "--engine", "athena",
+            "--athena-endpoint", athena.Url.ToString(), "--region", "eu-west-1", "--database", "ops", "--reuse-minutes", "0", "--max-concurrent-queries", allowed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(code == Commands.Ok, err);
+        Assert.Contains("## Detection, mitigation and recovery", output, StringComparison.Ordinal);
+        Assert.Equal(1 + 11, athena.Received.Count(r => r.Operation == "StartQueryExecution"));
+        Assert.Equal(allowed, athena.MaxInFlight);
+    }
+
     [Fact]
     public async Task ReviewAndReport_OnAthena_AreTheDuckDbOnes()
     {
