@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Common.Cli;
 using Analytics.Query.Catalog;
-using Analytics.Query.Engines;
 using Analytics.Query.Reports;
 using Analytics.Query.Reports.Weekly;
 
@@ -45,9 +44,6 @@ internal static partial class Commands
             if (errors.Count > 0 || values is null) return await InvalidAsync(parse, errors).ConfigureAwait(false);
             return await OnEngineAsync(parse, settings, context, async engine =>
             {
-                if ((string?)values["service"].Value is { } service
-                    && await KnownServices.ProblemAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!, (string?)values["cluster"].Value, service, ct).ConfigureAwait(false) is { } problem)
-                    throw new QueryFailedException(problem + " No review written.");
                 var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
                     (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
                 await WriteTextAsync(parse, parse.GetValue(output), review, ct).ConfigureAwait(false);

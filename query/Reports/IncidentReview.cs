@@ -19,6 +19,7 @@ internal static class IncidentReview
 {
     /// <summary>Writes the review of [<paramref name="from"/>, <paramref name="to"/>).</summary>
     /// <exception cref="ArgumentException">The window or a filter is invalid; names the parameter.</exception>
+    /// <exception cref="QueryFailedException">A query failed, or the lake has no such service in the window.</exception>
     public static async Task<string> WriteAsync(IQueryEngine engine, DateTime from, DateTime to, string? cluster, string? service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -26,8 +27,9 @@ internal static class IncidentReview
         {
             ["from"] = Iso(from), ["to"] = Iso(to), ["cluster"] = cluster, ["service"] = service,
         };
-        // Every query starts at once; the engine says how many run together.
+        // Every query starts at once; the engine says how many run together. A service asked for is checked among them.
         using var queries = new ReportQueries(engine, given, cancellationToken);
+        var servicesQuery = service is null ? null : queries.RunAsync<ServiceRow>(KnownServices.Window(from, to, cluster));
         var timelineQuery = queries.RunAsync<TimelineRow>();
         var stopsQuery = queries.RunAsync<StopReasonRow>();
         var oomsQuery = queries.RunAsync<OomKillRow>();
@@ -41,6 +43,8 @@ internal static class IncidentReview
         // Trusted Advisor's findings that bear on an outage: fault tolerance naming these services, and service limits.
         var advisorQuery = queries.RunAsync<AdvisorFindingRow>();
         await Task.WhenAll(timelineQuery, stopsQuery, oomsQuery, loopsQuery, deploymentsQuery, placementsQuery, healthQuery, casesQuery, recoveryQuery, stateQuery, advisorQuery).ConfigureAwait(false);
+        if (servicesQuery is not null && KnownServices.Problem(await servicesQuery.ConfigureAwait(false), from, to, cluster, service!) is { } problem)
+            throw new QueryFailedException(problem + " No review written.");
         var (timeline, stops, ooms, loops, deployments) = (timelineQuery.Result, stopsQuery.Result, oomsQuery.Result, loopsQuery.Result, deploymentsQuery.Result);
         var (placements, health, cases, recovery, state, advisor) = (placementsQuery.Result, healthQuery.Result, casesQuery.Result, recoveryQuery.Result, stateQuery.Result, advisorQuery.Result);
         static bool Resilience(AdvisorFindingRow r) => r.Category is "fault_tolerance" or "service_limits";

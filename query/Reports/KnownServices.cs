@@ -17,13 +17,23 @@ internal static class KnownServices
     public static async Task<string?> ProblemAsync(IQueryEngine engine, DateTime from, DateTime to, string? cluster, string service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var given = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["from"] = from.ToString("O", CultureInfo.InvariantCulture),
-            ["to"] = to.ToString("O", CultureInfo.InvariantCulture),
-            ["cluster"] = cluster,
-        };
-        var answer = await Answer<ServiceRow>.RunAsync(engine, given, cancellationToken).ConfigureAwait(false);
+        var answer = await Answer<ServiceRow>.RunAsync(engine, Window(from, to, cluster), cancellationToken).ConfigureAwait(false);
+        return Problem(answer, from, to, cluster, service);
+    }
+
+    /// <summary>The values of the <c>services</c> query for the window (every service of it, whichever was asked).</summary>
+    public static Dictionary<string, string?> Window(DateTime from, DateTime to, string? cluster) => new(StringComparer.Ordinal)
+    {
+        ["from"] = from.ToString("O", CultureInfo.InvariantCulture),
+        ["to"] = to.ToString("O", CultureInfo.InvariantCulture),
+        ["cluster"] = cluster,
+    };
+
+    /// <summary>As <see cref="ProblemAsync"/>, from the <c>services</c> query's answer for the window.</summary>
+    public static string? Problem(Answer<ServiceRow> answer, DateTime from, DateTime to, string? cluster, string service)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(service);
         var names = answer.Rows.Select(r => r.ServiceName).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (names.Contains(service, StringComparer.Ordinal)) return null;
         var where = $"{(cluster is null ? "" : $"in cluster {cluster} ")}between {IncidentReview.Display(from)} and {IncidentReview.Display(to)} UTC";

@@ -22,7 +22,7 @@ public sealed partial class FakeAthena : IDisposable
 
     public FakeAthena() => Endpoint = new FakeAwsEndpoint(Handle);
 
-    /// <summary>How long a query runs: GetQueryExecution says RUNNING until this long after its start, then follows its script.</summary>
+    /// <summary>How long a query runs: GetQueryExecution says RUNNING until this long after its start, then its script's last state.</summary>
     public TimeSpan QueryLatency { get; set; }
 
     /// <summary>The most queries started and not yet read to their last result page at any one time.</summary>
@@ -186,8 +186,9 @@ public sealed partial class FakeAthena : IDisposable
             {
                 var id = (string)body["QueryExecutionId"]!;
                 var states = _states[id];
+                // With a latency, a query runs that long, then has the script's last state at once.
                 var state = _stopped.ContainsKey(id) ? "CANCELLED"
-                    : DateTime.UtcNow - _startedAt.GetValueOrDefault(id) < QueryLatency ? "RUNNING"
+                    : QueryLatency > TimeSpan.Zero ? (DateTime.UtcNow - _startedAt.GetValueOrDefault(id) < QueryLatency ? "RUNNING" : states.Last())
                     : states.Count > 1 ? states.Dequeue() : states.Peek();
                 var run = _runOf[id];
                 return FakeResponse.Ok(new

@@ -28,7 +28,7 @@ public sealed class AthenaCliTests : IAsyncLifetime
     {
         await Some.IngestAsync(Lake, Path.Combine(Some.RepoRoot, "samples"));
         _duck = await DuckDbEngine.OpenAsync(Lake, CancellationToken.None);
-        _athena = new FakeAthena { Execute = (sql, parameters) => ExecuteOnDuckDb(_duck, sql, parameters) };
+        _athena = new FakeAthena { Execute = (sql, parameters) => DuckDbAthena.Execute(_duck, sql, parameters) };
     }
 
     public async Task DisposeAsync()
@@ -84,9 +84,9 @@ public sealed class AthenaCliTests : IAsyncLifetime
     [InlineData(4)]
     public async Task Review_OnAthena_RunsItsQueriesAtOnce_NeverMoreThanAllowed(int allowed)
     {
-        // Each query runs 300 ms in Athena: the review's eleven start together (after the one that checks the service
-        // exists), at most `allowed` of them at a time.
-        using var athena = new FakeAthena { Execute = (sql, parameters) => ExecuteOnDuckDb(_duck!, sql, parameters), QueryLatency = TimeSpan.FromMilliseconds(300) };
+        // Each query runs 300 ms in Athena: the review's eleven, and the one that checks the service exists, start
+        // together, at most `allowed` of them at a time.
+        using var athena = new FakeAthena { Execute = (sql, parameters) => DuckDbAthena.Execute(_duck!, sql, parameters), QueryLatency = TimeSpan.FromMilliseconds(300) };
         var (code, output, err) = await RunAsync("review", "--from", "2026-11-02T14:00:00Z", "--to", "2026-11-02T15:30:00Z", "--service", "payments", "--engine", "athena",
             "--athena-endpoint", athena.Url.ToString(), "--region", "eu-west-1", "--database", "ops", "--reuse-minutes", "0", "--max-concurrent-queries", allowed.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -188,63 +188,4 @@ public sealed class AthenaCliTests : IAsyncLifetime
         Assert.Equal(Commands.InvalidArguments, code2);
         Assert.Contains($"--settings: unknown setting 'Athena:Databse' in '{file}'; Athena's settings are Database, Workgroup,", err2, StringComparison.Ordinal);
     }
-
-    // Runs what Athena received on DuckDB: each ? (outside strings and comments) replaced by its literal, in order.
-    private static (List<(string Name, string Type)>, List<string?[]>) ExecuteOnDuckDb(DuckDbEngine duck, string sql, IReadOnlyList<string> parameters)
-    {
-        var bound = new StringBuilder();
-        var next = 0;
-        for (var i = 0; i < sql.Length; i++)
-        {
-            var c = sql[i];
-            if (c == '\'')
-            {
-                var end = sql.IndexOf('\'', i + 1);
-                bound.Append(sql, i, end - i + 1);
-                i = end;
-            }
-            else if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
-            {
-                var end = sql.IndexOf('\n', i);
-                if (end < 0) end = sql.Length - 1;
-                bound.Append(sql, i, end - i + 1);
-                i = end;
-            }
-            else if (c == '?') bound.Append(parameters[next++]);
-            else bound.Append(c);
-        }
-        Assert.Equal(parameters.Count, next);
-        var result = duck.RunSqlAsync(bound.ToString(), [], CancellationToken.None).GetAwaiter().GetResult();
-        var columns = result.Schema.FieldsList.Select(f => (f.Name, AthenaType(f.DataType))).ToList();
-        var rows = new List<string?[]>();
-        foreach (var batch in result.ToListAsync(CancellationToken.None).GetAwaiter().GetResult())
-            for (var r = 0; r < batch.Length; r++)
-                rows.Add(Enumerable.Range(0, batch.ColumnCount).Select(c => AthenaText(Cells.Value(batch.Column(c), r))).ToArray());
-        return (columns, rows);
-    }
-
-    private static string AthenaType(IArrowType type) => type switch
-    {
-        Int32Type => "integer",
-        Int64Type => "bigint",
-        DoubleType => "double",
-        BooleanType => "boolean",
-        TimestampType => "timestamp",
-        Date32Type => "date",
-        ListType => "array",
-        _ => "varchar",
-    };
-
-    // Trino's text of a value in GetQueryResults.
-    private static string? AthenaText(object? value) => value switch
-    {
-        null => null,
-        bool b => b ? "true" : "false",
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        List<string?> items => "[" + string.Join(", ", items.Select(i => i ?? "null")) + "]",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    };
 }
