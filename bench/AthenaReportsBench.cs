@@ -30,7 +30,7 @@ internal static class AthenaReportsBench
         }
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var lake = Path.Combine(work, "lake");
-        var samples = Path.Combine(FindRoot(), "samples");
+        var samples = Path.Combine(RepoRoot.Path, "samples");
         await new IngestRunner(new IngestOptions { Lake = new() { Location = lake }, Inputs = [samples] }, TimeProvider.System).RunAsync(CancellationToken.None);
         await using var duck = await DuckDbEngine.OpenAsync(lake, CancellationToken.None);
         using var athena = new FakeAthena { Execute = (sql, parameters) => DuckDbAthena.Execute(duck, sql, parameters), QueryLatency = TimeSpan.FromMilliseconds(latency) };
@@ -62,12 +62,5 @@ internal static class AthenaReportsBench
         var code = await Analytics.Query.Cli.Commands.InvokeAsync(args, context, new InvocationConfiguration { Output = output, Error = error });
         if (code != 0) throw new InvalidOperationException($"{string.Join(' ', args)} exited {code}: {error}");
         return stopwatch.Elapsed.TotalSeconds;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Analytics.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Analytics.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -38,8 +38,7 @@ public static class S3InputBench
         if (!Directory.Exists(input))
             new EventGenerator(new GeneratorOptions { Days = 7, TaskEventsPerDay = events / 7, TruncatedRecords = 0, Seed = 1 }).WriteTo(input);
 
-        var repo = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(repo, "Analytics.sln"))) repo = Path.GetDirectoryName(repo)!;
+        var repo = RepoRoot.Path;
         var script = Path.Combine(repo, "tests", "s3", "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script)) throw new InvalidOperationException($"s3rver is not installed: npm ci --prefix {Path.Combine(repo, "tests", "s3")}");
         int port;
