@@ -45,7 +45,7 @@ internal static partial class Commands
             return await OnEngineAsync(parse, settings, context, async engine =>
             {
                 var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
-                    (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
+                    (string?)values["cluster"].Value, (string?)values["service"].Value, ct, refuseUnknownService: true).ConfigureAwait(false);
                 await WriteTextAsync(parse, parse.GetValue(output), review, ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
         });

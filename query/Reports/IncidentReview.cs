@@ -19,8 +19,16 @@ internal static class IncidentReview
 {
     /// <summary>Writes the review of [<paramref name="from"/>, <paramref name="to"/>).</summary>
     /// <exception cref="ArgumentException">The window or a filter is invalid; names the parameter.</exception>
-    /// <exception cref="QueryFailedException">A query failed, or the lake has no such service in the window.</exception>
-    public static async Task<string> WriteAsync(IQueryEngine engine, DateTime from, DateTime to, string? cluster, string? service, CancellationToken cancellationToken)
+    /// <exception cref="QueryFailedException">A query failed, or (with <paramref name="refuseUnknownService"/>) the lake has no such service in the window.</exception>
+    /// <param name="engine">The engine the catalog runs on.</param>
+    /// <param name="from">The window's start.</param>
+    /// <param name="to">The window's end (exclusive).</param>
+    /// <param name="cluster">Only this cluster; null for all.</param>
+    /// <param name="service">Only this service; null for all.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    /// <param name="refuseUnknownService">Refuse a <paramref name="service"/> the lake's ECS events do not name in the window (a misspelt name), checked among the review's queries.</param>
+    public static async Task<string> WriteAsync(IQueryEngine engine, DateTime from, DateTime to, string? cluster, string? service, CancellationToken cancellationToken,
+        bool refuseUnknownService = false)
     {
         ArgumentNullException.ThrowIfNull(engine);
         var given = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -29,7 +37,7 @@ internal static class IncidentReview
         };
         // Every query starts at once; the engine says how many run together. A service asked for is checked among them.
         using var queries = new ReportQueries(engine, given, cancellationToken);
-        var servicesQuery = service is null ? null : queries.RunAsync<ServiceRow>(KnownServices.Window(from, to, cluster));
+        var servicesQuery = service is null || !refuseUnknownService ? null : queries.RunAsync<ServiceRow>(KnownServices.Window(from, to, cluster));
         var timelineQuery = queries.RunAsync<TimelineRow>();
         var stopsQuery = queries.RunAsync<StopReasonRow>();
         var oomsQuery = queries.RunAsync<OomKillRow>();
