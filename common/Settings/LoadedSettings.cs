@@ -74,7 +74,8 @@ public sealed class LoadedSettings
             var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (target == typeof(string))
             {
-                property.SetValue(section, string.IsNullOrEmpty(text) ? (property.PropertyType == typeof(string) && IsNullable(property) ? null : property.GetValue(section)) : text);
+                // An empty value is no value: the setting keeps its default.
+                if (!string.IsNullOrEmpty(text)) property.SetValue(section, text);
                 continue;
             }
             object? value = target switch
@@ -91,7 +92,4 @@ public sealed class LoadedSettings
         }
         _sections[type] = section;
     }
-
-    private static bool IsNullable(System.Reflection.PropertyInfo property) =>
-        new System.Reflection.NullabilityInfoContext().Create(property).WriteState == System.Reflection.NullabilityState.Nullable;
 }

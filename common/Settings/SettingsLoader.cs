@@ -140,7 +140,7 @@ public static class SettingsLoader
             var type = Sections.FirstOrDefault(t => string.Equals(SectionOf(t), section.Key, StringComparison.OrdinalIgnoreCase));
             if (type is null)
             {
-                errors.Add($"--settings: unknown section '{section.Key}' in '{path}'{Former(section.Key)}; the sections are {string.Join(", ", Sections.Select(SectionOf))}.");
+                errors.Add($"--settings: unknown section '{section.Key}' in '{path}'{FormerHint(section.Key)}; the sections are {string.Join(", ", Sections.Select(SectionOf))}.");
                 continue;
             }
             foreach (var (key, value) in section.AsEnumerable(makePathsRelative: false).Where(p => p.Value is not null))
@@ -164,19 +164,23 @@ public static class SettingsLoader
                 if (type is null || Property(type, key) is null) errors.Add($"{name} is not a setting; settings are {EnvironmentPrefix}Section__Key, such as {EnvironmentPrefix}Lake__Location (see the README's settings table).");
                 else pairs.Add(new(key, value));
             }
-            else if (name.StartsWith("ANALYTICS_", StringComparison.OrdinalIgnoreCase) && !string.Equals(name, SettingsFileVariable, StringComparison.OrdinalIgnoreCase))
+            else if (name.StartsWith("ANALYTICS_", StringComparison.OrdinalIgnoreCase) && Former(name["ANALYTICS_".Length..]) is { } now)
             {
-                // A former name silently ignored would run with the default instead of what was asked.
-                var former = name["ANALYTICS_".Length..];
-                errors.Add(FormerNames.TryGetValue(former, out var now)
-                    ? $"{name} is no longer read: set {EnvironmentPrefix}{now.Replace(":", "__", StringComparison.Ordinal)} instead."
-                    : $"{name} is no longer read: settings are {EnvironmentPrefix}Section__Key (see the README's settings table).");
+                // A former name silently ignored would run with the default instead of what was asked. Other ANALYTICS_
+                // variables are not ours to judge.
+                errors.Add($"{name} is no longer read: set {EnvironmentPrefix}{now.Replace(":", "__", StringComparison.Ordinal)} instead.");
             }
         }
         return pairs;
     }
 
-    private static string Former(string key) => FormerNames.TryGetValue(key, out var now) ? $" (the former name of {now}: {{\"{now.Split(':')[0]}\": {{\"{now.Split(':')[1]}\": …}}}})" : "";
+    // The setting a former name is now: one of FormerNames, or any other worker setting under its old prefix.
+    private static string? Former(string name) =>
+        FormerNames.TryGetValue(name, out var now) ? now
+        : name.StartsWith("Worker__", StringComparison.OrdinalIgnoreCase) && Property(typeof(WorkerSettings), "Worker:" + name["Worker__".Length..]) is { } property ? $"Worker:{property.Name}"
+        : null;
+
+    private static string FormerHint(string key) => Former(key) is { } now ? $" (the former name of {now}: {{\"{now.Split(':')[0]}\": {{\"{now.Split(':')[1]}\": …}}}})" : "";
 
     // The setting a key (Section:Key or Section:Key:N) sets; null when the section has none of that name.
     internal static PropertyInfo? Property(Type type, string key)

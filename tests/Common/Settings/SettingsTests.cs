@@ -130,7 +130,8 @@ public sealed class SettingsTests : IDisposable
     {
         var file = _temp.Sub("old.json");
         await File.WriteAllTextAsync(file, """{ "athena_database": "ops" }""");
-        var context = Some.Context(Environment(("ANALYTICS_ENGINE", "athena"), ("ANALYTICS_Worker__Lake", "/lake")));
+        // ANALYTICS_HOME was never ours: left alone.
+        var context = Some.Context(Environment(("ANALYTICS_ENGINE", "athena"), ("ANALYTICS_Worker__Lake", "/lake"), ("ANALYTICS_Worker__IntervalSeconds", "30"), ("ANALYTICS_HOME", "/opt/analytics")));
 
         var (code, _, err) = await Some.ProgramAsync((c, i) => QueryCommands.InvokeAsync(["run", "oom-kills", "--lake", _temp.Sub("lake"), "--settings", file, "-p", "from=2026-11-02", "-p", "to=2026-11-03"], c, i), context);
         Assert.Equal(QueryCommands.InvalidArguments, code);
@@ -138,6 +139,7 @@ public sealed class SettingsTests : IDisposable
         [
             $"--settings: unknown section 'athena_database' in '{file}' (the former name of Athena:Database: {{\"Athena\": {{\"Database\": …}}}}); the sections are Lake, Aws, Ingest, Worker, Collect, Query, Athena.",
             "ANALYTICS_ENGINE is no longer read: set ANALYTICS__Query__Engine instead.",
+            "ANALYTICS_Worker__IntervalSeconds is no longer read: set ANALYTICS__Worker__IntervalSeconds instead.",
             "ANALYTICS_Worker__Lake is no longer read: set ANALYTICS__Lake__Location instead.",
         ], Problems(err));
     }
