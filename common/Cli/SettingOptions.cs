@@ -41,9 +41,6 @@ public sealed class SettingOptions
     /// <summary>Every option, <c>--settings</c> included, to add to a command.</summary>
     public IEnumerable<Option> All => [.. _options.Select(o => o.Option), _file];
 
-    /// <summary>The option of a setting (<c>Section:Key</c>), to read it before the settings are loaded.</summary>
-    public Option this[string key] => _options.Single(o => o.Key == key).Option;
-
     /// <summary>The settings given on this command line, for <see cref="SettingsLoader.Load"/>.</summary>
     public IEnumerable<(string Key, string? Value, string Option)> Given(ParseResult parse)
     {

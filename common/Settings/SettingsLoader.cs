@@ -188,6 +188,7 @@ public static class SettingsLoader
         var parts = key.Split(':');
         if (parts.Length is < 2 or > 3) return null;
         var property = SettingsOf(type).FirstOrDefault(s => string.Equals(s.Property.Name, parts[1], StringComparison.OrdinalIgnoreCase)).Property;
-        return parts.Length == 3 && property?.PropertyType != typeof(List<string>) ? null : property;
+        // A list's items are Section:Key:0, Section:Key:1…; nothing else is below a setting.
+        return parts.Length == 3 && (property?.PropertyType != typeof(List<string>) || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out _)) ? null : property;
     }
 }

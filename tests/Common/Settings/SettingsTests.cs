@@ -126,6 +126,15 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void Load_AListWithSomethingElseBelowIt_IsAnUnknownSettingNotACrash()
+    {
+        var file = _temp.Sub("nested.json");
+        File.WriteAllText(file, """{ "Worker": { "Sources": { "raw": "s3://a/" } } }""");
+        var settings = SettingsLoader.Load(file, Environment(), [], SettingsLoader.Sections);
+        Assert.Equal([$"--settings: unknown setting 'Worker:Sources:raw' in '{file}'; Worker's settings are Sources, FirehoseStream, Collect, IntervalSeconds, StatusSeconds, StopGraceSeconds, BatchMaxObjects, BatchMaxMegabytes, BufferingSeconds, QueueLimit, HealthFile, JsonLogs."], settings.Errors);
+    }
+
+    [Fact]
     public async Task FormerNames_AreRefusedWithTheSettingTheyAreNow()
     {
         var file = _temp.Sub("old.json");
