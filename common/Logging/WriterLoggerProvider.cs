@@ -37,6 +37,7 @@ public sealed class WriterLoggerProvider(TextWriter error, LogLevel level = LogL
 /// <summary>The log of a command-line program.</summary>
 public static class CommandLog
 {
-    /// <summary>A logger factory whose warnings and errors go to <paramref name="error"/>, one line each.</summary>
-    public static ILoggerFactory To(TextWriter error) => LoggerFactory.Create(builder => builder.AddProvider(new WriterLoggerProvider(error)));
+    /// <summary>A logger factory whose messages from <paramref name="level"/> up go to <paramref name="error"/>, one line each.</summary>
+    public static ILoggerFactory To(TextWriter error, LogLevel level = LogLevel.Warning) =>
+        LoggerFactory.Create(builder => builder.AddProvider(new WriterLoggerProvider(error, level)));
 }

@@ -38,7 +38,7 @@ internal sealed class IngestServices : IDisposable
 
     /// <summary>The services of a command whose log goes to <paramref name="error"/>: progress lines unless <paramref name="quiet"/>, and warnings.</summary>
     public static IngestServices Create(LoadedSettings settings, ProgramContext context, TextWriter error, bool quiet) =>
-        new(settings, context, LoggerFactory.Create(builder => builder.AddProvider(new WriterLoggerProvider(error, quiet ? LogLevel.Warning : LogLevel.Information))));
+        new(settings, context, CommandLog.To(error, quiet ? LogLevel.Warning : LogLevel.Information));
 
     /// <summary>An ingest run of <paramref name="inputs"/>.</summary>
     public IngestRunner Runner(IReadOnlyList<string> inputs) =>

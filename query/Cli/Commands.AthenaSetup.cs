@@ -34,7 +34,8 @@ internal static partial class Commands
             errors.AddRange(AthenaDdl.Problems(settings.Get<AthenaSettings>().Database, lakeLocation, parse.GetValue(since)!));
             if (errors.Count > 0) return await InvalidAsync(parse, errors).ConfigureAwait(false);
             var (stdout, stderr) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
-            using var aws = new AwsClients(settings.Get<AwsSettings>(), context.Credentials, context.Time, CommandLog.To(stderr));
+            using var logs = CommandLog.To(stderr);
+            using var aws = new AwsClients(settings.Get<AwsSettings>(), context.Credentials, context.Time, logs);
             var runner = QueryEngines.AthenaRunner(settings, aws);
             try
             {

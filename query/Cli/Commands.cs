@@ -81,7 +81,8 @@ internal static partial class Commands
         Func<AwsClients, Task<IQueryEngine>>? open = null)
     {
         var error = parse.InvocationConfiguration.Error;
-        using var aws = new AwsClients(settings.Get<AwsSettings>(), context.Credentials, context.Time, CommandLog.To(error));
+        using var logs = CommandLog.To(error);
+        using var aws = new AwsClients(settings.Get<AwsSettings>(), context.Credentials, context.Time, logs);
         try
         {
             await using var engine = await (open ?? (a => QueryEngines.OpenAsync(settings, a, error, cancellationToken)))(aws).ConfigureAwait(false);
