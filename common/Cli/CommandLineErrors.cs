@@ -11,10 +11,10 @@ namespace Analytics.Common.Cli;
 public static partial class CommandLineErrors
 {
     /// <summary>Exit code of an invalid command line.</summary>
-    public const int InvalidArguments = 2;
+    public const int InvalidArguments = ExitCodes.Invalid;
 
     /// <summary>Exit code of a command that failed on something it did not expect.</summary>
-    public const int Failed = 1;
+    public const int Failed = ExitCodes.Failed;
 
     /// <summary>
     /// Parses <paramref name="args"/>; on errors writes one line each and a pointer to --help, and returns 2; else runs the

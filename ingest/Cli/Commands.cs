@@ -13,17 +13,17 @@ namespace Analytics.Ingest.Cli;
 internal static partial class Commands
 {
     /// <summary>Exit code of a run that completed (quarantined records included).</summary>
-    public const int Ok = 0;
+    public const int Ok = ExitCodes.Ok;
     /// <summary>Exit code when the options are invalid.</summary>
-    public const int InvalidOptions = 2;
+    public const int InvalidOptions = ExitCodes.Invalid;
     /// <summary>Exit code when the run could not complete (unreadable input, lake not writable).</summary>
-    public const int Failed = 1;
+    public const int Failed = ExitCodes.Failed;
     /// <summary>Exit code when records were read and every one was quarantined: nothing landed.</summary>
-    public const int NothingLanded = 3;
+    public const int NothingLanded = ExitCodes.NothingLanded;
     /// <summary>Exit code: another ingest or compact holds the lake, nothing was done; try again later (EX_TEMPFAIL of sysexits.h).</summary>
-    public const int Busy = 75;
+    public const int Busy = ExitCodes.Busy;
     /// <summary>Exit code: the run was cancelled (Ctrl-C, SIGTERM) and stopped cleanly, 128 + SIGINT as shells report it.</summary>
-    public const int Cancelled = 130;
+    public const int Cancelled = ExitCodes.Cancelled;
 
     /// <summary>How the README runs this program; help texts and messages name it so.</summary>
     public const string Program = "dotnet run --project ingest --";

@@ -18,13 +18,13 @@ namespace Analytics.Query.Cli;
 internal static partial class Commands
 {
     /// <summary>Exit code of a query that ran.</summary>
-    public const int Ok = 0;
+    public const int Ok = ExitCodes.Ok;
     /// <summary>Exit code when the query could not run (engine error, lake missing).</summary>
-    public const int Failed = 1;
+    public const int Failed = ExitCodes.Failed;
     /// <summary>Exit code when the command line or a parameter is invalid.</summary>
-    public const int InvalidArguments = 2;
+    public const int InvalidArguments = ExitCodes.Invalid;
     /// <summary>Exit code when the run was cancelled (Ctrl-C, SIGTERM); an Athena query under way is stopped.</summary>
-    public const int Cancelled = 130;
+    public const int Cancelled = ExitCodes.Cancelled;
 
     /// <summary>How the README runs this program; help texts and messages name it so.</summary>
     public const string Program = "dotnet run --project query --";
