@@ -23,7 +23,7 @@ public sealed class S3Server : IDisposable
     {
         var folder = Path.Combine(Some.RepoRoot, "tests", "s3");
         var script = Path.Combine(folder, "node_modules", "s3rver", "bin", "s3rver.js");
-        if (!File.Exists(script)) Run("npm", "ci --no-audit --no-fund", folder);
+        if (!File.Exists(script)) Tools.Run("npm", "ci --no-audit --no-fund", folder);
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
@@ -59,15 +59,6 @@ public sealed class S3Server : IDisposable
 
     public Task PutAsync(string bucket, string key, string body) =>
         Client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body, UseChunkEncoding = false });
-
-    private static void Run(string file, string arguments, string folder)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true })!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} failed: {error.Result}");
-    }
 
     public void Dispose()
     {

@@ -19,7 +19,12 @@ internal static class WeeklyHtml
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         html.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
         html.Append(CultureInfo.InvariantCulture, $"<title>{Encode(report.Title)}</title>\n");
-        html.Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600;margin-bottom:.25rem}.bar{fill:#3b6ea8}.axis{stroke:#888}.label{font-size:10px;fill:#555}.up{color:#a33}.down{color:#2a7}</style>\n");
+        // Light and dark as the reader's system prefers; a table wider than the window scrolls on its own, the page does not.
+        html.Append("<style>:root{color-scheme:light dark}body{font-family:system-ui,sans-serif;margin:2rem;color:#222;background:#fff}"
+            + "table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}td{white-space:nowrap}"
+            + "th:first-child,td:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600;margin-bottom:.25rem}"
+            + ".bar{fill:#3b6ea8}.axis{stroke:#888}.label{font-size:10px;fill:#555}.up{color:#a33}.down{color:#2a7}"
+            + "@media (prefers-color-scheme:dark){body{color:#ddd;background:#121417}td,th{border-bottom-color:#333}.bar{fill:#6fa3e0}.axis{stroke:#999}.label{fill:#bbb}.up{color:#f08080}.down{color:#5fc48a}}</style>\n");
         html.Append("</head>\n<body>\n");
         html.Append(CultureInfo.InvariantCulture, $"<h1>{Encode(report.Title)}</h1>\n<p>ISO weeks, Monday to Sunday, UTC, from {report.FirstMonday:yyyy-MM-dd}. Charts that count the same thing share one scale.</p>\n<h2>Highlights</h2>\n<ul>\n");
         foreach (var line in WeeklyText.Highlights(report)) html.Append("<li>").Append(Encode(line)).Append("</li>\n");

@@ -92,6 +92,27 @@ public sealed class WeeklyReportTests(QueryLake lake)
         Assert.Contains("## Top stop classes", md, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task Html_AtLaptopWidth_FitsTheWindowAndReadsInTheReadersColourScheme(string scheme)
+    {
+        var report = await BuildAsync();
+        using var temp = Some.TempFolder();
+        var path = temp.Sub("weekly-report.html");
+        await File.WriteAllTextAsync(path, WeeklyHtml.Write(report));
+
+        var look = Browser.Look(path, 1280, scheme, $"weekly-report-{scheme}.png");
+
+        Assert.Empty(look.ConsoleErrors);
+        Assert.Empty(look.Refused);
+        // The week table is wider than a laptop's window: it scrolls on its own, the page does not.
+        Assert.True(look.ScrollWidth <= look.ViewportWidth, $"the page is {look.ScrollWidth} px wide in a {look.ViewportWidth} px window");
+        // Dark when the reader asks for dark, light otherwise, and the text readable on it (WCAG AA asks 4.5:1).
+        Assert.True(scheme == "dark" ? PageLook.Luminance(look.Background) < 0.1 : PageLook.Luminance(look.Background) > 0.9, $"{scheme}: background {look.Background}");
+        Assert.True(look.Contrast >= 4.5, $"{scheme}: {look.Color} on {look.Background} is {look.Contrast:0.0}:1");
+    }
+
     [Fact]
     public async Task Html_RendersInChromiumWithOneBarPerWeekAndNoNetwork()
     {
