@@ -28,7 +28,7 @@ public sealed class SettingOptions
         {
             var (property, setting) = SettingsLoader.SettingsOf(typeof(T)).Single(s => s.Property.Name == name);
             var key = $"{section}:{name}";
-            var help = $"{setting.Description} ({key}, {SettingsLoader.EnvironmentPrefix}{section}__{name}{Default(property.GetValue(defaults))})";
+            var help = $"{setting.Description} ({key}, {SettingsLoader.EnvironmentPrefix}{section}__{name}{Default(property, defaults)})";
             Option option = property.PropertyType == typeof(List<string>)
                 ? setting.CommaSeparated ? new Option<string?>(setting.Option) { Description = help } : new Option<string[]>(setting.Option) { Description = help, AllowMultipleArgumentsPerToken = false }
                 : property.PropertyType == typeof(bool) ? new Option<bool>(setting.Option) { Description = help }
@@ -72,12 +72,7 @@ public sealed class SettingOptions
         return SettingsLoader.Load(parse.GetValue(_file), context.Environment, Given(parse), validate);
     }
 
-    private static string Default(object? value) => value switch
-    {
-        null or "" => "",
-        false => "",
-        List<string> { Count: 0 } => "",
-        IFormattable f => "; default " + f.ToString(null, CultureInfo.InvariantCulture),
-        _ => $"; default {value}",
-    };
+    // The default as the settings table shows it; a switch that is off by default says nothing.
+    private static string Default(System.Reflection.PropertyInfo property, object defaults) =>
+        SettingsTable.Default(property, defaults) is { Length: > 0 } shown and not "false" ? "; default " + shown : "";
 }

@@ -36,7 +36,7 @@ public sealed class LakeSettings : ISettings
         ArgumentNullException.ThrowIfNull(check);
         if (Location is { } location)
         {
-            check.S3Location(nameof(Location), location, check.Name(nameof(Location)));
+            check.S3Location(location, check.Name(nameof(Location)));
             if (File.Exists(location)) check.Add($"{check.Name(nameof(Location))} '{location}' is a file; it must be a folder (created when missing) or s3://bucket/prefix/.");
         }
         check.Range(nameof(LeaseSeconds), LeaseSeconds, 5, 3600);

@@ -9,19 +9,15 @@ public sealed class LoadedSettings
     private readonly Dictionary<string, (string? Value, string Origin)> _values;
     private readonly Dictionary<Type, object> _sections = [];
 
-    internal LoadedSettings(Dictionary<string, (string? Value, string Origin)> values, List<string> errors, string? file)
+    internal LoadedSettings(Dictionary<string, (string? Value, string Origin)> values, List<string> errors)
     {
         _values = values;
         Errors = errors;
-        File = file;
         Configuration = new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value.Value))).Build();
     }
 
     /// <summary>Every problem, one line each, in the order found; empty when the settings are usable.</summary>
     public List<string> Errors { get; }
-
-    /// <summary>The settings file read; null when none was.</summary>
-    public string? File { get; }
 
     /// <summary>The merged configuration (the settings file's pass-through sections, such as Logging, included).</summary>
     public IConfiguration Configuration { get; }
@@ -43,14 +39,7 @@ public sealed class LoadedSettings
     public string NameOf(string key) =>
         _values.TryGetValue(key, out var given) ? given.Origin
         : _values.FirstOrDefault(v => v.Key.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase)).Value.Origin is { } item ? item
-        : Option(key);
-
-    private static string Option(string key)
-    {
-        var parts = key.Split(':');
-        var type = SettingsLoader.Sections.First(t => string.Equals(SettingsLoader.SectionOf(t), parts[0], StringComparison.OrdinalIgnoreCase));
-        return SettingsLoader.Property(type, key) is { } property ? SettingsLoader.SettingsOf(type).First(s => s.Property == property).Setting.Option : key;
-    }
+        : SettingsLoader.OptionOf(key);
 
     internal void Bind(Type type)
     {

@@ -50,10 +50,9 @@ public sealed class SettingsCheck
     }
 
     /// <summary>A location that starts with <c>s3://</c> but names no bucket.</summary>
-    public void S3Location(string property, string? value, string role)
+    public void S3Location(string? value, string role)
     {
-        if (value is not null && value.StartsWith("s3://", StringComparison.Ordinal) && Locations.ParseS3(value) is null)
-            Add($"{role} '{value}' is not an S3 location: expected s3://bucket/prefix/.");
+        if (value is not null && Locations.S3Problem(value, role) is { } problem) Add(problem);
     }
 
     /// <summary>A setting a command needs and nobody gave: "--lake is required (…): what it is."</summary>

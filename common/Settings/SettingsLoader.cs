@@ -75,7 +75,7 @@ public static class SettingsLoader
         }
         Layer(values, given, key => options[key]);
 
-        var loaded = new LoadedSettings(values, errors, settingsFile);
+        var loaded = new LoadedSettings(values, errors);
         foreach (var type in Sections) loaded.Bind(type);
         var validated = validate.ToHashSet();
         foreach (var type in Sections.Where(validated.Contains)) ((ISettings)loaded.Get(type)).Validate(loaded.Check(type));
@@ -92,10 +92,17 @@ public static class SettingsLoader
         var errors = new List<string>();
         foreach (var section in sections)
         {
-            var name = SectionOf(section.GetType());
-            section.Validate(new SettingsCheck(name, key => SettingsOf(section.GetType()).First(s => string.Equals($"{name}:{s.Property.Name}", key, StringComparison.Ordinal)).Setting.Option, errors));
+            section.Validate(new SettingsCheck(SectionOf(section.GetType()), OptionOf, errors));
         }
         return errors;
+    }
+
+    /// <summary>The command-line option of a setting (<c>Section:Key</c>, or an item of a list); the key itself when no setting has it.</summary>
+    public static string OptionOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var type = Sections.FirstOrDefault(t => string.Equals(SectionOf(t), key.Split(':')[0], StringComparison.OrdinalIgnoreCase));
+        return type is not null && Property(type, key) is { } property ? SettingsOf(type).First(s => s.Property == property).Setting.Option : key;
     }
 
     // A layer replaces what the layers under it said of the same key; a list it gives (as items or as one comma-separated

@@ -72,7 +72,7 @@ public sealed class WorkerSettings : ISettings
         ArgumentNullException.ThrowIfNull(check);
         foreach (var source in Sources)
         {
-            check.S3Location(nameof(Sources), source, "source");
+            check.S3Location(source, "source");
             if (!Locations.IsS3(source) && !Directory.Exists(source)) check.Add($"source '{source}' is not a folder.");
         }
         foreach (var source in Collect.Where(c => !CollectSettings.Sources.Contains(c)))

@@ -44,7 +44,7 @@ internal sealed class IngestOptions
         {
             if (Locations.IsS3(input))
             {
-                if (Locations.ParseS3(input) is null) yield return $"input '{input}' is not an S3 location: expected s3://bucket/prefix/.";
+                if (Locations.S3Problem(input, "input") is { } problem) yield return problem;
             }
             else if (!File.Exists(input) && !Directory.Exists(input))
                 yield return input.StartsWith('-')

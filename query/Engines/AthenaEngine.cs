@@ -60,9 +60,6 @@ internal sealed record AthenaQueryStatistics(string Query, string ExecutionId, l
 internal sealed class AthenaEngine(AthenaQueryRunner runner, decimal pricePerTb, Action<AthenaQueryStatistics>? onStatistics = null,
     Func<string, CancellationToken, Task<Stream>>? openResult = null, IDisposable? owned = null, ILogger? logger = null) : IQueryEngine
 {
-    /// <summary>Athena's default price per TB scanned in most regions.</summary>
-    public const decimal DefaultPricePerTb = Analytics.Common.Settings.AthenaSettings.DefaultPricePerTb;
-
     private readonly List<AthenaQueryStatistics> _statistics = [];
 
     /// <inheritdoc/>

@@ -18,16 +18,12 @@ internal sealed class Answer<T> where T : class
     {
         RowMapper<T>.Check(schema);
         Schema = schema;
-        Batches = batches;
         _cells = [.. batches.SelectMany(b => Enumerable.Range(0, b.Length).Select(r => Enumerable.Range(0, b.ColumnCount).Select(c => Cells.Value(b.Column(c), r)).ToArray()))];
         Rows = [.. _cells.Select(RowMapper<T>.Map)];
     }
 
     /// <summary>The columns.</summary>
     public Schema Schema { get; }
-
-    /// <summary>The batches.</summary>
-    public List<RecordBatch> Batches { get; }
 
     /// <summary>The rows.</summary>
     public IReadOnlyList<T> Rows { get; }

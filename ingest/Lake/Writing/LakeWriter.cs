@@ -41,7 +41,7 @@ internal sealed class LakeWriter : IAsyncDisposable
     /// <param name="maxIndexIds">Record ids the dedupe index holds before it forgets partitions not touched lately (about 40 bytes each).</param>
     /// <param name="maxOpenFiles">Partition files kept open between row groups; the least recently written are closed beyond it.</param>
     /// <param name="maxRowGroupsPerFile">Row groups in one file, after which the partition's next row groups go to a new file.</param>
-    public LakeWriter(LakeLayout layout, string runId, long batchBytes, long maxIndexIds = DefaultMaxIndexIds, int maxOpenFiles = DefaultMaxOpenFiles,
+    public LakeWriter(LakeLayout layout, string runId, long batchBytes, long maxIndexIds = Analytics.Common.Settings.IngestSettings.DefaultIndexMaxIds, int maxOpenFiles = DefaultMaxOpenFiles,
         int maxRowGroupsPerFile = DefaultMaxRowGroupsPerFile)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -66,8 +66,6 @@ internal sealed class LakeWriter : IAsyncDisposable
     /// <summary>Partition files kept open between row groups by default: a footer each, well under a file-handle limit.</summary>
     public const int DefaultMaxOpenFiles = 64;
 
-    /// <summary>Record ids held by the dedupe index before it forgets partitions: about 40 MB (the setting's default).</summary>
-    public const long DefaultMaxIndexIds = Analytics.Common.Settings.IngestSettings.DefaultIndexMaxIds;
 
     /// <summary>Rows accepted so far, per table.</summary>
     public IReadOnlyDictionary<string, long> RowsWritten => _rowsWritten;

@@ -20,7 +20,7 @@ public class AthenaEngineTests
         new("test-query", sql, values.Select(v => new ParameterValue(new QueryParameter("p", ParameterKind.String, false, null, "", []), v)).ToList());
 
     private static AthenaEngine Engine(FakeAthena athena, List<AthenaQueryStatistics>? statistics = null) =>
-        new(AthenaRequestReferenceTests.Runner(athena.Url), AthenaEngine.DefaultPricePerTb, s => statistics?.Add(s));
+        new(AthenaRequestReferenceTests.Runner(athena.Url), Analytics.Common.Settings.AthenaSettings.DefaultPricePerTb, s => statistics?.Add(s));
 
     private static async Task<List<Dictionary<string, object?>>> RowsAsync(QueryResult result)
     {
