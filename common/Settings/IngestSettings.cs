@@ -30,7 +30,7 @@ public sealed class IngestSettings : ISettings
 
     /// <summary>Input objects parsed at once; their rows still reach the writer in input order.</summary>
     /// <value>The default value is the number of processors.</value>
-    [Setting("--parallelism", "Input objects parsed at once; their rows still reach the writer in input order, so files come out the same (default: the number of processors).")]
+    [Setting("--parallelism", "Input objects parsed at once; their rows still reach the writer in input order, so files come out the same.")]
     public int Parallelism { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Record ids the dedupe index holds (about 40 bytes each) before it forgets the partitions touched least recently.</summary>
