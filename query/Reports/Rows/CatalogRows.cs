@@ -4,6 +4,17 @@ namespace Analytics.Query.Reports.Rows;
 // SQL). Answer<T> maps a result onto them by name; CatalogRowsTests fails when a query and its row differ. A value
 // type is nullable where the query can answer NULL; a count is not, and a NULL there is an error naming the column.
 
+/// <summary>A row of <c>cluster-state</c>: a step of a series (a service's revision's running tasks, or a status's container instances).</summary>
+[CatalogRow("cluster-state")]
+internal sealed record ClusterStateRow(
+    DateTime? Since,
+    string? Kind,
+    string? ClusterName,
+    string? ServiceName,
+    int? TaskRevision,
+    string? InstanceStatus,
+    long Total);
+
 /// <summary>A row of <c>crash-loops</c>.</summary>
 [CatalogRow("crash-loops")]
 internal sealed record CrashLoopRow(

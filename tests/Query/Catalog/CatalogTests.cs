@@ -12,7 +12,7 @@ public sealed partial class CatalogTests
     public void Default_HoldsTheQueriesOfTheIssue()
     {
         Assert.Equal(
-            ["crash-loops", "deployment-outcomes", "health-impact", "health-organization", "incident-timeline", "oom-kills", "placement-failures",
+            ["cluster-state", "crash-loops", "deployment-outcomes", "health-impact", "health-organization", "incident-timeline", "oom-kills", "placement-failures",
              "recovery-episodes", "service-recovery", "service-state", "services", "spot-interruptions", "support-case-totals", "support-cases", "task-stop-reasons",
              "trusted-advisor-findings", "trusted-advisor-trends", "weekly-trends"],
             QueryCatalog.Default.Queries.Select(q => q.Name));

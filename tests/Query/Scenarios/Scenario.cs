@@ -95,13 +95,13 @@ public sealed class Scenario : IAsyncDisposable
         return this;
     }
 
-    /// <summary>An ECS Container Instance State Change: the container instance <paramref name="arn"/> is EC2 instance <paramref name="ec2InstanceId"/>.</summary>
-    public Scenario ContainerInstance(string arn, string ec2InstanceId, DateTime at, string cluster = "prod")
+    /// <summary>An ECS Container Instance State Change: the container instance <paramref name="arn"/> (EC2 instance <paramref name="ec2InstanceId"/>) is in <paramref name="status"/> at its <paramref name="version"/>.</summary>
+    public Scenario ContainerInstance(string arn, string ec2InstanceId, DateTime at, string cluster = "prod", string status = "ACTIVE", int version = 1)
     {
         Add("ECS Container Instance State Change", "aws.ecs", at, [arn], new
         {
             agentConnected = true, clusterArn = $"arn:aws:ecs:us-east-1:{Account}:cluster/{cluster}", containerInstanceArn = arn,
-            ec2InstanceId, status = "ACTIVE", version = 1, updatedAt = Iso(at),
+            ec2InstanceId, status, version, updatedAt = Iso(at),
         });
         return this;
     }
