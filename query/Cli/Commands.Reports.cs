@@ -3,6 +3,7 @@ using System.Globalization;
 using Analytics.Common.Cli;
 using Analytics.Query.Catalog;
 using Analytics.Query.Reports;
+using Analytics.Query.Reports.Dashboard;
 using Analytics.Query.Reports.Weekly;
 
 namespace Analytics.Query.Cli;
@@ -28,25 +29,65 @@ internal static partial class Commands
         {
             var settings = QueryEngines.Load(parse, engine, context);
             var errors = settings.Errors;
-            IReadOnlyDictionary<string, ParameterValue>? values = null;
-            try
-            {
-                // The timeline takes exactly the review's parameters, so its validation is the review's, said in the
-                // review's option names.
-                values = ParameterParser.Parse(QueryCatalog.Default.Get("incident-timeline"),
-                    new Dictionary<string, string?> { ["from"] = parse.GetValue(from), ["to"] = parse.GetValue(to), ["cluster"] = parse.GetValue(cluster), ["service"] = parse.GetValue(service) }
-                        .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)));
-            }
-            catch (ArgumentException ex)
-            {
-                errors.AddRange(ex.Message.Split('\n').Skip(1).Select(line => AsOptions(line.Trim())));
-            }
+            var values = Window(parse, from, to, cluster, service, errors);
             if (errors.Count > 0 || values is null) return await InvalidAsync(parse, errors).ConfigureAwait(false);
             return await OnEngineAsync(parse, settings, context, async engine =>
             {
                 var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
                     (string?)values["cluster"].Value, (string?)values["service"].Value, ct, refuseUnknownService: true).ConfigureAwait(false);
                 await WriteTextAsync(parse, parse.GetValue(output), review, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    // A window and scope given as --from, --to, --cluster and --service: the timeline takes exactly these parameters, so
+    // its validation is the command's, said in the command's option names.
+    private static IReadOnlyDictionary<string, ParameterValue>? Window(ParseResult parse, Option<string> from, Option<string> to, Option<string?> cluster, Option<string?> service, List<string> errors)
+    {
+        try
+        {
+            return ParameterParser.Parse(QueryCatalog.Default.Get("incident-timeline"),
+                new Dictionary<string, string?> { ["from"] = parse.GetValue(from), ["to"] = parse.GetValue(to), ["cluster"] = parse.GetValue(cluster), ["service"] = parse.GetValue(service) }
+                    .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)));
+        }
+        catch (ArgumentException ex)
+        {
+            errors.AddRange(ex.Message.Split('\n').Skip(1).Select(line => AsOptions(line.Trim())));
+            return null;
+        }
+    }
+
+    private static Command DashboardCommand(ProgramContext context)
+    {
+        var engine = QueryEngines.Options();
+        var from = new Option<string>("--from") { Description = "Start of the window, ISO 8601 (UTC unless an offset is given).", Required = true };
+        var to = new Option<string>("--to") { Description = "End of the window (exclusive).", Required = true };
+        var cluster = new Option<string?>("--cluster") { Description = "Only this cluster's ECS figures (name)." };
+        var service = new Option<string?>("--service") { Description = "Only this service's ECS figures (name)." };
+        var output = new Option<string>("--out", "-o") { Description = "The HTML file to write (its folder is created when missing).", DefaultValueFactory = _ => "dashboard.html" };
+        var command = new Command("dashboard", """
+            Writes one self-contained HTML page for a window: tiles (abnormal stops by class, change failure rate, time to
+            recover, open AWS Health issues and scheduled changes, open Support cases, Trusted Advisor findings), one
+            incident timeline across ECS, Health and Support (zoomable, narrowed in the page by account, cluster and
+            service), running tasks per revision and container instances over the window, and the weekly trends around it.
+            The page opens from disk with no network; each figure names the catalog query and parameters that made it,
+            and on Athena what it scanned.
+
+            Example: dotnet run --project query -- dashboard --lake ./lake --from 2026-11-02T13:30:00Z --to 2026-11-02T16:00:00Z -o dashboard.html
+            """) { from, to, cluster, service, output };
+        foreach (var option in engine.All) command.Options.Add(option);
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = QueryEngines.Load(parse, engine, context);
+            var errors = settings.Errors;
+            var values = Window(parse, from, to, cluster, service, errors);
+            if (errors.Count > 0 || values is null) return await InvalidAsync(parse, errors).ConfigureAwait(false);
+            return await OnEngineAsync(parse, settings, context, async engine =>
+            {
+                var data = await DashboardQuery.BuildAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
+                    (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
+                await WriteTextAsync(parse, parse.GetValue(output), DashboardHtml.Write(data), ct).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
         });
         return command;

@@ -43,7 +43,7 @@ internal static partial class Commands
     public static RootCommand Build(ProgramContext context) =>
         new("Analytics query: the catalog of post-incident and trend queries over the lake, in Athena's SQL dialect, run on embedded DuckDB over a local lake (default) or on Amazon Athena (--engine athena).")
         {
-            ListCommand(), RunCommand(context), ReviewCommand(context), ReportCommand(context), AthenaSetupCommand(context),
+            ListCommand(), RunCommand(context), ReviewCommand(context), DashboardCommand(context), ReportCommand(context), AthenaSetupCommand(context),
         };
 
     private static Command ListCommand()

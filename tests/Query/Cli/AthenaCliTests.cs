@@ -117,6 +117,29 @@ public sealed class AthenaCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dashboard_OnAthena_ShowsTheDuckDbNumbers_AndWhatEachQueryScanned()
+    {
+        string[] dashboard = ["dashboard", "--from", "2026-11-02T13:30:00Z", "--to", "2026-11-02T16:00:00Z"];
+        var (code, _, err) = await RunAsync([.. dashboard, "--lake", Lake, "-o", _temp.Sub("duckdb.html")]);
+        Assert.True(code == Commands.Ok, err);
+        (code, _, err) = await RunAsync([.. dashboard, .. Athena, "-o", _temp.Sub("athena.html")]);
+        Assert.True(code == Commands.Ok, err);
+        var (duck, athena) = (await File.ReadAllTextAsync(_temp.Sub("duckdb.html")), await File.ReadAllTextAsync(_temp.Sub("athena.html")));
+
+        // The same tiles and the same charts' data; only the sources differ, Athena's saying what each query scanned.
+        static string Data(string page) => System.Text.RegularExpressions.Regex.Match(page, "<script type=\"application/json\" id=\"chart-data\">(.*?)</script>").Groups[1].Value;
+        static string[] Tiles(string page) => [.. System.Text.RegularExpressions.Regex.Matches(page, "data-tile=\"[^\"]+\"><h3>[^<]*</h3><p class=\"value\" data-value=\"[^\"]*\">[^<]*").Select(m => m.Value)];
+        Assert.NotEmpty(Data(duck));
+        Assert.Equal(Data(duck), Data(athena));
+        Assert.Equal(6, Tiles(duck).Length);
+        Assert.Equal(Tiles(duck), Tiles(athena));
+        Assert.DoesNotContain("Athena scanned", duck, StringComparison.Ordinal);
+        Assert.Matches(@"run cluster-state -p from=2026-11-02T13:30:00Z -p to=2026-11-02T16:00:00Z</code> · Athena scanned [0-9.]+ [KMG]?B \(\$[0-9.]+\), result reused: no", athena);
+        // The dashboard's nine queries.
+        Assert.Equal(9, _athena!.Received.Count(r => r.Operation == "StartQueryExecution"));
+    }
+
+    [Fact]
     public async Task Run_ShowSql_PrintsTheSqlAndItsExecutionParametersAsJson()
     {
         var (code, _, err) = await RunAsync("run", "oom-kills", "-p", "from=2026-11-02T14:00:00Z", "-p", "to=2026-11-02T15:00:00Z", "-p", "service=it's", "--lake", Lake, "--show-sql");

@@ -23,6 +23,9 @@ public sealed class Scenario : IAsyncDisposable
     /// <summary>The day every scenario happens on.</summary>
     public static readonly DateTime Day = new(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>The lake's folder.</summary>
+    public string Lake => _temp.Sub("lake");
+
     /// <summary>The engine over the lake, once <see cref="BuildAsync"/> ran.</summary>
     internal DuckDbEngine Engine { get; private set; } = null!;
 
