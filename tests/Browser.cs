@@ -40,8 +40,8 @@ public sealed record PageLook(string Background, string Color, int ScrollWidth, 
 /// <summary>A page's figures after a filter was chosen.</summary>
 public sealed record PageFigures(Dictionary<string, string> Tiles, Dictionary<string, ChartLook> Charts, Dictionary<string, List<List<string>>> Tables);
 
-/// <summary>A chart as the page drew it: its category axes' labels and its series, each point's value as JSON (null for a gap).</summary>
-public sealed record ChartLook(List<List<string>> Categories, List<SeriesLook> Series, bool Drawn)
+/// <summary>A chart as the page drew it: its category axes' labels, its series (each point's value as JSON, null for a gap), whether it was drawn, its value axis's top and the pixels one unit of it is tall.</summary>
+public sealed record ChartLook(List<List<string>> Categories, List<SeriesLook> Series, bool Drawn, double? ValueMax, double? PixelsPerUnit)
 {
     /// <summary>The series named <paramref name="name"/>.</summary>
     public SeriesLook this[string name] => Series.SingleOrDefault(s => s.Name == name) ?? throw new KeyNotFoundException($"No series '{name}' among {string.Join(", ", Series.Select(s => s.Name))}.");

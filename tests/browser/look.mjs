@@ -23,6 +23,10 @@ const figures = page => page.evaluate(() => {
       categories: [].concat(option.xAxis ?? []).concat(option.yAxis ?? []).filter(a => a.type === 'category').map(a => a.data),
       series: option.series.map(s => ({ name: s.name, type: s.type, data: s.data.map(d => d === '-' ? null : JSON.stringify(d && typeof d === 'object' && 'value' in d ? d.value : d)) })),
       drawn: document.querySelector(`[data-chart="${id}"] svg`) !== null,
+      // The value axis's top, and how many pixels one unit of it is tall as drawn (bars of one scale share it).
+      valueMax: [].concat(option.yAxis ?? []).filter(a => a.type === 'value').map(a => a.max ?? null)[0] ?? null,
+      pixelsPerUnit: [].concat(option.yAxis ?? []).some(a => a.type === 'value')
+        ? chart.convertToPixel({ gridIndex: 0 }, [0, 0])[1] - chart.convertToPixel({ gridIndex: 0 }, [0, 1])[1] : null,
     };
   }
   const tables = {};
