@@ -70,6 +70,9 @@ internal sealed partial class DuckDbEngine : IQueryEngine
         // Trino's least/greatest are NULL when an argument is; DuckDB's skip NULLs. The catalog calls them with two.
         "CREATE MACRO least(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a <= b THEN a ELSE b END",
         "CREATE MACRO greatest(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a >= b THEN a ELSE b END",
+        // Seconds since the epoch and back, in UTC (Athena's session time zone), as Grafana's $__timeGroup writes them.
+        "CREATE MACRO to_unixtime(t) AS epoch(t)",
+        "CREATE MACRO from_unixtime(x) AS make_timestamp(CAST(round(x * 1000000) AS BIGINT))",
     ];
 
     /// <summary>DuckDB settings that make its operators behave as Trino's.</summary>

@@ -43,6 +43,6 @@ public static class SharedViews
         FROM cases
         """);
 
-    /// <summary>Every shared view.</summary>
-    public static IReadOnlyList<ViewDefinition> All { get; } = [TaskLatestState, SupportCaseResolution];
+    /// <summary>Every shared view, then the flat views for BI tools (<see cref="BiViews"/>), in the order they are created.</summary>
+    public static IReadOnlyList<ViewDefinition> All { get; } = [TaskLatestState, SupportCaseResolution, .. BiViews.All.Select(v => v.View)];
 }

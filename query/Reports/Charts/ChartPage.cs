@@ -53,13 +53,13 @@ internal static class ChartPage
     /// <param name="title">Its title.</param>
     /// <param name="description">What it shows, for screen readers.</param>
     /// <param name="table">The table of its numbers (HTML).</param>
-    /// <param name="sources">Where its numbers came from (HTML), one paragraph each.</param>
+    /// <param name="sources">Where its numbers came from (HTML), one block each.</param>
     /// <param name="height">The drawing's height in pixels.</param>
     public static string Figure(string id, string title, string description, string table, IEnumerable<string> sources, int height = 300) =>
         $"<figure data-figure=\"{Encode(id)}\"><figcaption>{Encode(title)}</figcaption>\n"
         + string.Create(CultureInfo.InvariantCulture, $"<div class=\"chart\" data-chart=\"{Encode(id)}\" style=\"height:{height}px\" role=\"img\" aria-label=\"{Encode(title + ": " + description)}\"></div>\n")
         + $"<details><summary>Numbers</summary>\n{table}</details>\n"
-        + string.Concat(sources.Select(s => $"<p class=\"source\">{s}</p>\n"))
+        + string.Concat(sources.Select(s => $"<div class=\"source\">{s}</div>\n"))
         + "</figure>\n";
 
     /// <summary>A table: a header row of <paramref name="headers"/>, and <paramref name="rows"/> (already HTML), each with its attributes.</summary>
@@ -105,6 +105,7 @@ internal static class ChartPage
             o.useUTC = true;
             o.backgroundColor = 'transparent';
             o.aria = { enabled: true };
+            o.animation = false;
             o.tooltip = Object.assign({ confine: true, formatter: tip }, o.tooltip || {});
             if (o.tooltip.trigger === 'axis') delete o.tooltip.formatter;
             for (const s of o.series || []) {

