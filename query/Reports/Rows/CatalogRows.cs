@@ -202,6 +202,7 @@ internal sealed record StopReasonRow(
 /// <summary>A row of <c>trusted-advisor-findings</c>.</summary>
 [CatalogRow("trusted-advisor-findings")]
 internal sealed record AdvisorFindingRow(
+    DateTime? PeriodStart,
     string? Category,
     string? CheckName,
     string? CheckId,

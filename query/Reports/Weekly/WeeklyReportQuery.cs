@@ -32,33 +32,33 @@ internal static class WeeklyReportQuery
         // Time to recover, per failure episode, in the week the episode began.
         var episodesQuery = queries.RunAsync<RecoveryEpisodeRow>();
         var mondays = Enumerable.Range(0, weeks).Select(i => start.AddDays(7 * i)).ToList();
-        // Trusted Advisor is account-wide in the report, as its findings at each week's end are (trends takes no service).
-        var findingsQueries = mondays.Select(monday => queries.RunAsync<AdvisorFindingRow>(new Dictionary<string, string?>(given, StringComparer.Ordinal)
+        // Trusted Advisor's findings of each week, in one query: account-wide in the report, as its findings at each week's
+        // end are (trends takes no service).
+        var findingsQuery = queries.RunAsync<AdvisorFindingRow>(new Dictionary<string, string?>(given, StringComparer.Ordinal)
         {
-            ["from"] = monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["to"] = monday.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["period"] = "week",
             ["cluster"] = null,
             ["service"] = null,
-        })).ToList();
+        });
         var stopsQuery = queries.RunAsync<StopReasonRow>();
         var deploymentsQuery = queries.RunAsync<DeploymentRow>();
         // Trusted Advisor at each week's end, and Health by account over the period.
         var advisorTrendsQuery = queries.RunAsync<AdvisorTrendRow>(new Dictionary<string, string?>(given) { ["unit"] = "week" });
         var healthQuery = queries.RunAsync<AccountHealthRow>();
-        await Task.WhenAll([trendsQuery, episodesQuery, stopsQuery, deploymentsQuery, advisorTrendsQuery, healthQuery, .. findingsQueries]).ConfigureAwait(false);
+        await Task.WhenAll(trendsQuery, episodesQuery, stopsQuery, deploymentsQuery, advisorTrendsQuery, healthQuery, findingsQuery).ConfigureAwait(false);
 
         var byWeek = trendsQuery.Result.Rows.ToDictionary(r => DateOnly.ParseExact(r.WeekStart!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
         var episodes = episodesQuery.Result;
         var rows = new List<Week>();
         var advisor = new List<(long New, long Resolved, long Suppressed)>();
-        foreach (var (monday, findingsQuery) in mondays.Zip(findingsQueries))
+        foreach (var monday in mondays)
         {
             var row = byWeek.GetValueOrDefault(monday);
             var date = monday.ToDateTime(TimeOnly.MinValue);
             var began = episodes.Rows.Where(e => DateOnly.FromDateTime(e.FirstFailureAt!.Value) is var d && d >= monday && d < monday.AddDays(7)).ToList();
-            var findings = findingsQuery.Result;
-            advisor.Add((findings.Rows.Count(r => r.StatusAtStart is null), findings.Rows.Count(r => r.Change is "resolved" or "transient"),
-                findings.Rows.Count(r => r.Change == "suppressed")));
+            var findings = findingsQuery.Result.Rows.Where(r => r.PeriodStart == date).ToList();
+            advisor.Add((findings.Count(r => r.StatusAtStart is null), findings.Count(r => r.Change is "resolved" or "transient"),
+                findings.Count(r => r.Change == "suppressed")));
             rows.Add(new Week(monday, $"{ISOWeek.GetYear(date)}-W{ISOWeek.GetWeekOfYear(date):D2}",
                 Measures.ToDictionary(m => m.Column, m => row is null ? 0L : m.Of(row), StringComparer.Ordinal),
                 began.Select(r => r.MinutesToRecover).OfType<long>().ToList(),
