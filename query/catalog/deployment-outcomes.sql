@@ -17,7 +17,7 @@
 -- @param service        string     optional   Only this service (name)
 -- @param lookback_days  integer(0..366) default 7  Days before the window read for deployments already under way at its start
 WITH events AS (
-    SELECT cluster_name, service_name, deployment_id, event_name, reason, event_time,
+    SELECT cluster_name, service_name, deployment_id, event_name, reason, event_time, account_id,
            nullif(regexp_extract(reason, 'rolling back to deploymentId ([^\s.]+)', 1), '') AS returns_to,
            -- Each start of an id begins its next life; events before the first start read are life 0.
            sum(CASE WHEN event_name = 'SERVICE_DEPLOYMENT_IN_PROGRESS' THEN 1 ELSE 0 END)
@@ -34,7 +34,8 @@ lives AS (
            min(CASE WHEN event_name = 'SERVICE_DEPLOYMENT_FAILED' THEN event_time END) AS failed_at,
            count_if(event_name = 'SERVICE_DEPLOYMENT_COMPLETED') > 0 AS completed,
            max(CASE WHEN event_name = 'SERVICE_DEPLOYMENT_IN_PROGRESS' THEN returns_to END) AS returns_to,
-           max_by(reason, event_time) AS last_reason
+           max_by(reason, event_time) AS last_reason,
+           max(account_id) AS account_id
     FROM events
     GROUP BY cluster_name, service_name, deployment_id, life
 ),
@@ -101,7 +102,8 @@ SELECT d.cluster_name, d.service_name, d.deployment_id, d.started_at, d.ended_at
        i.images,
        coalesce(t.failed_tasks, 0) AS failed_tasks,
        d.last_reason,
-       d.returns_to
+       d.returns_to,
+       d.account_id
 FROM deployments d
 LEFT JOIN rollbacks r ON r.cluster_name = d.cluster_name AND r.service_name = d.service_name AND r.deployment_id = d.deployment_id AND r.life = d.life
 LEFT JOIN rolled_back rb ON rb.cluster_name = d.cluster_name AND rb.service_name = d.service_name AND rb.deployment_id = d.deployment_id AND d.failed_at IS NOT NULL

@@ -77,7 +77,8 @@ internal static class DashboardHtml
     {
         var clusters = data.Timeline.Select(r => r.ClusterName).Concat(data.Deployments.Select(d => d.ClusterName)).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         var services = data.Timeline.Select(r => r.ServiceName).Concat(data.Deployments.Select(d => d.ServiceName)).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
-        var accounts = data.Health.Select(Account).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        var accounts = data.Timeline.Select(r => r.AccountId).Concat(data.Deployments.Select(d => d.AccountId)).Concat(data.Health.Select(Account))
+            .OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         var html = new StringBuilder("<div class=\"filters\">");
         foreach (var (name, values) in new[] { ("account", accounts), ("cluster", clusters), ("service", services) })
         {
@@ -106,9 +107,9 @@ internal static class DashboardHtml
             series.Add(new
             {
                 name = group.Key, type = "scatter", symbolSize = 9, filterable = true,
-                data = group.Select(r => new { value = new object[] { Ms(r.EventTime!.Value), group.Key! }, tip = $"{Time(r.EventTime)} {r.Summary}", cluster = r.ClusterName, service = r.ServiceName }).ToList(),
+                data = group.Select(r => new { value = new object[] { Ms(r.EventTime!.Value), group.Key! }, tip = $"{Time(r.EventTime)} {r.Summary}", cluster = r.ClusterName, service = r.ServiceName, account = r.AccountId }).ToList(),
             });
-            rows.AddRange(group.Select(r => (r.EventTime!.Value, (DateTime?)null, group.Key!, r.Summary ?? "", r.ClusterName, r.ServiceName, (string?)null)));
+            rows.AddRange(group.Select(r => (r.EventTime!.Value, (DateTime?)null, group.Key!, r.Summary ?? "", r.ClusterName, r.ServiceName, r.AccountId)));
         }
         // Deployments as spans from start to end (to the window's end when under way), one series per outcome.
         foreach (var group in data.Deployments.Where(d => d.StartedAt is not null).GroupBy(d => d.IsRollback is true ? "rollback" : d.Outcome ?? "unknown"))
@@ -122,11 +123,11 @@ internal static class DashboardHtml
                     from = Ms(Max(d.StartedAt!.Value, from)), to = Ms(Min(d.EndedAt ?? to, to)), lane = "Deployments",
                     tip = $"{d.ServiceName} {d.DeploymentId}: {group.Key}, {Time(d.StartedAt)} to {(d.EndedAt is null ? "after the window" : Time(d.EndedAt))}"
                         + (d.RolledBackBy is null ? "" : $", rolled back by {d.RolledBackBy}") + (d.RollsBack is null ? "" : $", rolls back {d.RollsBack}"),
-                    cluster = d.ClusterName, service = d.ServiceName,
+                    cluster = d.ClusterName, service = d.ServiceName, account = d.AccountId,
                 }).ToList(),
             });
             rows.AddRange(group.Select(d => (Max(d.StartedAt!.Value, from), (DateTime?)Min(d.EndedAt ?? to, to), "Deployments",
-                $"{d.DeploymentId} {group.Key}" + (d.LastReason is null ? "" : $": {d.LastReason}"), d.ClusterName, d.ServiceName, (string?)null)));
+                $"{d.DeploymentId} {group.Key}" + (d.LastReason is null ? "" : $": {d.LastReason}"), d.ClusterName, d.ServiceName, d.AccountId)));
         }
         // Health events as spans from their start to their end (to the window's end when still open); a scheduled change
         // that starts after the window has no span in it (its tile lists it, and its publication is a point).

@@ -46,7 +46,8 @@ internal sealed record DeploymentRow(
     string? Images,
     long FailedTasks,
     string? LastReason,
-    string? ReturnsTo);
+    string? ReturnsTo,
+    string? AccountId);
 
 /// <summary>A row of <c>health-impact</c>.</summary>
 [CatalogRow("health-impact")]
@@ -97,7 +98,8 @@ internal sealed record TimelineRow(
     string? ServiceName,
     string? Summary,
     string? Reference,
-    string? Kind);
+    string? Kind,
+    string? AccountId);
 
 /// <summary>A row of <c>oom-kills</c>.</summary>
 [CatalogRow("oom-kills")]

@@ -15,12 +15,13 @@ public sealed class DashboardTests
     private const string Exited = "Essential container in task exited";
     private const string Case = "case-123456789012-muen-2026-0a1b2c3d4e5f6789";
     private const string OldCase = "case-123456789012-muen-2026-99887766554433";
+    private const string OtherAccount = "210987654321";
 
     // 13:57 payments deploys revision 42 (ecs-svc/bad); its tasks exit at 14:10 and 14:15; the circuit breaker fails it at
     // 14:40 and rolls back to ecs-svc/good (revision 41, completed at 12:00), which completes at 14:46; steady at 14:47.
     // search deploys ecs-svc/s1 at 14:20, completed at 14:30, and a search task is OOM-killed at 14:50 with no steady
     // state after. An ECS operational issue opens at 14:05 and stays open; an instance retirement is scheduled for
-    // five days later. An urgent case is opened at 14:20; a case opened at 13:40 is resolved at 14:52. Trusted Advisor
+    // five days later; another account is told of an RDS maintenance. An urgent case is opened at 14:20; a case opened at 13:40 is resolved at 14:52. Trusted Advisor
     // flags catalog at 14:10 (new) while the user suppresses checkout's older finding.
     internal static Scenario Incident()
     {
@@ -41,6 +42,8 @@ public sealed class DashboardTests
             .StoppedTask("search", At(14, 45), At(14, 50), "EssentialContainerExited", Exited, exitCode: 137, containerReason: "OutOfMemoryError: Container killed due to memory usage")
             .Health("AWS_ECS_OPERATIONAL_ISSUE", "issue", "open", At(14, 5), At(14, 6), [])
             .Health("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", "scheduledChange", "upcoming", Day.AddDays(5), At(14, 20), [("i-0a1b2c3d", "IMPAIRED")], service: "EC2")
+            // Another account of the organization is told of an RDS maintenance from 14:25 to 14:35.
+            .Health("AWS_RDS_MAINTENANCE_SCHEDULED", "accountNotification", "closed", At(14, 25), At(14, 26), [], service: "RDS", end: At(14, 35), affectedAccount: OtherAccount)
             .CaseEvent(Case, At(14, 20), "CreateCase")
             .CaseObserved(Case, "opened", At(14, 20), At(14, 30), severity: "urgent")
             .CaseObserved(OldCase, "opened", At(13, 40), At(13, 45), severity: "normal")
@@ -138,6 +141,15 @@ public sealed class DashboardTests
             Assert.Contains(filtered.Tables["timeline"], row => row[5] == "search");
             Assert.Contains(filtered.Tables["timeline"], row => row[2] == "AWS Health");
         }
+
+        // Narrowed to the account the ECS services run in: the other account's RDS notice leaves; ECS, and the Health
+        // events of this account or none, stay.
+        var mine = Browser.Look(page, 1280, "light", "dashboard-account.png", filter: "account=123456789012").Filtered!;
+        Assert.Equal([Ms(At(14, 25)), Ms(At(14, 35))], Browser.Look(page, 1280, "light", "dashboard-all.png").Charts["timeline"]["Health closed"].Points.Select(p => p[0]));
+        Assert.Empty(mine.Charts["timeline"]["Health closed"].Points);
+        Assert.Equal(2, mine.Charts["timeline"]["Tasks: essential_container_exited"].Points.Count);
+        Assert.DoesNotContain(mine.Tables["timeline"], row => row[3].Contains("AWS_RDS_MAINTENANCE_SCHEDULED", StringComparison.Ordinal));
+        Assert.Contains(mine.Tables["timeline"], row => row[3].Contains("AWS_ECS_OPERATIONAL_ISSUE", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -33,9 +33,11 @@ public sealed class BiViewsTests
         var steady = Assert.Single(await Rows(s, $"SELECT service_name, event_time FROM bi_service_actions WHERE {Window} AND event_name = 'SERVICE_STEADY_STATE'"));
         Assert.Equal(("payments", At(14, 47)), ((string)steady["service_name"]!, (DateTime)steady["event_time"]!));
 
-        // The operational issue published at 14:06 and open; the retirement scheduled (upcoming) for five days later.
+        // The operational issue published at 14:06 and open; the retirement scheduled (upcoming) for five days later; the
+        // other account's RDS notice.
         var health = await Rows(s, $"SELECT event_type_code, event_type_category, status_code, start_time FROM bi_health_events WHERE {Window} ORDER BY event_time");
-        Assert.Equal([("AWS_ECS_OPERATIONAL_ISSUE", "issue", "open", At(14, 5)), ("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", "scheduledChange", "upcoming", Day.AddDays(5))],
+        Assert.Equal([("AWS_ECS_OPERATIONAL_ISSUE", "issue", "open", At(14, 5)), ("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", "scheduledChange", "upcoming", Day.AddDays(5)),
+                      ("AWS_RDS_MAINTENANCE_SCHEDULED", "accountNotification", "closed", At(14, 25))],
             health.Select(r => ((string)r["event_type_code"]!, (string)r["event_type_category"]!, (string)r["status_code"]!, (DateTime)r["start_time"]!)));
 
         // Two cases: the urgent one opened at 14:20 is open; the one opened at 13:40 was resolved at 14:52 (1.2 hours).
