@@ -50,7 +50,7 @@ public sealed partial class AthenaSettings : ISettings
     /// some Regions); a StartQueryExecution over it is refused with TooManyRequestsException, which is retried with backoff.
     /// </summary>
     /// <value>The default value is 10: half the default quota, room left for the account's other users.</value>
-    [Setting("--max-concurrent-queries", "Queries one command (review, report) runs on Athena at once; Athena counts running and queued queries against the account's active DML quota (20 to 25 by default), and one refused (TooManyRequestsException) is retried with backoff.")]
+    [Setting("--max-concurrent-queries", "Queries one command (review, report, dashboard) runs on Athena at once; Athena counts running and queued queries against the account's active DML quota (20 to 25 by default), and one refused (TooManyRequestsException) is retried with backoff.")]
     public int MaxConcurrentQueries { get; set; } = 10;
 
     /// <inheritdoc/>
