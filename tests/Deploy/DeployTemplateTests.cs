@@ -5,7 +5,7 @@ using Analytics.Common.Aws;
 namespace Analytics.Tests.Deploy;
 
 /// <summary>
-/// deploy/analytics.yaml: valid against the CloudFormation resource specification (tests/deploy/validate.mjs, over
+/// deploy/analytics.yaml: valid against the CloudFormation resource specification (tests/cfn/validate.mjs, over
 /// @aws-cdk/aws-service-spec), its worker's task role granting exactly the calls the program makes
 /// (<see cref="AwsCalls"/>) and nothing more, and its EventBridge rules matching the corpus's sample events of their
 /// source and no other.
@@ -17,7 +17,7 @@ public sealed class DeployTemplateTests
 
     private static (List<string> Errors, JsonNode Template) Validate(string file)
     {
-        var folder = Path.Combine(Some.RepoRoot, "tests", "deploy");
+        var folder = Path.Combine(Some.RepoRoot, "tests", "cfn");
         lock (Install)
             if (!Directory.Exists(Path.Combine(folder, "node_modules", "@aws-cdk", "aws-service-spec"))) Tools.Run("npm", "ci --no-audit --no-fund", folder);
         var result = JsonNode.Parse(Tools.Run("node", $"validate.mjs \"{file}\"", folder))!;
