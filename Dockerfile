@@ -14,14 +14,18 @@ COPY common/ common/
 COPY ingest/ ingest/
 COPY query/ query/
 RUN dotnet publish ingest/Analytics.Ingest.csproj -c Release -o /app \
- && dotnet publish query/Analytics.Query.csproj -c Release -o /app
+ && dotnet publish query/Analytics.Query.csproj -c Release -o /app \
+ && mkdir -p /scratch
 
 # Run: Ubuntu chiseled .NET runtime (no shell, no package manager; ICU and time zones included), as its non-root user.
 FROM mcr.microsoft.com/dotnet/runtime:10.0-noble-chiseled-extra
 WORKDIR /app
 COPY --from=build /app .
-# The root file system can be read-only: the lake's staging and the health file live on a writable volume.
-ENV ANALYTICS__Lake__StagingFolder=/scratch/staging
+# The root file system can be read-only: the lake's staging, the health file and temporary files (the runtime's too)
+# live on a writable volume, which the worker's user owns (a volume starts as a copy of the image's folder).
+COPY --from=build --chown=$APP_UID /scratch /scratch
+ENV ANALYTICS__Lake__StagingFolder=/scratch/staging \
+    TMPDIR=/scratch
 VOLUME ["/scratch"]
 USER $APP_UID
 HEALTHCHECK --interval=60s --timeout=10s --start-period=120s --retries=3 CMD ["dotnet", "/app/analytics-ingest.dll", "health", "--file", "/scratch/worker.health"]

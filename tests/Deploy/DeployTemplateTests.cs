@@ -100,6 +100,29 @@ public sealed class DeployTemplateTests
     }
 
     [Fact]
+    public void TheListOfCalls_IsEveryCallTheWorkersCodeMakes()
+    {
+        static IEnumerable<string> Code(params string[] folders) => folders.SelectMany(f =>
+            Directory.EnumerateFiles(Path.Combine(Some.RepoRoot, f), "*.cs", SearchOption.AllDirectories)).Where(f => !f.Contains("/obj/", StringComparison.Ordinal)).Select(File.ReadAllText);
+        static HashSet<string> Listed(string service) => [.. AwsCalls.Worker.Concat(AwsCalls.OrganizationHealth).Where(c => c.Service == service)
+            .SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c.Operations, "[A-Z][A-Za-z0-9]+").Select(m => m.Value))];
+
+        // S3 through the SDK (its method names, as the API's operations).
+        var sdk = new Dictionary<string, string> { ["GetObjectMetadata"] = "HeadObject", ["InitiateMultipartUpload"] = "CreateMultipartUpload" };
+        var s3 = Code("ingest", "common").SelectMany(t => System.Text.RegularExpressions.Regex.Matches(t, @"\b_?s3\.(\w+)Async\(").Select(m => sdk.GetValueOrDefault(m.Groups[1].Value, m.Groups[1].Value))).ToHashSet();
+        Assert.Contains("ListObjectsV2", s3);
+        Assert.Subset(Listed("S3"), s3);
+        // Health, Support and Firehose through aws/'s JSON client: the operation names it sends, and no other listed.
+        foreach (var (service, folder) in new[] { ("Health", "aws/Health"), ("Support", "aws/Support"), ("Firehose", "aws/Firehose") })
+        {
+            var called = Code(folder).SelectMany(t => System.Text.RegularExpressions.Regex.Matches(t, @"(?:CallAsync|PagesAsync|InBatchesAsync)(?:<\w+>)?\(""(\w+)""").Select(m => m.Groups[1].Value)).ToHashSet();
+            Assert.NotEmpty(called);
+            Assert.Equal(called.Order(), Listed(service).Order());
+        }
+        Assert.Contains(Code("common"), t => t.Contains("GetCallerIdentity", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PermissionTables_AreTheListOfCalls()
     {
         var readme = File.ReadAllText(Path.Combine(Some.RepoRoot, "README.md")).ReplaceLineEndings("\n");
