@@ -54,7 +54,11 @@ public sealed partial class ContainerImageTests
         Assert.True(code == 0, output);
         string[] Local(string[] args) => [.. args.Select(a => a.StartsWith("/app/", StringComparison.Ordinal) ? Path.Combine(app, a[5..]) : a.Replace("/scratch/", temp.Sub("scratch") + "/", StringComparison.Ordinal))];
         Directory.CreateDirectory(temp.Sub("scratch"));
-        var environment = new Dictionary<string, string> { ["ANALYTICS__Lake__StagingFolder"] = temp.Sub("scratch/staging"), ["AWS_EC2_METADATA_DISABLED"] = "true" };
+        // The image's environment (its ENV), with the scratch volume here.
+        var env = Regex.Match(Dockerfile.Replace("\\\n", " ", StringComparison.Ordinal), @"(?m)^ENV\s+(.+)$").Groups[1].Value;
+        var environment = Regex.Matches(env, @"(\w+)=(\S+)").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Replace("/scratch", temp.Sub("scratch"), StringComparison.Ordinal));
+        Assert.Equal(temp.Sub("scratch") + "/staging", environment["ANALYTICS__Lake__StagingFolder"]);
+        environment["AWS_EC2_METADATA_DISABLED"] = "true";
 
         // The image's command reaches the worker, which asks for what the stack gives it (the lake, the stream).
         var command = Local([.. Exec("ENTRYPOINT"), .. Exec("CMD")]);
