@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Common.Cli;
 using Analytics.Query.Catalog;
+using Analytics.Query.Engines;
 using Analytics.Query.Reports;
 using Analytics.Query.Reports.Dashboard;
 using Analytics.Query.Reports.Weekly;
@@ -10,20 +11,52 @@ namespace Analytics.Query.Cli;
 
 internal static partial class Commands
 {
-    private static Command ReviewCommand(ProgramContext context)
-    {
-        var engine = QueryEngines.Options();
-        var from = new Option<string>("--from") { Description = "Start of the incident window, ISO 8601 (UTC unless an offset is given).", Required = true };
-        var to = new Option<string>("--to") { Description = "End of the window (exclusive).", Required = true };
-        var cluster = new Option<string?>("--cluster") { Description = "Only this cluster (name)." };
-        var service = new Option<string?>("--service") { Description = "Only this service (name)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the Markdown to this file instead of standard output." };
-        var command = new Command("review", """
+    private static Command ReviewCommand(ProgramContext context) =>
+        WindowCommand(context, "review", """
             Writes a post-incident review in Markdown: the window, a summary of impact, the timeline, stop reasons,
             deployments, AWS Health events and Support cases in the window, and the questions the review should answer.
 
             Example: dotnet run --project query -- review --lake ./lake --from 2026-11-02T14:00:00Z --to 2026-11-02T15:20:00Z --service payments -o review.md
-            """) { from, to, cluster, service, output };
+            """,
+            new Option<string?>("--out", "-o") { Description = "Write the Markdown to this file instead of standard output." },
+            async (parse, output, engine, window, ct) =>
+            {
+                var review = await IncidentReview.WriteAsync(engine, window.From, window.To, window.Cluster, window.Service, ct, refuseUnknownService: true).ConfigureAwait(false);
+                await WriteTextAsync(parse, parse.GetValue(output), review, ct).ConfigureAwait(false);
+            });
+
+    private static Command DashboardCommand(ProgramContext context) =>
+        WindowCommand(context, "dashboard", """
+            Writes one self-contained HTML page for a window: tiles (abnormal stops by class, change failure rate, time to
+            recover, open AWS Health issues and scheduled changes, open Support cases, Trusted Advisor findings), one
+            incident timeline across ECS, Health and Support (zoomable, narrowed in the page by account, cluster and
+            service), running tasks per revision and container instances over the window, and the weekly trends around it.
+            The page opens from disk with no network; each figure names the catalog query and parameters that made it,
+            and on Athena what it scanned.
+
+            Example: dotnet run --project query -- dashboard --lake ./lake --from 2026-11-02T13:30:00Z --to 2026-11-02T16:00:00Z -o dashboard.html
+            """,
+            new Option<string?>("--out", "-o") { Description = "The HTML file to write (its folder is created when missing).", DefaultValueFactory = _ => "dashboard.html" },
+            async (parse, output, engine, window, ct) =>
+            {
+                var data = await DashboardQuery.BuildAsync(engine, window.From, window.To, window.Cluster, window.Service, ct).ConfigureAwait(false);
+                await WriteTextAsync(parse, parse.GetValue(output), DashboardHtml.Write(data), ct).ConfigureAwait(false);
+            });
+
+    // A window and a scope, as a command's --from, --to, --cluster and --service.
+    private sealed record WindowScope(DateTime From, DateTime To, string? Cluster, string? Service);
+
+    // A command over a window (review, dashboard): the window's options, the engine's and -o; their problems listed at
+    // start; then the work on the engine.
+    private static Command WindowCommand(ProgramContext context, string name, string description, Option<string?> output,
+        Func<ParseResult, Option<string?>, IQueryEngine, WindowScope, CancellationToken, Task> work)
+    {
+        var engine = QueryEngines.Options();
+        var from = new Option<string>("--from") { Description = "Start of the window, ISO 8601 (UTC unless an offset is given).", Required = true };
+        var to = new Option<string>("--to") { Description = "End of the window (exclusive).", Required = true };
+        var cluster = new Option<string?>("--cluster") { Description = "Only this cluster (name)." };
+        var service = new Option<string?>("--service") { Description = "Only this service (name)." };
+        var command = new Command(name, description) { from, to, cluster, service, output };
         foreach (var option in engine.All) command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
@@ -31,12 +64,8 @@ internal static partial class Commands
             var errors = settings.Errors;
             var values = Window(parse, from, to, cluster, service, errors);
             if (errors.Count > 0 || values is null) return await InvalidAsync(parse, errors).ConfigureAwait(false);
-            return await OnEngineAsync(parse, settings, context, async engine =>
-            {
-                var review = await IncidentReview.WriteAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
-                    (string?)values["cluster"].Value, (string?)values["service"].Value, ct, refuseUnknownService: true).ConfigureAwait(false);
-                await WriteTextAsync(parse, parse.GetValue(output), review, ct).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
+            var window = new WindowScope((DateTime)values["from"].Value!, (DateTime)values["to"].Value!, (string?)values["cluster"].Value, (string?)values["service"].Value);
+            return await OnEngineAsync(parse, settings, context, engine => work(parse, output, engine, window, ct), ct).ConfigureAwait(false);
         });
         return command;
     }
@@ -56,41 +85,6 @@ internal static partial class Commands
             errors.AddRange(ex.Message.Split('\n').Skip(1).Select(line => AsOptions(line.Trim())));
             return null;
         }
-    }
-
-    private static Command DashboardCommand(ProgramContext context)
-    {
-        var engine = QueryEngines.Options();
-        var from = new Option<string>("--from") { Description = "Start of the window, ISO 8601 (UTC unless an offset is given).", Required = true };
-        var to = new Option<string>("--to") { Description = "End of the window (exclusive).", Required = true };
-        var cluster = new Option<string?>("--cluster") { Description = "Only this cluster's ECS figures (name)." };
-        var service = new Option<string?>("--service") { Description = "Only this service's ECS figures (name)." };
-        var output = new Option<string>("--out", "-o") { Description = "The HTML file to write (its folder is created when missing).", DefaultValueFactory = _ => "dashboard.html" };
-        var command = new Command("dashboard", """
-            Writes one self-contained HTML page for a window: tiles (abnormal stops by class, change failure rate, time to
-            recover, open AWS Health issues and scheduled changes, open Support cases, Trusted Advisor findings), one
-            incident timeline across ECS, Health and Support (zoomable, narrowed in the page by account, cluster and
-            service), running tasks per revision and container instances over the window, and the weekly trends around it.
-            The page opens from disk with no network; each figure names the catalog query and parameters that made it,
-            and on Athena what it scanned.
-
-            Example: dotnet run --project query -- dashboard --lake ./lake --from 2026-11-02T13:30:00Z --to 2026-11-02T16:00:00Z -o dashboard.html
-            """) { from, to, cluster, service, output };
-        foreach (var option in engine.All) command.Options.Add(option);
-        command.SetAction(async (parse, ct) =>
-        {
-            var settings = QueryEngines.Load(parse, engine, context);
-            var errors = settings.Errors;
-            var values = Window(parse, from, to, cluster, service, errors);
-            if (errors.Count > 0 || values is null) return await InvalidAsync(parse, errors).ConfigureAwait(false);
-            return await OnEngineAsync(parse, settings, context, async engine =>
-            {
-                var data = await DashboardQuery.BuildAsync(engine, (DateTime)values["from"].Value!, (DateTime)values["to"].Value!,
-                    (string?)values["cluster"].Value, (string?)values["service"].Value, ct).ConfigureAwait(false);
-                await WriteTextAsync(parse, parse.GetValue(output), DashboardHtml.Write(data), ct).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
-        });
-        return command;
     }
 
     private static Command ReportCommand(ProgramContext context)

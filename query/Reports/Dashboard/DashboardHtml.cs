@@ -183,21 +183,8 @@ internal static class DashboardHtml
     {
         var tasks = data.ClusterState.Where(r => r.Kind == "tasks").ToList();
         var groups = tasks.GroupBy(r => (r.ClusterName, r.ServiceName, r.TaskRevision)).ToList();
-        charts["running-tasks"] = Node(new
-        {
-            filterable = true,
-            tooltip = new { trigger = "axis" },
-            legend = new { type = "scroll", top = 0 },
-            grid = new { left = 50, right = 20, top = 64, bottom = 50 },
-            xAxis = new { type = "time", min = Ms(data.From), max = Ms(data.To), name = "time (UTC)", nameLocation = "middle", nameGap = 28 },
-            yAxis = new { type = "value", name = "running tasks", minInterval = 1 },
-            series = groups.Select(g => new
-            {
-                name = $"{g.Key.ServiceName}:{g.Key.TaskRevision}" + (data.Cluster is null ? $" ({g.Key.ClusterName})" : ""),
-                type = "line", step = "end", showSymbol = false, filterable = true,
-                data = g.OrderBy(r => r.Since).Select(r => new { value = new object[] { Ms(r.Since!.Value), r.Total }, cluster = g.Key.ClusterName, service = g.Key.ServiceName }).ToList(),
-            }).ToList(),
-        });
+        charts["running-tasks"] = StepChart(data, "running tasks",
+            groups.Select(g => ($"{g.Key.ServiceName}:{g.Key.TaskRevision}" + (data.Cluster is null ? $" ({g.Key.ClusterName})" : ""), g.Key.ClusterName, g.Key.ServiceName, (IEnumerable<ClusterStateRow>)g)));
         var table = Table(["cluster", "service", "revision", "since", "running"], tasks.Select(r => (Attributes(r.ClusterName, r.ServiceName, null),
             (IEnumerable<string>)[Encode(r.ClusterName), Encode(r.ServiceName), r.TaskRevision?.ToString(CultureInfo.InvariantCulture) ?? "", Time(r.Since), r.Total.ToString("N0", CultureInfo.InvariantCulture)])));
         return Figure("running-tasks", "Running tasks per service and task definition revision",
@@ -208,27 +195,31 @@ internal static class DashboardHtml
     {
         var instances = data.ClusterState.Where(r => r.Kind == "instances").ToList();
         var groups = instances.GroupBy(r => (r.ClusterName, r.InstanceStatus)).ToList();
-        charts["container-instances"] = Node(new
-        {
-            filterable = true,
-            tooltip = new { trigger = "axis" },
-            legend = new { type = "scroll", top = 0 },
-            grid = new { left = 50, right = 20, top = 64, bottom = 50 },
-            xAxis = new { type = "time", min = Ms(data.From), max = Ms(data.To), name = "time (UTC)", nameLocation = "middle", nameGap = 28 },
-            yAxis = new { type = "value", name = "container instances", minInterval = 1 },
-            series = groups.Select(g => new
-            {
-                name = (g.Key.InstanceStatus == "INACTIVE" ? "INACTIVE (deregistered)" : g.Key.InstanceStatus) + (data.Cluster is null ? $" ({g.Key.ClusterName})" : ""),
-                type = "line", step = "end", showSymbol = false, filterable = true,
-                data = g.OrderBy(r => r.Since).Select(r => new { value = new object[] { Ms(r.Since!.Value), r.Total }, cluster = g.Key.ClusterName }).ToList(),
-            }).ToList(),
-        });
+        charts["container-instances"] = StepChart(data, "container instances",
+            groups.Select(g => ((g.Key.InstanceStatus == "INACTIVE" ? "INACTIVE (deregistered)" : g.Key.InstanceStatus) + (data.Cluster is null ? $" ({g.Key.ClusterName})" : ""),
+                g.Key.ClusterName, (string?)null, (IEnumerable<ClusterStateRow>)g)));
         var table = Table(["cluster", "status", "since", "instances"], instances.Select(r => (Attributes(r.ClusterName, null, null),
             (IEnumerable<string>)[Encode(r.ClusterName), Encode(r.InstanceStatus), Time(r.Since), r.Total.ToString("N0", CultureInfo.InvariantCulture)])));
         return Figure("container-instances", "Container instances by status",
             instances.Count == 0 ? "no container instance changed in the window or its look-back (Fargate only)" : $"{groups.Count} statuses over the window, as steps",
             table, Sources(data, "container-instances"));
     }
+
+    // cluster-state's series as steps over the window (each value holds until the series' next row), counted on the y axis.
+    private static JsonNode StepChart(DashboardData data, string counted, IEnumerable<(string Name, string? Cluster, string? Service, IEnumerable<ClusterStateRow> Rows)> series) => Node(new
+    {
+        filterable = true,
+        tooltip = new { trigger = "axis" },
+        legend = new { type = "scroll", top = 0 },
+        grid = new { left = 50, right = 20, top = 64, bottom = 50 },
+        xAxis = new { type = "time", min = Ms(data.From), max = Ms(data.To), name = "time (UTC)", nameLocation = "middle", nameGap = 28 },
+        yAxis = new { type = "value", name = counted, minInterval = 1 },
+        series = series.Select(x => new
+        {
+            name = x.Name, type = "line", step = "end", showSymbol = false, filterable = true,
+            data = x.Rows.OrderBy(r => r.Since).Select(r => new { value = new object[] { Ms(r.Since!.Value), r.Total }, cluster = x.Cluster, service = x.Service }).ToList(),
+        }).ToList(),
+    });
 
     private static string Advisor(DashboardData data, Dictionary<string, JsonNode> charts)
     {

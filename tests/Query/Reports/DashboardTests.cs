@@ -25,18 +25,8 @@ public sealed class DashboardTests
     // flags catalog at 14:10 (new) while the user suppresses checkout's older finding.
     internal static Scenario Incident()
     {
-        var s = new Scenario()
-            .Deployment("payments", At(11, 50), "ecs-svc/good", "SERVICE_DEPLOYMENT_IN_PROGRESS", "ECS deployment ecs-svc/good in progress.")
-            .RunningTask("payments", At(11, 52), out _, revision: 41, startedBy: "ecs-svc/good")
-            .Deployment("payments", At(12), "ecs-svc/good", "SERVICE_DEPLOYMENT_COMPLETED", "ECS deployment ecs-svc/good completed.")
-            .Deployment("payments", At(13, 57), "ecs-svc/bad", "SERVICE_DEPLOYMENT_IN_PROGRESS", "ECS deployment ecs-svc/bad in progress.")
-            .StoppedTask("payments", At(14, 9), At(14, 10), "EssentialContainerExited", Exited, startedBy: "ecs-svc/bad", revision: 42)
-            .StoppedTask("payments", At(14, 14), At(14, 15), "EssentialContainerExited", Exited, startedBy: "ecs-svc/bad", revision: 42)
-            .Deployment("payments", At(14, 40), "ecs-svc/bad", "SERVICE_DEPLOYMENT_FAILED", "ECS deployment circuit breaker: task failed to start.", type: "ERROR")
-            .Deployment("payments", At(14, 40, 5), "ecs-svc/good", "SERVICE_DEPLOYMENT_IN_PROGRESS", "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/good.")
-            .RunningTask("payments", At(14, 42), out _, revision: 41, startedBy: "ecs-svc/good")
-            .Deployment("payments", At(14, 46), "ecs-svc/good", "SERVICE_DEPLOYMENT_COMPLETED", "ECS deployment ecs-svc/good completed.")
-            .ServiceAction("payments", At(14, 47), "SERVICE_STEADY_STATE")
+        // payments' circuit-breaker rollback as RollbackScenarioTests tells it.
+        var s = RollbackScenarioTests.CircuitBreaker()
             .Deployment("search", At(14, 20), "ecs-svc/s1", "SERVICE_DEPLOYMENT_IN_PROGRESS", "ECS deployment ecs-svc/s1 in progress.")
             .Deployment("search", At(14, 30), "ecs-svc/s1", "SERVICE_DEPLOYMENT_COMPLETED", "ECS deployment ecs-svc/s1 completed.")
             .StoppedTask("search", At(14, 45), At(14, 50), "EssentialContainerExited", Exited, exitCode: 137, containerReason: "OutOfMemoryError: Container killed due to memory usage")

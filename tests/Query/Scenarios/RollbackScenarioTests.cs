@@ -17,7 +17,7 @@ public sealed class RollbackScenarioTests
     // ecs-svc/good (revision 41) completed at 12:00. ecs-svc/bad (revision 42) starts at 13:57; its tasks exit
     // at 14:10 and 14:15; the circuit breaker fails it at 14:40 and rolls back to ecs-svc/good, which starts again
     // under its own id at 14:40:05, starts a task at 14:42 and completes at 14:46; steady state at 14:47.
-    private static Scenario CircuitBreaker() => new Scenario()
+    internal static Scenario CircuitBreaker() => new Scenario()
         .Deployment("payments", At(11, 50), "ecs-svc/good", "SERVICE_DEPLOYMENT_IN_PROGRESS", "ECS deployment ecs-svc/good in progress.")
         .RunningTask("payments", At(11, 52), out _, revision: 41, startedBy: "ecs-svc/good")
         .Deployment("payments", At(12), "ecs-svc/good", "SERVICE_DEPLOYMENT_COMPLETED", "ECS deployment ecs-svc/good completed.")
