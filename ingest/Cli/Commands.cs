@@ -42,7 +42,7 @@ internal static partial class Commands
     public static RootCommand Build(ProgramContext context) =>
         new("Analytics ingest: turns ECS, AWS Health, AWS Support and Trusted Advisor events into a Parquet lake that Athena and DuckDB query.")
         {
-            IngestCommand(context), CollectCommand(context), WorkerCommand(context), HealthCommand(context), CompactCommand(context), DdlCommand(),
+            IngestCommand(context), CollectCommand(context), WorkerCommand(context), HealthCommand(context), CompactCommand(context), AlertsCommand(context), DdlCommand(),
         };
 
     private static Option<bool> QuietOption() => new("--quiet") { Description = "No progress lines on stderr." };

@@ -47,8 +47,11 @@ internal sealed class IngestServices : IDisposable
     /// <summary>A collection pass.</summary>
     public Collector Collector(CollectOptions options) => new(options, Lake, Aws, _context.Time, Logs.CreateLogger<Collector>());
 
+    /// <summary>The lake, to read.</summary>
+    public LakeLayout Layout() => LakeLayout.Open(Lake.Location!, () => Aws.StoreS3, Lake.StagingFolder);
+
     /// <summary>A compaction of the lake.</summary>
-    public Compactor Compactor() => new(LakeLayout.Open(Lake.Location!, () => Aws.StoreS3, Lake.StagingFolder), _context.Time)
+    public Compactor Compactor() => new(Layout(), _context.Time)
     {
         WaitForLake = TimeSpan.FromSeconds(Lake.WaitSeconds),
         Lease = TimeSpan.FromSeconds(Lake.LeaseSeconds),
