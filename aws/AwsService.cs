@@ -21,4 +21,7 @@ public sealed record AwsService(string SigningName, string EndpointPrefix, strin
 
     /// <summary>Amazon Data Firehose (model 2015-08-04).</summary>
     public static AwsService Firehose { get; } = new("firehose", "firehose", "Firehose_20150804");
+
+    /// <summary>Amazon EventBridge (model 2015-10-07; its target prefix is CloudWatch Events').</summary>
+    public static AwsService Events { get; } = new("events", "events", "AWSEvents");
 }

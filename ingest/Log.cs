@@ -4,7 +4,7 @@ namespace Analytics.Ingest;
 
 /// <summary>
 /// Every log message of the ingest program, in one place (event ids by area: 1000 runs, 1100 the lake's lock, 1200
-/// compaction, 1300 collection, 1400 the worker). The commands print them on standard error, one line each; the worker
+/// compaction, 1300 collection, 1400 the worker, 1500 alerts). The commands print them on standard error, one line each; the worker
 /// through the console logger, as text or JSON.
 /// </summary>
 internal static partial class Log
@@ -47,4 +47,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1407, Level = LogLevel.Warning, Message = "Collecting {Source} failed, tried again at its next time: {Reason}")]
     public static partial void WorkerCollectFailed(ILogger logger, string source, string reason);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Alert {Change} ({Rule}, {Severity}): {Summary}")]
+    public static partial void AlertChanged(ILogger logger, string change, string rule, string severity, string summary);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Alert {Id} {Change} could not be delivered to {Sink}, given up: {Reason}")]
+    public static partial void AlertNotDelivered(ILogger logger, string id, string change, string sink, string reason);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Information, Message = "Alerts: {Changes} changes from {Facts} rows, state saved in {Key}")]
+    public static partial void AlertsSaved(ILogger logger, int changes, int facts, string key);
 }

@@ -35,6 +35,10 @@ public sealed partial class AwsSettings : ISettings
     [Setting("--firehose-endpoint", "A Firehose endpoint URL replacing the regional one.")]
     public string? FirehoseEndpoint { get; set; }
 
+    /// <summary>An EventBridge endpoint for PutEvents (the worker's alerts).</summary>
+    [Setting("--events-endpoint", "An EventBridge endpoint URL for the alerts' PutEvents (default: the Region's).")]
+    public string? EventsEndpoint { get; set; }
+
     /// <summary>An Athena endpoint replacing the regional one.</summary>
     [Setting("--athena-endpoint", "An Athena endpoint URL replacing the regional one (VPC endpoints, other partitions, tests).")]
     public string? AthenaEndpoint { get; set; }
@@ -49,6 +53,7 @@ public sealed partial class AwsSettings : ISettings
         check.Url(nameof(HealthEndpoint), HealthEndpoint);
         check.Url(nameof(SupportEndpoint), SupportEndpoint);
         check.Url(nameof(FirehoseEndpoint), FirehoseEndpoint);
+        check.Url(nameof(EventsEndpoint), EventsEndpoint);
         check.Url(nameof(AthenaEndpoint), AthenaEndpoint);
     }
 

@@ -23,7 +23,7 @@ public static class SettingsLoader
 
     /// <summary>Every settings section, in the order the README's table lists them.</summary>
     public static IReadOnlyList<Type> Sections { get; } =
-        [typeof(LakeSettings), typeof(AwsSettings), typeof(IngestSettings), typeof(WorkerSettings), typeof(CollectSettings), typeof(QuerySettings), typeof(AthenaSettings)];
+        [typeof(LakeSettings), typeof(AwsSettings), typeof(IngestSettings), typeof(WorkerSettings), typeof(CollectSettings), typeof(AlertSettings), typeof(QuerySettings), typeof(AthenaSettings)];
 
     // Sections a settings file may hold for the libraries underneath (Microsoft.Extensions.Logging's levels).
     private static readonly string[] PassThrough = ["Logging"];

@@ -25,3 +25,26 @@ internal sealed record HealthChanged(DateTime At, string? Account, string? Regio
 /// <summary>An observation of an AWS Support case.</summary>
 internal sealed record CaseObserved(DateTime At, string? Account, string? Region, string CaseId, string? DisplayId, string? Subject, string? Severity, string? Status)
     : AlertFact(At, Account, Region);
+
+/// <summary>The fact of a row the ingest read, for the rows the rules read; null for the others.</summary>
+internal static class RowFacts
+{
+    /// <summary>The fact <paramref name="row"/> is, if the rules read its kind.</summary>
+    public static AlertFact? Of(Analytics.Schemas.LakeRow row) => row switch
+    {
+        Analytics.Schemas.Tables.Ecs.EcsTaskEvent t when t.LastStatus == "STOPPED" =>
+            new TaskStopped(Utc(t.EventTime), t.AccountId, t.Region, t.ClusterName, t.ServiceName ?? t.TaskGroup, t.TaskArn, t.StopClass, t.StoppedReason),
+        Analytics.Schemas.Tables.Ecs.EcsDeploymentEvent d =>
+            new DeploymentChanged(Utc(d.EventTime), d.AccountId, d.Region, d.ClusterName, d.ServiceName, d.DeploymentId, d.EventName, d.Reason),
+        Analytics.Schemas.Tables.Ecs.EcsServiceAction s =>
+            new ServiceActed(Utc(s.EventTime), s.AccountId, s.Region, s.ClusterName, s.ServiceName, s.EventName, s.Reason),
+        Analytics.Schemas.Tables.Health.HealthEvent h =>
+            new HealthChanged(Utc(h.EventTime), h.AccountId, h.Region, h.EventArn, h.Service, h.EventTypeCode, h.EventTypeCategory, h.EventScopeCode, h.StatusCode,
+                h.EventRegion, h.AffectedAccount, h.StartTime is { } start ? Utc(start) : null),
+        Analytics.Schemas.Tables.Support.SupportCase c =>
+            new CaseObserved(Utc(c.EventTime), c.AccountId, c.Region, c.CaseId, c.DisplayId, c.Subject, c.SeverityCode, c.Status),
+        _ => null,
+    };
+
+    private static DateTime Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc);
+}

@@ -14,7 +14,10 @@ internal static partial class Commands
     {
         var settings = new SettingOptions()
             .Add<LakeSettings>(nameof(LakeSettings.Location), nameof(LakeSettings.StagingFolder))
-            .Add<AwsSettings>(nameof(AwsSettings.S3Endpoint), nameof(AwsSettings.Region));
+            .Add<AwsSettings>(nameof(AwsSettings.S3Endpoint), nameof(AwsSettings.Region))
+            .Add<AlertSettings>(nameof(AlertSettings.FailingTasks), nameof(AlertSettings.FailingMinutes), nameof(AlertSettings.PlacementFailures),
+                nameof(AlertSettings.PlacementMinutes), nameof(AlertSettings.Off), nameof(AlertSettings.Accounts), nameof(AlertSettings.Clusters),
+                nameof(AlertSettings.Services), nameof(AlertSettings.HealthEventTypes));
         var from = new Option<string>("--from") { Description = "Start of the window, ISO 8601 (UTC unless an offset is given).", Required = true };
         var to = new Option<string>("--to") { Description = "End of the window (exclusive).", Required = true };
         var format = new Option<string>("--format", "-f") { Description = "table (one line per alert change) or json (every field).", DefaultValueFactory = _ => "table" };
@@ -23,7 +26,7 @@ internal static partial class Commands
             (opened, updated, resolved) with its rule, severity, service, summary and the review command for its window:
             to tune the rules on history before turning them on. The same lake and window give the same alerts.
 
-            Rules (defaults): failing-tasks (3 task failures of a service within 10 minutes: health-check kills, OOM kills,
+            The worker raises the same alerts as it lands rows (--alert-webhook, --alert-event-bus). Rules (defaults): failing-tasks (3 task failures of a service within 10 minutes: health-check kills, OOM kills,
             essential container exits, failed starts; resolved at steady state), oom-kill, deployment-failed (named as the
             catalog names it, updated when the circuit breaker rolls back, resolved when the rollback completes),
             placement-failures (3 within 15 minutes), health-issue (an open issue of our accounts, or a public one in our
@@ -45,11 +48,11 @@ internal static partial class Commands
                 if (!TryTime(parse.GetValue(to), out end)) s.Errors.Add($"--to is '{parse.GetValue(to)}': expected a time, ISO 8601, such as 2026-11-02T15:00:00Z");
                 else if (start != default && end <= start) s.Errors.Add($"--to {parse.GetValue(to)} is not after --from {parse.GetValue(from)}: the window is [--from, --to)");
                 if (parse.GetValue(format) is not ("table" or "json")) s.Errors.Add($"--format is '{parse.GetValue(format)}': expected table or json");
-            }, typeof(LakeSettings), typeof(AwsSettings)).ConfigureAwait(false);
+            }, typeof(LakeSettings), typeof(AwsSettings), typeof(AlertSettings)).ConfigureAwait(false);
             if (loaded is null) return InvalidOptions;
             using var services = IngestServices.Create(loaded, context, parse.InvocationConfiguration.Error, quiet: true);
             var facts = await LakeFacts.ReadAsync(services.Layout(), start, end, ct).ConfigureAwait(false);
-            var rules = new AlertRules(new AlertOptions());
+            var rules = new AlertRules(AlertOptions.From(loaded.Get<AlertSettings>()));
             var alerts = facts.SelectMany(rules.Add).ToList();
             await parse.InvocationConfiguration.Output.WriteAsync(parse.GetValue(format) == "json" ? Json(alerts) : Table(alerts)).ConfigureAwait(false);
             await parse.InvocationConfiguration.Error.WriteLineAsync($"{facts.Count:N0} rows read, {alerts.Count(a => a.Change == AlertChange.Opened):N0} alerts opened, {alerts.Count:N0} changes.").ConfigureAwait(false);

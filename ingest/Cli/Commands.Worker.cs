@@ -17,12 +17,16 @@ internal static partial class Commands
             .Add<CollectSettings>(nameof(CollectSettings.HealthIntervalSeconds), nameof(CollectSettings.SupportIntervalSeconds), nameof(CollectSettings.TrustedAdvisorIntervalSeconds))
             .Add<IngestSettings>(nameof(IngestSettings.BatchMegabytes))
             .Add<AwsSettings>(nameof(AwsSettings.Region), nameof(AwsSettings.S3Endpoint), nameof(AwsSettings.FirehoseEndpoint), nameof(AwsSettings.HealthEndpoint),
-                nameof(AwsSettings.SupportEndpoint), nameof(AwsSettings.StsEndpoint));
+                nameof(AwsSettings.SupportEndpoint), nameof(AwsSettings.StsEndpoint), nameof(AwsSettings.EventsEndpoint))
+            .Add<AlertSettings>(nameof(AlertSettings.Webhook), nameof(AlertSettings.EventBus), nameof(AlertSettings.FailingTasks), nameof(AlertSettings.FailingMinutes),
+                nameof(AlertSettings.PlacementFailures), nameof(AlertSettings.PlacementMinutes), nameof(AlertSettings.Off), nameof(AlertSettings.Accounts),
+                nameof(AlertSettings.Clusters), nameof(AlertSettings.Services), nameof(AlertSettings.HealthEventTypes));
         var command = new Command("worker", """
             Runs for good: watches the sources and ingests each new object once (late ones under an older hour too),
             and collects the --collect API sources on their schedules (Health every 5 minutes, Support every 15,
             Trusted Advisor hourly), keeping a checkpoint per source in the lake (_checkpoints/); a status line every
-            minute. SIGTERM or Ctrl-C lets a run under way publish and checkpoint, then exits (0). Every setting also
+            minute; with --alert-webhook or --alert-event-bus, the alert rules over every run's rows (see alerts replay),
+            each change delivered once. SIGTERM or Ctrl-C lets a run under way publish and checkpoint, then exits (0). Every setting also
             comes from the settings file and ANALYTICS__Section__Key environment variables (each option's help names
             its key); every problem is listed at start (exit 2).
 

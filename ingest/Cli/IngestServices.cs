@@ -60,7 +60,7 @@ internal sealed class IngestServices : IDisposable
 
     /// <summary>What the worker's host is given.</summary>
     public WorkerServices Worker() =>
-        new(_settings.Get<WorkerSettings>(), Lake, _settings.Get<IngestSettings>(), _settings.Get<CollectSettings>(), Aws);
+        new(_settings.Get<WorkerSettings>(), Lake, _settings.Get<IngestSettings>(), _settings.Get<CollectSettings>(), Aws, _settings.Get<AlertSettings>());
 
     /// <inheritdoc/>
     public void Dispose()

@@ -38,6 +38,9 @@ internal sealed record CollectResult(string Source, IReadOnlyDictionary<string, 
 /// <param name="logger">Hears a line per source; null for none.</param>
 internal sealed class Collector(CollectOptions options, LakeSettings lake, AwsClients aws, TimeProvider time, ILogger? logger = null)
 {
+    /// <summary>The worker's alerts, told what each pass's ingest read; null for none.</summary>
+    public Analytics.Ingest.Alerts.AlertService? Alerts { get; init; }
+
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
 
@@ -249,7 +252,14 @@ internal sealed class Collector(CollectOptions options, LakeSettings lake, AwsCl
         var ingested = await SourceCheckpoint.LoadAsync(store, name, cancellationToken).ConfigureAwait(false);
         var fresh = stored.Where(o => !ingested.Contains(o)).ToList();
         if (fresh.Count == 0) return null;
-        var summary = await new IngestRunner(new IngestOptions { Lake = lake, Inputs = [name], Objects = fresh, S3 = () => aws.StoreS3 }, time).RunAsync(cancellationToken).ConfigureAwait(false);
+        var facts = new List<Analytics.Ingest.Alerts.AlertFact>();
+        var summary = await new IngestRunner(new IngestOptions
+        {
+            Lake = lake, Inputs = [name], Objects = fresh, S3 = () => aws.StoreS3,
+            Read = Alerts is null ? null : row => { if (Analytics.Ingest.Alerts.RowFacts.Of(row) is { } fact) facts.Add(fact); },
+        }, time).RunAsync(cancellationToken).ConfigureAwait(false);
+        // The alerts of what the run published, before its checkpoint: a crash in between reads those pages again.
+        if (Alerts is not null) await Alerts.ObserveAsync(facts, cancellationToken).ConfigureAwait(false);
         // Only what the run published is checkpointed; a crash in between reads those pages again, as duplicates.
         await ingested.SaveAsync(fresh, stored, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         return summary;

@@ -25,6 +25,9 @@ internal sealed class IngestOptions
     /// <value>The default is none: a lake or an input on S3 is then an error.</value>
     public Func<Amazon.S3.IAmazonS3>? S3 { get; init; }
 
+    /// <summary>Called with every row the run reads, landed or a duplicate (the alert rules' input); null for none.</summary>
+    public Action<Analytics.Schemas.LakeRow>? Read { get; init; }
+
     /// <summary>Every problem with the options, each naming the option, its value and the rule; empty when valid.</summary>
     public List<string> Validate()
     {

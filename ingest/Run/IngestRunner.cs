@@ -190,6 +190,7 @@ internal sealed class IngestRunner
                 foreach (var record in parsed.Records)
                 {
                     summary.RecordsRead++;
+                    _options.Read?.Invoke(record.Record.Primary!);
                     if (await writer.AddAsync(record.Record.Primary!, record.Size, ct).ConfigureAwait(false)) summary.RecordsLanded++;
                     else summary.Duplicates++;
                     foreach (var derived in record.Record.Derived) await writer.AddAsync(derived, DerivedRowBytes, ct).ConfigureAwait(false);

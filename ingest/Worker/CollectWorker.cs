@@ -20,7 +20,9 @@ namespace Analytics.Ingest.Worker;
 /// <param name="aws">The program's AWS clients.</param>
 /// <param name="logger">Its log.</param>
 /// <param name="time">The clock.</param>
-internal sealed class CollectWorker(WorkerSettings options, CollectSettings schedule, LakeSettings lake, AwsClients aws, ILogger<CollectWorker> logger, TimeProvider time) : BackgroundService
+/// <param name="alerts">The worker's alerts; null when none are configured.</param>
+internal sealed class CollectWorker(WorkerSettings options, CollectSettings schedule, LakeSettings lake, AwsClients aws, ILogger<CollectWorker> logger, TimeProvider time,
+    Alerts.AlertService? alerts = null) : BackgroundService
 {
     private readonly WorkerSettings _options = options;
     private DateTimeOffset? _lastSuccess;
@@ -43,7 +45,7 @@ internal sealed class CollectWorker(WorkerSettings options, CollectSettings sche
                 {
                     try
                     {
-                        var result = (await new Collector(new CollectOptions { Sources = [source] }, lake.WithWait(_options.IntervalSeconds), aws, time)
+                        var result = (await new Collector(new CollectOptions { Sources = [source] }, lake.WithWait(_options.IntervalSeconds), aws, time) { Alerts = alerts }
                             .RunAsync(pass.Token).ConfigureAwait(false)).Single();
                         if (result.Error is { } error) Failed(source, error);
                         else

@@ -24,7 +24,9 @@ namespace Analytics.Ingest.Worker;
 /// <param name="aws">The program's AWS clients (S3 for sources and a lake on S3).</param>
 /// <param name="logger">Its log.</param>
 /// <param name="time">The clock.</param>
-internal sealed class IngestWorker(WorkerSettings options, LakeSettings lake, IngestSettings ingest, AwsClients aws, ILogger<IngestWorker> logger, TimeProvider time) : BackgroundService
+/// <param name="alerts">The worker's alerts, told what each run read; null when none are configured.</param>
+internal sealed class IngestWorker(WorkerSettings options, LakeSettings lake, IngestSettings ingest, AwsClients aws, ILogger<IngestWorker> logger, TimeProvider time,
+    Alerts.AlertService? alerts = null) : BackgroundService
 {
     private readonly WorkerSettings _options = options;
     private readonly Dictionary<string, Dictionary<string, (InputObjectRef Object, DateTimeOffset Seen)>> _queued = [];
@@ -158,8 +160,16 @@ internal sealed class IngestWorker(WorkerSettings options, LakeSettings lake, In
         using var run = new CancellationTokenSource();
         await using var onStop = stoppingToken.Register(() => run.CancelAfter(TimeSpan.FromSeconds(_options.StopGraceSeconds)));
         // Another writer holding the lake is waited for up to an interval: the next look would try again anyway.
-        var options = new IngestOptions { Lake = lake.WithWait(_options.IntervalSeconds), Settings = ingest, Inputs = [source], Objects = batch, S3 = () => aws.StoreS3 };
+        var facts = new List<Alerts.AlertFact>();
+        var options = new IngestOptions
+        {
+            Lake = lake.WithWait(_options.IntervalSeconds), Settings = ingest, Inputs = [source], Objects = batch, S3 = () => aws.StoreS3,
+            Read = alerts is null ? null : row => { if (Alerts.RowFacts.Of(row) is { } fact) facts.Add(fact); },
+        };
         var summary = await new IngestRunner(options, time).RunAsync(run.Token).ConfigureAwait(false);
+        // The alerts of what the run published, before the checkpoint: a crash in between reads the batch again, and the
+        // rules' saved state knows which of its rows were seen.
+        if (alerts is not null) await alerts.ObserveAsync(facts, run.Token).ConfigureAwait(false);
         // Only what the run published is checkpointed; a crash in between reads the batch again, as duplicates.
         await checkpoint.SaveAsync(batch, listed, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         _checkpointed = checkpoint.SavedAt;

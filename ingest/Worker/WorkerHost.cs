@@ -13,7 +13,8 @@ namespace Analytics.Ingest.Worker;
 /// <param name="Ingest">How its runs read and write.</param>
 /// <param name="Collect">How often each API source is collected.</param>
 /// <param name="Aws">The program's AWS clients.</param>
-internal sealed record WorkerServices(WorkerSettings Worker, LakeSettings Lake, IngestSettings Ingest, CollectSettings Collect, AwsClients Aws);
+/// <param name="Alerts">Where alerts go and the rules' settings; null for none.</param>
+internal sealed record WorkerServices(WorkerSettings Worker, LakeSettings Lake, IngestSettings Ingest, CollectSettings Collect, AwsClients Aws, AlertSettings? Alerts = null);
 
 /// <summary>
 /// The worker's composition root (Microsoft.Extensions.Hosting): its settings and AWS clients, made once by the command,
@@ -23,7 +24,7 @@ internal sealed record WorkerServices(WorkerSettings Worker, LakeSettings Lake, 
 internal static class WorkerHost
 {
     /// <summary>The sections of settings the worker reads and checks.</summary>
-    public static IReadOnlyList<Type> Sections { get; } = [typeof(WorkerSettings), typeof(LakeSettings), typeof(IngestSettings), typeof(CollectSettings), typeof(AwsSettings)];
+    public static IReadOnlyList<Type> Sections { get; } = [typeof(WorkerSettings), typeof(LakeSettings), typeof(IngestSettings), typeof(CollectSettings), typeof(AwsSettings), typeof(AlertSettings)];
 
     /// <summary>The worker's own rules across sections: a lake, and something to watch or collect.</summary>
     public static void Require(LoadedSettings settings)
@@ -34,6 +35,8 @@ internal static class WorkerHost
         var check = settings.Check<WorkerSettings>();
         if (worker.Sources.Count == 0 && worker.FirehoseStream is null && worker.Collect.Count == 0)
             check.Add($"{check.Name(nameof(WorkerSettings.Sources))}, {check.Name(nameof(WorkerSettings.FirehoseStream))} or {check.Name(nameof(WorkerSettings.Collect))} is required: a folder or s3://bucket/prefix/ to watch (repeat for each), a Firehose stream, or API sources to collect.");
+        if (settings.Get<AlertSettings>().EventBus is not null && settings.Get<AwsSettings>().ResolvedRegion is null)
+            settings.Check<AwsSettings>().Add($"{settings.NameOf("Aws:Region")} is required with {settings.Check<AlertSettings>().Name(nameof(AlertSettings.EventBus))}: set it, or AWS_REGION.");
         if (worker.FirehoseStream is not null && settings.Get<AwsSettings>().ResolvedRegion is null)
             settings.Check<AwsSettings>().Add($"{settings.NameOf("Aws:Region")} is required with {check.Name(nameof(WorkerSettings.FirehoseStream))}: set it, or AWS_REGION.");
     }
@@ -66,6 +69,7 @@ internal static class WorkerHost
         if (configuration is not null) builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddSingleton(services.Worker).AddSingleton(services.Lake).AddSingleton(services.Ingest).AddSingleton(services.Collect).AddSingleton(services.Aws);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
+        if (services.Alerts?.Enabled == true) builder.Services.AddSingleton(provider => Alerts(services, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Alerts.AlertService>>()));
         if (options.Sources.Count > 0 || options.FirehoseStream is not null) builder.Services.AddHostedService<IngestWorker>();
         if (options.Collect.Count > 0) builder.Services.AddHostedService<CollectWorker>();
         // A run under way gets the grace period to publish and checkpoint, and the host a little more to close.
@@ -77,5 +81,17 @@ internal static class WorkerHost
         else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' "; });
         builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
         return builder.Build();
+    }
+
+    // The alerts' rules, state in the lake, and sinks: the webhook, the event bus.
+    private static Alerts.AlertService Alerts(WorkerServices services, TimeProvider time, ILogger<Alerts.AlertService> logger)
+    {
+        var settings = services.Alerts!;
+        var sinks = new List<Alerts.IAlertSink>();
+        if (settings.Webhook is { } url) sinks.Add(new Alerts.WebhookSink(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, new Uri(url), time));
+        if (settings.EventBus is { } bus)
+            sinks.Add(new Alerts.EventBusSink(services.Aws.Json(Analytics.Aws.AwsService.Events, services.Aws.Settings.ResolvedRegion!, services.Aws.Settings.EventsEndpoint), bus, time));
+        var lake = Lake.LakeLayout.Open(services.Lake.Location!, () => services.Aws.StoreS3, services.Lake.StagingFolder).Store;
+        return new Alerts.AlertService(Analytics.Ingest.Alerts.AlertOptions.From(settings), lake, sinks, logger);
     }
 }

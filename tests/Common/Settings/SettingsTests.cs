@@ -75,7 +75,7 @@ public sealed class SettingsTests : IDisposable
         Assert.Empty(output);
         Assert.Equal(
         [
-            $"--settings: unknown section 'Nope' in '{file}'; the sections are Lake, Aws, Ingest, Worker, Collect, Query, Athena.",
+            $"--settings: unknown section 'Nope' in '{file}'; the sections are Lake, Aws, Ingest, Worker, Collect, Alerts, Query, Athena.",
             "ANALYTICS_S3_ENDPOINT is no longer read: set ANALYTICS__Aws__S3Endpoint instead.",
             "ANALYTICS__Ingest__Batch is not a setting; settings are ANALYTICS__Section__Key, such as ANALYTICS__Lake__Location (see the README's settings table).",
             $"Ingest:BatchMegabytes ({file}) is 'lots': expected a whole number",
@@ -146,7 +146,7 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal(QueryCommands.InvalidArguments, code);
         Assert.Equal(
         [
-            $"--settings: unknown section 'athena_database' in '{file}' (the former name of Athena:Database: {{\"Athena\": {{\"Database\": …}}}}); the sections are Lake, Aws, Ingest, Worker, Collect, Query, Athena.",
+            $"--settings: unknown section 'athena_database' in '{file}' (the former name of Athena:Database: {{\"Athena\": {{\"Database\": …}}}}); the sections are Lake, Aws, Ingest, Worker, Collect, Alerts, Query, Athena.",
             "ANALYTICS_ENGINE is no longer read: set ANALYTICS__Query__Engine instead.",
             "ANALYTICS_Worker__IntervalSeconds is no longer read: set ANALYTICS__Worker__IntervalSeconds instead.",
             "ANALYTICS_Worker__Lake is no longer read: set ANALYTICS__Lake__Location instead.",
