@@ -55,11 +55,17 @@ public static class AwsCalls
         new("Health", "DescribeAffectedAccountsForOrganization", "health:DescribeAffectedAccountsForOrganization", "*", "the accounts each affects"),
     ];
 
+    /// <summary>The worker's calls when it puts its alerts on an event bus (<c>--alert-event-bus</c>).</summary>
+    public static IReadOnlyList<AwsCall> AlertBus { get; } =
+    [
+        new("EventBridge", "PutEvents", "events:PutEvents", "AlertEventBus", "put each alert change on the bus"),
+    ];
+
     /// <summary>The worker's permissions as the README's table: per resource, the actions granted on it.</summary>
     public static string Markdown()
     {
         var text = new StringBuilder("| resource | actions |\n|---|---|\n");
-        foreach (var (calls, note) in new[] { (Worker, ""), (OrganizationHealth, " (`health-org` only)") })
+        foreach (var (calls, note) in new[] { (Worker, ""), (OrganizationHealth, " (`health-org` only)"), (AlertBus, " (alerts' bus only)") })
             foreach (var group in calls.Where(c => c.Action is not null).GroupBy(c => c.Resource))
                 text.Append("| `").Append(group.Key).Append('`').Append(note).Append(" | ")
                     .AppendJoin(", ", group.Select(c => $"`{c.Action}`").Distinct()).Append(" |\n");
@@ -70,9 +76,10 @@ public static class AwsCalls
     public static string DetailMarkdown()
     {
         var text = new StringBuilder("| call | IAM action | resource | why |\n|---|---|---|---|\n");
-        foreach (var c in Worker.Concat(OrganizationHealth))
+        foreach (var c in Worker.Concat(OrganizationHealth).Concat(AlertBus))
             text.Append("| ").Append(c.Service).Append(' ').Append(c.Operations).Append(" | ").Append(c.Action is null ? "none" : $"`{c.Action}`")
-                .Append(" | `").Append(c.Resource).Append("` | ").Append(c.Why).Append(OrganizationHealth.Contains(c) ? " (`health-org` only)" : "").Append(" |\n");
+                .Append(" | `").Append(c.Resource).Append("` | ").Append(c.Why)
+                .Append(OrganizationHealth.Contains(c) ? " (`health-org` only)" : AlertBus.Contains(c) ? " (`--alert-event-bus` only)" : "").Append(" |\n");
         return text.ToString();
     }
 }

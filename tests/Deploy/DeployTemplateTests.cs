@@ -49,6 +49,7 @@ public sealed class DeployTemplateTests
     {
         JsonValue v => (string)v!,
         JsonObject o when o["Fn::GetAtt"] is JsonArray a => (string)a[0]!,
+        JsonObject o when o["Fn::Sub"] is JsonValue s && System.Text.RegularExpressions.Regex.Match((string)s!, @":event-bus/\$\{([A-Za-z]+)\}$") is { Success: true } bus => bus.Groups[1].Value,
         JsonObject o when o["Fn::Sub"] is JsonValue s => System.Text.RegularExpressions.Regex.Replace((string)s!, @"\$\{([A-Za-z]+)\.Arn\}", "$1"),
         JsonObject o when o["Ref"] is JsonValue r => (string)r!,
         _ => throw new InvalidOperationException($"resource {node?.ToJsonString()}"),
@@ -56,8 +57,8 @@ public sealed class DeployTemplateTests
 
     private static IEnumerable<JsonNode> Items(JsonNode? node) => node is JsonArray a ? a.Select(x => x!) : node is null ? [] : [node];
 
-    // The task role's statements, its conditional ones resolved as the stack would with OrganizationHealth on or off.
-    private static List<JsonObject> TaskRoleStatements(bool organizationHealth)
+    // The task role's statements, its conditional ones resolved as the stack would with OrganizationHealth and an alert bus on or off.
+    private static List<JsonObject> TaskRoleStatements(bool organizationHealth, bool alertBus)
     {
         var role = Checked.Value.Template["Resources"]!["TaskRole"]!["Properties"]!;
         Assert.Null(role["ManagedPolicyArns"]);
@@ -67,7 +68,12 @@ public sealed class DeployTemplateTests
             foreach (var statement in policy!["PolicyDocument"]!["Statement"]!.AsArray())
             {
                 var chosen = statement is JsonObject o && o["Fn::If"] is JsonArray branch
-                    ? ((string)branch[0]! == "ReadsOrganizationHealth" ? branch[organizationHealth ? 1 : 2] : throw new InvalidOperationException((string)branch[0]!))
+                    ? (string)branch[0]! switch
+                    {
+                        "ReadsOrganizationHealth" => branch[organizationHealth ? 1 : 2],
+                        "HasAlertBus" => branch[alertBus ? 1 : 2],
+                        var other => throw new InvalidOperationException(other),
+                    }
                     : statement;
                 if (chosen is JsonObject s && s["Ref"] is null) statements.Add(s);
             }
@@ -75,15 +81,16 @@ public sealed class DeployTemplateTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void TaskRole_GrantsExactlyTheCallsTheWorkerMakes(bool organizationHealth)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void TaskRole_GrantsExactlyTheCallsTheWorkerMakes(bool organizationHealth, bool alertBus)
     {
-        var statements = TaskRoleStatements(organizationHealth);
+        var statements = TaskRoleStatements(organizationHealth, alertBus);
         Assert.All(statements, s => Assert.Equal("Allow", (string)s["Effect"]!));
         var granted = statements.SelectMany(s => Items(s["Action"]).SelectMany(a => Items(s["Resource"]).Select(r => ((string)a!, Symbol(r)))))
             .Order().ToList();
-        var calls = organizationHealth ? AwsCalls.Worker.Concat(AwsCalls.OrganizationHealth) : AwsCalls.Worker;
+        var calls = AwsCalls.Worker.Concat(organizationHealth ? AwsCalls.OrganizationHealth : []).Concat(alertBus ? AwsCalls.AlertBus : []);
         var needed = calls.Where(c => c.Action is not null).Select(c => (c.Action!, c.Resource)).Distinct().Order().ToList();
         Assert.Equal(needed, granted);
         Assert.All(granted, g => Assert.DoesNotContain("*", g.Item1, StringComparison.Ordinal));
@@ -104,7 +111,7 @@ public sealed class DeployTemplateTests
     {
         static IEnumerable<string> Code(params string[] folders) => folders.SelectMany(f =>
             Directory.EnumerateFiles(Path.Combine(Some.RepoRoot, f), "*.cs", SearchOption.AllDirectories)).Where(f => !f.Contains("/obj/", StringComparison.Ordinal)).Select(File.ReadAllText);
-        static HashSet<string> Listed(string service) => [.. AwsCalls.Worker.Concat(AwsCalls.OrganizationHealth).Where(c => c.Service == service)
+        static HashSet<string> Listed(string service) => [.. AwsCalls.Worker.Concat(AwsCalls.OrganizationHealth).Concat(AwsCalls.AlertBus).Where(c => c.Service == service)
             .SelectMany(c => System.Text.RegularExpressions.Regex.Matches(c.Operations, "[A-Z][A-Za-z0-9]+").Select(m => m.Value))];
 
         // S3 through the SDK (its method names, as the API's operations).
@@ -113,7 +120,7 @@ public sealed class DeployTemplateTests
         Assert.Contains("ListObjectsV2", s3);
         Assert.Subset(Listed("S3"), s3);
         // Health, Support and Firehose through aws/'s JSON client: the operation names it sends, and no other listed.
-        foreach (var (service, folder) in new[] { ("Health", "aws/Health"), ("Support", "aws/Support"), ("Firehose", "aws/Firehose") })
+        foreach (var (service, folder) in new[] { ("Health", "aws/Health"), ("Support", "aws/Support"), ("Firehose", "aws/Firehose"), ("EventBridge", "ingest/Alerts") })
         {
             var called = Code(folder).SelectMany(t => System.Text.RegularExpressions.Regex.Matches(t, @"(?:CallAsync|PagesAsync|InBatchesAsync)(?:<\w+>)?\(""(\w+)""").Select(m => m.Groups[1].Value)).ToHashSet();
             Assert.NotEmpty(called);
