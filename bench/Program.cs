@@ -16,6 +16,8 @@ using DuckDB.NET.Data;
 //   dotnet run -c Release --project bench -- athena-results [--rows N] [--latency-ms MS] [--runs N]
 // The review and the weekly report on the tests' local Athena, each query taking as long as given:
 //   dotnet run -c Release --project bench -- athena-reports [--latency-ms 2000] [--weeks 4]
+// From an object landing in a watched S3 prefix (s3rver) to its alert at a webhook:
+//   dotnet run -c Release --project bench -- alerts-latency [--interval-seconds 5] [--rounds 8]
 // Child modes (used by the parent): ours DIR IN OUT | duckdb DIR IN OUT; with ALLOC_TRACE=1 a child also
 // prints its allocations by type, with GC_TRACE=1 its collections and what triggered them (see RuntimeTrace.cs).
 var inv = CultureInfo.InvariantCulture;
@@ -23,6 +25,7 @@ if (args.Length > 0 && args[0] == "query") return await Analytics.Bench.QueryBen
 if (args.Length > 0 && args[0] == "athena-results") return await Analytics.Bench.AthenaResultsBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "athena-reports") return await Analytics.Bench.AthenaReportsBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "s3-input") return await Analytics.Bench.S3InputBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "alerts-latency") return await Analytics.Bench.AlertLatencyBench.RunAsync(args[1..]);
 if (args.Length == 4 && args[0] is "ours" or "duckdb")
 {
     var (input, output) = (args[2], args[3]);
