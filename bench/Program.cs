@@ -18,6 +18,8 @@ using DuckDB.NET.Data;
 //   dotnet run -c Release --project bench -- athena-reports [--latency-ms 2000] [--weeks 4]
 // From an object landing in a watched S3 prefix (s3rver) to its alert at a webhook:
 //   dotnet run -c Release --project bench -- alerts-latency [--interval-seconds 5] [--rounds 8]
+// Our ingest against the floor (read, gunzip, tokenize every value on all cores) and DuckDB, three times each:
+//   dotnet run -c Release --project bench -- floor [--events 300000] [--runs 3]
 // Child modes (used by the parent): ours DIR IN OUT | duckdb DIR IN OUT; with ALLOC_TRACE=1 a child also
 // prints its allocations by type, with GC_TRACE=1 its collections and what triggered them (see RuntimeTrace.cs).
 var inv = CultureInfo.InvariantCulture;
@@ -26,6 +28,15 @@ if (args.Length > 0 && args[0] == "athena-results") return await Analytics.Bench
 if (args.Length > 0 && args[0] == "athena-reports") return await Analytics.Bench.AthenaReportsBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "s3-input") return await Analytics.Bench.S3InputBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "alerts-latency") return await Analytics.Bench.AlertLatencyBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "floor") return Analytics.Bench.FloorBench.Run(args[1..]);
+if (args.Length == 4 && args[0] == "tokenize")
+{
+    var sw = Stopwatch.StartNew();
+    var (tokens, values, json) = Analytics.Bench.FloorBench.Tokenize(args[2]);
+    Console.Error.WriteLine(string.Create(inv, $"{tokens:N0} tokens, {values / 1e6:N1} MB of values in {json / 1e6:N1} MB of JSON"));
+    Console.WriteLine(JsonSerializer.Serialize(new { seconds = sw.Elapsed.TotalSeconds, peak = Process.GetCurrentProcess().PeakWorkingSet64 }));
+    return 0;
+}
 if (args.Length == 4 && args[0] is "ours" or "duckdb")
 {
     var (input, output) = (args[2], args[3]);
