@@ -96,20 +96,7 @@ foreach (var file in Directory.EnumerateFiles(inputDir, "*", SearchOption.AllDir
 }
 Console.WriteLine(string.Create(inv, $"Input: {records:N0} records, {jsonBytes / 1e6:N1} MB of JSON, {Directory.EnumerateFiles(inputDir, "*", SearchOption.AllDirectories).Count():N0} objects; {Environment.ProcessorCount} cores"));
 
-(double Seconds, long Peak) RunChild(string mode)
-{
-    var output = Path.Combine(work, $"out-{mode}");
-    if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
-    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-    foreach (var a in new[] { mode, work, inputDir, output }) start.ArgumentList.Add(a);
-    if (Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal)) start.ArgumentList.Insert(0, System.Reflection.Assembly.GetEntryAssembly()!.Location);
-    using var process = Process.Start(start)!;
-    var text = process.StandardOutput.ReadToEnd();
-    process.WaitForExit();
-    if (process.ExitCode != 0) throw new InvalidOperationException($"{mode} failed with exit code {process.ExitCode}");
-    using var doc = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
-    return (doc.RootElement.GetProperty("seconds").GetDouble(), doc.RootElement.GetProperty("peak").GetInt64());
-}
+(double Seconds, long Peak) RunChild(string mode) => Analytics.Bench.FloorBench.Child(mode, work, inputDir);
 
 var pairs = new List<((double Seconds, long Peak) Ours, (double Seconds, long Peak) Duck)>();
 for (var run = 1; run <= runs; run++)
