@@ -47,4 +47,14 @@ internal static class RowFacts
     };
 
     private static DateTime Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc);
+
+    /// <summary>A run's <see cref="Run.IngestOptions.Read"/> that adds the fact of each row it reads to <paramref name="facts"/>.</summary>
+    public static Action<Analytics.Schemas.LakeRow> Into(List<AlertFact> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return row =>
+        {
+            if (Of(row) is { } fact) facts.Add(fact);
+        };
+    }
 }

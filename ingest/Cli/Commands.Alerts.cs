@@ -63,7 +63,7 @@ internal static partial class Commands
 
     private static bool TryTime(string? text, out DateTime time)
     {
-        var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t);
+        var ok = Collect.CollectOptions.TryTime(text, out var t);
         time = ok ? t.UtcDateTime : default;
         return ok;
     }

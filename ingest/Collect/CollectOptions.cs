@@ -15,8 +15,12 @@ internal sealed class CollectOptions
     /// <summary>Parses <c>--since</c>: an ISO 8601 time with its offset, or a date (UTC midnight).</summary>
     public static DateTimeOffset? ParseSince(string? text) =>
         text is null ? null
-        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var since) ? since
+        : TryTime(text, out var since) ? since
         : throw new FormatException($"--since '{text}' is not a time: expected ISO 8601, such as 2026-11-01 or 2026-11-01T00:00:00Z.");
+
+    /// <summary>An ISO 8601 time given on the command line: with its offset, or UTC when it has none (a date is its UTC midnight).</summary>
+    public static bool TryTime(string? text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
 
     /// <summary>Every problem, one line each; empty when valid.</summary>
     public List<string> Validate()

@@ -256,7 +256,7 @@ internal sealed class Collector(CollectOptions options, LakeSettings lake, AwsCl
         var summary = await new IngestRunner(new IngestOptions
         {
             Lake = lake, Inputs = [name], Objects = fresh, S3 = () => aws.StoreS3,
-            Read = Alerts is null ? null : row => { if (Analytics.Ingest.Alerts.RowFacts.Of(row) is { } fact) facts.Add(fact); },
+            Read = Alerts is null ? null : Analytics.Ingest.Alerts.RowFacts.Into(facts),
         }, time).RunAsync(cancellationToken).ConfigureAwait(false);
         // The alerts of what the run published, before its checkpoint: a crash in between reads those pages again.
         if (Alerts is not null) await Alerts.ObserveAsync(facts, cancellationToken).ConfigureAwait(false);

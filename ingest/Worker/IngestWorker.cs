@@ -164,7 +164,7 @@ internal sealed class IngestWorker(WorkerSettings options, LakeSettings lake, In
         var options = new IngestOptions
         {
             Lake = lake.WithWait(_options.IntervalSeconds), Settings = ingest, Inputs = [source], Objects = batch, S3 = () => aws.StoreS3,
-            Read = alerts is null ? null : row => { if (Alerts.RowFacts.Of(row) is { } fact) facts.Add(fact); },
+            Read = alerts is null ? null : Alerts.RowFacts.Into(facts),
         };
         var summary = await new IngestRunner(options, time).RunAsync(run.Token).ConfigureAwait(false);
         // The alerts of what the run published, before the checkpoint: a crash in between reads the batch again, and the

@@ -37,11 +37,17 @@ internal sealed class Answer<T> where T : class
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(given);
         var query = QueryCatalog.Default.Get(RowMapper<T>.Query);
-        var values = ParameterParser.Parse(query, given
-            .Where(g => g.Value is not null && query.Parameter(g.Key) is not null)
-            .Select(g => KeyValuePair.Create(g.Key, g.Value!)));
+        var values = ParameterParser.Parse(query, Declared(query, given));
         var result = await engine.RunAsync(query.Render(values), cancellationToken).ConfigureAwait(false);
         return new Answer<T>(result.Schema, await result.ToListAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The values of <paramref name="given"/> that <paramref name="query"/> declares a parameter for, in order (null ones left out).</summary>
+    public static List<KeyValuePair<string, string>> Declared(CatalogQuery query, IReadOnlyDictionary<string, string?> given)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(given);
+        return [.. given.Where(g => g.Value is not null && query.Parameter(g.Key) is not null).Select(g => KeyValuePair.Create(g.Key, g.Value!))];
     }
 
     /// <summary>The result restricted to <paramref name="columns"/> (in that order), to hand to <see cref="Output.ResultWriter"/>.</summary>

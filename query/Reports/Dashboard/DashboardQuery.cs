@@ -48,10 +48,7 @@ internal static class DashboardQuery
         FigureSource Source<T>(IReadOnlyDictionary<string, string?>? values = null) where T : class
         {
             var name = RowMapper<T>.Query;
-            var query = QueryCatalog.Default.Get(name);
-            var parameters = (values ?? given).Where(v => v.Value is not null && query.Parameter(v.Key) is not null)
-                .Select(v => KeyValuePair.Create(v.Key, v.Value!)).ToList();
-            return new FigureSource(name, parameters, statistics.LastOrDefault(s => s.Query == name));
+            return new FigureSource(name, Answer<T>.Declared(QueryCatalog.Default.Get(name), values ?? given), statistics.LastOrDefault(s => s.Query == name));
         }
 
         var stops = stopsQuery.Result.Rows;
