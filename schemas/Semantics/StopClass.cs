@@ -88,7 +88,7 @@ public static class StopClass
         // The kill is the cause whatever the scheduler says next: an OOM-killed essential container ends the task.
         if (containers.Any(c => c.Reason?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true)) return OutOfMemory;
         if (Has(reason, "health check")) return HealthCheckFailed;
-        if (stopCode == "TaskFailedToStart" || StartErrors.Any(e => Has(reason, e)) || containers.Any(c => StartErrors.Any(e => Has(c.Reason, e))))
+        if (stopCode == "TaskFailedToStart" || HasStartError(reason) || containers.Any(c => HasStartError(c.Reason)))
             return FailedToStart;
         switch (stopCode)
         {
@@ -117,9 +117,13 @@ public static class StopClass
     private const int StoppedBySigkill = 137;
 
     // Errors that mean the task never got to run its code, from the stopped-task troubleshooting guide.
-    private static readonly string[] StartErrors =
+    // Searched for all at once (every stop and each of its containers' reasons is searched for all of them).
+    private static readonly System.Buffers.SearchValues<string> StartErrors = System.Buffers.SearchValues.Create(
         ["CannotPullContainerError", "ResourceInitializationError", "CannotStartContainerError", "CannotCreateContainerError",
-         "CannotInspectContainerError", "ContainerRuntimeError", "ContainerRuntimeTimeoutError", "Timeout waiting for network interface provisioning"];
+         "CannotInspectContainerError", "ContainerRuntimeError", "ContainerRuntimeTimeoutError", "Timeout waiting for network interface provisioning"],
+        StringComparison.OrdinalIgnoreCase);
+
+    private static bool HasStartError(string? text) => text is not null && text.AsSpan().ContainsAny(StartErrors);
 
     private static bool Has(string? text, string value) => text?.Contains(value, StringComparison.OrdinalIgnoreCase) == true;
 }

@@ -95,7 +95,7 @@ internal sealed class LakeWriter : IAsyncDisposable
         var type = row.GetType();
         if (!_buffers.TryGetValue(type, out var buffer))
             _buffers[type] = buffer = TableBuffer.For(TableCatalog.ForRowType(type));
-        var dt = Partitioning.DtOf(row.EventTime);
+        var dt = DtOf(row.EventTime);
         if (!await _index.TryAddAsync(buffer.Table.Name, dt, row.RecordId, cancellationToken).ConfigureAwait(false)) return false;
         buffer.Add(dt, row);
         _rowsWritten[buffer.Table.Name] = _rowsWritten.GetValueOrDefault(buffer.Table.Name) + 1;
@@ -108,6 +108,17 @@ internal sealed class LakeWriter : IAsyncDisposable
         state.Add(row.EventTime, approximateBytes);
         if (_bufferedBytes >= _writeAt) await StartWriteAsync(everything: false, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    // Rows come nearly in time order: a row's partition is most often the previous row's, whose name is kept.
+    private long _lastDay = -1;
+    private string _lastDt = "";
+
+    private string DtOf(DateTime eventTime)
+    {
+        var day = eventTime.ToUniversalTime().Ticks / TimeSpan.TicksPerDay;
+        if (day != _lastDay) (_lastDay, _lastDt) = (day, Partitioning.DtOf(eventTime));
+        return _lastDt;
     }
 
     /// <summary>
