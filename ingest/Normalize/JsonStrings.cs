@@ -18,11 +18,19 @@ internal static class JsonStrings
 
     [ThreadStatic] private static string?[]? t_slots;
 
+    // As JsonElement.GetString decodes: bytes that are not UTF-8 are an error, never replaced.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>The value of a JSON string, shared with an earlier equal value read on this thread when it is short and ASCII.</summary>
     /// <param name="value">A JSON string.</param>
-    public static string Get(JsonElement value)
+    public static string Get(JsonElement value) => TryGetUnescaped(value, out var utf8) ? Get(utf8) : value.GetString()!;
+
+    /// <summary>The string whose UTF-8 bytes, without escapes, are <paramref name="utf8"/> (the splitter has checked they are UTF-8).</summary>
+    /// <param name="utf8">A JSON string's bytes between its quotes, holding no escape.</param>
+    /// <exception cref="DecoderFallbackException">The bytes are not UTF-8.</exception>
+    public static string Get(ReadOnlySpan<byte> utf8)
     {
-        if (!TryGetUnescaped(value, out var utf8) || utf8.Length > MaxCachedBytes || !Ascii.IsValid(utf8)) return value.GetString()!;
+        if (utf8.Length > MaxCachedBytes || !Ascii.IsValid(utf8)) return StrictUtf8.GetString(utf8);
         var slots = t_slots ??= new string?[Slots];
         ref var slot = ref slots[(int)(XxHash3.HashToUInt64(utf8) & (Slots - 1))];
         if (slot is { } cached && Ascii.Equals(utf8, cached)) return cached;

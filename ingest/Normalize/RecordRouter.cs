@@ -19,6 +19,14 @@ internal static partial class RecordRouter
     public static List<NormalizedRecord> Route(ReadOnlyMemory<byte> utf8, string position, RecordContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // Most records are ECS task events: read in one pass when they read exactly so, else as any record.
+        return EcsTaskReader.TryNormalize(utf8, position, context) is { } task ? [task] : RouteDocument(utf8, position, context);
+    }
+
+    /// <summary>Normalizes the record <paramref name="utf8"/> through a <see cref="JsonDocument"/>: any record, the general path.</summary>
+    public static List<NormalizedRecord> RouteDocument(ReadOnlyMemory<byte> utf8, string position, RecordContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         try
         {
             using var document = JsonDocument.Parse(utf8, DocumentOptions);

@@ -20,14 +20,9 @@ internal static class Timestamps
         switch (value.ValueKind)
         {
             case JsonValueKind.Number when value.TryGetDecimal(out var seconds):
-                if (seconds is < -62135596800m or > 253402300799m) return false;
-                result = DateTime.UnixEpoch.AddMilliseconds((double)decimal.Floor(seconds * 1000m));
-                return true;
-            case JsonValueKind.String when JsonStrings.TryGetUnescaped(value, out var utf8) && utf8.Length is >= 19 and <= 64 && char.IsAsciiDigit((char)utf8[0]):
-                // ISO 8601, the common form, straight from the bytes: no string per timestamp.
-                Span<char> text = stackalloc char[utf8.Length];
-                return (System.Text.Ascii.ToUtf16(utf8, text, out var written) == System.Buffers.OperationStatus.Done
-                    && TryParseIso(text[..written], out result)) || TryParse(value.GetString(), out result);
+                return TryFromEpochSeconds(seconds, out result);
+            case JsonValueKind.String when JsonStrings.TryGetUnescaped(value, out var utf8):
+                return TryParse(utf8, out result);
             case JsonValueKind.String:
                 return TryParse(value.GetString(), out result);
             default:
@@ -36,6 +31,27 @@ internal static class Timestamps
     }
 
     /// <summary>Parses text in ISO 8601 or RFC 1123 form.</summary>
+    /// <summary>The instant <paramref name="seconds"/> after the Unix epoch, to the millisecond; false outside the years 1 to 9999.</summary>
+    public static bool TryFromEpochSeconds(decimal seconds, out DateTime result)
+    {
+        result = default;
+        if (seconds is < -62135596800m or > 253402300799m) return false;
+        result = DateTime.UnixEpoch.AddMilliseconds((double)decimal.Floor(seconds * 1000m));
+        return true;
+    }
+
+    /// <summary>Parses a JSON string's UTF-8 bytes (without escapes) as <see cref="TryParse(string?, out DateTime)"/> parses its text.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out DateTime result)
+    {
+        if (utf8.Length is >= 19 and <= 64 && char.IsAsciiDigit((char)utf8[0]))
+        {
+            // ISO 8601, the common form, straight from the bytes: no string per timestamp.
+            Span<char> text = stackalloc char[utf8.Length];
+            if (System.Text.Ascii.ToUtf16(utf8, text, out var written) == System.Buffers.OperationStatus.Done && TryParseIso(text[..written], out result)) return true;
+        }
+        return TryParse(JsonStrings.Get(utf8), out result);
+    }
+
     public static bool TryParse(string? text, out DateTime result)
     {
         result = default;

@@ -21,69 +21,69 @@ internal static class EcsNormalizer
         _ => throw new ArgumentException($"Not an ECS detail type: {e.DetailType}", nameof(e)),
     };
 
-    private static NormalizedRecord Task(Envelope e, byte[] raw, RecordContext context, string position)
+    private static NormalizedRecord Task(Envelope e, byte[] raw, RecordContext context, string position) =>
+        Task(new EventHead(e.Id, e.Time, e.Account, e.Region, e.RecordId), TaskDetail.Read(e.Detail), raw, context, position);
+
+    /// <summary>
+    /// The rows of an ECS Task State Change whose detail was read (by <see cref="TaskDetail.Read"/>, or in one pass by
+    /// <see cref="EcsTaskReader"/>): the task's row, and a row per container.
+    /// </summary>
+    public static NormalizedRecord Task(EventHead e, TaskDetail d, byte[] raw, RecordContext context, string position)
     {
-        var d = e.Detail;
-        var taskArn = d.NonEmptyString("taskArn");
-        var clusterArn = d.OptionalString("clusterArn");
-        var group = d.OptionalString("group");
-        var taskDefinitionArn = d.OptionalString("taskDefinitionArn");
-        var (family, revision) = Arns.FamilyAndRevision(taskDefinitionArn);
-        var updatedAt = d.OptionalTimestamp("updatedAt");
+        var (family, revision) = Arns.FamilyAndRevision(d.TaskDefinitionArn);
         var row = context.Stamp(new EcsTaskEvent
         {
-            ClusterArn = clusterArn,
-            ClusterName = Arns.LastSegment(clusterArn),
-            ServiceName = group is not null && group.StartsWith("service:", StringComparison.Ordinal) ? group["service:".Length..] : null,
-            TaskGroup = group,
-            StartedBy = d.OptionalString("startedBy"),
-            TaskArn = taskArn,
-            TaskId = Arns.LastSegment(taskArn),
-            TaskDefinitionArn = taskDefinitionArn,
+            ClusterArn = d.ClusterArn,
+            ClusterName = Arns.LastSegment(d.ClusterArn),
+            ServiceName = d.Group is { } group && group.StartsWith("service:", StringComparison.Ordinal) ? group["service:".Length..] : null,
+            TaskGroup = d.Group,
+            StartedBy = d.StartedBy,
+            TaskArn = d.TaskArn,
+            TaskId = Arns.LastSegment(d.TaskArn),
+            TaskDefinitionArn = d.TaskDefinitionArn,
             TaskFamily = family,
             TaskRevision = revision,
-            LaunchType = d.OptionalString("launchType"),
-            CapacityProviderName = d.OptionalString("capacityProviderName"),
-            PlatformVersion = d.OptionalString("platformVersion"),
-            AvailabilityZone = d.OptionalString("availabilityZone"),
-            ContainerInstanceArn = d.OptionalString("containerInstanceArn"),
-            LastStatus = d.OptionalString("lastStatus"),
-            DesiredStatus = d.OptionalString("desiredStatus"),
-            StopCode = d.OptionalString("stopCode"),
-            StoppedReason = d.OptionalString("stoppedReason"),
-            CreatedAt = d.OptionalTimestamp("createdAt"),
-            StartedAt = d.OptionalTimestamp("startedAt"),
-            StoppingAt = d.OptionalTimestamp("stoppingAt"),
-            StoppedAt = d.OptionalTimestamp("stoppedAt"),
-            ExecutionStoppedAt = d.OptionalTimestamp("executionStoppedAt"),
-            UpdatedAt = updatedAt,
-            TaskVersion = d.Int64("version"),
-            CpuUnits = d.OptionalInt32("cpu"),
-            MemoryMib = d.OptionalInt32("memory"),
-        }.WithRaw(raw), updatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
+            LaunchType = d.LaunchType,
+            CapacityProviderName = d.CapacityProviderName,
+            PlatformVersion = d.PlatformVersion,
+            AvailabilityZone = d.AvailabilityZone,
+            ContainerInstanceArn = d.ContainerInstanceArn,
+            LastStatus = d.LastStatus,
+            DesiredStatus = d.DesiredStatus,
+            StopCode = d.StopCode,
+            StoppedReason = d.StoppedReason,
+            CreatedAt = d.CreatedAt,
+            StartedAt = d.StartedAt,
+            StoppingAt = d.StoppingAt,
+            StoppedAt = d.StoppedAt,
+            ExecutionStoppedAt = d.ExecutionStoppedAt,
+            UpdatedAt = d.UpdatedAt,
+            TaskVersion = d.Version,
+            CpuUnits = d.Cpu,
+            MemoryMib = d.Memory,
+        }.WithRaw(raw), d.UpdatedAt ?? e.Time, e.RecordId, e.Id, e.Account, e.Region);
 
-        var containers = d.Objects("containers");
-        row.Containers = new List<EcsContainer>(containers.Count);
-        var states = new List<LakeRow>(containers.Count);
-        for (var i = 0; i < containers.Count; i++)
+        row.Containers = new List<EcsContainer>(d.Containers.Count);
+        var states = new List<LakeRow>(d.Containers.Count);
+        for (var i = 0; i < d.Containers.Count; i++)
         {
-            var c = containers[i];
+            var c = d.Containers[i];
             var container = new EcsContainer
             {
-                Name = c.OptionalString("name"),
-                Image = c.OptionalString("image"),
-                ImageDigest = c.OptionalString("imageDigest"),
-                LastStatus = c.OptionalString("lastStatus"),
-                ExitCode = c.OptionalInt32("exitCode"),
-                Reason = c.OptionalString("reason"),
-                RuntimeId = c.OptionalString("runtimeId"),
+                Name = c.Name,
+                Image = c.Image,
+                ImageDigest = c.ImageDigest,
+                LastStatus = c.LastStatus,
+                ExitCode = c.ExitCode,
+                Reason = c.Reason,
+                RuntimeId = c.RuntimeId,
             };
             row.Containers.Add(container);
             states.Add(context.Stamp(new EcsContainerState
             {
                 ClusterName = row.ClusterName,
                 ServiceName = row.ServiceName,
-                TaskArn = taskArn,
+                TaskArn = d.TaskArn,
                 TaskId = row.TaskId,
                 TaskVersion = row.TaskVersion,
                 TaskRevision = revision,
@@ -93,8 +93,8 @@ internal static class EcsNormalizer
                 ExitCode = container.ExitCode,
                 Reason = container.Reason,
                 OomKilled = container.Reason?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true,
-                MemoryMib = c.OptionalInt32("memory"),
-                MemoryReservationMib = c.OptionalInt32("memoryReservation"),
+                MemoryMib = c.Memory,
+                MemoryReservationMib = c.MemoryReservation,
             }, row.EventTime, $"{e.RecordId}/{i}", e.Id, e.Account, e.Region));
         }
         // A task stopped with neither code nor reason is a stop nobody explains, not routine.
