@@ -37,6 +37,12 @@ if (args.Length == 4 && args[0] == "tokenize")
     Console.WriteLine(JsonSerializer.Serialize(new { seconds = sw.Elapsed.TotalSeconds, peak = Process.GetCurrentProcess().PeakWorkingSet64 }));
     return 0;
 }
+if (args.Length == 4 && args[0] == "stages")
+{
+    var stages = await Analytics.Bench.FloorStages.RunAsync(args[2], args[3]);
+    Console.WriteLine(JsonSerializer.Serialize(new { stages, seconds = stages.Sum(s => s.Seconds), peak = Process.GetCurrentProcess().PeakWorkingSet64 }));
+    return 0;
+}
 if (args.Length == 4 && args[0] is "ours" or "duckdb")
 {
     var (input, output) = (args[2], args[3]);
