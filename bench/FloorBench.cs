@@ -49,11 +49,29 @@ internal static class FloorBench
         Console.WriteLine(string.Create(inv, $"| DuckDB read_json + COPY | {duck:N2} s | {Peak("duckdb") / 1e6:N0} MB |"));
         Console.WriteLine();
         Console.WriteLine(string.Create(inv, $"ours / floor: {ours / floor:N2}x (target at most 2.5x); DuckDB / ours: {duck / ours:N2}x (target at least 2x); peak {Peak("ours") / 1e6:N0} MB (target under 400 MB)"));
+
+        // Where ours spends it: its stages one after another (a run overlaps them), once.
+        using var stages = JsonDocument.Parse(ChildOutput("stages", work, input));
+        Console.WriteLine();
+        Console.WriteLine("| our ingest's stages, one after another | time | processor time | time / floor |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var stage in stages.RootElement.GetProperty("stages").EnumerateArray())
+        {
+            var seconds = stage.GetProperty("Seconds").GetDouble();
+            Console.WriteLine(string.Create(inv, $"| {stage.GetProperty("Name").GetString()} | {seconds:N2} s | {stage.GetProperty("CpuSeconds").GetDouble():N2} s | {seconds / floor:N1}x |"));
+        }
         return 0;
     }
 
     /// <summary>Runs this program's child <paramref name="mode"/> (ours, duckdb, tokenize) over <paramref name="input"/>; its time and peak memory.</summary>
     public static (double Seconds, long Peak) Child(string mode, string work, string input)
+    {
+        using var doc = JsonDocument.Parse(ChildOutput(mode, work, input));
+        return (doc.RootElement.GetProperty("seconds").GetDouble(), doc.RootElement.GetProperty("peak").GetInt64());
+    }
+
+    // The child's last line of output: its JSON result.
+    private static string ChildOutput(string mode, string work, string input)
     {
         var output = Path.Combine(work, $"out-{mode}");
         if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
@@ -64,8 +82,7 @@ internal static class FloorBench
         var text = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{mode} failed with exit code {process.ExitCode}");
-        using var doc = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
-        return (doc.RootElement.GetProperty("seconds").GetDouble(), doc.RootElement.GetProperty("peak").GetInt64());
+        return text.Trim().Split('\n')[^1];
     }
 
     /// <summary>The floor pass (a child mode): every object read, gunzipped when it is gzip, every JSON token read; returns the tokens and the bytes of their values.</summary>
