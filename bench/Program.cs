@@ -28,6 +28,7 @@ if (args.Length > 0 && args[0] == "athena-results") return await Analytics.Bench
 if (args.Length > 0 && args[0] == "athena-reports") return await Analytics.Bench.AthenaReportsBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "s3-input") return await Analytics.Bench.S3InputBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "alerts-latency") return await Analytics.Bench.AlertLatencyBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "parquet-writers") return await Analytics.Bench.ParquetWriters.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "floor") return Analytics.Bench.FloorBench.Run(args[1..]);
 if (args.Length == 4 && args[0] == "tokenize")
 {
