@@ -28,12 +28,26 @@ internal static class JsonStrings
     /// <summary>The string whose UTF-8 bytes, without escapes, are <paramref name="utf8"/> (the splitter has checked they are UTF-8).</summary>
     /// <param name="utf8">A JSON string's bytes between its quotes, holding no escape.</param>
     /// <exception cref="DecoderFallbackException">The bytes are not UTF-8.</exception>
-    public static string Get(ReadOnlySpan<byte> utf8)
+    public static string Get(ReadOnlySpan<byte> utf8) => Get(utf8, ThreadCache);
+
+    /// <summary>
+    /// The calling thread's cache, for <see cref="Get(ReadOnlySpan{byte}, string?[])"/>: taken once for the many strings of
+    /// a record (a thread-static read per string costs more than the lookup). Never share it with another thread.
+    /// </summary>
+    public static string?[] ThreadCache => t_slots ??= new string?[Slots];
+
+    /// <summary>As <see cref="Get(ReadOnlySpan{byte})"/>, with the thread's cache taken beforehand.</summary>
+    /// <param name="utf8">A JSON string's bytes between its quotes, holding no escape.</param>
+    /// <param name="cache">This thread's <see cref="ThreadCache"/>.</param>
+    /// <exception cref="DecoderFallbackException">The bytes are not UTF-8.</exception>
+    public static string Get(ReadOnlySpan<byte> utf8, string?[] cache)
     {
-        if (utf8.Length > MaxCachedBytes || !Ascii.IsValid(utf8)) return StrictUtf8.GetString(utf8);
-        var slots = t_slots ??= new string?[Slots];
-        ref var slot = ref slots[(int)(XxHash3.HashToUInt64(utf8) & (Slots - 1))];
+        ArgumentNullException.ThrowIfNull(cache);
+        if (utf8.Length > MaxCachedBytes) return StrictUtf8.GetString(utf8);
+        ref var slot = ref cache[(int)(XxHash3.HashToUInt64(utf8) & (Slots - 1))];
+        // The cache holds ASCII strings only, so bytes equal to one are ASCII.
         if (slot is { } cached && Ascii.Equals(utf8, cached)) return cached;
+        if (!Ascii.IsValid(utf8)) return StrictUtf8.GetString(utf8);
         // A different value in the slot is replaced: a value seen once (a task ARN) costs one slot for a while.
         return slot = Encoding.ASCII.GetString(utf8);
     }

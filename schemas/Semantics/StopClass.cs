@@ -1,3 +1,4 @@
+using System.Buffers;
 using Analytics.Schemas.Tables.Ecs;
 
 namespace Analytics.Schemas.Semantics;
@@ -87,8 +88,8 @@ public static class StopClass
         var reason = stoppedReason ?? "";
         // The kill is the cause whatever the scheduler says next: an OOM-killed essential container ends the task.
         if (containers.Any(c => c.Reason?.StartsWith("OutOfMemoryError", StringComparison.Ordinal) == true)) return OutOfMemory;
-        if (Has(reason, "health check")) return HealthCheckFailed;
-        if (stopCode == "TaskFailedToStart" || HasStartError(reason) || containers.Any(c => HasStartError(c.Reason)))
+        if (Has(reason, HealthCheck)) return HealthCheckFailed;
+        if (stopCode == "TaskFailedToStart" || Has(reason, StartErrors) || containers.Any(c => Has(c.Reason, StartErrors)))
             return FailedToStart;
         switch (stopCode)
         {
@@ -105,11 +106,11 @@ public static class StopClass
                 return exits.Any(c => c.ExitCode == 0) && exits.All(c => c.ExitCode is 0 or StoppedBySigterm or StoppedBySigkill)
                     ? Completed : EssentialContainerExited;
             case "ServiceSchedulerInitiated":
-                if (Has(reason, "maintenance") || Has(reason, "unhealthy container instance") || Has(reason, "instance is unhealthy")) return Infrastructure;
-                return Has(reason, "scaling activity") || Has(reason, "deployment") || Has(reason, "scale-in") ? Replaced : Other;
+                if (Has(reason, InfrastructureReasons)) return Infrastructure;
+                return Has(reason, ReplacedReasons) ? Replaced : Other;
         }
-        if (Has(reason, "stopped by user") || Has(reason, "stopped by the user")) return UserStopped;
-        if (Has(reason, "essential container in task exited")) return EssentialContainerExited;
+        if (Has(reason, UserReasons)) return UserStopped;
+        if (Has(reason, EssentialExited)) return EssentialContainerExited;
         return Other;
     }
 
@@ -117,13 +118,19 @@ public static class StopClass
     private const int StoppedBySigkill = 137;
 
     // Errors that mean the task never got to run its code, from the stopped-task troubleshooting guide.
-    // Searched for all at once (every stop and each of its containers' reasons is searched for all of them).
-    private static readonly System.Buffers.SearchValues<string> StartErrors = System.Buffers.SearchValues.Create(
-        ["CannotPullContainerError", "ResourceInitializationError", "CannotStartContainerError", "CannotCreateContainerError",
-         "CannotInspectContainerError", "ContainerRuntimeError", "ContainerRuntimeTimeoutError", "Timeout waiting for network interface provisioning"],
-        StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> StartErrors = Phrases(
+        "CannotPullContainerError", "ResourceInitializationError", "CannotStartContainerError", "CannotCreateContainerError",
+        "CannotInspectContainerError", "ContainerRuntimeError", "ContainerRuntimeTimeoutError", "Timeout waiting for network interface provisioning");
 
-    private static bool HasStartError(string? text) => text is not null && text.AsSpan().ContainsAny(StartErrors);
+    // The phrases of stopped reasons, from the same guide.
+    private static readonly SearchValues<string> HealthCheck = Phrases("health check");
+    private static readonly SearchValues<string> InfrastructureReasons = Phrases("maintenance", "unhealthy container instance", "instance is unhealthy");
+    private static readonly SearchValues<string> ReplacedReasons = Phrases("scaling activity", "deployment", "scale-in");
+    private static readonly SearchValues<string> UserReasons = Phrases("stopped by user", "stopped by the user");
+    private static readonly SearchValues<string> EssentialExited = Phrases("essential container in task exited");
 
-    private static bool Has(string? text, string value) => text?.Contains(value, StringComparison.OrdinalIgnoreCase) == true;
+    // Each set is searched for at once, ignoring case: every stop's reason and its containers' are searched for several.
+    private static SearchValues<string> Phrases(params string[] phrases) => SearchValues.Create(phrases, StringComparison.OrdinalIgnoreCase);
+
+    private static bool Has(string? text, SearchValues<string> phrases) => text is not null && text.AsSpan().ContainsAny(phrases);
 }

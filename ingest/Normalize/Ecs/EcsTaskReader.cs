@@ -36,6 +36,7 @@ internal static class EcsTaskReader
         head = default;
         detail = null!;
         var reader = new Utf8JsonReader(utf8, Options);
+        var strings = JsonStrings.ThreadCache;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
         string? id = null, account = null, region = null;
         DateTime? time = null;
@@ -49,7 +50,7 @@ internal static class EcsTaskReader
             switch (name.Length)
             {
                 case 2 when name.SequenceEqual("id"u8):
-                    if (!Once(ref seen, 1) || !NonEmpty(ref reader, out id)) return false;
+                    if (!Once(ref seen, 1) || !NonEmpty(ref reader, strings, out id)) return false;
                     break;
                 case 6 when name.SequenceEqual("source"u8):
                     if (!Once(ref seen, 2) || reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("aws.ecs"u8)) return false;
@@ -61,10 +62,10 @@ internal static class EcsTaskReader
                     if (!Once(ref seen, 8) || !Timestamp(ref reader, out time) || time is null) return false;
                     break;
                 case 7 when name.SequenceEqual("account"u8):
-                    if (!Once(ref seen, 16) || !OptionalString(ref reader, out account)) return false;
+                    if (!Once(ref seen, 16) || !OptionalString(ref reader, strings, out account)) return false;
                     break;
                 case 6 when name.SequenceEqual("region"u8):
-                    if (!Once(ref seen, 32) || !OptionalString(ref reader, out region)) return false;
+                    if (!Once(ref seen, 32) || !OptionalString(ref reader, strings, out region)) return false;
                     break;
                 case 9 when name.SequenceEqual("resources"u8):
                     // Read by the envelope (an array of strings, or null) though a task's rows do not keep it.
@@ -73,7 +74,7 @@ internal static class EcsTaskReader
                 case 6 when name.SequenceEqual("detail"u8):
                     if (!Once(ref seen, 128) || reader.TokenType != JsonTokenType.StartObject) return false;
                     detailStart = (int)reader.TokenStartIndex;
-                    read = ReadDetail(ref reader);
+                    read = ReadDetail(ref reader, strings);
                     if (read is null) return false;
                     detailEnd = (int)reader.BytesConsumed;
                     break;
@@ -91,7 +92,7 @@ internal static class EcsTaskReader
         return true;
     }
 
-    private static TaskDetail? ReadDetail(ref Utf8JsonReader reader)
+    private static TaskDetail? ReadDetail(ref Utf8JsonReader reader, string?[] strings)
     {
         var d = new TaskDetail();
         var seen = 0L;
@@ -102,21 +103,21 @@ internal static class EcsTaskReader
             var name = reader.ValueSpan;
             if (!reader.Read()) return null;
             var ok = true;
-            if (name.SequenceEqual("taskArn"u8)) { ok = Once(ref seen, 1) && NonEmpty(ref reader, out s); d.TaskArn = s ?? ""; }
-            else if (name.SequenceEqual("clusterArn"u8)) { ok = Once(ref seen, 1 << 1) && OptionalString(ref reader, out s); d.ClusterArn = s; }
-            else if (name.SequenceEqual("group"u8)) { ok = Once(ref seen, 1 << 2) && OptionalString(ref reader, out s); d.Group = s; }
-            else if (name.SequenceEqual("taskDefinitionArn"u8)) { ok = Once(ref seen, 1 << 3) && OptionalString(ref reader, out s); d.TaskDefinitionArn = s; }
+            if (name.SequenceEqual("taskArn"u8)) { ok = Once(ref seen, 1) && NonEmpty(ref reader, strings, out s); d.TaskArn = s ?? ""; }
+            else if (name.SequenceEqual("clusterArn"u8)) { ok = Once(ref seen, 1 << 1) && OptionalString(ref reader, strings, out s); d.ClusterArn = s; }
+            else if (name.SequenceEqual("group"u8)) { ok = Once(ref seen, 1 << 2) && OptionalString(ref reader, strings, out s); d.Group = s; }
+            else if (name.SequenceEqual("taskDefinitionArn"u8)) { ok = Once(ref seen, 1 << 3) && OptionalString(ref reader, strings, out s); d.TaskDefinitionArn = s; }
             else if (name.SequenceEqual("updatedAt"u8)) { ok = Once(ref seen, 1 << 4) && Timestamp(ref reader, out t); d.UpdatedAt = t; }
-            else if (name.SequenceEqual("startedBy"u8)) { ok = Once(ref seen, 1 << 5) && OptionalString(ref reader, out s); d.StartedBy = s; }
-            else if (name.SequenceEqual("launchType"u8)) { ok = Once(ref seen, 1 << 6) && OptionalString(ref reader, out s); d.LaunchType = s; }
-            else if (name.SequenceEqual("capacityProviderName"u8)) { ok = Once(ref seen, 1 << 7) && OptionalString(ref reader, out s); d.CapacityProviderName = s; }
-            else if (name.SequenceEqual("platformVersion"u8)) { ok = Once(ref seen, 1 << 8) && OptionalString(ref reader, out s); d.PlatformVersion = s; }
-            else if (name.SequenceEqual("availabilityZone"u8)) { ok = Once(ref seen, 1 << 9) && OptionalString(ref reader, out s); d.AvailabilityZone = s; }
-            else if (name.SequenceEqual("containerInstanceArn"u8)) { ok = Once(ref seen, 1 << 10) && OptionalString(ref reader, out s); d.ContainerInstanceArn = s; }
-            else if (name.SequenceEqual("lastStatus"u8)) { ok = Once(ref seen, 1 << 11) && OptionalString(ref reader, out s); d.LastStatus = s; }
-            else if (name.SequenceEqual("desiredStatus"u8)) { ok = Once(ref seen, 1 << 12) && OptionalString(ref reader, out s); d.DesiredStatus = s; }
-            else if (name.SequenceEqual("stopCode"u8)) { ok = Once(ref seen, 1 << 13) && OptionalString(ref reader, out s); d.StopCode = s; }
-            else if (name.SequenceEqual("stoppedReason"u8)) { ok = Once(ref seen, 1 << 14) && OptionalString(ref reader, out s); d.StoppedReason = s; }
+            else if (name.SequenceEqual("startedBy"u8)) { ok = Once(ref seen, 1 << 5) && OptionalString(ref reader, strings, out s); d.StartedBy = s; }
+            else if (name.SequenceEqual("launchType"u8)) { ok = Once(ref seen, 1 << 6) && OptionalString(ref reader, strings, out s); d.LaunchType = s; }
+            else if (name.SequenceEqual("capacityProviderName"u8)) { ok = Once(ref seen, 1 << 7) && OptionalString(ref reader, strings, out s); d.CapacityProviderName = s; }
+            else if (name.SequenceEqual("platformVersion"u8)) { ok = Once(ref seen, 1 << 8) && OptionalString(ref reader, strings, out s); d.PlatformVersion = s; }
+            else if (name.SequenceEqual("availabilityZone"u8)) { ok = Once(ref seen, 1 << 9) && OptionalString(ref reader, strings, out s); d.AvailabilityZone = s; }
+            else if (name.SequenceEqual("containerInstanceArn"u8)) { ok = Once(ref seen, 1 << 10) && OptionalString(ref reader, strings, out s); d.ContainerInstanceArn = s; }
+            else if (name.SequenceEqual("lastStatus"u8)) { ok = Once(ref seen, 1 << 11) && OptionalString(ref reader, strings, out s); d.LastStatus = s; }
+            else if (name.SequenceEqual("desiredStatus"u8)) { ok = Once(ref seen, 1 << 12) && OptionalString(ref reader, strings, out s); d.DesiredStatus = s; }
+            else if (name.SequenceEqual("stopCode"u8)) { ok = Once(ref seen, 1 << 13) && OptionalString(ref reader, strings, out s); d.StopCode = s; }
+            else if (name.SequenceEqual("stoppedReason"u8)) { ok = Once(ref seen, 1 << 14) && OptionalString(ref reader, strings, out s); d.StoppedReason = s; }
             else if (name.SequenceEqual("createdAt"u8)) { ok = Once(ref seen, 1 << 15) && Timestamp(ref reader, out t); d.CreatedAt = t; }
             else if (name.SequenceEqual("startedAt"u8)) { ok = Once(ref seen, 1 << 16) && Timestamp(ref reader, out t); d.StartedAt = t; }
             else if (name.SequenceEqual("stoppingAt"u8)) { ok = Once(ref seen, 1 << 17) && Timestamp(ref reader, out t); d.StoppingAt = t; }
@@ -125,7 +126,7 @@ internal static class EcsTaskReader
             else if (name.SequenceEqual("version"u8)) { ok = Once(ref seen, 1 << 20) && Int64(ref reader, out version) && version is not null; d.Version = version ?? 0; }
             else if (name.SequenceEqual("cpu"u8)) { ok = Once(ref seen, 1 << 21) && Int32(ref reader, out n); d.Cpu = n; }
             else if (name.SequenceEqual("memory"u8)) { ok = Once(ref seen, 1 << 22) && Int32(ref reader, out n); d.Memory = n; }
-            else if (name.SequenceEqual("containers"u8)) ok = Once(ref seen, 1 << 23) && Containers(ref reader, d.Containers);
+            else if (name.SequenceEqual("containers"u8)) ok = Once(ref seen, 1 << 23) && Containers(ref reader, strings, d.Containers);
             else reader.Skip();
             if (!ok) return null;
         }
@@ -133,19 +134,19 @@ internal static class EcsTaskReader
         return reader.TokenType == JsonTokenType.EndObject && (seen & (1 | 1 << 20)) == (1 | 1 << 20) ? d : null;
     }
 
-    private static bool Containers(ref Utf8JsonReader reader, List<ContainerDetail> containers)
+    private static bool Containers(ref Utf8JsonReader reader, string?[] strings, List<ContainerDetail> containers)
     {
         if (reader.TokenType == JsonTokenType.Null) return true;
         if (reader.TokenType != JsonTokenType.StartArray) return false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (reader.TokenType != JsonTokenType.StartObject || ReadContainer(ref reader) is not { } container) return false;
+            if (reader.TokenType != JsonTokenType.StartObject || ReadContainer(ref reader, strings) is not { } container) return false;
             containers.Add(container);
         }
         return reader.TokenType == JsonTokenType.EndArray;
     }
 
-    private static ContainerDetail? ReadContainer(ref Utf8JsonReader reader)
+    private static ContainerDetail? ReadContainer(ref Utf8JsonReader reader, string?[] strings)
     {
         var c = new ContainerDetail();
         var seen = 0;
@@ -156,13 +157,13 @@ internal static class EcsTaskReader
             var name = reader.ValueSpan;
             if (!reader.Read()) return null;
             var ok = true;
-            if (name.SequenceEqual("name"u8)) { ok = Once(ref seen, 1) && OptionalString(ref reader, out s); c.Name = s; }
-            else if (name.SequenceEqual("image"u8)) { ok = Once(ref seen, 1 << 1) && OptionalString(ref reader, out s); c.Image = s; }
-            else if (name.SequenceEqual("imageDigest"u8)) { ok = Once(ref seen, 1 << 2) && OptionalString(ref reader, out s); c.ImageDigest = s; }
-            else if (name.SequenceEqual("lastStatus"u8)) { ok = Once(ref seen, 1 << 3) && OptionalString(ref reader, out s); c.LastStatus = s; }
+            if (name.SequenceEqual("name"u8)) { ok = Once(ref seen, 1) && OptionalString(ref reader, strings, out s); c.Name = s; }
+            else if (name.SequenceEqual("image"u8)) { ok = Once(ref seen, 1 << 1) && OptionalString(ref reader, strings, out s); c.Image = s; }
+            else if (name.SequenceEqual("imageDigest"u8)) { ok = Once(ref seen, 1 << 2) && OptionalString(ref reader, strings, out s); c.ImageDigest = s; }
+            else if (name.SequenceEqual("lastStatus"u8)) { ok = Once(ref seen, 1 << 3) && OptionalString(ref reader, strings, out s); c.LastStatus = s; }
             else if (name.SequenceEqual("exitCode"u8)) { ok = Once(ref seen, 1 << 4) && Int32(ref reader, out n); c.ExitCode = n; }
-            else if (name.SequenceEqual("reason"u8)) { ok = Once(ref seen, 1 << 5) && OptionalString(ref reader, out s); c.Reason = s; }
-            else if (name.SequenceEqual("runtimeId"u8)) { ok = Once(ref seen, 1 << 6) && OptionalString(ref reader, out s); c.RuntimeId = s; }
+            else if (name.SequenceEqual("reason"u8)) { ok = Once(ref seen, 1 << 5) && OptionalString(ref reader, strings, out s); c.Reason = s; }
+            else if (name.SequenceEqual("runtimeId"u8)) { ok = Once(ref seen, 1 << 6) && OptionalString(ref reader, strings, out s); c.RuntimeId = s; }
             else if (name.SequenceEqual("memory"u8)) { ok = Once(ref seen, 1 << 7) && Int32(ref reader, out n); c.Memory = n; }
             else if (name.SequenceEqual("memoryReservation"u8)) { ok = Once(ref seen, 1 << 8) && Int32(ref reader, out n); c.MemoryReservation = n; }
             else reader.Skip();
@@ -187,17 +188,17 @@ internal static class EcsTaskReader
     }
 
     // As Fields.OptionalString: null when null, the text of a string, and anything else for the general path to reject.
-    private static bool OptionalString(ref Utf8JsonReader reader, out string? value)
+    private static bool OptionalString(ref Utf8JsonReader reader, string?[] strings, out string? value)
     {
         value = null;
         if (reader.TokenType == JsonTokenType.Null) return true;
         if (reader.TokenType != JsonTokenType.String) return false;
-        value = reader.ValueIsEscaped ? reader.GetString() : JsonStrings.Get(reader.ValueSpan);
+        value = reader.ValueIsEscaped ? reader.GetString() : JsonStrings.Get(reader.ValueSpan, strings);
         return true;
     }
 
-    private static bool NonEmpty(ref Utf8JsonReader reader, out string? value) =>
-        OptionalString(ref reader, out value) && !string.IsNullOrEmpty(value);
+    private static bool NonEmpty(ref Utf8JsonReader reader, string?[] strings, out string? value) =>
+        OptionalString(ref reader, strings, out value) && !string.IsNullOrEmpty(value);
 
     private static bool Strings(ref Utf8JsonReader reader)
     {
