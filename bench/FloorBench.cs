@@ -17,10 +17,15 @@ namespace Analytics.Bench;
 /// </summary>
 internal static class FloorBench
 {
-    public static int Run(string[] args)
+    /// <summary>
+    /// The options these benchmarks share (<c>--events</c>, <c>--runs</c>, <c>--work</c>) and their input: a week of
+    /// generated task events, made once in the work folder.
+    /// </summary>
+    public static (int Runs, string Work, string Input) Options(string[] args, int events)
     {
+        ArgumentNullException.ThrowIfNull(args);
         var inv = CultureInfo.InvariantCulture;
-        var (events, runs) = (300_000, 3);
+        var runs = 3;
         var work = Path.Combine(Path.GetTempPath(), "analytics-bench");
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -31,6 +36,13 @@ internal static class FloorBench
         var input = Path.Combine(work, $"input-{events}");
         if (!Directory.Exists(input))
             new EventGenerator(new GeneratorOptions { Days = 7, TaskEventsPerDay = events / 7, TruncatedRecords = 0, GzipWithoutExtensionShare = 0, Seed = 1 }).WriteTo(input);
+        return (runs, work, input);
+    }
+
+    public static int Run(string[] args)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var (runs, work, input) = Options(args, 300_000);
         var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories);
         Console.WriteLine(string.Create(inv, $"Input: {files.Length:N0} objects, {files.Sum(f => new FileInfo(f).Length) / 1e6:N1} MB stored; {Environment.ProcessorCount} cores"));
         var results = new Dictionary<string, List<ChildRun>>(StringComparer.Ordinal) { ["tokenize"] = [], ["ours"] = [], ["ours-warm"] = [], ["duckdb"] = [] };

@@ -24,17 +24,7 @@ internal static class ParquetWriters
     public static async Task<int> RunAsync(string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
-        var (events, runs) = (200_000, 3);
-        var work = Path.Combine(Path.GetTempPath(), "analytics-bench");
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (args[i] == "--events") events = int.Parse(args[i + 1], inv);
-            else if (args[i] == "--runs") runs = Math.Max(1, int.Parse(args[i + 1], inv));
-            else if (args[i] == "--work") work = args[i + 1];
-        }
-        var input = Path.Combine(work, $"input-{events}");
-        if (!Directory.Exists(input))
-            new Analytics.Generator.EventGenerator(new Analytics.Generator.GeneratorOptions { Days = 7, TaskEventsPerDay = events / 7, TruncatedRecords = 0, GzipWithoutExtensionShare = 0, Seed = 1 }).WriteTo(input);
+        var (runs, _, input) = FloorBench.Options(args, 200_000);
 
         // The rows, parsed once; then as flat columns per table, day and row group.
         var files = Directory.GetFiles(input, "*", SearchOption.AllDirectories);
