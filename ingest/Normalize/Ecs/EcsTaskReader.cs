@@ -23,12 +23,19 @@ internal static class EcsTaskReader
         try
         {
             if (TryRead(utf8.Span, out var head, out var detail))
-                // Copied: the reader's window is reused for the next one.
-                return EcsNormalizer.Task(head, detail, utf8.ToArray(), context, position);
+                // Copied: the reader's window is reused for the next one (into an array not cleared first: every byte is written).
+                return EcsNormalizer.Task(head, detail, Copy(utf8.Span), context, position);
         }
         // A record this path does not foresee is the general path's to judge.
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or DecoderFallbackException or FormatException or OverflowException) { }
         return null;
+    }
+
+    private static byte[] Copy(ReadOnlySpan<byte> bytes)
+    {
+        var copy = GC.AllocateUninitializedArray<byte>(bytes.Length);
+        bytes.CopyTo(copy);
+        return copy;
     }
 
     private static bool TryRead(ReadOnlySpan<byte> utf8, out EventHead head, out TaskDetail detail)
