@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Analytics.Ingest.Normalize.Ecs;
@@ -26,8 +25,11 @@ internal static class EcsTaskReader
                 // Copied: the reader's window is reused for the next one (into an array not cleared first: every byte is written).
                 return EcsNormalizer.Task(head, detail, Copy(utf8.Span), context, position);
         }
-        // A record this path does not foresee is the general path's to judge.
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or DecoderFallbackException or FormatException or OverflowException) { }
+        // A record this path does not foresee is the general path's to judge: it makes the rows, or quarantines the
+        // record with its reason (a fault of ours included), and the run goes on either way.
+#pragma warning disable CA1031
+        catch (Exception ex) when (ex is not OperationCanceledException) { }
+#pragma warning restore CA1031
         return null;
     }
 
