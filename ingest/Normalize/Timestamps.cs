@@ -30,7 +30,6 @@ internal static class Timestamps
         }
     }
 
-    /// <summary>Parses text in ISO 8601 or RFC 1123 form.</summary>
     /// <summary>The instant <paramref name="seconds"/> after the Unix epoch, to the millisecond; false outside the years 1 to 9999.</summary>
     public static bool TryFromEpochSeconds(decimal seconds, out DateTime result)
     {
@@ -52,6 +51,7 @@ internal static class Timestamps
         return TryParse(JsonStrings.Get(utf8), out result);
     }
 
+    /// <summary>Parses text in ISO 8601 or RFC 1123 form.</summary>
     public static bool TryParse(string? text, out DateTime result)
     {
         result = default;
