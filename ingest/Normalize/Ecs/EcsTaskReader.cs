@@ -6,9 +6,9 @@ namespace Analytics.Ingest.Normalize.Ecs;
 /// Reads an ECS Task State Change, the bulk of what ingest sees, in one pass of <see cref="Utf8JsonReader"/> over its
 /// bytes: no <see cref="JsonDocument"/>, and each field found once instead of looked up by name. It reads only events it
 /// can read exactly as <see cref="RecordRouter"/>'s general path does, and returns null for any other record, which then
-/// takes that path: another source or detail type, a Firehose error record, a field missing, null where required or of
-/// another type than expected, a property name with an escape, a property given twice, a timestamp or number that does
-/// not parse. So every rejection, and its message, still comes from the general path, and the rows this path makes are
+/// takes that path: another source or detail type, a Firehose error record, an object or array beside the envelope's
+/// own (an API page), a field missing, null where required or of another type than expected, a property name with an
+/// escape, a property given twice, a timestamp or number that does not parse. So every rejection, and its message, still comes from the general path, and the rows this path makes are
 /// the same (tests compare both on every sample and on such edge cases).
 /// </summary>
 internal static class EcsTaskReader
@@ -50,7 +50,7 @@ internal static class EcsTaskReader
         string? id = null, account = null, region = null;
         DateTime? time = null;
         TaskDetail? read = null;
-        var (detailStart, detailEnd, seen) = (0, 0, 0);
+        var (detailStart, detailEnd, seen) = (0, 0, 0L);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueIsEscaped) return false;
@@ -91,7 +91,9 @@ internal static class EcsTaskReader
                     // Maybe a Firehose error record, which the general path unwraps.
                     return false;
                 default:
-                    reader.Skip();
+                    // An ECS event's envelope holds no other object or array: an API page (items in an array) or
+                    // another tool's format is left to the general path here, not skipped through to its end.
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) return false;
                     break;
             }
         }
@@ -158,7 +160,7 @@ internal static class EcsTaskReader
     private static ContainerDetail? ReadContainer(ref Utf8JsonReader reader, string?[] strings)
     {
         var c = new ContainerDetail();
-        var seen = 0;
+        var seen = 0L;
         (string? s, int? n) = (null, null);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -182,13 +184,6 @@ internal static class EcsTaskReader
     }
 
     // The general path reads a property given twice as its last value; this path leaves such a record to it.
-    private static bool Once(ref int seen, int bit)
-    {
-        if ((seen & bit) != 0) return false;
-        seen |= bit;
-        return true;
-    }
-
     private static bool Once(ref long seen, long bit)
     {
         if ((seen & bit) != 0) return false;

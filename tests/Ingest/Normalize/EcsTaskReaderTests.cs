@@ -102,8 +102,8 @@ public class EcsTaskReaderTests
             j => { j["detail"]!["cpu"] = "1024"; j["detail"]!["memory"] = 2048; j["detail"]!["version"] = "7"; },
             j => { j["detail"]!["createdAt"] = 1764072000.123m; j["time"] = 1764072000; },
             j => j["time"] = "Tue, 25 Nov 2025 12:00:00 GMT",
-            // Unknown properties, nested, anywhere; the envelope in another order.
-            j => { j["detail"]!["overrides"] = new JsonObject { ["containerOverrides"] = new JsonArray(new JsonObject { ["name"] = "x", ["taskArn"] = 1 }) }; j["extra"] = new JsonArray(1, 2); },
+            // Unknown properties, nested in the detail, or values beside the envelope's; the envelope in another order.
+            j => { j["detail"]!["overrides"] = new JsonObject { ["containerOverrides"] = new JsonArray(new JsonObject { ["name"] = "x", ["taskArn"] = 1 }) }; j["replay-name"] = "r"; },
             j =>
             {
                 var detail = j["detail"]!.DeepClone();
@@ -148,6 +148,8 @@ public class EcsTaskReaderTests
             j => j["detail-type"] = "ECS Service Action",
             j => j["source"] = "aws.health",
             j => j["rawData"] = "e30=",
+            // An object or array beside the envelope's own: not an event this path reads.
+            j => j["extra"] = new JsonArray(1, 2),
         };
         foreach (var change in cases)
         {
